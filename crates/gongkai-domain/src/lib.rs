@@ -1,0 +1,9 @@
+//! gongkai's domain: the deadline language, the working-day calendar, units
+//! and the groups a 责任单位 cell names, plans, tasks and the obligation
+//! ledger. No IO: bytes and databases live in `gongkai-io` and `gongkai-store`.
+
+pub mod calendar;
+pub mod deadline;
+pub mod numerals;
+
+pub use deadline::DeadlineText;
