@@ -7,3 +7,6 @@ pub mod deadline;
 pub mod numerals;
 
 pub use deadline::DeadlineText;
+pub mod responsible;
+pub mod units;
+pub mod plan;

@@ -1,1 +1,85 @@
+//! Files in and out: task lists from plain text, Word (.docx) and Excel
+//! (.xlsx) into one `SourceList` with every cell's place, and the unit
+//! directory from CSV.
 
+mod docx;
+mod grid;
+mod text;
+pub mod units_csv;
+mod xlsx;
+
+use gongkai_domain::plan::SourceList;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("无法读取{format}：{detail}")]
+    Corrupt { format: &'static str, detail: String },
+    #[error("{at}：{message}")]
+    Columns { at: String, message: String },
+    #[error("不支持的文件类型“{0}”：请上传 .docx、.xlsx 或 .txt 文件")]
+    UnknownFormat(String),
+    #[error("文本文件不是 UTF-8 或 GB18030 编码")]
+    Encoding,
+    #[error("单位目录第 {line} 行：{message}")]
+    Units { line: usize, message: String },
+}
+
+/// The file formats a task list can come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Docx,
+    Xlsx,
+    Text,
+}
+
+impl Format {
+    /// From the file's name, checked against its first bytes: a .docx and an
+    /// .xlsx are zip archives, a text file is not.
+    pub fn detect(name: &str, bytes: &[u8]) -> Result<Format, ImportError> {
+        let lower = name.to_lowercase();
+        let is_zip = bytes.starts_with(b"PK\x03\x04");
+        let format = if lower.ends_with(".docx") {
+            Format::Docx
+        } else if lower.ends_with(".xlsx") {
+            Format::Xlsx
+        } else if lower.ends_with(".txt") || lower.ends_with(".text") {
+            Format::Text
+        } else {
+            return Err(ImportError::UnknownFormat(name.rsplit('.').next().unwrap_or(name).to_string()));
+        };
+        match (format, is_zip) {
+            (Format::Text, true) => Err(ImportError::Corrupt { format: "文本文件", detail: "内容是压缩包（可能是改了扩展名的 Office 文件）".into() }),
+            (Format::Docx, false) => Err(ImportError::Corrupt { format: "Word 文件（.docx）", detail: "内容不是 .docx 格式（旧版 .doc 请另存为 .docx）".into() }),
+            (Format::Xlsx, false) => Err(ImportError::Corrupt { format: "Excel 文件（.xlsx）", detail: "内容不是 .xlsx 格式（旧版 .xls 请另存为 .xlsx）".into() }),
+            _ => Ok(format),
+        }
+    }
+}
+
+fn decode_text(bytes: &[u8]) -> Result<String, ImportError> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    // Chinese Windows writes GB18030 (GBK) text files.
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    if had_errors { Err(ImportError::Encoding) } else { Ok(text.into_owned()) }
+}
+
+/// Reads a task list from a file's bytes; `name` gives its format.
+pub fn read_task_list(name: &str, bytes: &[u8]) -> Result<SourceList, ImportError> {
+    match Format::detect(name, bytes)? {
+        Format::Docx => {
+            let (grids, title) = docx::read(bytes)?;
+            grid::rows_from_grids(&grids, "docx", title)
+        }
+        Format::Xlsx => {
+            let (grids, title) = xlsx::read(bytes)?;
+            grid::rows_from_grids(&grids, "xlsx", title)
+        }
+        Format::Text => {
+            let text = decode_text(bytes)?;
+            let (grid, title) = text::read(&text);
+            grid::rows_from_grids(&[grid], "text", title)
+        }
+    }
+}

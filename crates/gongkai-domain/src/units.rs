@@ -1,0 +1,215 @@
+//! Units (单位) and the directory that finds them by full name or by the
+//! short names documents use (区发改局, 区政务服务局 …).
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitKind {
+    Government,
+    Office,
+    Department,
+    Vertical,
+    Party,
+    Town,
+    Street,
+    Village,
+    Community,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 9] = [
+        UnitKind::Government,
+        UnitKind::Office,
+        UnitKind::Department,
+        UnitKind::Vertical,
+        UnitKind::Party,
+        UnitKind::Town,
+        UnitKind::Street,
+        UnitKind::Village,
+        UnitKind::Community,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Government => "government",
+            UnitKind::Office => "office",
+            UnitKind::Department => "department",
+            UnitKind::Vertical => "vertical",
+            UnitKind::Party => "party",
+            UnitKind::Town => "town",
+            UnitKind::Street => "street",
+            UnitKind::Village => "village",
+            UnitKind::Community => "community",
+        }
+    }
+
+    /// The kind's name for users.
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitKind::Government => "人民政府",
+            UnitKind::Office => "办公室",
+            UnitKind::Department => "部门",
+            UnitKind::Vertical => "垂直管理部门",
+            UnitKind::Party => "党委部门",
+            UnitKind::Town => "镇",
+            UnitKind::Street => "街道",
+            UnitKind::Village => "村",
+            UnitKind::Community => "社区",
+        }
+    }
+}
+
+impl fmt::Display for UnitKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for UnitKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        UnitKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| format!("未知的单位类别“{s}”（可用：{}）", UnitKind::ALL.map(UnitKind::as_str).join("、")))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    /// The full official name, unique in a directory.
+    pub name: String,
+    /// Short names used in documents.
+    pub aliases: Vec<String>,
+    pub kind: UnitKind,
+    /// The full name of the parent unit, if any.
+    pub parent: Option<String>,
+    /// A best guess that the office should check and correct.
+    pub inferred: bool,
+    pub note: String,
+}
+
+impl Unit {
+    /// The name documents use: the first alias, or the full name.
+    pub fn short_name(&self) -> &str {
+        self.aliases.first().map_or(&self.name, String::as_str)
+    }
+}
+
+/// Splits a short-name cell into aliases: "区委组织部（区公务员局）" gives itself,
+/// 区委组织部 and 区公务员局; "区发展改革局 / 区发改局" gives both.
+pub fn aliases_from(short_names: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: &str| {
+        let s = s.trim();
+        if !s.is_empty() && !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
+        }
+    };
+    for part in short_names.split(['/', '／', '、', ';', '；']) {
+        push(part);
+        if let Some((outer, inner)) = part.split_once(['（', '(']) {
+            push(outer);
+            push(inner.trim_end_matches([')', '）']));
+        }
+    }
+    out
+}
+
+/// All units of one region, looked up by full name or alias.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    units: Vec<Unit>,
+    index: HashMap<String, usize>,
+}
+
+impl Directory {
+    pub fn new(units: Vec<Unit>) -> Directory {
+        let mut directory = Directory::default();
+        for unit in units {
+            directory.upsert(unit);
+        }
+        directory
+    }
+
+    /// Adds a unit, or replaces the one with the same full name.
+    pub fn upsert(&mut self, unit: Unit) {
+        match self.index.get(&unit.name) {
+            Some(&at) => self.units[at] = unit,
+            None => self.units.push(unit),
+        }
+        self.reindex();
+    }
+
+    fn reindex(&mut self) {
+        self.index.clear();
+        // Aliases first, so that a full name always wins over an alias.
+        for (at, unit) in self.units.iter().enumerate() {
+            for alias in &unit.aliases {
+                self.index.entry(alias.clone()).or_insert(at);
+            }
+        }
+        for (at, unit) in self.units.iter().enumerate() {
+            self.index.insert(unit.name.clone(), at);
+        }
+    }
+
+    pub fn units(&self) -> &[Unit] {
+        &self.units
+    }
+
+    pub fn len(&self) -> usize {
+        self.units.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+
+    /// Finds a unit by full name or alias; a trailing parenthesis
+    /// ("区委组织部（区公务员局）") is tried with and without it.
+    pub fn find(&self, name: &str) -> Option<&Unit> {
+        let name = name.trim();
+        if let Some(&at) = self.index.get(name) {
+            return Some(&self.units[at]);
+        }
+        let (outer, inner) = name.split_once('（')?;
+        self.index
+            .get(outer)
+            .or_else(|| self.index.get(inner.trim_end_matches('）')))
+            .map(|&at| &self.units[at])
+    }
+
+    pub fn of_kind(&self, kind: UnitKind) -> impl Iterator<Item = &Unit> {
+        self.units.iter().filter(move |u| u.kind == kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(name: &str, short: &str, kind: UnitKind) -> Unit {
+        Unit { name: name.into(), aliases: aliases_from(short), kind, parent: None, inferred: false, note: String::new() }
+    }
+
+    #[test]
+    fn units_are_found_by_full_name_and_by_every_short_name() {
+        let directory = Directory::new(vec![
+            unit("中共广州市从化区委员会组织部", "区委组织部（区公务员局）", UnitKind::Party),
+            unit("广州市从化区发展和改革局", "区发展改革局 / 区发改局", UnitKind::Department),
+        ]);
+        for name in ["区发改局", "区发展改革局", "广州市从化区发展和改革局"] {
+            assert_eq!(directory.find(name).unwrap().name, "广州市从化区发展和改革局");
+        }
+        for name in ["区委组织部（区公务员局）", "区委组织部", "区公务员局"] {
+            assert_eq!(directory.find(name).unwrap().name, "中共广州市从化区委员会组织部");
+        }
+        assert!(directory.find("区不存在局").is_none());
+    }
+}
