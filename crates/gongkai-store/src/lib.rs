@@ -1,1 +1,288 @@
+//! The ledger's storage. One `Store` over SQLite (the embedded default) or
+//! PostgreSQL, picked by the URL's scheme. The SQL is written once wherever
+//! the dialects agree (`$1` placeholders, `ON CONFLICT`, `RETURNING`) and run
+//! on either typed pool through `on_pool!`; migrations are embedded, one
+//! folder per backend with the same file names.
 
+mod ledger;
+mod records;
+
+use gongkai_domain::calendar::{CalendarRow, DayKind};
+use gongkai_domain::units::{Directory, Unit};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use ledger::{ImportReport, ObligationFilter, ObligationRow, TaskRow, MilestoneRow};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("不支持的数据库地址“{0}”：请使用 sqlite://文件路径 或 postgres://…")]
+    UnknownScheme(String),
+    #[error("找不到{0}")]
+    NotFound(String),
+    #[error("与已有数据冲突（{constraint}）")]
+    Conflict { constraint: String },
+    #[error("数据库中的数据无法读取：{0}")]
+    Corrupt(String),
+    #[error("数据库错误：{0}")]
+    Database(sqlx::Error),
+    #[error("数据库迁移失败：{0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::RowNotFound => StoreError::NotFound("记录".into()),
+            sqlx::Error::Database(db) if db.is_unique_violation() || db.is_foreign_key_violation() => {
+                StoreError::Conflict { constraint: db.constraint().unwrap_or(db.message()).to_string() }
+            }
+            _ => StoreError::Database(err),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Clone, Debug)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to whichever typed pool the store holds.
+/// The body is compiled once per backend, so one SQL text serves both.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::Pool::Sqlite($pool) => $body,
+            $crate::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) pool: Pool,
+}
+
+/// Which backend a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// `postgres://…` and `postgresql://…` are PostgreSQL; `sqlite:…` and a
+    /// plain file path are SQLite; any other scheme is refused.
+    pub fn from_url(url: &str) -> StoreResult<Backend> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else if url.starts_with("sqlite:") || !url.contains("://") {
+            Ok(Backend::Sqlite)
+        } else {
+            Err(StoreError::UnknownScheme(url.split("://").next().unwrap_or(url).to_string()))
+        }
+    }
+}
+
+impl Store {
+    /// Opens (creating a SQLite file if needed) and migrates the database.
+    pub async fn connect(url: &str) -> StoreResult<Store> {
+        let pool = match Backend::from_url(url)? {
+            Backend::Postgres => Pool::Postgres(PgPoolOptions::new().max_connections(8).connect(url).await?),
+            Backend::Sqlite => {
+                let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+                let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    // Anything acknowledged to a user survives a power cut.
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                Pool::Sqlite(SqlitePoolOptions::new().max_connections(4).connect_with(options).await?)
+            }
+        };
+        let store = Store { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+
+    /// The unit directory.
+    pub async fn directory(&self) -> StoreResult<Directory> {
+        let rows: Vec<records::UnitRecord> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, name, aliases, kind, parent, inferred, note FROM units ORDER BY id").fetch_all(pool).await?
+        });
+        let units = rows.into_iter().map(records::UnitRecord::into_unit).collect::<StoreResult<Vec<_>>>()?;
+        Ok(Directory::new(units))
+    }
+
+    /// Adds the units, replacing those with the same full name. With
+    /// `replace`, units not in the list are removed unless obligations refer
+    /// to them (then the call fails and nothing changes).
+    pub async fn save_units(&self, units: &[Unit], replace: bool) -> StoreResult<usize> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for unit in units {
+                sqlx::query(
+                    "INSERT INTO units (name, aliases, kind, parent, inferred, note) VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (name) DO UPDATE SET aliases = excluded.aliases, kind = excluded.kind,
+                         parent = excluded.parent, inferred = excluded.inferred, note = excluded.note",
+                )
+                .bind(&unit.name)
+                .bind(unit.aliases.join("\n"))
+                .bind(unit.kind.as_str())
+                .bind(&unit.parent)
+                .bind(unit.inferred)
+                .bind(&unit.note)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if replace {
+                let names: Vec<String> = units.iter().map(|u| u.name.clone()).collect();
+                let existing: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM units").fetch_all(&mut *tx).await?;
+                for (id, name) in existing.into_iter().filter(|(_, n)| !names.contains(n)) {
+                    sqlx::query("DELETE FROM units WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(|e| {
+                        match StoreError::from(e) {
+                            StoreError::Conflict { .. } => StoreError::Conflict { constraint: format!("单位“{name}”已有任务，不能删除") },
+                            other => other,
+                        }
+                    })?;
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(units.len())
+    }
+
+    pub async fn unit_count(&self) -> StoreResult<i64> {
+        let (count,): (i64,) = on_pool!(self, pool => sqlx::query_as("SELECT COUNT(*) FROM units").fetch_one(pool).await?);
+        Ok(count)
+    }
+
+    /// Calendar rows an admin has added to the built-in ones.
+    pub async fn calendar_rows(&self) -> StoreResult<Vec<CalendarRow>> {
+        let rows: Vec<(chrono::NaiveDate, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT day, kind, name FROM calendar_days ORDER BY day").fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(day, kind, name)| CalendarRow {
+                from: day,
+                to: day,
+                kind: if kind == "workday" { DayKind::Workday } else { DayKind::Holiday },
+                name,
+            })
+            .collect())
+    }
+
+    pub async fn add_calendar_rows(&self, rows: &[CalendarRow]) -> StoreResult<usize> {
+        let mut days = 0;
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for row in rows {
+                let mut day = row.from;
+                while day <= row.to {
+                    let kind = match row.kind { DayKind::Holiday => "holiday", DayKind::Workday => "workday" };
+                    sqlx::query("INSERT INTO calendar_days (day, kind, name) VALUES ($1, $2, $3)
+                                 ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name")
+                        .bind(day).bind(kind).bind(&row.name).execute(&mut *tx).await?;
+                    days += 1;
+                    day = match day.succ_opt() { Some(next) => next, None => break };
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(days)
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn both_backends_have_the_same_migrations() {
+        let names = |dir: &str| {
+            let mut names: Vec<String> = std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        assert!(!names("sqlite").is_empty());
+        assert_eq!(names("sqlite"), names("postgres"));
+    }
+
+    #[test]
+    fn the_backend_comes_from_the_url_scheme_and_others_are_refused() {
+        use super::Backend;
+        assert_eq!(Backend::from_url("postgres://u@localhost/db").unwrap(), Backend::Postgres);
+        assert_eq!(Backend::from_url("sqlite://data/gongkai.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::from_url("gongkai.db").unwrap(), Backend::Sqlite);
+        assert!(Backend::from_url("mysql://localhost/db").is_err());
+    }
+}
+
+impl Store {
+    /// Moves an obligation along its workflow (pending → submitted → …).
+    pub async fn set_obligation_status(&self, id: i64, status: &str) -> StoreResult<()> {
+        let done = on_pool!(self, pool => {
+            sqlx::query("UPDATE obligations SET status = $1 WHERE id = $2").bind(status).bind(id).execute(pool).await?.rows_affected()
+        });
+        if done == 0 {
+            return Err(StoreError::NotFound(format!("任务义务 {id}")));
+        }
+        Ok(())
+    }
+}
+
+/// Fresh databases for tests: each call gives the URL of a new, empty one.
+pub mod scratch {
+    use sqlx::Connection;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+    /// A new SQLite file inside `dir`.
+    pub fn sqlite_url(dir: &std::path::Path) -> String {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        format!("sqlite://{}", dir.join(format!("scratch-{n}.db")).display())
+    }
+
+    /// A new database on the PostgreSQL server behind `server_url`.
+    pub async fn postgres_url(server_url: &str) -> Result<String, sqlx::Error> {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let name = format!("gongkai_scratch_{}_{n}", std::process::id());
+        let mut admin = sqlx::PgConnection::connect(server_url).await?;
+        // The name is made here from digits, never from input.
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&mut admin).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await?;
+        admin.close().await?;
+        let base = server_url.rsplit_once('/').map_or(server_url, |(base, _)| base);
+        Ok(format!("{base}/{name}"))
+    }
+}

@@ -1,0 +1,290 @@
+//! Plans, tasks, milestones and obligations: saving an understood task list
+//! (idempotently, keeping obligations that have history) and reading the
+//! ledger back.
+
+use crate::{Store, StoreError, StoreResult, on_pool};
+use chrono::{NaiveDate, Utc};
+use gongkai_domain::plan::{self, TaskDraft, Understanding};
+use gongkai_domain::units::Directory;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// What saving a list changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub plan_id: i64,
+    pub tasks_added: usize,
+    pub tasks_updated: usize,
+    pub tasks_unchanged: usize,
+    pub tasks_retired: usize,
+    pub obligations_added: usize,
+    pub obligations_removed: usize,
+    /// Obligations no longer in the list but kept because they have history.
+    pub obligations_retired: usize,
+    pub obligations_total: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MilestoneRow {
+    pub text: String,
+    pub rule: String,
+    pub action: Option<String>,
+    pub recipient: Option<String>,
+    pub channel: Option<String>,
+    pub actor: Option<String>,
+    pub aspirational: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskRow {
+    pub seq: i32,
+    pub responsible: String,
+    pub task: String,
+    pub deadline: String,
+    pub items: Vec<String>,
+    pub units: Vec<String>,
+    pub needs_confirmation: bool,
+    pub milestones: Vec<MilestoneRow>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ObligationRow {
+    pub id: i64,
+    pub task_seq: i32,
+    pub unit: String,
+    pub milestone: String,
+    pub kind: String,
+    pub due: Option<NaiveDate>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ObligationFilter {
+    /// Full name of the unit.
+    pub unit: Option<String>,
+    /// Only obligations due strictly before this date.
+    pub due_before: Option<NaiveDate>,
+    pub limit: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskRecord {
+    id: i64,
+    seq: i32,
+    responsible: String,
+    task_text: String,
+    deadline_text: String,
+    items: String,
+    units: String,
+    needs_confirmation: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct ExistingObligation {
+    id: i64,
+    milestone_idx: i32,
+    unit_id: i64,
+    slot: String,
+    status: String,
+    active: bool,
+}
+
+fn join(list: &[String]) -> String {
+    list.join("\n")
+}
+
+fn split(text: &str) -> Vec<String> {
+    text.lines().filter(|l| !l.is_empty()).map(String::from).collect()
+}
+
+impl Store {
+    /// Saves an understood list as a plan. Re-saving the same list changes
+    /// nothing; a corrected list updates its tasks, adds the obligations it
+    /// now implies, removes those without history that it no longer implies,
+    /// and retires (keeps, inactive) those that have history. All or nothing.
+    pub async fn save_plan(&self, list: &Understanding, title: &str, region: &str, directory: &Directory) -> StoreResult<ImportReport> {
+        let unit_ids: HashMap<String, i64> = on_pool!(self, pool => {
+            sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM units").fetch_all(pool).await?
+        })
+        .into_iter()
+        .map(|(id, name)| (name, id))
+        .collect();
+        let mut report = ImportReport::default();
+        let start_date = NaiveDate::from_ymd_opt(list.plan_year, 1, 1).ok_or_else(|| StoreError::Corrupt("计划年份无效".into()))?;
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let (plan_id,): (i64,) = sqlx::query_as(
+                "INSERT INTO plans (title, region, plan_year, start_date, created_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (title, plan_year) DO UPDATE SET region = excluded.region RETURNING id",
+            )
+            .bind(title).bind(region).bind(list.plan_year).bind(start_date).bind(Utc::now())
+            .fetch_one(&mut *tx).await?;
+            report.plan_id = plan_id;
+            let mut kept_tasks: Vec<i64> = Vec::new();
+            for task in &list.tasks {
+                let previous: Option<TaskRecord> = sqlx::query_as(
+                    "SELECT id, seq, responsible, task_text, deadline_text, items, units, needs_confirmation FROM tasks
+                     WHERE plan_id = $1 AND task_key = $2",
+                )
+                .bind(plan_id).bind(task_key(task)).fetch_optional(&mut *tx).await?;
+                let items = join(&task.items);
+                let units = join(&task.units);
+                let unchanged = previous.as_ref().is_some_and(|p| {
+                    p.seq == task.seq as i32 && p.responsible == task.responsible && p.deadline_text == task.deadline.text
+                        && p.items == items && p.units == units
+                });
+                let (task_id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO tasks (plan_id, seq, task_key, responsible, task_text, deadline_text, items, units, needs_confirmation, source_at, active)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE)
+                     ON CONFLICT (plan_id, task_key) DO UPDATE SET seq = excluded.seq, responsible = excluded.responsible,
+                         task_text = excluded.task_text, deadline_text = excluded.deadline_text, items = excluded.items,
+                         units = excluded.units, needs_confirmation = excluded.needs_confirmation,
+                         source_at = excluded.source_at, active = TRUE
+                     RETURNING id",
+                )
+                .bind(plan_id).bind(task.seq as i32).bind(task_key(task)).bind(&task.responsible).bind(&task.task)
+                .bind(&task.deadline.text).bind(&items).bind(&units).bind(task.group.needs_confirmation())
+                .bind(&task.source.at)
+                .fetch_one(&mut *tx).await?;
+                kept_tasks.push(task_id);
+                match (&previous, unchanged) {
+                    (None, _) => report.tasks_added += 1,
+                    (Some(_), true) => report.tasks_unchanged += 1,
+                    (Some(_), false) => report.tasks_updated += 1,
+                }
+
+                sqlx::query("DELETE FROM milestones WHERE task_id = $1").bind(task_id).execute(&mut *tx).await?;
+                for (idx, m) in task.deadline.milestones.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO milestones (task_id, idx, text, rule, action, recipient, channel, actor, aspirational)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(task_id).bind(idx as i32).bind(&m.text).bind(&m.rule).bind(&m.action).bind(&m.recipient)
+                    .bind(&m.channel).bind(&m.actor).bind(m.aspirational)
+                    .execute(&mut *tx).await?;
+                }
+
+                let existing: Vec<ExistingObligation> = sqlx::query_as(
+                    "SELECT id, milestone_idx, unit_id, slot, status, active FROM obligations WHERE task_id = $1",
+                )
+                .bind(task_id).fetch_all(&mut *tx).await?;
+                let mut wanted: HashMap<(i32, i64, String), plan::NewObligation> = HashMap::new();
+                for new in plan::obligations(task, directory, &task.units) {
+                    let unit_id = *unit_ids
+                        .get(&new.unit)
+                        .ok_or_else(|| StoreError::NotFound(format!("单位“{}”（请先导入单位目录）", new.unit)))?;
+                    wanted.insert((new.milestone as i32, unit_id, new.slot()), new);
+                }
+                for old in &existing {
+                    let key = (old.milestone_idx, old.unit_id, old.slot.clone());
+                    if wanted.remove(&key).is_some() {
+                        if !old.active {
+                            sqlx::query("UPDATE obligations SET active = TRUE WHERE id = $1").bind(old.id).execute(&mut *tx).await?;
+                        }
+                        continue;
+                    }
+                    if old.status == "pending" {
+                        sqlx::query("DELETE FROM obligations WHERE id = $1").bind(old.id).execute(&mut *tx).await?;
+                        report.obligations_removed += 1;
+                    } else if old.active {
+                        sqlx::query("UPDATE obligations SET active = FALSE WHERE id = $1").bind(old.id).execute(&mut *tx).await?;
+                        report.obligations_retired += 1;
+                    }
+                }
+                let mut fresh: Vec<_> = wanted.into_iter().collect();
+                fresh.sort_by(|a, b| a.0.cmp(&b.0));
+                for ((milestone_idx, unit_id, slot), new) in fresh {
+                    sqlx::query(
+                        "INSERT INTO obligations (task_id, milestone_idx, unit_id, kind, slot, due_date, from_date, to_date)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(task_id).bind(milestone_idx).bind(unit_id).bind(new.kind.as_str()).bind(slot)
+                    .bind(new.due).bind(new.from).bind(new.to)
+                    .execute(&mut *tx).await?;
+                    report.obligations_added += 1;
+                }
+            }
+            // Tasks no longer in the list: pending work goes, work with history stays, inactive.
+            let stale: Vec<(i64,)> = sqlx::query_as("SELECT id FROM tasks WHERE plan_id = $1 AND active = TRUE").bind(plan_id).fetch_all(&mut *tx).await?;
+            for (task_id,) in stale.into_iter().filter(|(id,)| !kept_tasks.contains(id)) {
+                let removed = sqlx::query("DELETE FROM obligations WHERE task_id = $1 AND status = 'pending'").bind(task_id).execute(&mut *tx).await?;
+                report.obligations_removed += removed.rows_affected() as usize;
+                let retired = sqlx::query("UPDATE obligations SET active = FALSE WHERE task_id = $1 AND active = TRUE").bind(task_id).execute(&mut *tx).await?;
+                report.obligations_retired += retired.rows_affected() as usize;
+                sqlx::query("UPDATE tasks SET active = FALSE WHERE id = $1").bind(task_id).execute(&mut *tx).await?;
+                report.tasks_retired += 1;
+            }
+            let (total,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM obligations o JOIN tasks t ON t.id = o.task_id WHERE t.plan_id = $1 AND o.active = TRUE",
+            )
+            .bind(plan_id).fetch_one(&mut *tx).await?;
+            report.obligations_total = total as usize;
+            tx.commit().await?;
+        });
+        Ok(report)
+    }
+
+    /// The active tasks of every plan, in list order, with their milestones.
+    pub async fn tasks(&self) -> StoreResult<Vec<TaskRow>> {
+        let (records, milestones): (Vec<TaskRecord>, Vec<(i64, i32, String, String, Option<String>, Option<String>, Option<String>, Option<String>, bool)>) = on_pool!(self, pool => {
+            let records = sqlx::query_as(
+                "SELECT t.id, t.seq, t.responsible, t.task_text, t.deadline_text, t.items, t.units, t.needs_confirmation
+                 FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.active = TRUE ORDER BY p.id, t.seq",
+            ).fetch_all(pool).await?;
+            let milestones = sqlx::query_as(
+                "SELECT m.task_id, m.idx, m.text, m.rule, m.action, m.recipient, m.channel, m.actor, m.aspirational
+                 FROM milestones m JOIN tasks t ON t.id = m.task_id WHERE t.active = TRUE ORDER BY m.task_id, m.idx",
+            ).fetch_all(pool).await?;
+            (records, milestones)
+        });
+        let mut by_task: HashMap<i64, Vec<MilestoneRow>> = HashMap::new();
+        for (task_id, _, text, rule, action, recipient, channel, actor, aspirational) in milestones {
+            by_task.entry(task_id).or_default().push(MilestoneRow { text, rule, action, recipient, channel, actor, aspirational });
+        }
+        Ok(records
+            .into_iter()
+            .map(|r| TaskRow {
+                seq: r.seq,
+                responsible: r.responsible,
+                task: r.task_text,
+                deadline: r.deadline_text,
+                items: split(&r.items),
+                units: split(&r.units),
+                needs_confirmation: r.needs_confirmation,
+                milestones: by_task.remove(&r.id).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Active obligations, by due date (open-ended ones last), then task and unit.
+    pub async fn obligations(&self, filter: &ObligationFilter) -> StoreResult<Vec<ObligationRow>> {
+        let rows = on_pool!(self, pool => {
+            sqlx::query_as::<_, ObligationRow>(
+                "SELECT o.id, t.seq AS task_seq, u.name AS unit, m.text AS milestone, o.kind,
+                        o.due_date AS due, o.from_date AS \"from\", o.to_date AS \"to\", o.status
+                 FROM obligations o
+                 JOIN tasks t ON t.id = o.task_id
+                 JOIN units u ON u.id = o.unit_id
+                 JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx
+                 WHERE o.active = TRUE
+                   AND ($1 IS NULL OR u.name = $1)
+                   AND ($2 IS NULL OR o.due_date < $2)
+                 ORDER BY o.due_date IS NULL, o.due_date, t.seq, o.milestone_idx, u.id, o.id
+                 LIMIT $3",
+            )
+            .bind(&filter.unit)
+            .bind(filter.due_before)
+            .bind(filter.limit.unwrap_or(i64::MAX))
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows)
+    }
+}
+
+/// A task is the same task across imports when its 工作任务 text is the same.
+fn task_key(task: &TaskDraft) -> String {
+    task.task.split_whitespace().collect()
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every check and test gongkai has, on SQLite and on a private
+# PostgreSQL cluster that this script installs (if missing), starts and stops.
+# Usage: scripts/test.sh   (run from anywhere; needs root or sudo for apt-get)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n== %s\n' "$*"; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
+  log "installing PostgreSQL server"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+fi
+PG_BIN=$(pg_bin)
+
+log "starting a private PostgreSQL cluster"
+PG_DIR=$(mktemp -d /tmp/gongkai-pg.XXXXXX)
+PG_PORT=${GONGKAI_TEST_PG_PORT:-$(( 20000 + RANDOM % 20000 ))}
+run_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+[ "$(id -u)" = 0 ] && chown postgres "$PG_DIR"
+stop_pg() {
+  run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+}
+trap stop_pg EXIT
+run_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+  -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+export GONGKAI_TEST_PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+
+log "cargo fmt --check"
+cargo fmt --all -- --check
+
+log "cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+log "cargo test (SQLite, and PostgreSQL at port $PG_PORT)"
+cargo test --workspace --locked 2>&1 | tee "$PG_DIR/test.log"
+
+passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' "$PG_DIR/test.log" | awk '{s += $4} END {print s + 0}')
+failed=$(grep -Eo '[0-9]+ failed' "$PG_DIR/test.log" | awk '{s += $1} END {print s + 0}')
+echo
+echo "$passed passed, $failed failed"
