@@ -22,6 +22,10 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("完成", &["完成", "建成", "编制", "制定", "建立"]),
 ];
 
+/// Characters after 公开 that make it part of a name ("区政务公开办", "公开专区"),
+/// not the act of publishing.
+const PUBLISH_IN_A_NAME: &[char] = &['办', '专', '栏', '属', '目', '事', '工', '制', '平', '考', '标', '全'];
+
 /// Words after 报 that are not a report to someone ("报告", "通报" is its own).
 const NOT_A_REPORT: &[char] = &['告', '表', '道', '纸', '刊', '名'];
 
@@ -80,6 +84,7 @@ pub fn actions(chars: &[char]) -> Vec<&'static str> {
             words.iter().any(|w| {
                 (0..chars.len()).any(|i| {
                     starts_with(chars, i, w)
+                        && !(*w == "公开" && chars.get(i + 2).is_some_and(|c| PUBLISH_IN_A_NAME.contains(c)))
                         && !(*w == "报"
                             && (chars.get(i + 1).is_some_and(|c| NOT_A_REPORT.contains(c))
                                 || i > 0 && matches!(chars[i - 1], '通' | '举' | '简' | '情' | '汇' | '呈' | '上')))
@@ -211,6 +216,7 @@ mod tests {
         assert_eq!(actions(&chars("将方案报区政务公开办备案"))[0], "备案");
         assert_eq!(actions(&chars("每季度情况通报"))[0], "通报");
         assert!(!actions(&chars("纳入年度自查报告")).contains(&"报送"));
+        assert_eq!(actions(&chars("抄送区政务公开办")), vec!["抄送"]);
     }
 
     #[test]

@@ -1,0 +1,118 @@
+//! The command line: global options and one variant per subcommand.
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// The embedded default: a SQLite file beside where gongkai runs.
+pub const DEFAULT_DB: &str = "sqlite://gongkai-data/gongkai.db";
+
+#[derive(Debug, Parser)]
+#[command(name = "gongkai", version, about = "政务公开工作任务清单平台：导入清单、生成台账、报送、审核、督办")]
+pub struct Cli {
+    /// 数据库地址：sqlite://文件路径（默认，内嵌）或 postgres://用户@主机/库名
+    #[arg(long, global = true, env = "GONGKAI__DATABASE__URL", default_value = DEFAULT_DB)]
+    pub db: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 解析“完成时间及方式”文字，输出 JSON（里程碑与日期）
+    Deadline(DeadlineArgs),
+    /// 导入任务清单（.docx / .xlsx / .txt）并生成台账
+    Import(ImportArgs),
+    /// 列出任务
+    Tasks(TasksArgs),
+    /// 列出台账中的任务义务（单位 × 里程碑 × 日期）
+    Obligations(ObligationsArgs),
+    /// 单位目录
+    #[command(subcommand)]
+    Units(UnitsCommand),
+    /// 工作日历（法定节假日与调休）
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct DeadlineArgs {
+    /// 计划年份（不写年份的日期属于该年）
+    #[arg(long, required_unless_present = "jsonl")]
+    pub year: Option<i32>,
+    /// 从标准输入逐行读取 {"text": …, "plan_year": …}，逐行输出结果
+    #[arg(long, conflicts_with = "text")]
+    pub jsonl: bool,
+    /// 要解析的文字
+    #[arg(required_unless_present = "jsonl")]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// 任务清单文件：.docx、.xlsx 或 .txt
+    pub file: PathBuf,
+    /// 计划年份（默认取标题中的年份，否则为今年）
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// 只显示每一行如何理解（单位、里程碑、日期），不保存
+    #[arg(long)]
+    pub dry_run: bool,
+    /// 方案标题（默认取文件中的标题）
+    #[arg(long)]
+    pub title: Option<String>,
+    /// 地区（默认：从化区）
+    #[arg(long, default_value = "从化区")]
+    pub region: String,
+    /// 以 JSON 输出
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TasksArgs {
+    /// 以 JSON 输出
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ObligationsArgs {
+    /// 只列该单位的（全称或简称）
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// 只列截止日期早于该日的（YYYY-MM-DD）
+    #[arg(long)]
+    pub due_before: Option<NaiveDate>,
+    /// 最多列出多少条
+    #[arg(long)]
+    pub limit: Option<i64>,
+    /// 以 JSON 输出
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitsCommand {
+    /// 从 CSV 导入单位（name,short_name,kind,parent,source），补充或更新已有单位
+    Import {
+        file: PathBuf,
+        /// 以文件为准：删除文件中没有的单位（已有任务的单位不能删除）
+        #[arg(long)]
+        replace: bool,
+    },
+    /// 列出单位
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// 导入节假日安排（起始日期,结束日期,休|班,名称）
+    Import { file: PathBuf },
+    /// 推算某日之后第 N 个工作日
+    AddWorkingDays { date: NaiveDate, days: u32 },
+}

@@ -1,0 +1,186 @@
+//! `gongkai import`: read a task list, show how every cell was understood,
+//! and (unless `--dry-run`) save it as a plan with its obligations. Bad input
+//! is reported row by row and nothing is stored.
+
+use super::open;
+use crate::cli::ImportArgs;
+use anyhow::Context;
+use chrono::Datelike;
+use gongkai_domain::deadline::Occurrence;
+use gongkai_domain::plan::{TaskDraft, Understanding, understand};
+use gongkai_domain::units::Directory;
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(&args.file).with_context(|| format!("无法读取文件 {}", args.file.display()))?;
+    let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let list = match gongkai_io::read_task_list(&name, &bytes) {
+        Ok(list) => list,
+        Err(err) => {
+            eprintln!("{}：{err}", args.file.display());
+            eprintln!("未导入任何内容。");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let year = match args.year.or_else(|| list.title.as_deref().and_then(year_in)) {
+        Some(year) => year,
+        None => {
+            let year = chrono::Local::now().year();
+            eprintln!("提示：文件未写明计划年份，按 {year} 年处理（可用 --year 指定）。");
+            year
+        }
+    };
+    // A dry run against an embedded database that does not exist yet reads
+    // the built-in directory and creates nothing.
+    let store = if args.dry_run && !super::exists(db) { None } else { Some(open(db).await?) };
+    let directory = match &store {
+        Some(store) => store.directory().await?,
+        None => Directory::new(gongkai_io::units_csv::conghua()),
+    };
+    let understood = understand(&list, &directory, year);
+    let title = args
+        .title
+        .clone()
+        .or_else(|| understood.title.clone())
+        .unwrap_or_else(|| args.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+
+    if args.dry_run {
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&understood)?);
+        } else {
+            print!("{}", describe(&understood, &title, &directory));
+        }
+    }
+    if !understood.problems.is_empty() {
+        eprintln!("{} 处问题：", understood.problems.len());
+        for problem in &understood.problems {
+            eprintln!("  {problem}");
+        }
+        eprintln!("未导入任何内容。请修改文件后重新导入。");
+        return Ok(ExitCode::FAILURE);
+    }
+    let Some(store) = store.filter(|_| !args.dry_run) else {
+        eprintln!("（试导入：未保存任何内容）");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let report = store.save_plan(&understood, &title, &args.region, &directory).await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "已导入“{title}”（{year} 年）：新增任务 {}，更新 {}，未变 {}，停用 {}；新增任务义务 {}，删除 {}，保留历史 {}；台账共 {} 条。",
+            report.tasks_added,
+            report.tasks_updated,
+            report.tasks_unchanged,
+            report.tasks_retired,
+            report.obligations_added,
+            report.obligations_removed,
+            report.obligations_retired,
+            report.obligations_total
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "2021年…" in a title gives the plan year.
+fn year_in(title: &str) -> Option<i32> {
+    let chars: Vec<char> = title.chars().collect();
+    chars.windows(5).find_map(|w| {
+        let digits: String = w[..4].iter().collect();
+        (w[4] == '年' && w[..4].iter().all(char::is_ascii_digit)).then(|| digits.parse().ok()).flatten()
+    })
+}
+
+fn occurrence_text(o: &Occurrence) -> String {
+    match o {
+        Occurrence::Due { date } => format!("{date} 前"),
+        Occurrence::Start { date } => format!("{date} 起"),
+        Occurrence::Window { from, to } => format!("{from} 至 {to}"),
+    }
+}
+
+fn group_text(task: &TaskDraft, directory: &Directory) -> String {
+    let mut parts = Vec::new();
+    if !task.group.kinds.is_empty() {
+        parts.push(format!("按类别：{}", task.group.kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join("、")));
+    }
+    if !task.group.named.is_empty() {
+        let names: Vec<&str> = task.group.named.iter().map(|n| directory.find(n).map_or(n.as_str(), |u| u.short_name())).collect();
+        parts.push(format!("点名：{}", names.join("、")));
+    }
+    if let Some(pending) = &task.group.pending {
+        parts.push(format!("另有“{}”待公开办确认", pending.description));
+    }
+    format!("{}（现绑定 {} 个单位）", parts.join("；"), task.units.len())
+}
+
+/// How every row was understood, for people.
+fn describe(u: &Understanding, title: &str, directory: &Directory) -> String {
+    let mut out = String::new();
+    let items = u.items_referenced();
+    let _ = writeln!(out, "{title}（{}，计划年份 {}）", u.format, u.plan_year);
+    let _ = writeln!(
+        out,
+        "{} 项任务；{} 种责任单位表述；引用方案项目 {} 项：{}",
+        u.tasks.len(),
+        u.responsible_expressions().len(),
+        items.len(),
+        items.join("")
+    );
+    let _ = writeln!(out, "\n责任单位表述：");
+    for expression in u.responsible_expressions() {
+        if let Some(task) = u.tasks.iter().find(|t| t.responsible == expression) {
+            let _ = writeln!(out, "  {expression} → {}", group_text(task, directory));
+        }
+    }
+    for task in &u.tasks {
+        let _ = writeln!(out, "\n[{}] {}", task.seq, task.source.at);
+        let _ = writeln!(out, "  责任单位：{} → {}", task.responsible, group_text(task, directory));
+        let _ = writeln!(out, "  工作任务：{}", task.task);
+        let _ = writeln!(out, "  方案项目：{}", task.items.join("、"));
+        let _ = writeln!(out, "  完成时间及方式：{}", task.deadline.text);
+        if task.deadline.ongoing {
+            let _ = writeln!(out, "    长期任务：每个单位一条无截止日期的任务义务");
+        }
+        for (i, m) in task.deadline.milestones.iter().enumerate() {
+            let mut facts = vec![m.rule.clone()];
+            if let Some(action) = &m.action {
+                facts.push(format!("动作 {action}"));
+            }
+            if let Some(recipient) = &m.recipient {
+                facts.push(format!("报送对象 {recipient}"));
+            }
+            if !m.channels.is_empty() {
+                facts.push(format!("公开渠道 {}", m.channels.join("、")));
+            }
+            if let Some(actor) = &m.actor {
+                facts.push(format!("由 {actor} 承办"));
+            }
+            if m.aspirational {
+                facts.push("争取（不计入考核日期）".into());
+            }
+            let _ = writeln!(out, "    里程碑{}：{} — {}", i + 1, m.text, facts.join("；"));
+            if !m.occurrences.is_empty() {
+                let dates: Vec<String> = m.occurrences.iter().map(occurrence_text).collect();
+                let _ = writeln!(out, "      日期：{}", dates.join("，"));
+            }
+        }
+    }
+    if !u.problems.is_empty() {
+        let _ = writeln!(out, "\n问题：");
+        for problem in &u.problems {
+            let _ = writeln!(out, "  {problem}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_year_in_the_title_is_the_plan_year() {
+        assert_eq!(super::year_in("从化区2021年政务公开工作要点"), Some(2021));
+        assert_eq!(super::year_in("从化区基层政务公开标准化规范化工作任务清单"), None);
+    }
+}

@@ -1,0 +1,71 @@
+//! One module per subcommand. Each returns the process's exit code: 0 on
+//! success, 1 when the input was refused (after saying why and where).
+
+mod calendar;
+mod deadline;
+mod import;
+mod ledger;
+mod units;
+
+use crate::cli::{Cli, Command};
+use anyhow::Context;
+use gongkai_store::{Backend, Store};
+use std::process::ExitCode;
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Deadline(args) => deadline::run(args),
+        Command::Import(args) => import::run(&cli.db, args).await,
+        Command::Tasks(args) => ledger::tasks(&open(&cli.db).await?, args).await,
+        Command::Obligations(args) => ledger::obligations(&open(&cli.db).await?, args).await,
+        Command::Units(command) => units::run(&open(&cli.db).await?, command).await,
+        Command::Calendar(command) => calendar::run(&cli.db, command).await,
+    }
+}
+
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
+}
+
+/// False only for an embedded database whose file is not there yet.
+pub fn exists(url: &str) -> bool {
+    Backend::from_url(url).is_ok_and(|b| b == Backend::Postgres) || std::path::Path::new(sqlite_path(url)).exists()
+}
+
+/// Opens the database, creating the embedded SQLite file (and its folder) on
+/// first use and loading the built-in unit directory into an empty one.
+pub async fn open(url: &str) -> anyhow::Result<Store> {
+    if Backend::from_url(url)? == Backend::Sqlite {
+        if let Some(dir) = std::path::Path::new(sqlite_path(url)).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+        }
+    }
+    let store = Store::connect(url).await.with_context(|| format!("无法打开数据库 {}", redact(url)))?;
+    if store.unit_count().await? == 0 {
+        store.save_units(&gongkai_io::units_csv::conghua(), false).await?;
+    }
+    Ok(store)
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact("sqlite://gongkai.db"), "sqlite://gongkai.db");
+    }
+}
