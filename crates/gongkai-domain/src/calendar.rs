@@ -50,7 +50,8 @@ pub fn parse_rows(text: &str) -> Result<Vec<CalendarRow>, CalendarError> {
         let [from, to, kind, name] = fields[..] else {
             return Err(bad(format!("应为“起始日期,结束日期,类别,名称”四栏，实为“{line}”")));
         };
-        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad(format!("日期“{s}”应写作 YYYY-MM-DD")));
+        let date =
+            |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad(format!("日期“{s}”应写作 YYYY-MM-DD")));
         let (from, to) = (date(from)?, date(to)?);
         if to < from || (to - from).num_days() > 40 {
             return Err(bad(format!("日期段 {from} 至 {to} 不合理")));

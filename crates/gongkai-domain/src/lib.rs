@@ -7,6 +7,6 @@ pub mod deadline;
 pub mod numerals;
 
 pub use deadline::DeadlineText;
+pub mod plan;
 pub mod responsible;
 pub mod units;
-pub mod plan;

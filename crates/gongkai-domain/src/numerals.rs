@@ -44,18 +44,14 @@ pub fn read_number(chars: &[char], at: usize) -> Option<(u32, usize)> {
     if !is_chinese_numeral(first) {
         return None;
     }
-    let run: Vec<char> = rest
-        .iter()
-        .copied()
-        .take_while(|&c| is_chinese_numeral(c))
-        .take(4)
-        .collect();
+    let run_len = rest.iter().take_while(|&&c| is_chinese_numeral(c)).take(4).count();
+    let run = &rest[..run_len];
     // Digit by digit (years such as 二〇二〇) when there is no 十.
     if run.len() >= 3 && !run.iter().any(|&c| c == '十' || c == '廿') {
         let value = run.iter().fold(0, |acc, &c| acc * 10 + chinese_digit(c).unwrap_or(0));
         return Some((value, run.len()));
     }
-    let (value, len) = positional_below_100(&run)?;
+    let (value, len) = positional_below_100(run)?;
     Some((value, len))
 }
 

@@ -148,7 +148,10 @@ pub fn understand(list: &SourceList, directory: &Directory, plan_year: i32) -> U
     let mut tasks = Vec::new();
     let mut problems = Vec::new();
     if list.rows.is_empty() {
-        problems.push(Problem { at: "文件".into(), message: "没有找到任务行（需要“责任单位、工作任务、完成时间及方式、方案项目”各列）".into() });
+        problems.push(Problem {
+            at: "文件".into(),
+            message: "没有找到任务行（需要“责任单位、工作任务、完成时间及方式、方案项目”各列）".into(),
+        });
     }
     for (index, row) in list.rows.iter().enumerate() {
         let mut problem = |cell: &SourceCell, message: String| problems.push(Problem { at: cell.at.clone(), message });
@@ -224,9 +227,15 @@ impl ObligationKind {
     }
 
     pub fn parse(s: &str) -> Option<ObligationKind> {
-        [ObligationKind::Due, ObligationKind::Start, ObligationKind::Window, ObligationKind::Ongoing, ObligationKind::Relative]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            ObligationKind::Due,
+            ObligationKind::Start,
+            ObligationKind::Window,
+            ObligationKind::Ongoing,
+            ObligationKind::Relative,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 

@@ -79,7 +79,8 @@ impl UnitGroup {
         if cleaned.is_empty() {
             return Err(GroupError::Empty);
         }
-        let mut group = UnitGroup { text: text.trim().to_string(), kinds: Vec::new(), named: Vec::new(), pending: None };
+        let mut group =
+            UnitGroup { text: text.trim().to_string(), kinds: Vec::new(), named: Vec::new(), pending: None };
         let mut rest = cleaned.as_str();
         // "各镇、街" is one phrase although it holds a list mark.
         let mut parts: Vec<String> = Vec::new();

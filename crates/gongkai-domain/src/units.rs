@@ -179,10 +179,7 @@ impl Directory {
             return Some(&self.units[at]);
         }
         let (outer, inner) = name.split_once('（')?;
-        self.index
-            .get(outer)
-            .or_else(|| self.index.get(inner.trim_end_matches('）')))
-            .map(|&at| &self.units[at])
+        self.index.get(outer).or_else(|| self.index.get(inner.trim_end_matches('）'))).map(|&at| &self.units[at])
     }
 
     pub fn of_kind(&self, kind: UnitKind) -> impl Iterator<Item = &Unit> {
@@ -195,7 +192,14 @@ mod tests {
     use super::*;
 
     fn unit(name: &str, short: &str, kind: UnitKind) -> Unit {
-        Unit { name: name.into(), aliases: aliases_from(short), kind, parent: None, inferred: false, note: String::new() }
+        Unit {
+            name: name.into(),
+            aliases: aliases_from(short),
+            kind,
+            parent: None,
+            inferred: false,
+            note: String::new(),
+        }
     }
 
     #[test]

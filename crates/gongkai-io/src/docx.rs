@@ -5,8 +5,8 @@
 
 use crate::ImportError;
 use crate::grid::{Grid, GridCell};
-use quick_xml::{Reader, XmlVersion};
 use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
 use std::io::{Cursor, Read};
 
 fn corrupt(detail: impl std::fmt::Display) -> ImportError {
@@ -49,14 +49,13 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Grid>, Option<String>), ImportError> {
     let mut paragraph_text = String::new();
     let mut in_paragraph = false;
     loop {
-        let event = reader.read_event().map_err(|e| corrupt(format!("XML 在第 {} 字节处出错：{e}", reader.buffer_position())))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| corrupt(format!("XML 在第 {} 字节处出错：{e}", reader.buffer_position())))?;
         match event {
-            Event::Start(e) | Event::Empty(e) if table_depth > 1 && e.local_name().into_inner() != "tbl" => {
-                // Text of nested tables joins the cell that holds them.
-                if e.local_name().into_inner() == "t" {
-                    in_text = true;
-                }
-            }
+            // Text of nested tables joins the cell that holds them.
+            Event::Start(e) if table_depth > 1 && e.local_name().into_inner() == "t" => in_text = true,
+            Event::Start(e) | Event::Empty(e) if table_depth > 1 && e.local_name().into_inner() != "tbl" => {}
             Event::Start(e) => match e.local_name().into_inner() {
                 "tbl" => {
                     table_depth += 1;
@@ -65,7 +64,9 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Grid>, Option<String>), ImportError> {
                     }
                 }
                 "tr" if table_depth == 1 => row = Some(Vec::new()),
-                "tc" if table_depth == 1 => cell = Some(CellBuild { text: String::new(), span: 1, continues_merge: false }),
+                "tc" if table_depth == 1 => {
+                    cell = Some(CellBuild { text: String::new(), span: 1, continues_merge: false })
+                }
                 "p" => {
                     in_paragraph = true;
                     if let Some(c) = cell.as_mut()

@@ -80,7 +80,8 @@ pub fn rows_from_grids(grids: &[Grid], format: &str, title: Option<String>) -> R
                 let missing: Vec<&str> =
                     Column::REQUIRED.iter().zip(found).filter(|(_, f)| f.is_none()).map(|(c, _)| c.label()).collect();
                 if !missing.is_empty() {
-                    let headers: Vec<String> = cells.iter().map(|c| squeeze(&c.text)).filter(|t| !t.is_empty()).collect();
+                    let headers: Vec<String> =
+                        cells.iter().map(|c| squeeze(&c.text)).filter(|t| !t.is_empty()).collect();
                     return Err(ImportError::Columns {
                         at: row_at.clone(),
                         message: format!("表头缺少“{}”列（表头为：{}）", missing.join("”“"), headers.join("、")),

@@ -48,9 +48,18 @@ impl Format {
             return Err(ImportError::UnknownFormat(name.rsplit('.').next().unwrap_or(name).to_string()));
         };
         match (format, is_zip) {
-            (Format::Text, true) => Err(ImportError::Corrupt { format: "文本文件", detail: "内容是压缩包（可能是改了扩展名的 Office 文件）".into() }),
-            (Format::Docx, false) => Err(ImportError::Corrupt { format: "Word 文件（.docx）", detail: "内容不是 .docx 格式（旧版 .doc 请另存为 .docx）".into() }),
-            (Format::Xlsx, false) => Err(ImportError::Corrupt { format: "Excel 文件（.xlsx）", detail: "内容不是 .xlsx 格式（旧版 .xls 请另存为 .xlsx）".into() }),
+            (Format::Text, true) => Err(ImportError::Corrupt {
+                format: "文本文件",
+                detail: "内容是压缩包（可能是改了扩展名的 Office 文件）".into(),
+            }),
+            (Format::Docx, false) => Err(ImportError::Corrupt {
+                format: "Word 文件（.docx）",
+                detail: "内容不是 .docx 格式（旧版 .doc 请另存为 .docx）".into(),
+            }),
+            (Format::Xlsx, false) => Err(ImportError::Corrupt {
+                format: "Excel 文件（.xlsx）",
+                detail: "内容不是 .xlsx 格式（旧版 .xls 请另存为 .xlsx）".into(),
+            }),
             _ => Ok(format),
         }
     }

@@ -53,7 +53,8 @@ pub fn read(text: &str) -> (Grid, Option<String>) {
 /// The number of header cells: from the first cell to the last one that
 /// names a column, before the first cell that does not look like a header.
 fn header_width(cells: &[(usize, String)]) -> usize {
-    const HEADERS: &[&str] = &["序号", "责任单位", "工作任务", "完成时间", "方案项目", "牵头单位", "时限", "备注", "任务"];
+    const HEADERS: &[&str] =
+        &["序号", "责任单位", "工作任务", "完成时间", "方案项目", "牵头单位", "时限", "备注", "任务"];
     let width = cells
         .iter()
         .take_while(|(_, text)| HEADERS.iter().any(|h| text.contains(h)) && text.chars().count() <= 12)

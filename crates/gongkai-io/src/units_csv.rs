@@ -9,12 +9,17 @@ use gongkai_domain::units::{Unit, UnitKind, aliases_from};
 pub const CONGHUA_CSV: &str = include_str!("../../gongkai-domain/data/conghua-units.csv");
 
 pub fn parse(bytes: &[u8]) -> Result<Vec<Unit>, ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| ImportError::Units { line: 0, message: "文件不是 UTF-8 编码的文本".into() })?;
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| ImportError::Units { line: 0, message: "文件不是 UTF-8 编码的文本".into() })?;
+    let mut reader =
+        csv::ReaderBuilder::new().flexible(true).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let headers = reader.headers().map_err(|e| ImportError::Units { line: 1, message: e.to_string() })?.clone();
     let column = |name: &str| headers.iter().position(|h| h.trim() == name);
     let (Some(name_at), Some(kind_at)) = (column("name"), column("kind")) else {
-        return Err(ImportError::Units { line: 1, message: "表头需要 name、kind 列（可选 short_name、parent、source）".into() });
+        return Err(ImportError::Units {
+            line: 1,
+            message: "表头需要 name、kind 列（可选 short_name、parent、source）".into(),
+        });
     };
     let (short_at, parent_at, source_at) = (column("short_name"), column("parent"), column("source"));
     let mut units: Vec<Unit> = Vec::new();
@@ -28,13 +33,21 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Unit>, ImportError> {
         }
         let kind_field = field(Some(kind_at));
         let mut parts = kind_field.split(';').map(str::trim);
-        let kind: UnitKind = parts.next().unwrap_or("").parse().map_err(|message| ImportError::Units { line, message })?;
+        let kind: UnitKind =
+            parts.next().unwrap_or("").parse().map_err(|message| ImportError::Units { line, message })?;
         let inferred = parts.any(|p| p == "inferred");
         if units.iter().any(|u| u.name == name) {
             return Err(ImportError::Units { line, message: format!("单位“{name}”重复") });
         }
         let parent = Some(field(parent_at)).filter(|p| !p.is_empty());
-        units.push(Unit { name, aliases: aliases_from(&field(short_at)), kind, parent, inferred, note: field(source_at) });
+        units.push(Unit {
+            name,
+            aliases: aliases_from(&field(short_at)),
+            kind,
+            parent,
+            inferred,
+            note: field(source_at),
+        });
     }
     Ok(units)
 }

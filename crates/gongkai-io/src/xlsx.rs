@@ -46,11 +46,13 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Grid>, Option<String>), ImportError> {
             for col in 0..=last_col {
                 // Below (or right of) the first cell of a merge Excel keeps nothing.
                 let covered = merged.iter().any(|m| m.contains(row, col) && m.start != (row, col));
-                let text = if covered { String::new() } else { range.get_value((row, col)).map(text_of).unwrap_or_default() };
+                let text =
+                    if covered { String::new() } else { range.get_value((row, col)).map(text_of).unwrap_or_default() };
                 cells.push(GridCell { text, cell_ref: Some(cell_name(row, col)) });
             }
             let non_empty: Vec<&GridCell> = cells.iter().filter(|c| !c.text.trim().is_empty()).collect();
-            if title.is_none() && grid.rows.is_empty() && non_empty.len() == 1 && !non_empty[0].text.starts_with("附件") {
+            if title.is_none() && grid.rows.is_empty() && non_empty.len() == 1 && !non_empty[0].text.starts_with("附件")
+            {
                 title = Some(non_empty[0].text.trim().to_string());
             }
             grid.rows.push((format!("工作表“{name}”第{}行", row + 1), cells));

@@ -72,7 +72,8 @@ fn garbage_and_renamed_files_are_refused() {
 
 /// A minimal .xlsx with one sheet of inline strings.
 fn xlsx_with_rows(rows: &[&[&str]]) -> Vec<u8> {
-    let mut sheet = String::from(r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#);
+    let mut sheet =
+        String::from(r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#);
     for (r, row) in rows.iter().enumerate() {
         sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
         for (c, text) in row.iter().enumerate() {

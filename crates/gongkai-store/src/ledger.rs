@@ -24,7 +24,7 @@ pub struct ImportReport {
     pub obligations_total: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct MilestoneRow {
     pub text: String,
     pub rule: String,
@@ -82,6 +82,13 @@ struct TaskRecord {
 }
 
 #[derive(sqlx::FromRow)]
+struct MilestoneRecord {
+    task_id: i64,
+    #[sqlx(flatten)]
+    row: MilestoneRow,
+}
+
+#[derive(sqlx::FromRow)]
 struct ExistingObligation {
     id: i64,
     milestone_idx: i32,
@@ -104,7 +111,13 @@ impl Store {
     /// nothing; a corrected list updates its tasks, adds the obligations it
     /// now implies, removes those without history that it no longer implies,
     /// and retires (keeps, inactive) those that have history. All or nothing.
-    pub async fn save_plan(&self, list: &Understanding, title: &str, region: &str, directory: &Directory) -> StoreResult<ImportReport> {
+    pub async fn save_plan(
+        &self,
+        list: &Understanding,
+        title: &str,
+        region: &str,
+        directory: &Directory,
+    ) -> StoreResult<ImportReport> {
         let unit_ids: HashMap<String, i64> = on_pool!(self, pool => {
             sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM units").fetch_all(pool).await?
         })
@@ -112,7 +125,8 @@ impl Store {
         .map(|(id, name)| (name, id))
         .collect();
         let mut report = ImportReport::default();
-        let start_date = NaiveDate::from_ymd_opt(list.plan_year, 1, 1).ok_or_else(|| StoreError::Corrupt("计划年份无效".into()))?;
+        let start_date =
+            NaiveDate::from_ymd_opt(list.plan_year, 1, 1).ok_or_else(|| StoreError::Corrupt("计划年份无效".into()))?;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let (plan_id,): (i64,) = sqlx::query_as(
@@ -228,20 +242,20 @@ impl Store {
 
     /// The active tasks of every plan, in list order, with their milestones.
     pub async fn tasks(&self) -> StoreResult<Vec<TaskRow>> {
-        let (records, milestones): (Vec<TaskRecord>, Vec<(i64, i32, String, String, Option<String>, Option<String>, Option<String>, Option<String>, bool)>) = on_pool!(self, pool => {
+        let (records, milestones): (Vec<TaskRecord>, Vec<MilestoneRecord>) = on_pool!(self, pool => {
             let records = sqlx::query_as(
                 "SELECT t.id, t.seq, t.responsible, t.task_text, t.deadline_text, t.items, t.units, t.needs_confirmation
                  FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.active = TRUE ORDER BY p.id, t.seq",
             ).fetch_all(pool).await?;
             let milestones = sqlx::query_as(
-                "SELECT m.task_id, m.idx, m.text, m.rule, m.action, m.recipient, m.channel, m.actor, m.aspirational
+                "SELECT m.task_id, m.text, m.rule, m.action, m.recipient, m.channel, m.actor, m.aspirational
                  FROM milestones m JOIN tasks t ON t.id = m.task_id WHERE t.active = TRUE ORDER BY m.task_id, m.idx",
             ).fetch_all(pool).await?;
             (records, milestones)
         });
         let mut by_task: HashMap<i64, Vec<MilestoneRow>> = HashMap::new();
-        for (task_id, _, text, rule, action, recipient, channel, actor, aspirational) in milestones {
-            by_task.entry(task_id).or_default().push(MilestoneRow { text, rule, action, recipient, channel, actor, aspirational });
+        for m in milestones {
+            by_task.entry(m.task_id).or_default().push(m.row);
         }
         Ok(records
             .into_iter()

@@ -14,7 +14,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use std::str::FromStr;
 use std::time::Duration;
 
-pub use ledger::{ImportReport, ObligationFilter, ObligationRow, TaskRow, MilestoneRow};
+pub use ledger::{ImportReport, MilestoneRow, ObligationFilter, ObligationRow, TaskRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -179,7 +179,8 @@ impl Store {
     }
 
     pub async fn unit_count(&self) -> StoreResult<i64> {
-        let (count,): (i64,) = on_pool!(self, pool => sqlx::query_as("SELECT COUNT(*) FROM units").fetch_one(pool).await?);
+        let (count,): (i64,) =
+            on_pool!(self, pool => sqlx::query_as("SELECT COUNT(*) FROM units").fetch_one(pool).await?);
         Ok(count)
     }
 
@@ -219,7 +220,6 @@ impl Store {
         Ok(days)
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,8 @@ fn d(s: &str) -> NaiveDate {
 }
 
 fn seed_text() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seed/000_3f5942bc86aba888.txt")).unwrap()
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seed/000_3f5942bc86aba888.txt"))
+        .unwrap()
 }
 
 async fn import(store: &Store, text: &str) -> gongkai_store::ImportReport {
@@ -52,8 +53,10 @@ async fn story(url: &str) {
     assert_eq!(own.iter().filter(|o| o.kind == "ongoing").count(), 2);
 
     // 区政务服务局 holds the quarterly 通报.
-    let service = ObligationFilter { unit: Some("广州市从化区政务服务数据管理局".into()), ..Default::default() };
-    let quarterly: Vec<_> = store.obligations(&service).await.unwrap().into_iter().filter(|o| o.task_seq == 19).collect();
+    let service =
+        ObligationFilter { unit: Some("广州市从化区政务服务数据管理局".into()), ..Default::default() };
+    let quarterly: Vec<_> =
+        store.obligations(&service).await.unwrap().into_iter().filter(|o| o.task_seq == 19).collect();
     assert_eq!(quarterly.iter().filter(|o| o.milestone.starts_with("每季度")).count(), 8);
 
     // Nobody outside 区民政局 holds 区民政局's tasks (22 and 23).
@@ -65,7 +68,8 @@ async fn story(url: &str) {
     let published: Vec<_> = all.iter().filter(|o| o.task_seq == 1 && o.due == Some(d("2020-10-25"))).collect();
     assert_eq!(published.len(), 1);
     assert_eq!(published[0].unit, "广州市从化区政务公开工作办公室");
-    let before = store.obligations(&ObligationFilter { due_before: Some(d("2020-09-16")), ..Default::default() }).await.unwrap();
+    let before =
+        store.obligations(&ObligationFilter { due_before: Some(d("2020-09-16")), ..Default::default() }).await.unwrap();
     assert!(before.iter().all(|o| o.due.is_some_and(|due| due < d("2020-09-16"))) && !before.is_empty());
 
     // Importing the same list again changes nothing.

@@ -60,7 +60,10 @@ fn deadline_jsonl_answers_each_line_in_order() {
     let output = child.wait_with_output().unwrap();
     let lines: Vec<Value> = stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 3);
-    assert_eq!(lines[0]["occurrences"][0], serde_json::json!({"kind": "window", "from": "2020-12-21", "to": "2020-12-31"}));
+    assert_eq!(
+        lines[0]["occurrences"][0],
+        serde_json::json!({"kind": "window", "from": "2020-12-21", "to": "2020-12-31"})
+    );
     assert_eq!((lines[1]["ongoing"].clone(), lines[1]["plan_year"].clone()), (Value::Bool(true), Value::from(2021)));
     assert_eq!(lines[2]["occurrences"][0], serde_json::json!({"kind": "start", "date": "2021-01-01"}));
 }
@@ -117,7 +120,11 @@ fn import_story(db: &str) {
     // Bad input: exit 1, a message naming row and cell, nothing changed.
     let dir = tempfile::tempdir().unwrap();
     let bad_unit = dir.path().join("bad.txt");
-    std::fs::write(&bad_unit, "\t责任单位\n\t工作任务\n\t完成时间及方式\n\t方案项目\n\n\t区火星局\n\t某项任务\n\t9月20日前\n\t（一）\n").unwrap();
+    std::fs::write(
+        &bad_unit,
+        "\t责任单位\n\t工作任务\n\t完成时间及方式\n\t方案项目\n\n\t区火星局\n\t某项任务\n\t9月20日前\n\t（一）\n",
+    )
+    .unwrap();
     let truncated = dir.path().join("cut.docx");
     let bytes = std::fs::read(&docx).unwrap();
     std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
@@ -183,7 +190,11 @@ fn the_unit_directory_can_be_extended_from_csv() {
     let db = dir.path().join("g.db");
     let db = db.to_str().unwrap();
     let file = dir.path().join("units.csv");
-    std::fs::write(&file, "name,short_name,kind,parent,source\n广州市从化区档案馆,区档案馆,department,广州市从化区人民政府,\n").unwrap();
+    std::fs::write(
+        &file,
+        "name,short_name,kind,parent,source\n广州市从化区档案馆,区档案馆,department,广州市从化区人民政府,\n",
+    )
+    .unwrap();
     assert!(gongkai(db, &["units", "import", file.to_str().unwrap()]).status.success());
     let units = json(&gongkai(db, &["units", "list", "--json"]));
     assert!(units.as_array().unwrap().iter().any(|u| u["name"] == "广州市从化区档案馆"));

@@ -69,8 +69,14 @@ enum Body {
     Nothing,
     YearEnd,
     WholeYear,
-    Half { second: bool, end: bool },
-    Quarter { q: u32, at: QuarterAt },
+    Half {
+        second: bool,
+        end: bool,
+    },
+    Quarter {
+        q: u32,
+        at: QuarterAt,
+    },
     Months(Vec<MonthItem>),
     Range(MonthItem, MonthItem),
     /// A day in every month or quarter (`每月10日前`).
@@ -92,6 +98,13 @@ const YEAR_VERBS: &[&str] = &["完成", "实现", "开展", "建成", "全面", 
 
 /// Reads expressions in `chars[start..end]`.
 pub fn scan(chars: &[char], start: usize, end: usize, plan_year: i32) -> Vec<Expr> {
+    // Every expression holds one of these; most clauses without a date hold none.
+    let may_hold_a_date = chars[start..end]
+        .iter()
+        .any(|c| matches!(c, '月' | '年' | '季' | '每' | '按' | '旦' | '庆' | '节' | '一' | '—' | '.' | '/'));
+    if !may_hold_a_date {
+        return Vec::new();
+    }
     let reader = Reader { c: &chars[..end], year: plan_year };
     let mut found = Vec::new();
     let mut i = start;
@@ -140,16 +153,17 @@ impl Reader<'_> {
     /// `2021年`, `二〇二一年`, `明年`: a year, the length read, and whether
     /// it was a word relative to the plan year.
     fn year_at(&self, i: usize) -> Option<(i32, usize, bool)> {
-        let (year, len, relative) = if let Some(len) = self.any(i, &["明年", "次年", "下一年"]) {
-            (self.year + 1, len, true)
-        } else if let Some(len) = self.any(i, &["今年", "本年", "当年"]) {
-            (self.year, len, true)
-        } else {
+        let word = matches!(self.c.get(i), Some('明' | '次' | '下' | '今' | '本' | '当'));
+        let (year, len, relative) = if !word {
             let (value, len) = self.number(i)?;
             if len < 4 || !(1900..=2200).contains(&value) || self.lit(i + len, "年").is_none() {
                 return None;
             }
             (value as i32, len + 1, false)
+        } else if let Some(len) = self.any(i, &["明年", "次年", "下一年"]) {
+            (self.year + 1, len, true)
+        } else {
+            (self.year, self.any(i, &["今年", "本年", "当年"])?, true)
         };
         Some((year, len + self.lit(i + len, "度").unwrap_or(0), relative))
     }
@@ -289,7 +303,8 @@ impl Reader<'_> {
         if let Some(n) = self.any(i, &["前后"]) {
             return (Tense::Plain, n);
         }
-        if let Some(n) = self.any(i, &["以前", "之前", "前", "为止", "止", "截止", "以内", "之内", "内"]) {
+        if let Some(n) = self.any(i, &["以前", "之前", "前", "为止", "止", "截止", "以内", "之内", "内"])
+        {
             return (Tense::Before, n);
         }
         // "起草" is drafting, not a start.
@@ -303,6 +318,9 @@ impl Reader<'_> {
     }
 
     fn holiday_at(&self, i: usize) -> Option<(Holiday, usize)> {
+        if !matches!(self.c.get(i), Some('元' | '五' | '劳' | '七' | '建' | '国' | '十' | '春')) {
+            return None;
+        }
         let table: &[(&str, Holiday)] = &[
             ("元旦节", Holiday::NewYear),
             ("元旦", Holiday::NewYear),
@@ -332,6 +350,9 @@ impl Reader<'_> {
     }
 
     fn every_at(&self, i: usize) -> Option<(Period, usize)> {
+        if !matches!(self.c.get(i), Some('每' | '按')) {
+            return None;
+        }
         let table: &[(&str, Period)] = &[
             ("每半年度", Period::HalfYear),
             ("每半年", Period::HalfYear),
@@ -355,10 +376,29 @@ impl Reader<'_> {
     /// One expression starting exactly at `i`.
     fn expression(&self, i: usize) -> Option<Expr> {
         let first = *self.c.get(i)?;
-        if !(first.is_ascii_digit()
+        let may_start = first.is_ascii_digit()
             || crate::numerals::chinese_digit(first).is_some()
-            || "十廿每按年上下第明次今本当元劳七建国春".contains(first))
-        {
+            || matches!(
+                first,
+                '十' | '廿'
+                    | '每'
+                    | '按'
+                    | '年'
+                    | '上'
+                    | '下'
+                    | '第'
+                    | '明'
+                    | '次'
+                    | '今'
+                    | '本'
+                    | '当'
+                    | '元'
+                    | '劳'
+                    | '建'
+                    | '国'
+                    | '春'
+            );
+        if !may_start {
             return None;
         }
         if let Some((holiday, n)) = self.holiday_at(i) {
@@ -370,7 +410,13 @@ impl Reader<'_> {
                 Tense::Start => Occurrence::Start { date },
                 _ => Occurrence::Due { date },
             };
-            let mut expr = Expr { start: i, end: i + n + len, schedules: vec![Schedule::Once(occurrence)], year_start: None, error: None };
+            let mut expr = Expr {
+                start: i,
+                end: i + n + len,
+                schedules: vec![Schedule::Once(occurrence)],
+                year_start: None,
+                error: None,
+            };
             if tense == Tense::Start {
                 expr.year_start = Some(date);
             }
@@ -552,7 +598,15 @@ impl Reader<'_> {
         (QuarterAt::Whole, 0)
     }
 
-    fn finish(&self, start: usize, end: usize, year: Option<i32>, every: Option<Period>, body: Body, tense: Tense) -> Expr {
+    fn finish(
+        &self,
+        start: usize,
+        end: usize,
+        year: Option<i32>,
+        every: Option<Period>,
+        body: Body,
+        tense: Tense,
+    ) -> Expr {
         let mut expr = Expr { start, end, schedules: Vec::new(), year_start: None, error: None };
         match self.meaning(year, every, &body, tense) {
             Ok(schedules) => {
@@ -570,7 +624,13 @@ impl Reader<'_> {
         expr
     }
 
-    fn meaning(&self, year: Option<i32>, every: Option<Period>, body: &Body, tense: Tense) -> Result<Vec<Schedule>, String> {
+    fn meaning(
+        &self,
+        year: Option<i32>,
+        every: Option<Period>,
+        body: &Body,
+        tense: Tense,
+    ) -> Result<Vec<Schedule>, String> {
         let Some(period) = every else {
             return self.once(year.unwrap_or(self.year), body, tense);
         };
@@ -584,11 +644,8 @@ impl Reader<'_> {
     }
 
     fn once(&self, year: i32, body: &Body, tense: Tense) -> Result<Vec<Schedule>, String> {
-        let in_year = |slot: Slot, year: i32| {
-            slot.in_year(year)
-                .map(Schedule::Once)
-                .ok_or_else(|| format!("{year}年没有这一天"))
-        };
+        let in_year =
+            |slot: Slot, year: i32| slot.in_year(year).map(Schedule::Once).ok_or_else(|| format!("{year}年没有这一天"));
         match body {
             Body::Nothing | Body::DayOnly(_) => Err("缺少月份".into()),
             Body::Holiday(holiday) => {
@@ -718,13 +775,13 @@ fn recurring_slots(period: Period, body: &Body, tense: Tense) -> Result<Vec<Slot
         (Period::HalfYear, Body::Nothing) => halves(QuarterAt::End),
         (Period::HalfYear, Body::Quarter { q: 0, at }) => halves(*at),
         (Period::HalfYear, Body::DayOnly(day)) => halves(QuarterAt::FirstMonthDay(*day)),
-        (Period::Month, Body::Nothing) => months(MonthItem { year: None, month: 1, day: None, part: Some(Part::End) }).collect(),
+        (Period::Month, Body::Nothing) => {
+            months(MonthItem { year: None, month: 1, day: None, part: Some(Part::End) }).collect()
+        }
         (Period::Month, Body::DayOnly(day)) => {
             months(MonthItem { year: None, month: 1, day: Some(*day), part: None }).collect()
         }
-        (Period::Month, Body::Months(items)) if items.len() == 1 && items[0].month == 0 => {
-            months(items[0]).collect()
-        }
+        (Period::Month, Body::Months(items)) if items.len() == 1 && items[0].month == 0 => months(items[0]).collect(),
         (Period::Year, Body::Nothing | Body::YearEnd) => vec![Slot::Due(MonthDay::new(12, Day::Last))],
         (Period::Year, Body::WholeYear) => match tense {
             Tense::Start => vec![Slot::Start(MonthDay::new(1, Day::Nth(1)))],

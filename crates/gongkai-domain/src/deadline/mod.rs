@@ -7,12 +7,15 @@
 //! the horizon `[Y-01-01, (Y+1)-12-31]`.
 
 mod expr;
+mod lexicon;
 mod normalize;
 mod phrases;
 pub mod schedule;
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::fmt::Write as _;
+use std::ops::Range;
 
 pub use schedule::{Day, MonthDay, Occurrence, Period, Schedule, Slot};
 
@@ -23,7 +26,21 @@ const ONGOING_WORDS: &[&str] = &["长期", "持续", "常态化", "经常性", "
 const ASPIRATION_WORDS: &[&str] = &["争取", "力争", "力求", "尽量"];
 
 /// Units of a duration that make a milestone relative to an event.
-const DURATION_UNITS: &[&str] = &["个工作日", "工作日", "个自然日", "自然日", "个月", "个星期", "个周", "周内", "天", "日内", "日之内", "日以内", "年内"];
+const DURATION_UNITS: &[&str] = &[
+    "个工作日",
+    "工作日",
+    "个自然日",
+    "自然日",
+    "个月",
+    "个星期",
+    "个周",
+    "周内",
+    "天",
+    "日内",
+    "日之内",
+    "日以内",
+    "年内",
+];
 
 /// One segment of the cell with its own dates, action and recipient.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -32,14 +49,14 @@ pub struct Milestone {
     pub text: String,
     /// The rule in a stable short form: `yearly 12-25`, `due 2020-09-20`, `ongoing`.
     pub rule: String,
-    pub action: Option<String>,
+    pub action: Option<&'static str>,
     pub recipient: Option<String>,
     pub aspirational: bool,
     /// Where the result is published (`区政府门户网站`).
     pub channel: Option<String>,
     pub channels: Vec<String>,
     /// Every action named, most specific first.
-    pub actions: Vec<String>,
+    pub actions: Vec<&'static str>,
     /// Another actor the text names ("由区政务公开办…"): the milestone binds it,
     /// not the responsible units.
     pub actor: Option<String>,
@@ -89,7 +106,8 @@ impl DeadlineText {
         let norm = normalize::normalize(text);
         let chars = &norm.chars;
         let pieces = pieces(chars, plan_year);
-        let groups = group(chars, pieces);
+        let mut pieces = pieces;
+        let groups = group(chars, &pieces);
 
         let mut result = DeadlineText {
             text: text.to_string(),
@@ -104,8 +122,8 @@ impl DeadlineText {
         let (first_year, last_year) = (plan_year, plan_year.saturating_add(1));
         let horizon = (NaiveDate::from_ymd_opt(first_year, 1, 1), NaiveDate::from_ymd_opt(last_year, 12, 31));
         let mut any_ongoing = false;
-        for group in groups {
-            let milestone = milestone(text, &norm, &group, first_year, last_year, horizon, &mut result);
+        for range in groups {
+            let milestone = milestone(text, &norm, &mut pieces[range], first_year, last_year, horizon, &mut result);
             any_ongoing |= milestone.ongoing;
             result.relative |= milestone.relative;
             result.milestones.push(milestone);
@@ -151,30 +169,45 @@ fn clauses(chars: &[char]) -> Vec<(usize, usize)> {
     out
 }
 
-fn contains(chars: &[char], start: usize, end: usize, word: &str) -> Option<usize> {
-    let word: Vec<char> = word.chars().collect();
-    if end < start + word.len() {
-        return None;
+/// True when `word` stands at `chars[at..]`, ending before `end`.
+fn word_at(chars: &[char], at: usize, end: usize, word: &str) -> Option<usize> {
+    let mut j = at;
+    for ch in word.chars() {
+        if j >= end || chars[j] != ch {
+            return None;
+        }
+        j += 1;
     }
-    (start..=end - word.len()).find(|&i| chars[i..i + word.len()] == word[..])
+    Some(j - at)
+}
+
+/// Ongoing words (tagged `true`) and aspiration words (tagged `false`).
+fn marker_words() -> &'static lexicon::Lexicon<bool> {
+    static WORDS: std::sync::OnceLock<lexicon::Lexicon<bool>> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        lexicon::Lexicon::new(
+            ONGOING_WORDS.iter().map(|w| (*w, true)).chain(ASPIRATION_WORDS.iter().map(|w| (*w, false))),
+        )
+    })
 }
 
 /// A duration relative to an event: `10个工作日内`, `6个月`, `20日内`.
 fn relative_span(chars: &[char], start: usize, end: usize) -> Option<(usize, usize)> {
     let mut i = start;
     while i < end {
+        let c = chars[i];
+        let numeral = c.is_ascii_digit() || crate::numerals::chinese_digit(c).is_some() || matches!(c, '十' | '廿');
         let after_month = i > 0 && matches!(chars[i - 1], '月' | '年' | '度');
-        if !after_month
+        if numeral
+            && !after_month
             && (i == start || !chars[i - 1].is_ascii_digit())
             && let Some((value, len)) = crate::numerals::read_number(chars, i)
             && value < 1000
         {
             let at = i + len;
-            if let Some(unit) = DURATION_UNITS.iter().find(|u| {
-                let u: Vec<char> = u.chars().collect();
-                at + u.len() <= end && chars[at..at + u.len()] == u[..]
-            }) {
-                let mut stop = at + unit.chars().count();
+            let unit_may_follow = matches!(chars.get(at), Some('个' | '工' | '自' | '天' | '日' | '周' | '年'));
+            if unit_may_follow && let Some(unit_len) = DURATION_UNITS.iter().find_map(|u| word_at(chars, at, end, u)) {
+                let mut stop = at + unit_len;
                 if matches!(chars.get(stop), Some('内')) {
                     stop += 1;
                 }
@@ -195,8 +228,16 @@ fn pieces(chars: &[char], plan_year: i32) -> Vec<Piece> {
     let mut out = Vec::new();
     for (start, end) in clauses(chars) {
         let exprs = expr::scan(chars, start, end, plan_year);
-        let aspirational_from = ASPIRATION_WORDS.iter().filter_map(|w| contains(chars, start, end, w)).min();
-        let ongoing = ONGOING_WORDS.iter().any(|w| contains(chars, start, end, w).is_some());
+        let (mut aspirational_from, mut ongoing) = (None, false);
+        for i in start..end {
+            for (_, is_ongoing) in marker_words().at(&chars[..end], i) {
+                if is_ongoing {
+                    ongoing = true;
+                } else {
+                    aspirational_from = aspirational_from.or(Some(i));
+                }
+            }
+        }
         let relative = relative_span(chars, start, end);
         if exprs.len() < 2 {
             out.push(Piece { start, end, exprs, aspirational_from, ongoing, relative });
@@ -208,7 +249,9 @@ fn pieces(chars: &[char], plan_year: i32) -> Vec<Piece> {
         let mut current: Vec<expr::Expr> = Vec::new();
         for e in exprs {
             if let Some(last) = current.last()
-                && chars[last.end..e.start].iter().any(|c| !matches!(c, '、' | '和' | '及' | '与' | '或' | '至' | '到' | '—'))
+                && chars[last.end..e.start]
+                    .iter()
+                    .any(|c| !matches!(c, '、' | '和' | '及' | '与' | '或' | '至' | '到' | '—'))
             {
                 let split = e.start;
                 out.push(Piece {
@@ -237,43 +280,43 @@ fn pieces(chars: &[char], plan_year: i32) -> Vec<Piece> {
 
 /// Groups pieces into milestones: a piece without a date joins the dated one
 /// before it, or the one after it when it leads into it ("…同意后，于10月25日前").
-fn group(chars: &[char], pieces: Vec<Piece>) -> Vec<Vec<Piece>> {
-    let mut groups: Vec<Vec<Piece>> = Vec::new();
-    let mut waiting: Vec<Piece> = Vec::new();
-    let mut pieces = pieces.into_iter().peekable();
-    while let Some(piece) = pieces.next() {
+/// Groups are runs of neighbouring pieces, given as index ranges.
+fn group(chars: &[char], pieces: &[Piece]) -> Vec<Range<usize>> {
+    let mut groups: Vec<Range<usize>> = Vec::with_capacity(pieces.len());
+    let mut waiting_from: Option<usize> = None;
+    let mut k = 0;
+    while k < pieces.len() {
+        let piece = &pieces[k];
         if piece.is_anchor() {
             // "2021年起，每年…": a bare start joins the recurring rule after it.
             let bare_start = piece.exprs.len() == 1
                 && piece.exprs[0].year_start.is_some()
-                && chars[piece.start..piece.end]
-                    .iter()
-                    .enumerate()
-                    .all(|(k, c)| {
-                        let i = piece.start + k;
-                        (i >= piece.exprs[0].start && i < piece.exprs[0].end) || matches!(c, '从' | '自' | '，')
-                    });
-            let mut group = std::mem::take(&mut waiting);
-            group.push(piece);
-            if bare_start && pieces.peek().is_some_and(|next| next.exprs.first().is_some_and(|e| e.schedules.iter().any(Schedule::is_recurring))) {
-                if let Some(next) = pieces.next() {
-                    group.push(next);
-                }
-            }
-            groups.push(group);
+                && chars[piece.start..piece.end].iter().enumerate().all(|(n, c)| {
+                    let i = piece.start + n;
+                    (i >= piece.exprs[0].start && i < piece.exprs[0].end) || matches!(c, '从' | '自' | '，')
+                });
+            let next_recurs = pieces
+                .get(k + 1)
+                .is_some_and(|next| next.exprs.first().is_some_and(|e| e.schedules.iter().any(Schedule::is_recurring)));
+            let end = if bare_start && next_recurs { k + 2 } else { k + 1 };
+            groups.push(waiting_from.take().unwrap_or(k)..end);
+            k = end;
             continue;
         }
         let leads = phrases::leads_forward(&chars[piece.start..piece.end]);
-        let next_is_anchor = pieces.peek().is_some_and(Piece::is_anchor);
+        let next_is_anchor = pieces.get(k + 1).is_some_and(Piece::is_anchor);
         match groups.last_mut() {
-            Some(last) if !(leads && next_is_anchor) => last.push(piece),
-            _ => waiting.push(piece),
+            Some(last) if waiting_from.is_none() && !(leads && next_is_anchor) => last.end = k + 1,
+            _ => {
+                waiting_from.get_or_insert(k);
+            }
         }
+        k += 1;
     }
-    if !waiting.is_empty() {
+    if let Some(from) = waiting_from {
         match groups.last_mut() {
-            Some(last) => last.extend(waiting),
-            None => groups.push(waiting),
+            Some(last) => last.end = pieces.len(),
+            None => groups.push(from..pieces.len()),
         }
     }
     groups
@@ -282,7 +325,7 @@ fn group(chars: &[char], pieces: Vec<Piece>) -> Vec<Vec<Piece>> {
 fn milestone(
     text: &str,
     norm: &normalize::Normalized,
-    group: &[Piece],
+    group: &mut [Piece],
     first_year: i32,
     last_year: i32,
     horizon: (Option<NaiveDate>, Option<NaiveDate>),
@@ -292,13 +335,13 @@ fn milestone(
     let start = group.first().map_or(0, |p| p.start);
     let end = group.last().map_or(0, |p| p.end);
     let mut schedules: Vec<Schedule> = Vec::new();
-    let mut rules: Vec<String> = Vec::new();
+    let mut rule = String::new();
     let mut occurrences = Vec::new();
     let mut all_aspirational = true;
     let mut any_expr = false;
     let mut year_start: Option<NaiveDate> = None;
-    for piece in group {
-        for e in &piece.exprs {
+    for piece in group.iter_mut() {
+        for e in &mut piece.exprs {
             if let Some(error) = &e.error {
                 result.unparsed.push(format!("{}（{}）", norm.original(text, e.start, e.end), error));
                 continue;
@@ -306,26 +349,34 @@ fn milestone(
             any_expr = true;
             let aspirational = piece.aspirational_from.is_some_and(|a| a < e.start);
             all_aspirational &= aspirational;
-            for schedule in &e.schedules {
-                let mut schedule = schedule.clone();
+            for mut schedule in std::mem::take(&mut e.schedules) {
                 if let (Some(from), Schedule::Every { from: rule_from @ None, .. }) = (year_start, &mut schedule) {
                     *rule_from = Some(from);
                 }
-                let mut own = Vec::new();
-                schedule.occurrences(first_year, last_year, &mut own);
+                let from = occurrences.len();
+                schedule.occurrences(first_year, last_year, &mut occurrences);
                 if schedule.is_recurring() {
-                    own.retain(|o| {
+                    let mut kept = from;
+                    for n in from..occurrences.len() {
+                        let o: Occurrence = occurrences[n];
                         let d = o.sort_date();
-                        horizon.0.is_none_or(|h| d >= h) && o.deadline().unwrap_or(d) <= horizon.1.unwrap_or(d)
-                    });
+                        if horizon.0.is_none_or(|h| d >= h) && o.deadline().unwrap_or(d) <= horizon.1.unwrap_or(d) {
+                            occurrences[kept] = o;
+                            kept += 1;
+                        }
+                    }
+                    occurrences.truncate(kept);
                 }
+                let own = &occurrences[from..];
                 if aspirational {
                     result.aspirational_dates.extend(own.iter().map(|o| o.deadline().unwrap_or(o.sort_date())));
                 } else {
-                    result.occurrences.extend(own.iter().copied());
+                    result.occurrences.extend_from_slice(own);
                 }
-                rules.push(schedule.to_string());
-                occurrences.extend(own);
+                if !rule.is_empty() {
+                    rule.push_str("; ");
+                }
+                let _ = write!(rule, "{schedule}");
                 schedules.push(schedule);
             }
             year_start = year_start.or(e.year_start);
@@ -334,47 +385,54 @@ fn milestone(
     let relative_span = group.iter().find_map(|p| p.relative);
     let ongoing = !any_expr && relative_span.is_none() && group.iter().any(|p| p.ongoing);
     if let Some((a, b)) = relative_span {
-        rules.push(format!("relative {}", norm.original(text, a, b)));
+        let sep = if rule.is_empty() { "" } else { "; " };
+        let _ = write!(rule, "{sep}relative {}", norm.original(text, a, b));
     }
     if ongoing {
-        rules.push("ongoing".into());
+        rule.push_str(if rule.is_empty() { "ongoing" } else { "; ongoing" });
     }
     // The unit's own words: clauses that name another actor speak of that actor.
-    let mut own_words: Vec<char> = Vec::new();
+    let mut own_words: Vec<char> = Vec::with_capacity(end - start + group.len());
     let mut actor = None;
-    for piece in group {
+    let mut own_mask = 0u32;
+    let mut dated_mask = 0u32;
+    for piece in group.iter() {
         let words = &chars[piece.start..piece.end];
         match phrases::actor(words) {
             Some(name) => actor = actor.or(Some(name)),
             None => {
+                let mask = phrases::action_mask(words);
+                own_mask |= mask;
+                if dated_mask == 0 && !piece.exprs.is_empty() {
+                    dated_mask = mask;
+                }
                 own_words.extend_from_slice(words);
                 own_words.push('，');
             }
         }
     }
-    let dated_words: Vec<char> = group
-        .iter()
-        .filter(|p| !p.exprs.is_empty())
-        .flat_map(|p| chars[p.start..p.end].iter().copied().chain(['，']))
-        .collect();
-    let mut actions = phrases::actions(&dated_words);
-    for action in phrases::actions(&own_words) {
-        if !actions.contains(&action) {
-            actions.push(action);
-        }
+    // The action a dated clause names comes first ("每年7月开展；…公开" is 开展).
+    let mut actions = phrases::actions_in(own_mask);
+    if let Some(first) = phrases::actions_in(dated_mask & dated_mask.wrapping_neg()).first()
+        && let Some(at) = actions.iter().position(|a| a == first)
+    {
+        actions[..=at].rotate_right(1);
     }
     let channels = phrases::channels(&own_words);
     occurrences.sort_by_key(|o| (o.sort_date(), *o));
     occurrences.dedup();
     Milestone {
-        text: norm.original(text, start, end).trim_matches(|c: char| c.is_whitespace() || "，,；;。".contains(c)).to_string(),
-        rule: if rules.is_empty() { "unparsed".into() } else { rules.join("; ") },
-        action: actions.first().map(|a| a.to_string()),
+        text: norm
+            .original(text, start, end)
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '，' | ',' | '；' | ';' | '。'))
+            .to_string(),
+        rule: if rule.is_empty() { "unparsed".into() } else { rule },
+        action: actions.first().copied(),
         recipient: phrases::recipient(&own_words),
         aspirational: any_expr && all_aspirational,
         channel: channels.first().cloned(),
         channels,
-        actions: actions.into_iter().map(String::from).collect(),
+        actions,
         actor,
         ongoing,
         relative: relative_span.is_some(),

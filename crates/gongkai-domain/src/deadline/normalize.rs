@@ -6,9 +6,7 @@
 pub struct Normalized {
     pub chars: Vec<char>,
     /// Byte offset in the original text of each character in `chars`.
-    pub offsets: Vec<usize>,
-    /// Byte offset just past each character in `chars`.
-    pub ends: Vec<usize>,
+    pub offsets: Vec<u32>,
 }
 
 impl Normalized {
@@ -17,7 +15,10 @@ impl Normalized {
         if start >= end || end > self.chars.len() {
             return "";
         }
-        text.get(self.offsets[start]..self.ends[end - 1]).unwrap_or("")
+        let from = self.offsets[start] as usize;
+        let last = self.offsets[end - 1] as usize;
+        let to = last + text.get(last..).and_then(|t| t.chars().next()).map_or(0, char::len_utf8);
+        text.get(from..to).unwrap_or("")
     }
 }
 
@@ -43,38 +44,38 @@ fn is_space(c: char) -> bool {
 const WEEKDAYS: &[char] = &['一', '二', '三', '四', '五', '六', '日', '天', '1', '2', '3', '4', '5', '6', '7'];
 
 pub fn normalize(text: &str) -> Normalized {
-    let mut raw: Vec<(char, usize, usize)> = Vec::with_capacity(text.len() / 2);
+    // First pass: fold and drop spaces, keeping each character's place.
+    let mut folded =
+        Normalized { chars: Vec::with_capacity(text.len() / 2), offsets: Vec::with_capacity(text.len() / 2) };
     for (offset, c) in text.char_indices() {
-        let end = offset + c.len_utf8();
-        let folded = fold(c);
-        if is_space(folded) || matches!(folded, '①'..='⑳') {
+        // Most characters are ideographs that need no folding.
+        let c = if ('\u{4E00}'..='\u{9FFF}').contains(&c) { c } else { fold(c) };
+        if c < '\u{4E00}' && (is_space(c) || matches!(c, '①'..='⑳')) {
             continue;
         }
-        raw.push((folded, offset, end));
+        folded.chars.push(c);
+        // Cells are far below 4 GB; a larger text is cut off where it overflows.
+        let Ok(offset) = u32::try_from(offset) else { break };
+        folded.offsets.push(offset);
     }
-    let mut out = Normalized {
-        chars: Vec::with_capacity(raw.len()),
-        offsets: Vec::with_capacity(raw.len()),
-        ends: Vec::with_capacity(raw.len()),
-    };
-    let chars: Vec<char> = raw.iter().map(|r| r.0).collect();
+    // Second pass, in place: drop numbering, weekday notes and extra line breaks.
+    let Normalized { chars, offsets } = &mut folded;
+    let mut kept: usize = 0;
     let mut i = 0;
     let mut line_start = true;
-    while i < raw.len() {
-        if line_start {
-            if let Some(len) = numbering_at(&chars, i) {
-                i += len;
-                continue;
-            }
+    while i < chars.len() {
+        if line_start && let Some(len) = numbering_at(chars, i) {
+            i += len;
+            continue;
         }
-        if let Some(len) = weekday_note_at(&chars, i).or_else(|| bracketed_number_at(&chars, i)) {
+        if let Some(len) = weekday_note_at(chars, i).or_else(|| bracketed_number_at(chars, i)) {
             i += len;
             continue;
         }
         let c = chars[i];
         // A line break inside a date ("12月\n25日") joins it; elsewhere it ends a clause.
         if c == '\n' {
-            let before = out.chars.last().copied();
+            let before = kept.checked_sub(1).map(|k| chars[k]);
             let after = chars.get(i + 1).copied();
             let joins = matches!(before, Some(b) if b.is_ascii_digit() || b == '月' || b == '年')
                 && matches!(after, Some(a) if a.is_ascii_digit());
@@ -85,12 +86,14 @@ pub fn normalize(text: &str) -> Normalized {
             }
         }
         line_start = matches!(c, '\n' | '；' | '。');
-        out.chars.push(c);
-        out.offsets.push(raw[i].1);
-        out.ends.push(raw[i].2);
+        chars[kept] = c;
+        offsets[kept] = offsets[i];
+        kept += 1;
         i += 1;
     }
-    out
+    chars.truncate(kept);
+    offsets.truncate(kept);
+    folded
 }
 
 /// `1.` `2、` `3）` `一、` `（一）` `●` at the start of a line.
@@ -120,7 +123,9 @@ fn numbering_at(chars: &[char], i: usize) -> Option<usize> {
     if c == '（' {
         let inner = chars[i + 1..]
             .iter()
-            .take_while(|c| c.is_ascii_digit() || matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'))
+            .take_while(|c| {
+                c.is_ascii_digit() || matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
+            })
             .count();
         if (1..=3).contains(&inner) && chars.get(i + 1 + inner) == Some(&'）') {
             return Some(inner + 2);

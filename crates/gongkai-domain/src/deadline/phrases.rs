@@ -2,6 +2,9 @@
 //! (recipient), where it is published (channel), and who acts when the text
 //! names another actor ("由区政务公开办汇总…").
 
+use super::lexicon::Lexicon;
+use std::sync::OnceLock;
+
 /// Actions, most specific first: when a milestone names several ("纳入自查报告
 /// 报送…"), the first one found in this order names it.
 const ACTIONS: &[(&str, &[&str])] = &[
@@ -66,52 +69,63 @@ const CHANNELS: &[&str] = &[
 ];
 
 fn starts_with(chars: &[char], at: usize, word: &str) -> bool {
-    let mut j = at;
-    for ch in word.chars() {
-        if chars.get(j) != Some(&ch) {
-            return false;
-        }
-        j += 1;
-    }
-    true
+    (at..).zip(word.chars()).all(|(j, ch)| chars.get(j) == Some(&ch))
 }
 
 /// All actions named in `chars`, most specific first.
+#[cfg(test)]
 pub fn actions(chars: &[char]) -> Vec<&'static str> {
-    ACTIONS
-        .iter()
-        .filter(|(_, words)| {
-            words.iter().any(|w| {
-                (0..chars.len()).any(|i| {
-                    starts_with(chars, i, w)
-                        && !(*w == "公开" && chars.get(i + 2).is_some_and(|c| PUBLISH_IN_A_NAME.contains(c)))
-                        && !(*w == "报"
-                            && (chars.get(i + 1).is_some_and(|c| NOT_A_REPORT.contains(c))
-                                || i > 0 && matches!(chars[i - 1], '通' | '举' | '简' | '情' | '汇' | '呈' | '上')))
-                })
-            })
-        })
-        .map(|(name, _)| *name)
-        .collect()
+    actions_in(action_mask(chars))
+}
+
+/// The actions a mask from `action_mask` names, most specific first.
+pub fn actions_in(mask: u32) -> Vec<&'static str> {
+    ACTIONS.iter().enumerate().filter(|(k, _)| mask & (1 << k) != 0).map(|(_, (name, _))| *name).collect()
+}
+
+/// The actions named in `chars` as bits, one per entry of `ACTIONS`.
+pub fn action_mask(chars: &[char]) -> u32 {
+    static LEXICON: OnceLock<Lexicon<(usize, &'static str)>> = OnceLock::new();
+    let lexicon = LEXICON.get_or_init(|| {
+        Lexicon::new(ACTIONS.iter().enumerate().flat_map(|(k, (_, words))| words.iter().map(move |w| (*w, (k, *w)))))
+    });
+    let mut mask = 0u32;
+    for i in 0..chars.len() {
+        for (_, (group, word)) in lexicon.at(chars, i) {
+            let in_a_name = word == "公开" && chars.get(i + 2).is_some_and(|c| PUBLISH_IN_A_NAME.contains(c));
+            let not_a_report = word == "报"
+                && (chars.get(i + 1).is_some_and(|c| NOT_A_REPORT.contains(c))
+                    || i > 0 && matches!(chars[i - 1], '通' | '举' | '简' | '情' | '汇' | '呈' | '上'));
+            if !in_a_name && !not_a_report {
+                mask |= 1 << group;
+            }
+        }
+    }
+    mask
 }
 
 /// The organisation name starting at `at` ("区政务公开办汇总" → "区政务公开办"),
 /// at most 16 characters, ending at the first organisation ending (extended by
 /// a following one: "区政府办公室").
 pub fn organisation_at(chars: &[char], at: usize) -> Option<String> {
+    static ENDINGS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+    let endings = ENDINGS.get_or_init(|| ORG_ENDINGS.iter().map(|e| e.chars().collect()).collect());
     let limit = (at + 16).min(chars.len());
     for end in at + 1..=limit {
         let c = chars[end - 1];
         if matches!(c, '，' | '。' | '；' | '、' | '\n' | '（' | '）') {
             return None;
         }
-        for ending in ORG_ENDINGS {
-            let len = ending.chars().count();
-            if end >= at + len + 1 && starts_with(chars, end - len, ending) {
+        if !matches!(c, '室' | '组' | '会' | '府' | '心' | '办' | '局' | '委' | '部' | '院' | '厅' | '所' | '站')
+        {
+            continue;
+        }
+        for ending in endings {
+            if end > at + ending.len() && chars[..end].ends_with(ending) {
                 let mut stop = end;
                 // "区政府" + "办公室", "区委" + "组织部".
-                while let Some(more) = ORG_ENDINGS.iter().find(|e| starts_with(chars, stop, e) && **e != "所") {
-                    stop += more.chars().count();
+                while let Some(more) = endings.iter().find(|e| chars[stop..].starts_with(e) && e[..] != ['所']) {
+                    stop += more.len();
                 }
                 return Some(chars[at..stop].iter().collect());
             }
@@ -123,6 +137,9 @@ pub fn organisation_at(chars: &[char], at: usize) -> Option<String> {
 /// Who receives the report: the organisation after 报送 / 报 / 上报 / 抄送 / 向.
 pub fn recipient(chars: &[char]) -> Option<String> {
     for i in 0..chars.len() {
+        if !matches!(chars[i], '报' | '上' | '呈' | '抄' | '提' | '向' | '送') {
+            continue;
+        }
         for verb in ["报送", "上报", "呈报", "抄送", "提交", "报", "向", "送"] {
             if starts_with(chars, i, verb)
                 && let Some(name) = organisation_at(chars, i + verb.chars().count())
@@ -137,14 +154,16 @@ pub fn recipient(chars: &[char]) -> Option<String> {
 
 /// The channels named, with what stands before each ("区政府门户网站").
 pub fn channels(chars: &[char]) -> Vec<String> {
+    static LEXICON: OnceLock<Lexicon<()>> = OnceLock::new();
+    let lexicon = LEXICON.get_or_init(|| Lexicon::new(CHANNELS.iter().map(|w| (*w, ()))));
     let mut found: Vec<String> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let Some(word) = CHANNELS.iter().find(|w| starts_with(chars, i, w)) else {
+        let Some((len, ())) = lexicon.at(chars, i).next() else {
             i += 1;
             continue;
         };
-        let end = i + word.chars().count();
+        let end = i + len;
         let mut start = i;
         let mut depth = 0;
         while start > 0 {
@@ -153,7 +172,10 @@ pub fn channels(chars: &[char]) -> Vec<String> {
                 '）' => depth += 1,
                 '（' if depth > 0 => depth -= 1,
                 _ if depth > 0 => {}
-                '，' | '。' | '；' | '、' | '（' | '\n' | '在' | '于' | '并' | '将' | '和' | '及' | '或' | '以' => break,
+                '，' | '。' | '；' | '、' | '（' | '\n' | '在' | '于' | '并' | '将' | '和' | '及' | '或' | '以' =>
+                {
+                    break;
+                }
                 '过' if start >= 2 && chars[start - 2] == '通' => break,
                 '用' if start >= 2 && chars[start - 2] == '利' => break,
                 _ => {}

@@ -60,10 +60,28 @@ impl Day {
     }
 }
 
+/// Writes `n` with at least `width` digits. Rules are written for every
+/// parsed cell, so this skips the general formatter.
+fn digits(f: &mut fmt::Formatter<'_>, n: u32, width: usize) -> fmt::Result {
+    let mut buf = [b'0'; 10];
+    let mut at = buf.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let start = at.min(buf.len() - width.min(buf.len()));
+    f.write_str(std::str::from_utf8(&buf[start..]).unwrap_or("?"))
+}
+
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Day::Nth(day) => write!(f, "{day:02}"),
+            Day::Nth(day) => digits(f, *day, 2),
             Day::Last => f.write_str("last"),
         }
     }
@@ -88,7 +106,9 @@ impl MonthDay {
 
 impl fmt::Display for MonthDay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02}-{}", self.month, self.day)
+        digits(f, self.month, 2)?;
+        f.write_str("-")?;
+        self.day.fmt(f)
     }
 }
 
@@ -113,9 +133,16 @@ impl Slot {
 impl fmt::Display for Slot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Slot::Due(day) => write!(f, "{day}"),
-            Slot::Start(day) => write!(f, "start {day}"),
-            Slot::Window(from, to) => write!(f, "{from}..{to}"),
+            Slot::Due(day) => day.fmt(f),
+            Slot::Start(day) => {
+                f.write_str("start ")?;
+                day.fmt(f)
+            }
+            Slot::Window(from, to) => {
+                from.fmt(f)?;
+                f.write_str("..")?;
+                to.fmt(f)
+            }
         }
     }
 }
@@ -179,22 +206,36 @@ impl Schedule {
     }
 }
 
+/// A date as `YYYY-MM-DD`, written without chrono's general formatter.
+struct Iso(NaiveDate);
+
+impl fmt::Display for Iso {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use chrono::Datelike;
+        digits(f, self.0.year().max(0) as u32, 4)?;
+        f.write_str("-")?;
+        digits(f, self.0.month(), 2)?;
+        f.write_str("-")?;
+        digits(f, self.0.day(), 2)
+    }
+}
+
 impl fmt::Display for Schedule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Schedule::Once(Occurrence::Due { date }) => write!(f, "due {date}"),
-            Schedule::Once(Occurrence::Start { date }) => write!(f, "start {date}"),
-            Schedule::Once(Occurrence::Window { from, to }) => write!(f, "window {from}..{to}"),
+            Schedule::Once(Occurrence::Due { date }) => write!(f, "due {}", Iso(*date)),
+            Schedule::Once(Occurrence::Start { date }) => write!(f, "start {}", Iso(*date)),
+            Schedule::Once(Occurrence::Window { from, to }) => write!(f, "window {}..{}", Iso(*from), Iso(*to)),
             Schedule::Every { period, slots, from, until } => {
                 f.write_str(period.name())?;
                 for (i, slot) in slots.iter().enumerate() {
                     write!(f, "{}{slot}", if i == 0 { " " } else { ", " })?;
                 }
                 if let Some(from) = from {
-                    write!(f, " from {from}")?;
+                    write!(f, " from {}", Iso(*from))?;
                 }
                 if let Some(until) = until {
-                    write!(f, " until {until}")?;
+                    write!(f, " until {}", Iso(*until))?;
                 }
                 Ok(())
             }

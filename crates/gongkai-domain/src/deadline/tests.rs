@@ -145,7 +145,14 @@ fn a_named_day_of_each_quarter_is_kept() {
 fn an_explicit_list_beats_the_generic_rule() {
     assert_eq!(
         occ("每季度末（分别在6月、9月和12月底）"),
-        vec![due("2020-06-30"), due("2020-09-30"), due("2020-12-31"), due("2021-06-30"), due("2021-09-30"), due("2021-12-31")]
+        vec![
+            due("2020-06-30"),
+            due("2020-09-30"),
+            due("2020-12-31"),
+            due("2021-06-30"),
+            due("2021-09-30"),
+            due("2021-12-31")
+        ]
     );
 }
 
@@ -212,7 +219,8 @@ fn an_aspirational_date_is_not_an_occurrence() {
 
 #[test]
 fn a_time_relative_to_an_event_has_no_fixed_date() {
-    for text in ["印发后10个工作日内公开", "收到申请之日起20个工作日内", "6个月", "自发文之日起15日内"] {
+    for text in ["印发后10个工作日内公开", "收到申请之日起20个工作日内", "6个月", "自发文之日起15日内"]
+    {
         let parsed = DeadlineText::parse(text, 2020);
         assert!(parsed.relative, "{text}");
         assert!(parsed.occurrences.is_empty() && parsed.unparsed.is_empty(), "{text}");
@@ -242,7 +250,10 @@ fn two_dates_in_one_clause_are_two_milestones() {
 
 #[test]
 fn an_undated_segment_joins_the_dated_milestone_beside_it() {
-    let parsed = DeadlineText::parse("评估情况在单位门户网站公开；每年12月25日前，将工作情况纳入自查报告，报送区政务公开办", 2020);
+    let parsed = DeadlineText::parse(
+        "评估情况在单位门户网站公开；每年12月25日前，将工作情况纳入自查报告，报送区政务公开办",
+        2020,
+    );
     assert_eq!(parsed.milestones.len(), 1);
     let m = &parsed.milestones[0];
     assert_eq!(m.rule, "yearly 12-25");
@@ -260,7 +271,10 @@ fn milestones_name_action_recipient_channel_and_another_actor() {
     assert_eq!(parsed.milestones.len(), 2);
     let (first, second) = (&parsed.milestones[0], &parsed.milestones[1]);
     assert_eq!(first.text, "10月15日前报送区政务公开办");
-    assert_eq!((first.action.as_deref(), first.recipient.as_deref(), first.actor.as_deref()), (Some("报送"), Some("区政务公开办"), None));
+    assert_eq!(
+        (first.action.as_deref(), first.recipient.as_deref(), first.actor.as_deref()),
+        (Some("报送"), Some("区政务公开办"), None)
+    );
     assert_eq!(second.actor.as_deref(), Some("区政务公开办"));
     assert_eq!(second.action.as_deref(), Some("公开"));
     assert_eq!(second.channel.as_deref(), Some("区政府门户网站"));

@@ -106,7 +106,8 @@ fn group_text(task: &TaskDraft, directory: &Directory) -> String {
         parts.push(format!("按类别：{}", task.group.kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join("、")));
     }
     if !task.group.named.is_empty() {
-        let names: Vec<&str> = task.group.named.iter().map(|n| directory.find(n).map_or(n.as_str(), |u| u.short_name())).collect();
+        let names: Vec<&str> =
+            task.group.named.iter().map(|n| directory.find(n).map_or(n.as_str(), |u| u.short_name())).collect();
         parts.push(format!("点名：{}", names.join("、")));
     }
     if let Some(pending) = &task.group.pending {

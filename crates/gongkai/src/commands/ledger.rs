@@ -14,7 +14,15 @@ pub async fn tasks(store: &Store, args: TasksArgs) -> anyhow::Result<ExitCode> {
     }
     for task in &tasks {
         let flag = if task.needs_confirmation { "（成员待确认）" } else { "" };
-        println!("[{}] {}｜{}{}｜{}｜{}", task.seq, task.task, task.responsible, flag, task.deadline, task.items.join("、"));
+        println!(
+            "[{}] {}｜{}{}｜{}｜{}",
+            task.seq,
+            task.task,
+            task.responsible,
+            flag,
+            task.deadline,
+            task.items.join("、")
+        );
     }
     println!("共 {} 项任务", tasks.len());
     Ok(ExitCode::SUCCESS)

@@ -35,10 +35,10 @@ pub fn exists(url: &str) -> bool {
 /// Opens the database, creating the embedded SQLite file (and its folder) on
 /// first use and loading the built-in unit directory into an empty one.
 pub async fn open(url: &str) -> anyhow::Result<Store> {
-    if Backend::from_url(url)? == Backend::Sqlite {
-        if let Some(dir) = std::path::Path::new(sqlite_path(url)).parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
-        }
+    if Backend::from_url(url)? == Backend::Sqlite
+        && let Some(dir) = std::path::Path::new(sqlite_path(url)).parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
     }
     let store = Store::connect(url).await.with_context(|| format!("无法打开数据库 {}", redact(url)))?;
     if store.unit_count().await? == 0 {
