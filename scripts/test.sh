@@ -34,6 +34,7 @@ run_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=
 run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
   -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 export GONGKAI_TEST_PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+export GONGKAI_REQUIRE_PG=1
 
 log "cargo fmt --check"
 cargo fmt --all -- --check

@@ -175,7 +175,7 @@ impl Store {
                         "INSERT INTO milestones (task_id, idx, text, rule, action, recipient, channel, actor, aspirational)
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     )
-                    .bind(task_id).bind(idx as i32).bind(&m.text).bind(&m.rule).bind(&m.action).bind(&m.recipient)
+                    .bind(task_id).bind(idx as i32).bind(&m.text).bind(&m.rule).bind(m.action).bind(&m.recipient)
                     .bind(&m.channel).bind(&m.actor).bind(m.aspirational)
                     .execute(&mut *tx).await?;
                 }

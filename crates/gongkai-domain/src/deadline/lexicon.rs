@@ -7,15 +7,18 @@
 const BLOCK_START: u32 = 0x4E00;
 const BLOCK_END: u32 = 0xA000;
 
+/// The words that start with one character, with their tags.
+type Words<T> = Vec<(Vec<char>, T)>;
+
 pub struct Lexicon<T> {
-    by_first: Vec<(char, Vec<(Vec<char>, T)>)>,
+    by_first: Vec<(char, Words<T>)>,
     first_bits: Vec<u64>,
     ascii_bits: u128,
 }
 
 impl<T: Copy> Lexicon<T> {
     pub fn new<'a>(entries: impl Iterator<Item = (&'a str, T)>) -> Self {
-        let mut by_first: Vec<(char, Vec<(Vec<char>, T)>)> = Vec::new();
+        let mut by_first: Vec<(char, Words<T>)> = Vec::new();
         for (word, tag) in entries {
             let chars: Vec<char> = word.chars().collect();
             let Some(&first) = chars.first() else { continue };

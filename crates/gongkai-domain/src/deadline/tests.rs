@@ -244,8 +244,8 @@ fn numbering_weekdays_and_line_breaks_do_not_hide_dates() {
 fn two_dates_in_one_clause_are_two_milestones() {
     let parsed = DeadlineText::parse("10月30日前备案12月15日前公开", 2020);
     assert_eq!(parsed.milestones.len(), 2);
-    assert_eq!(parsed.milestones[0].action.as_deref(), Some("备案"));
-    assert_eq!(parsed.milestones[1].action.as_deref(), Some("公开"));
+    assert_eq!(parsed.milestones[0].action, Some("备案"));
+    assert_eq!(parsed.milestones[1].action, Some("公开"));
 }
 
 #[test]
@@ -257,7 +257,7 @@ fn an_undated_segment_joins_the_dated_milestone_beside_it() {
     assert_eq!(parsed.milestones.len(), 1);
     let m = &parsed.milestones[0];
     assert_eq!(m.rule, "yearly 12-25");
-    assert_eq!(m.action.as_deref(), Some("纳入自查报告"));
+    assert_eq!(m.action, Some("纳入自查报告"));
     assert_eq!(m.recipient.as_deref(), Some("区政务公开办"));
     assert_eq!(m.channel.as_deref(), Some("单位门户网站"));
 }
@@ -272,11 +272,11 @@ fn milestones_name_action_recipient_channel_and_another_actor() {
     let (first, second) = (&parsed.milestones[0], &parsed.milestones[1]);
     assert_eq!(first.text, "10月15日前报送区政务公开办");
     assert_eq!(
-        (first.action.as_deref(), first.recipient.as_deref(), first.actor.as_deref()),
+        (first.action, first.recipient.as_deref(), first.actor.as_deref()),
         (Some("报送"), Some("区政务公开办"), None)
     );
     assert_eq!(second.actor.as_deref(), Some("区政务公开办"));
-    assert_eq!(second.action.as_deref(), Some("公开"));
+    assert_eq!(second.action, Some("公开"));
     assert_eq!(second.channel.as_deref(), Some("区政府门户网站"));
     assert!(second.text.starts_with("由区政务公开办"));
 
