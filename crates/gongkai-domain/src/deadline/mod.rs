@@ -42,6 +42,9 @@ const DURATION_UNITS: &[&str] = &[
     "年内",
 ];
 
+/// Phrases that count from an event without a duration ("自印发之日起施行").
+const EVENT_STARTS: &[&str] = &["即日起", "之日起", "印发后", "发布后", "出台后", "批准后", "生效后"];
+
 /// One segment of the cell with its own dates, action and recipient.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Milestone {
@@ -238,7 +241,15 @@ fn pieces(chars: &[char], plan_year: i32) -> Vec<Piece> {
                 }
             }
         }
-        let relative = relative_span(chars, start, end);
+        let relative = relative_span(chars, start, end).or_else(|| {
+            if !chars[start..end].iter().any(|c| matches!(c, '起' | '后')) {
+                return None;
+            }
+            EVENT_STARTS.iter().find_map(|w| {
+                let at = (start..end).find(|&i| word_at(chars, i, end, w).is_some())?;
+                Some((at, at + w.chars().count()))
+            })
+        });
         if exprs.len() < 2 {
             out.push(Piece { start, end, exprs, aspirational_from, ongoing, relative });
             continue;

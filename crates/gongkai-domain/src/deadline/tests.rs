@@ -226,6 +226,8 @@ fn a_time_relative_to_an_event_has_no_fixed_date() {
         assert!(parsed.occurrences.is_empty() && parsed.unparsed.is_empty(), "{text}");
     }
     assert!(!DeadlineText::parse("每季度10日前", 2020).relative);
+    assert!(DeadlineText::parse("自印发之日起施行", 2020).relative);
+    assert!(DeadlineText::parse("即日起", 2020).unparsed.is_empty());
 }
 
 #[test]
