@@ -7,6 +7,8 @@ pub mod deadline;
 pub mod numerals;
 
 pub use deadline::DeadlineText;
+pub mod audit;
+pub mod people;
 pub mod plan;
 pub mod responsible;
 pub mod units;

@@ -6,6 +6,12 @@ mod docx;
 mod grid;
 mod text;
 pub mod units_csv;
+
+/// The seed programme (从化区 2020, from `shared/seed/`) that a new
+/// installation starts with, built into the binary.
+pub const SEED_TASK_LIST: &str = include_str!("../data/conghua-2020-tasklist.txt");
+/// The seed programme's plan year.
+pub const SEED_PLAN_YEAR: i32 = 2020;
 mod xlsx;
 
 use gongkai_domain::plan::SourceList;

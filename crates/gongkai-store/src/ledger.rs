@@ -2,7 +2,7 @@
 //! (idempotently, keeping obligations that have history) and reading the
 //! ledger back.
 
-use crate::{Store, StoreError, StoreResult, on_pool};
+use crate::{Store, StoreError, StoreResult, audit, on_pool};
 use chrono::{NaiveDate, Utc};
 use gongkai_domain::plan::{self, TaskDraft, Understanding};
 use gongkai_domain::units::Directory;
@@ -67,6 +67,18 @@ pub struct ObligationFilter {
     /// Only obligations due strictly before this date.
     pub due_before: Option<NaiveDate>,
     pub limit: Option<i64>,
+    /// One obligation only.
+    pub id: Option<i64>,
+}
+
+/// One unit's standing, for the office's dashboard.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct UnitStanding {
+    pub unit: String,
+    pub total: i64,
+    pub done: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -117,6 +129,7 @@ impl Store {
         title: &str,
         region: &str,
         directory: &Directory,
+        actor: &str,
     ) -> StoreResult<ImportReport> {
         let unit_ids: HashMap<String, i64> = on_pool!(self, pool => {
             sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM units").fetch_all(pool).await?
@@ -235,6 +248,11 @@ impl Store {
             )
             .bind(plan_id).fetch_one(&mut *tx).await?;
             report.obligations_total = total as usize;
+            let changed = report.tasks_added + report.tasks_updated + report.tasks_retired > 0;
+            if changed {
+                let after = serde_json::to_string(&report).unwrap_or_default();
+                audit!(tx, actor, "plan.import", &format!("方案“{title}”（{}年）", list.plan_year), None, Some(after));
+            }
             tx.commit().await?;
         });
         Ok(report)
@@ -285,12 +303,39 @@ impl Store {
                  WHERE o.active = TRUE
                    AND ($1 IS NULL OR u.name = $1)
                    AND ($2 IS NULL OR o.due_date < $2)
+                   AND ($4 IS NULL OR o.id = $4)
                  ORDER BY o.due_date IS NULL, o.due_date, t.seq, o.milestone_idx, u.id, o.id
                  LIMIT $3",
             )
             .bind(&filter.unit)
             .bind(filter.due_before)
             .bind(filter.limit.unwrap_or(i64::MAX))
+            .bind(filter.id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows)
+    }
+}
+
+impl Store {
+    /// Per unit: how many obligations, done, overdue as of `today`, and due
+    /// within `soon_days` after it. Worst first.
+    pub async fn unit_standings(&self, today: NaiveDate, soon_days: i64) -> StoreResult<Vec<UnitStanding>> {
+        let soon = today + chrono::Duration::days(soon_days);
+        let rows = on_pool!(self, pool => {
+            sqlx::query_as::<_, UnitStanding>(
+                "SELECT u.name AS unit, COUNT(*) AS total,
+                        SUM(CASE WHEN o.status = 'accepted' THEN 1 ELSE 0 END) AS done,
+                        SUM(CASE WHEN o.status <> 'accepted' AND o.due_date < $1 THEN 1 ELSE 0 END) AS overdue,
+                        SUM(CASE WHEN o.status <> 'accepted' AND o.due_date >= $1 AND o.due_date <= $2 THEN 1 ELSE 0 END) AS due_soon
+                 FROM obligations o JOIN units u ON u.id = o.unit_id
+                 WHERE o.active = TRUE
+                 GROUP BY u.name
+                 ORDER BY 4 DESC, 5 DESC, u.name",
+            )
+            .bind(today)
+            .bind(soon)
             .fetch_all(pool)
             .await?
         });

@@ -4,7 +4,9 @@
 //! on either typed pool through `on_pool!`; migrations are embedded, one
 //! folder per backend with the same file names.
 
+mod audit_log;
 mod ledger;
+mod people;
 mod records;
 
 use gongkai_domain::calendar::{CalendarRow, DayKind};
@@ -14,7 +16,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use std::str::FromStr;
 use std::time::Duration;
 
-pub use ledger::{ImportReport, MilestoneRow, ObligationFilter, ObligationRow, TaskRow};
+pub use ledger::{ImportReport, MilestoneRow, ObligationFilter, ObligationRow, TaskRow, UnitStanding};
+pub use people::{NewUser, User};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -22,6 +25,8 @@ pub enum StoreError {
     UnknownScheme(String),
     #[error("找不到{0}")]
     NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
     #[error("与已有数据冲突（{constraint}）")]
     Conflict { constraint: String },
     #[error("数据库中的数据无法读取：{0}")]
@@ -63,6 +68,47 @@ macro_rules! on_pool {
     };
 }
 pub(crate) use on_pool;
+
+/// Appends one entry to the audit log inside the transaction `$tx`: takes the
+/// write lock on `audit_head` first, so concurrent writers queue up and the
+/// chain never forks.
+macro_rules! audit {
+    ($tx:expr, $actor:expr, $action:expr, $target:expr, $before:expr, $after:expr) => {{
+        let (seq, prev): (i64, String) =
+            sqlx::query_as("UPDATE audit_head SET count = count + 1 WHERE id = 1 RETURNING count, hash")
+                .fetch_one(&mut *$tx)
+                .await?;
+        let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let (actor, action, target): (&str, &str, &str) = ($actor, $action, $target);
+        let (before, after): (Option<String>, Option<String>) = ($before, $after);
+        let content = gongkai_domain::audit::Content {
+            at: &at,
+            actor,
+            action,
+            target,
+            before: before.as_deref(),
+            after: after.as_deref(),
+        };
+        let hash = gongkai_domain::audit::chain_hash(&prev, seq, content);
+        sqlx::query(
+            "INSERT INTO audit_events (seq, at, actor, action, target, before, after, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(seq)
+        .bind(&at)
+        .bind(actor)
+        .bind(action)
+        .bind(target)
+        .bind(&before)
+        .bind(&after)
+        .bind(&prev)
+        .bind(&hash)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *$tx).await?;
+    }};
+}
+pub(crate) use audit;
 
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -143,9 +189,12 @@ impl Store {
     /// Adds the units, replacing those with the same full name. With
     /// `replace`, units not in the list are removed unless obligations refer
     /// to them (then the call fails and nothing changes).
-    pub async fn save_units(&self, units: &[Unit], replace: bool) -> StoreResult<usize> {
+    pub async fn save_units(&self, units: &[Unit], replace: bool, actor: &str) -> StoreResult<usize> {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            let names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
+            let after = serde_json::json!({ "units": names, "replace": replace }).to_string();
+            audit!(tx, actor, "units.import", "单位目录", None, Some(after));
             for unit in units {
                 sqlx::query(
                     "INSERT INTO units (name, aliases, kind, parent, inferred, note) VALUES ($1, $2, $3, $4, $5, $6)
@@ -200,10 +249,12 @@ impl Store {
             .collect())
     }
 
-    pub async fn add_calendar_rows(&self, rows: &[CalendarRow]) -> StoreResult<usize> {
+    pub async fn add_calendar_rows(&self, rows: &[CalendarRow], actor: &str) -> StoreResult<usize> {
         let mut days = 0;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            let after = rows.iter().map(|r| format!("{} {}..{} {:?}", r.name, r.from, r.to, r.kind)).collect::<Vec<_>>().join("\n");
+            audit!(tx, actor, "calendar.import", "节假日安排", None, Some(after));
             for row in rows {
                 let mut day = row.from;
                 while day <= row.to {
@@ -249,9 +300,17 @@ mod tests {
 
 impl Store {
     /// Moves an obligation along its workflow (pending → submitted → …).
-    pub async fn set_obligation_status(&self, id: i64, status: &str) -> StoreResult<()> {
+    pub async fn set_obligation_status(&self, id: i64, status: &str, actor: &str) -> StoreResult<()> {
         let done = on_pool!(self, pool => {
-            sqlx::query("UPDATE obligations SET status = $1 WHERE id = $2").bind(status).bind(id).execute(pool).await?.rows_affected()
+            let mut tx = pool.begin().await?;
+            let before: Option<(String,)> = sqlx::query_as("SELECT status FROM obligations WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
+            let Some((before,)) = before else {
+                return Err(StoreError::NotFound(format!("任务义务 {id}")));
+            };
+            let done = sqlx::query("UPDATE obligations SET status = $1 WHERE id = $2").bind(status).bind(id).execute(&mut *tx).await?.rows_affected();
+            audit!(tx, actor, "obligation.status", &format!("任务义务 {id}"), Some(before), Some(status.to_string()));
+            tx.commit().await?;
+            done
         });
         if done == 0 {
             return Err(StoreError::NotFound(format!("任务义务 {id}")));

@@ -3,6 +3,7 @@
 //! check who holds what and when, re-import, correct, keep history.
 
 use chrono::NaiveDate;
+use gongkai_domain::audit::ChainBreak;
 use gongkai_domain::plan::understand;
 use gongkai_domain::units::Directory;
 use gongkai_io::{read_task_list, units_csv};
@@ -22,12 +23,15 @@ async fn import(store: &Store, text: &str) -> gongkai_store::ImportReport {
     let list = read_task_list("seed.txt", text.as_bytes()).unwrap();
     let understood = understand(&list, &directory, 2020);
     assert!(understood.problems.is_empty(), "{:?}", understood.problems);
-    store.save_plan(&understood, "从化区基层政务公开标准化规范化工作任务清单", "从化区", &directory).await.unwrap()
+    store
+        .save_plan(&understood, "从化区基层政务公开标准化规范化工作任务清单", "从化区", &directory, "测试")
+        .await
+        .unwrap()
 }
 
 async fn story(url: &str) {
     let store = Store::connect(url).await.unwrap();
-    store.save_units(&units_csv::conghua(), false).await.unwrap();
+    store.save_units(&units_csv::conghua(), false, "测试").await.unwrap();
     let directory: Directory = store.directory().await.unwrap();
     assert_eq!(directory.find("区政务服务局").unwrap().name, "广州市从化区政务服务数据管理局");
 
@@ -80,7 +84,7 @@ async fn story(url: &str) {
 
     // A corrected list moves a date; work that already has history is kept.
     let submitted = own.iter().find(|o| o.due == Some(d("2020-09-20")) && o.task_seq == 3).unwrap();
-    store.set_obligation_status(submitted.id, "submitted").await.unwrap();
+    store.set_obligation_status(submitted.id, "submitted", "测试").await.unwrap();
     let corrected = seed_text().replace("9月20日前，报区政务公开办", "9月30日前，报区政务公开办");
     let report = import(&store, &corrected).await;
     assert_eq!(report.tasks_updated, 1);
@@ -90,7 +94,32 @@ async fn story(url: &str) {
     assert_eq!(report.obligations_retired, 1);
     let now = store.obligations(&filter).await.unwrap();
     assert!(now.iter().any(|o| o.task_seq == 3 && o.due == Some(d("2020-09-30"))));
+
+    // Every change is in the audit log, and the chain holds; the same list
+    // imported again left no entry.
+    let entries = store.audit_entries(None, None, 100).await.unwrap();
+    let actions: Vec<&str> = entries.iter().rev().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["units.import", "plan.import", "obligation.status", "plan.import"]);
+    assert_eq!(store.verify_audit().await.unwrap(), Ok(4));
     store.close().await;
+
+    // An entry edited behind the application's back is found and named.
+    tamper(url, "UPDATE audit_events SET actor = '某人' WHERE seq = 2").await;
+    let store = Store::connect(url).await.unwrap();
+    assert_eq!(store.verify_audit().await.unwrap(), Err(ChainBreak::Edited { seq: 2 }));
+    store.close().await;
+}
+
+/// Runs SQL on the database directly, as someone with database access could.
+async fn tamper(url: &str, sql: &'static str) {
+    use sqlx::Connection;
+    if url.starts_with("postgres") {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
 }
 
 #[tokio::test]

@@ -25,11 +25,11 @@ fn import_seed(c: &mut Criterion) {
         b.iter(|| {
             runtime.block_on(async {
                 let store = Store::connect(&scratch::sqlite_url(dir.path())).await.unwrap();
-                store.save_units(&units_csv::conghua(), false).await.unwrap();
+                store.save_units(&units_csv::conghua(), false, "bench").await.unwrap();
                 let directory = store.directory().await.unwrap();
                 let list = read_task_list("seed.docx", &bytes).unwrap();
                 let understood = understand(&list, &directory, 2020);
-                let report = store.save_plan(&understood, "清单", "从化区", &directory).await.unwrap();
+                let report = store.save_plan(&understood, "清单", "从化区", &directory, "bench").await.unwrap();
                 assert!(report.obligations_added > 500);
                 store.close().await;
             })

@@ -20,6 +20,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// 启动网站与接口（首次启动时建库、载入示例清单并创建管理员账号）
+    Serve(ServeArgs),
     /// 解析“完成时间及方式”文字，输出 JSON（里程碑与日期）
     Deadline(DeadlineArgs),
     /// 导入任务清单（.docx / .xlsx / .txt）并生成台账
@@ -34,6 +36,76 @@ pub enum Command {
     /// 工作日历（法定节假日与调休）
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// 账号
+    #[command(subcommand)]
+    User(UserCommand),
+    /// 接口令牌（供脚本调用 /api/v1）
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// 审计日志
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// 新建账号；密码从标准输入读取（--password-stdin），或自动生成并显示一次
+    Add {
+        #[arg(long)]
+        login: String,
+        /// office（公开办）、handler（承办人）、head（单位负责人）、viewer（领导）、admin（管理员）
+        #[arg(long)]
+        role: String,
+        /// 所属单位（全称或简称；承办人与单位负责人必填）
+        #[arg(long)]
+        unit: Option<String>,
+        /// 显示名称
+        #[arg(long)]
+        name: Option<String>,
+        /// 从标准输入读取密码（第一行）
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// 为账号生成接口令牌，输出的最后一个词即令牌（只显示这一次）
+    Create {
+        #[arg(long)]
+        login: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// 校验审计日志的哈希链：完好时退出码为 0，否则为 1 并指出第一条有问题的记录
+    Verify,
+    /// 列出最近的审计记录
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long)]
+        actor: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// 监听地址
+    #[arg(long, default_value = "127.0.0.1:8080", env = "GONGKAI__SERVER__BIND")]
+    pub bind: String,
+    /// 为每种角色和每个单位创建试用账号并显示密码
+    #[arg(long)]
+    pub demo: bool,
+    /// 以该日期为“今天”（演示与测试用，YYYY-MM-DD）
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    /// 经 HTTPS 提供服务时加上，使登录 Cookie 只经 HTTPS 发送
+    #[arg(long, env = "GONGKAI__SERVER__SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, Args)]

@@ -206,3 +206,50 @@ fn the_unit_directory_can_be_extended_from_csv() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("第 2 行") && stderr(&output).contains("planet"), "{}", stderr(&output));
 }
+
+#[test]
+fn accounts_tokens_and_the_audit_chain_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("g.db").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args([
+            "--db",
+            &db,
+            "user",
+            "add",
+            "--login",
+            "town",
+            "--role",
+            "handler",
+            "--unit",
+            "温泉镇",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all("温泉镇的密码 2020\n".as_bytes()).unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    let refused = gongkai(&db, &["user", "add", "--login", "x", "--role", "handler"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("必须属于一个单位"), "{}", stderr(&refused));
+
+    let token = gongkai(&db, &["token", "create", "--login", "town"]);
+    let last_word = stdout(&token).split_whitespace().last().unwrap_or_default().to_string();
+    assert_eq!(last_word.len(), 64, "{}", stdout(&token));
+    assert!(last_word.chars().all(|c| c.is_ascii_hexdigit()));
+    assert!(!String::from_utf8_lossy(&std::fs::read(dir.path().join("g.db")).unwrap()).contains(&last_word));
+
+    let verify = gongkai(&db, &["audit", "verify"]);
+    assert!(verify.status.success(), "{}", stderr(&verify));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&db).await.unwrap();
+        sqlx::query("UPDATE audit_events SET target = '别的账号' WHERE seq = 2").execute(&mut conn).await.unwrap();
+    });
+    let verify = gongkai(&db, &["audit", "verify"]);
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(stderr(&verify).contains("第 2 条"), "{}", stderr(&verify));
+}

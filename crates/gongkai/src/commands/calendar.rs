@@ -19,7 +19,7 @@ pub async fn run(db: &str, command: CalendarCommand) -> anyhow::Result<ExitCode>
                     return Ok(ExitCode::FAILURE);
                 }
             };
-            let days = store.add_calendar_rows(&rows).await?;
+            let days = store.add_calendar_rows(&rows, &super::cli_actor()).await?;
             println!("已导入 {} 段、{days} 天的节假日安排", rows.len());
         }
         CalendarCommand::AddWorkingDays { date, days } => {

@@ -64,7 +64,7 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
         eprintln!("（试导入：未保存任何内容）");
         return Ok(ExitCode::SUCCESS);
     };
-    let report = store.save_plan(&understood, &title, &args.region, &directory).await?;
+    let report = store.save_plan(&understood, &title, &args.region, &directory, &super::cli_actor()).await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -1,10 +1,13 @@
 //! One module per subcommand. Each returns the process's exit code: 0 on
 //! success, 1 when the input was refused (after saying why and where).
 
+mod audit;
 mod calendar;
 mod deadline;
 mod import;
 mod ledger;
+mod people;
+mod serve;
 mod units;
 
 use crate::cli::{Cli, Command};
@@ -14,12 +17,16 @@ use std::process::ExitCode;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Serve(args) => serve::run(&cli.db, args).await,
         Command::Deadline(args) => deadline::run(args),
         Command::Import(args) => import::run(&cli.db, args).await,
         Command::Tasks(args) => ledger::tasks(&open(&cli.db).await?, args).await,
         Command::Obligations(args) => ledger::obligations(&open(&cli.db).await?, args).await,
         Command::Units(command) => units::run(&open(&cli.db).await?, command).await,
         Command::Calendar(command) => calendar::run(&cli.db, command).await,
+        Command::User(command) => people::user(&open(&cli.db).await?, command).await,
+        Command::Token(command) => people::token(&open(&cli.db).await?, command).await,
+        Command::Audit(command) => audit::run(&open(&cli.db).await?, command).await,
     }
 }
 
@@ -42,9 +49,15 @@ pub async fn open(url: &str) -> anyhow::Result<Store> {
     }
     let store = Store::connect(url).await.with_context(|| format!("无法打开数据库 {}", redact(url)))?;
     if store.unit_count().await? == 0 {
-        store.save_units(&gongkai_io::units_csv::conghua(), false).await?;
+        store.save_units(&gongkai_io::units_csv::conghua(), false, &cli_actor()).await?;
     }
     Ok(store)
+}
+
+/// Who the audit log names for changes made from the command line.
+pub fn cli_actor() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "未知用户".into());
+    format!("命令行（{user}）")
 }
 
 /// The URL without its password, for messages and logs.

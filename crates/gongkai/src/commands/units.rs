@@ -16,7 +16,7 @@ pub async fn run(store: &Store, command: UnitsCommand) -> anyhow::Result<ExitCod
                     return Ok(ExitCode::FAILURE);
                 }
             };
-            match store.save_units(&units, replace).await {
+            match store.save_units(&units, replace, &super::cli_actor()).await {
                 Ok(count) => println!("已导入 {count} 个单位{}", if replace { "（以文件为准）" } else { "" }),
                 Err(StoreError::Conflict { constraint }) => {
                     eprintln!("{constraint}\n未导入任何内容。");

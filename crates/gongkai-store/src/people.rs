@@ -1,0 +1,191 @@
+//! Accounts, API tokens and sessions. Secrets are stored only as hashes made
+//! by the caller (argon2 for passwords, SHA-256 for random tokens).
+
+use crate::{Store, StoreError, StoreResult, audit, on_pool};
+use chrono::{DateTime, Utc};
+use gongkai_domain::people::Role;
+use serde::Serialize;
+
+/// An account as the rest of the system sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The unit's full name, for roles bound to a unit.
+    pub unit: Option<String>,
+    pub unit_id: Option<i64>,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Full name of the unit (required for handler and head).
+    pub unit: Option<String>,
+    pub password_hash: String,
+    pub must_change_password: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRecord {
+    id: i64,
+    login: String,
+    display_name: String,
+    role: String,
+    unit: Option<String>,
+    unit_id: Option<i64>,
+    password_hash: String,
+    must_change_password: bool,
+    disabled: bool,
+}
+
+impl UserRecord {
+    fn into_user(self) -> StoreResult<User> {
+        Ok(User {
+            role: self.role.parse().map_err(StoreError::Corrupt)?,
+            id: self.id,
+            login: self.login,
+            display_name: self.display_name,
+            unit: self.unit,
+            unit_id: self.unit_id,
+            password_hash: self.password_hash,
+            must_change_password: self.must_change_password,
+            disabled: self.disabled,
+        })
+    }
+}
+
+const USER_COLUMNS: &str = "u.id, u.login, u.display_name, u.role, n.name AS unit, u.unit_id, u.password_hash,
+     u.must_change_password, u.disabled FROM users u LEFT JOIN units n ON n.id = u.unit_id";
+
+impl Store {
+    pub async fn create_user(&self, new: &NewUser, actor: &str) -> StoreResult<i64> {
+        if new.role.is_unit_bound() && new.unit.is_none() {
+            return Err(StoreError::Invalid(format!("{}账号必须属于一个单位（--unit）", new.role.label())));
+        }
+        let id = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let unit_id: Option<i64> = match &new.unit {
+                Some(name) => Some(
+                    sqlx::query_as::<_, (i64,)>("SELECT id FROM units WHERE name = $1")
+                        .bind(name)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or_else(|| StoreError::NotFound(format!("单位“{name}”")))?
+                        .0,
+                ),
+                None => None,
+            };
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO users (login, display_name, role, unit_id, password_hash, must_change_password, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(&new.login).bind(&new.display_name).bind(new.role.as_str()).bind(unit_id)
+            .bind(&new.password_hash).bind(new.must_change_password).bind(Utc::now())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Conflict { .. } => StoreError::Invalid(format!("登录名“{}”已被使用", new.login)),
+                other => other,
+            })?;
+            let after = serde_json::json!({ "login": new.login, "role": new.role, "unit": new.unit }).to_string();
+            audit!(tx, actor, "user.create", &format!("账号 {}", new.login), None, Some(after));
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+
+    pub async fn user_count(&self) -> StoreResult<i64> {
+        let (count,): (i64,) =
+            on_pool!(self, pool => sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(pool).await?);
+        Ok(count)
+    }
+
+    pub async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} WHERE u.login = $1");
+        let row: Option<UserRecord> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(login).fetch_optional(pool).await?
+        });
+        row.map(UserRecord::into_user).transpose()
+    }
+
+    /// Stores a token's hash for a user; the token itself is never stored.
+    pub async fn create_token(&self, user_id: i64, token_hash: &str, actor: &str) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)")
+                .bind(user_id).bind(token_hash).bind(Utc::now())
+                .execute(&mut *tx).await?;
+            audit!(tx, actor, "token.create", &format!("账号 #{user_id} 的接口令牌"), None, None);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn user_by_token(&self, token_hash: &str) -> StoreResult<Option<User>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND u.disabled = FALSE"
+        );
+        let row: Option<UserRecord> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_optional(pool).await?
+        });
+        row.map(UserRecord::into_user).transpose()
+    }
+
+    /// Records a sign-in (or a failed one) in the audit log.
+    pub async fn record_login(&self, login: &str, succeeded: bool, from: &str) -> StoreResult<()> {
+        let action = if succeeded { "login" } else { "login.failed" };
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            audit!(tx, login, action, &format!("来自 {from}"), None, None);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4)")
+                .bind(id_hash).bind(user_id).bind(csrf).bind(expires_at)
+                .execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// The user and CSRF token of a live session.
+    pub async fn session(&self, id_hash: &str) -> StoreResult<Option<(User, String)>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} JOIN sessions s ON s.user_id = u.id WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled = FALSE"
+        );
+        let (row, csrf): (Option<UserRecord>, Option<(String,)>) = on_pool!(self, pool => {
+            let row = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id_hash).bind(Utc::now()).fetch_optional(pool).await?;
+            let csrf = sqlx::query_as("SELECT csrf FROM sessions WHERE id_hash = $1").bind(id_hash).fetch_optional(pool).await?;
+            (row, csrf)
+        });
+        match (row, csrf) {
+            (Some(row), Some((csrf,))) => Ok(Some((row.into_user()?, csrf))),
+            _ => Ok(None),
+        }
+    }
+
+    pub async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(pool).await?;
+        });
+        Ok(())
+    }
+}

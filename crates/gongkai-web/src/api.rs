@@ -1,0 +1,98 @@
+//! The JSON API under `/api/v1`: the same data and the same permission
+//! checks as the pages, for scripts and other systems.
+
+use crate::auth::{ApiUser, unit_scope};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use gongkai_store::{ObligationFilter, ObligationRow};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    limit: Option<i64>,
+    unit: Option<String>,
+    due_before: Option<chrono::NaiveDate>,
+}
+
+pub async fn me(ApiUser(user): ApiUser) -> Json<Value> {
+    Json(json!({ "login": user.login, "role": user.role, "unit": user.unit, "name": user.display_name }))
+}
+
+/// Obligations the caller may see: a unit's own, or the region's.
+pub async fn obligations(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Json<Vec<ObligationRow>>> {
+    let scope = unit_scope(&user).map_err(AppError::as_json)?;
+    let unit = match (scope, query.unit) {
+        (Some(own), Some(asked)) if asked != own => return Ok(Json(Vec::new())),
+        (Some(own), _) => Some(own),
+        (None, asked) => asked,
+    };
+    if query.limit.is_some_and(|l| l < 0) {
+        return Err(AppError::bad_request("limit 不能为负数").as_json());
+    }
+    let filter = ObligationFilter { unit, due_before: query.due_before, limit: query.limit, id: None };
+    Ok(Json(state.store.obligations(&filter).await.map_err(|e| AppError::from(e).as_json())?))
+}
+
+/// One obligation; another unit's answers 404, as if it did not exist.
+pub async fn obligation(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<ObligationRow>> {
+    let scope = unit_scope(&user).map_err(AppError::as_json)?;
+    let filter = ObligationFilter { unit: scope, id: Some(id), ..Default::default() };
+    let found = state.store.obligations(&filter).await.map_err(|e| AppError::from(e).as_json())?;
+    found.into_iter().next().map(Json).ok_or_else(|| AppError::not_found().as_json())
+}
+
+/// The OpenAPI description of this API.
+pub async fn openapi() -> Json<Value> {
+    let obligation = json!({
+        "type": "object",
+        "required": ["id", "task_seq", "unit", "milestone", "kind", "status"],
+        "properties": {
+            "id": {"type": "integer"}, "task_seq": {"type": "integer"}, "unit": {"type": "string"},
+            "milestone": {"type": "string"}, "kind": {"type": "string", "enum": ["due", "start", "window", "ongoing", "relative"]},
+            "due": {"type": ["string", "null"], "format": "date"}, "from": {"type": ["string", "null"], "format": "date"},
+            "to": {"type": ["string", "null"], "format": "date"}, "status": {"type": "string"}
+        }
+    });
+    let error = json!({"type": "object", "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}});
+    let refusals = json!({
+        "401": {"description": "未登录或令牌无效", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        "404": {"description": "不存在或无权查看", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    });
+    Json(json!({
+        "openapi": "3.1.0",
+        "info": {"title": "gongkai 政务公开任务台账接口", "version": env!("CARGO_PKG_VERSION")},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "gongkai token create --login 账号"}},
+            "schemas": {"Obligation": obligation, "Error": error}
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/me": {"get": {"summary": "当前账号", "responses": {"200": {"description": "账号、角色、单位"}, "401": refusals["401"]}}},
+            "/api/v1/obligations": {"get": {
+                "summary": "任务义务列表（承办人只见本单位）",
+                "parameters": [
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                    {"name": "unit", "in": "query", "schema": {"type": "string"}, "description": "单位全称"},
+                    {"name": "due_before", "in": "query", "schema": {"type": "string", "format": "date"}}
+                ],
+                "responses": {"200": {"description": "列表", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Obligation"}}}}}, "401": refusals["401"]}
+            }},
+            "/api/v1/obligations/{id}": {"get": {
+                "summary": "一条任务义务",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "任务义务", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Obligation"}}}}, "401": refusals["401"], "404": refusals["404"]}
+            }}
+        }
+    }))
+}

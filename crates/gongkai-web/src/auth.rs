@@ -1,0 +1,107 @@
+//! Who is asking: a session cookie for pages, a bearer token for scripts.
+//! Both give the same `User`, and every handler checks scope against it.
+
+use crate::error::AppError;
+use crate::secrets;
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::people::Role;
+use gongkai_store::User;
+
+pub const SESSION_COOKIE: &str = "gongkai_session";
+pub const LOGIN_CSRF_COOKIE: &str = "gongkai_login_csrf";
+/// Sessions last a working day and a half.
+pub const SESSION_HOURS: i64 = 12;
+/// Failed sign-ins allowed per login before it is locked for a while.
+pub const MAX_FAILURES: u32 = 5;
+pub const LOCK_MINUTES: i64 = 15;
+
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+}
+
+/// A signed-in person on a page, with the token every form must carry.
+pub struct PageUser {
+    pub user: User,
+    pub csrf: String,
+}
+
+impl PageUser {
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), AppError> {
+        if token.len() == self.csrf.len() && secrets::secret_hash(token) == secrets::secret_hash(&self.csrf) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(secret) = cookie(parts, SESSION_COOKIE) else {
+            return Err(Redirect::to("/login").into_response());
+        };
+        match state.store.session(&secrets::secret_hash(&secret)).await {
+            Ok(Some((user, csrf))) => Ok(PageUser { user, csrf }),
+            Ok(None) => Err(Redirect::to("/login").into_response()),
+            Err(err) => Err(AppError::from(err).into_response()),
+        }
+    }
+}
+
+/// A caller of the JSON API: a bearer token, or a page's session.
+pub struct ApiUser(pub User);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let refused = || AppError::unauthorized().as_json().into_response();
+        let bearer = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let found = match (bearer, cookie(parts, SESSION_COOKIE)) {
+            (Some(token), _) => state.store.user_by_token(&secrets::secret_hash(token)).await,
+            (None, Some(secret)) => {
+                state.store.session(&secrets::secret_hash(&secret)).await.map(|s| s.map(|(u, _)| u))
+            }
+            (None, None) => return Err(refused()),
+        };
+        match found {
+            Ok(Some(user)) => Ok(ApiUser(user)),
+            Ok(None) => Err(refused()),
+            Err(err) => Err(AppError::from(err).as_json().into_response()),
+        }
+    }
+}
+
+/// The unit whose work a user is limited to, if any. Office, viewer and admin
+/// see the whole region; a handler or head only their unit.
+pub fn unit_scope(user: &User) -> Result<Option<String>, AppError> {
+    if !user.role.is_unit_bound() {
+        return Ok(None);
+    }
+    user.unit.clone().map(Some).ok_or_else(AppError::forbidden)
+}
+
+/// Roles that may read the whole region's dashboards.
+pub fn sees_region(role: Role) -> bool {
+    matches!(role, Role::Office | Role::Viewer | Role::Admin)
+}

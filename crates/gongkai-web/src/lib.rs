@@ -1,0 +1,13 @@
+//! gongkai's web side: pages in Simplified Chinese and the JSON API under
+//! `/api/v1`, sharing one set of permission checks (`auth.rs`).
+
+mod api;
+pub mod auth;
+pub mod error;
+mod pages;
+pub mod router;
+pub mod secrets;
+pub mod state;
+
+pub use router::{router, serve};
+pub use state::AppState;

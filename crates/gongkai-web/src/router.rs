@@ -1,0 +1,50 @@
+//! The one route table: public pages, signed-in pages, and the JSON API,
+//! with security headers on every answer.
+
+use crate::state::AppState;
+use crate::{api, pages};
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                   frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+pub fn router(state: AppState) -> Router {
+    let public = Router::new()
+        .route("/login", get(pages::login_page).post(pages::login))
+        .route("/static/site.css", get(pages::stylesheet));
+    let signed_in = Router::new()
+        .route("/", get(pages::home))
+        .route("/logout", post(pages::logout))
+        .route("/my", get(pages::my_obligations))
+        .route("/obligations/{id}", get(pages::obligation));
+    let api = Router::new()
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/me", get(api::me))
+        .route("/api/v1/obligations", get(api::obligations))
+        .route("/api/v1/obligations/{id}", get(api::obligation));
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    public
+        .merge(signed_in)
+        .merge(api)
+        .fallback(pages::not_found)
+        .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header(header::REFERRER_POLICY, "same-origin"))
+        .with_state(state)
+}
+
+/// Serves on `listener` until `shutdown` resolves; tests bind port 0.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

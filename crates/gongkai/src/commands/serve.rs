@@ -1,0 +1,106 @@
+//! `gongkai serve`: the web pages and the JSON API. A new database gets the
+//! seed programme and an admin account whose password is printed once.
+
+use super::{cli_actor, open};
+use crate::cli::ServeArgs;
+use anyhow::Context;
+use gongkai_domain::people::Role;
+use gongkai_domain::plan::understand;
+use gongkai_store::{NewUser, Store};
+use gongkai_web::{AppState, secrets};
+use std::process::ExitCode;
+
+pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("GONGKAI_LOG").unwrap_or_else(|_| "info".into()))
+        .try_init();
+    let store = open(db).await?;
+    first_start(&store).await?;
+    if args.demo {
+        demo_accounts(&store).await?;
+    }
+    let listener =
+        tokio::net::TcpListener::bind(&args.bind).await.with_context(|| format!("无法监听 {}", args.bind))?;
+    let address = listener.local_addr()?;
+    let mut state = AppState::new(store);
+    state.secure_cookies = args.secure_cookies;
+    state.today = args.today;
+    println!("gongkai 已启动：http://{address}/login （数据库 {}）", super::redact(db));
+    gongkai_web::serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// On an empty database: the seed programme, and an admin account.
+async fn first_start(store: &Store) -> anyhow::Result<()> {
+    if store.tasks().await?.is_empty() {
+        let directory = store.directory().await?;
+        let list = gongkai_io::read_task_list("seed.txt", gongkai_io::SEED_TASK_LIST.as_bytes())?;
+        let understood = understand(&list, &directory, gongkai_io::SEED_PLAN_YEAR);
+        let title = understood.title.clone().unwrap_or_else(|| "示例任务清单".into());
+        let report = store.save_plan(&understood, &title, "从化区", &directory, &cli_actor()).await?;
+        println!(
+            "已载入示例清单“{title}”：{} 项任务，{} 条任务义务。",
+            understood.tasks.len(),
+            report.obligations_total
+        );
+    }
+    if store.user_count().await? == 0 {
+        let password = secrets::new_password()?;
+        let admin = NewUser {
+            login: "admin".into(),
+            display_name: "系统管理员".into(),
+            role: Role::Admin,
+            unit: None,
+            password_hash: secrets::hash_password(&password)?,
+            must_change_password: true,
+        };
+        store.create_user(&admin, &cli_actor()).await?;
+        println!("已创建管理员账号 admin，初始密码（只显示这一次）：{password}");
+    }
+    Ok(())
+}
+
+/// One account per role, and a handler for every unit, each with a printed password.
+async fn demo_accounts(store: &Store) -> anyhow::Result<()> {
+    let directory = store.directory().await?;
+    let office = directory.find("区政务公开办").map(|u| u.name.clone());
+    let mut accounts: Vec<(String, String, Role, Option<String>)> = vec![
+        ("office".into(), "公开办".into(), Role::Office, office),
+        ("viewer".into(), "领导".into(), Role::Viewer, None),
+    ];
+    for (n, unit) in directory.units().iter().enumerate() {
+        accounts.push((
+            format!("unit{:02}", n + 1),
+            unit.short_name().to_string(),
+            Role::Handler,
+            Some(unit.name.clone()),
+        ));
+        accounts.push((
+            format!("head{:02}", n + 1),
+            format!("{}负责人", unit.short_name()),
+            Role::Head,
+            Some(unit.name.clone()),
+        ));
+    }
+    println!("试用账号（密码只显示这一次）：");
+    for (login, name, role, unit) in accounts {
+        if store.user_by_login(&login).await?.is_some() {
+            continue;
+        }
+        let password = secrets::new_password()?;
+        let new = NewUser {
+            login: login.clone(),
+            display_name: name.clone(),
+            role,
+            unit,
+            password_hash: secrets::hash_password(&password)?,
+            must_change_password: false,
+        };
+        store.create_user(&new, &cli_actor()).await?;
+        println!("  {login:<8} {password}  {}（{name}）", role.label());
+    }
+    Ok(())
+}
