@@ -58,6 +58,8 @@ pub struct ObligationRow {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub status: String,
+    /// Who the milestone reports to ("区民政局"), as the list wrote it.
+    pub recipient: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -295,7 +297,7 @@ impl Store {
         let rows = on_pool!(self, pool => {
             sqlx::query_as::<_, ObligationRow>(
                 "SELECT o.id, t.seq AS task_seq, u.name AS unit, m.text AS milestone, o.kind,
-                        o.due_date AS due, o.from_date AS \"from\", o.to_date AS \"to\", o.status
+                        o.due_date AS due, o.from_date AS \"from\", o.to_date AS \"to\", o.status, m.recipient
                  FROM obligations o
                  JOIN tasks t ON t.id = o.task_id
                  JOIN units u ON u.id = o.unit_id

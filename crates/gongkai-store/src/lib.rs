@@ -8,6 +8,7 @@ mod audit_log;
 mod ledger;
 mod people;
 mod records;
+mod reports;
 
 use gongkai_domain::calendar::{CalendarRow, DayKind};
 use gongkai_domain::units::{Directory, Unit};
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 pub use ledger::{ImportReport, MilestoneRow, ObligationFilter, ObligationRow, TaskRow, UnitStanding};
 pub use people::{NewUser, User};
+pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, ReviewRow, SubmissionRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -46,10 +46,14 @@ pub async fn obligation(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<ObligationRow>> {
-    let scope = unit_scope(&user).map_err(AppError::as_json)?;
-    let filter = ObligationFilter { unit: scope, id: Some(id), ..Default::default() };
+    let filter = ObligationFilter { id: Some(id), ..Default::default() };
     let found = state.store.obligations(&filter).await.map_err(|e| AppError::from(e).as_json())?;
-    found.into_iter().next().map(Json).ok_or_else(|| AppError::not_found().as_json())
+    let o = found.into_iter().next().ok_or_else(|| AppError::not_found().as_json())?;
+    let directory = state.store.directory().await.map_err(|e| AppError::from(e).as_json())?;
+    if !crate::auth::access(&user, &o, &directory).see {
+        return Err(AppError::not_found().as_json());
+    }
+    Ok(Json(o))
 }
 
 /// The OpenAPI description of this API.

@@ -105,3 +105,24 @@ pub fn unit_scope(user: &User) -> Result<Option<String>, AppError> {
 pub fn sees_region(role: Role) -> bool {
     matches!(role, Role::Office | Role::Viewer | Role::Admin)
 }
+
+/// What a user may do with one obligation.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Access {
+    pub see: bool,
+    pub submit: bool,
+    pub review: bool,
+}
+
+/// A unit's staff see and report their own unit's work; the office reviews
+/// everything; the unit a milestone reports to (区民政局 for the towns' 村居
+/// reports) reviews those reports too.
+pub fn access(user: &User, o: &gongkai_store::ObligationRow, directory: &gongkai_domain::units::Directory) -> Access {
+    let own_unit = user.unit.as_deref() == Some(o.unit.as_str());
+    let submit = user.role.is_unit_bound() && own_unit;
+    let recipient = o.recipient.as_deref().and_then(|r| directory.find(r)).map(|u| u.name.as_str());
+    let recipient_staff =
+        user.role.is_unit_bound() && recipient.is_some() && user.unit.as_deref() == recipient && !own_unit;
+    let review = user.role == Role::Office || recipient_staff;
+    Access { see: !user.role.is_unit_bound() || submit || review, submit, review }
+}

@@ -4,6 +4,7 @@
 mod api;
 pub mod auth;
 pub mod error;
+pub mod files;
 mod pages;
 pub mod router;
 pub mod secrets;

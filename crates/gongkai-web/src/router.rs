@@ -4,6 +4,7 @@
 use crate::state::AppState;
 use crate::{api, pages};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -19,7 +20,14 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/logout", post(pages::logout))
         .route("/my", get(pages::my_obligations))
-        .route("/obligations/{id}", get(pages::obligation));
+        .route("/obligations/{id}", get(pages::obligation))
+        .route(
+            "/obligations/{id}/submit",
+            post(pages::submit).layer(DefaultBodyLimit::max(state.max_upload + 1024 * 1024)),
+        )
+        .route("/obligations/{id}/review", post(pages::review))
+        .route("/files/{id}", get(pages::download))
+        .route("/review", get(pages::review_queue));
     let api = Router::new()
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/me", get(api::me))

@@ -6,6 +6,7 @@ use gongkai_store::Store;
 use minijinja::Environment;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 /// Templates are compiled into the binary; a missing variable is an error,
@@ -19,6 +20,7 @@ fn templates() -> Environment<'static> {
         ("dashboard.html", include_str!("../templates/dashboard.html")),
         ("my.html", include_str!("../templates/my.html")),
         ("obligation.html", include_str!("../templates/obligation.html")),
+        ("review.html", include_str!("../templates/review.html")),
     ] {
         // The templates are part of the program; a broken one fails every test.
         env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e}"));
@@ -38,6 +40,10 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// A fixed "today" for tests and demos; otherwise China Standard Time.
     pub today: Option<NaiveDate>,
+    /// Where evidence files are kept (content-addressed).
+    pub files_dir: PathBuf,
+    /// The largest file accepted, in bytes.
+    pub max_upload: usize,
 }
 
 impl AppState {
@@ -48,6 +54,8 @@ impl AppState {
             failures: Arc::default(),
             secure_cookies: false,
             today: None,
+            files_dir: PathBuf::from("gongkai-data/files"),
+            max_upload: 50 * 1024 * 1024,
         }
     }
 

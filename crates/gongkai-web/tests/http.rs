@@ -68,6 +68,7 @@ async fn spawn_app(url: Option<String>) -> App {
     let address = listener.local_addr().unwrap().to_string();
     let mut state = AppState::new(store.clone());
     state.today = Some(chrono::NaiveDate::from_ymd_opt(2020, 11, 25).unwrap());
+    state.files_dir = dir.path().join("files");
     tokio::spawn(gongkai_web::serve(listener, state, std::future::pending()));
     App { address, store, tokens, _dir: dir }
 }
@@ -196,6 +197,146 @@ async fn story(app: App) {
     let spec: Value = api.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert_eq!(spec["openapi"], "3.1.0");
     assert!(spec["paths"]["/api/v1/obligations/{id}"]["get"].is_object());
+}
+
+/// Posts a report form as the page does; `files` are (name, bytes).
+async fn report(
+    client: &reqwest::Client,
+    app: &App,
+    id: i64,
+    text: &str,
+    files: Vec<(&str, Vec<u8>)>,
+) -> reqwest::Response {
+    let page = client.get(app.url(&format!("/obligations/{id}"))).send().await.unwrap().text().await.unwrap();
+    let mut form = reqwest::multipart::Form::new()
+        .text("csrf", csrf_in(&page))
+        .text("text", text.to_string())
+        .text("published_url", "https://www.conghua.gov.cn/zwgk/cjgk/2020.html")
+        .text("evidence_date", "2020-11-20");
+    for (name, bytes) in files {
+        form = form.part("files", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    }
+    client.post(app.url(&format!("/obligations/{id}/submit"))).multipart(form).send().await.unwrap()
+}
+
+async fn decide(client: &reqwest::Client, app: &App, id: i64, decision: &str, reason: &str) -> reqwest::Response {
+    let page = client.get(app.url(&format!("/obligations/{id}"))).send().await.unwrap().text().await.unwrap();
+    let form = [("csrf", csrf_in(&page)), ("decision", decision.to_string()), ("reason", reason.to_string())];
+    client.post(app.url(&format!("/obligations/{id}/review"))).form(&form).send().await.unwrap()
+}
+
+async fn status_of(app: &App, id: i64) -> String {
+    let filter = ObligationFilter { id: Some(id), ..Default::default() };
+    app.store.obligations(&filter).await.unwrap().remove(0).status
+}
+
+/// The loop the issue asks for: a town reports its 村居 report with a PDF to
+/// 区民政局, which returns it with a reason; the town reports again; 区民政局
+/// accepts; the office sees it done.
+async fn report_loop(app: App) {
+    let all = app.store.obligations(&ObligationFilter::default()).await.unwrap();
+    let village = all
+        .iter()
+        .find(|o| o.unit == TOWN && o.due == chrono::NaiveDate::from_ymd_opt(2020, 11, 30))
+        .expect("温泉镇 holds the 2020-11-30 村居 report");
+    assert_eq!(village.recipient.as_deref(), Some("区民政局"));
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+
+    let (town, _) = sign_in(&app, "town", PASSWORD).await;
+    let (civil, _) = sign_in(&app, "civil", PASSWORD).await;
+
+    // Bad files are refused with a message and nothing is stored.
+    let big = vec![b'%'; 60 * 1024 * 1024];
+    for (name, bytes, expect) in [
+        ("村居公开情况.pdf", big, "50 MB"),
+        ("村居公开情况.pdf", b"MZ\x90\x00 not a pdf".to_vec(), "改过扩展名"),
+        ("../../etc/passwd.pdf", pdf.clone(), "不可用"),
+    ] {
+        let response = report(&town, &app, village.id, "说明", vec![(name, bytes)]).await;
+        assert!(response.status().is_client_error(), "{name}: {}", response.status());
+        let body = response.text().await.unwrap();
+        assert!(body.contains(expect), "{name}: {body}");
+    }
+    assert_eq!(status_of(&app, village.id).await, "pending");
+    assert!(app.store.submissions(village.id).await.unwrap().is_empty());
+    assert!(
+        !app._dir.path().join("files").exists()
+            || std::fs::read_dir(app._dir.path().join("files")).unwrap().next().is_none()
+    );
+
+    // Another unit can neither report for the town nor review it.
+    let refused = report(&civil, &app, village.id, "冒名报送", vec![]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    // Report → return with a reason → report again → accept.
+    let sent = report(
+        &town,
+        &app,
+        village.id,
+        "已完成全镇村（居）务公开督导，附督导报告。",
+        vec![("督导报告.pdf", pdf.clone())],
+    )
+    .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status_of(&app, village.id).await, "submitted");
+    let queue = civil.get(app.url("/review")).send().await.unwrap().text().await.unwrap();
+    assert!(queue.contains(&format!("/obligations/{}", village.id)), "区民政局's queue lacks the report");
+    assert_eq!(
+        decide(&town, &app, village.id, "accept", "").await.status(),
+        StatusCode::FORBIDDEN,
+        "a unit reviews itself"
+    );
+    let no_reason = decide(&civil, &app, village.id, "return", " ").await;
+    assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        decide(&civil, &app, village.id, "return", "缺少各村（居）公示栏照片").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(status_of(&app, village.id).await, "returned");
+    let page = town.get(app.url(&format!("/obligations/{}", village.id))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("缺少各村（居）公示栏照片") && page.contains("重新报送"));
+    let again = report(&town, &app, village.id, "补充公示栏照片。", vec![("公示栏.pdf", pdf.clone())]).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(decide(&civil, &app, village.id, "accept", "").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status_of(&app, village.id).await, "accepted");
+
+    // Files go to whoever may see the obligation, and to nobody else.
+    let history = app.store.submissions(village.id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    let file = &history[1].attachments[0];
+    let download = civil.get(app.url(&format!("/files/{}", file.id))).send().await.unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(download.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    let other_town = browser();
+    let (other, _) = sign_in(&app, "office", PASSWORD).await;
+    assert_eq!(other.get(app.url(&format!("/files/{}", file.id))).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        other_town.get(app.url(&format!("/files/{}", file.id))).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // The office's 工作台 counts it done; every step is in the audit log.
+    let board = other.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(board.contains("已通过"));
+    let steps: Vec<String> =
+        app.store.audit_entries(None, None, 200).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(steps.iter().filter(|a| *a == "obligation.submit").count(), 2);
+    assert_eq!(steps.iter().filter(|a| *a == "obligation.review").count(), 2);
+    assert!(app.store.verify_audit().await.unwrap().is_ok());
+}
+
+#[tokio::test]
+async fn the_report_and_review_loop_on_sqlite() {
+    report_loop(spawn_app(None).await).await;
+}
+
+#[tokio::test]
+async fn the_report_and_review_loop_on_postgres() {
+    let Ok(server) = std::env::var("GONGKAI_TEST_PG_URL") else {
+        assert!(std::env::var_os("GONGKAI_REQUIRE_PG").is_none(), "GONGKAI_TEST_PG_URL must be set");
+        return;
+    };
+    report_loop(spawn_app(Some(scratch::postgres_url(&server).await.unwrap())).await).await;
 }
 
 #[tokio::test]

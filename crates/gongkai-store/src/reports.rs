@@ -1,0 +1,190 @@
+//! Reports (报送) with their evidence and files, and reviews (审核). An
+//! obligation moves pending → submitted → accepted, or → returned and then
+//! submitted again; every step is kept and audited.
+
+use crate::{Store, StoreError, StoreResult, audit, on_pool};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    /// Where the bytes are in the content-addressed store.
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSubmission {
+    pub obligation_id: i64,
+    pub author_id: i64,
+    pub text: String,
+    pub published_url: Option<String>,
+    pub evidence_date: Option<NaiveDate>,
+    pub files: Vec<NewAttachment>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub submission_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ReviewRow {
+    pub submission_id: i64,
+    pub reviewer: String,
+    pub decision: String,
+    pub reason: String,
+    pub reviewed_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SubmissionRow {
+    pub id: i64,
+    pub author: String,
+    pub text: String,
+    pub published_url: Option<String>,
+    pub evidence_date: Option<NaiveDate>,
+    pub submitted_at: DateTime<Utc>,
+    #[sqlx(skip)]
+    pub attachments: Vec<AttachmentRow>,
+    #[sqlx(skip)]
+    pub review: Option<ReviewRow>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Accept,
+    Return,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Accept => "accepted",
+            Decision::Return => "returned",
+        }
+    }
+}
+
+impl Store {
+    /// Records a report and moves the obligation to `submitted`. Refused
+    /// while an earlier report awaits review or after acceptance.
+    pub async fn submit(&self, new: &NewSubmission, actor: &str) -> StoreResult<i64> {
+        let id = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let status: Option<(String,)> = sqlx::query_as("SELECT status FROM obligations WHERE id = $1 AND active = TRUE")
+                .bind(new.obligation_id).fetch_optional(&mut *tx).await?;
+            let Some((status,)) = status else {
+                return Err(StoreError::NotFound(format!("任务义务 {}", new.obligation_id)));
+            };
+            match status.as_str() {
+                "pending" | "returned" => {}
+                "submitted" => return Err(StoreError::Invalid("已报送，正在等待审核；审核退回后才能再次报送".into())),
+                _ => return Err(StoreError::Invalid("这项任务已审核通过，无需再报送".into())),
+            }
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO submissions (obligation_id, author_id, text, published_url, evidence_date, submitted_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(new.obligation_id).bind(new.author_id).bind(&new.text).bind(&new.published_url)
+            .bind(new.evidence_date).bind(Utc::now())
+            .fetch_one(&mut *tx).await?;
+            for file in &new.files {
+                sqlx::query(
+                    "INSERT INTO attachments (submission_id, file_name, content_type, size, sha256) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id).bind(&file.file_name).bind(&file.content_type).bind(file.size).bind(&file.sha256)
+                .execute(&mut *tx).await?;
+            }
+            sqlx::query("UPDATE obligations SET status = 'submitted' WHERE id = $1").bind(new.obligation_id).execute(&mut *tx).await?;
+            let files: Vec<&str> = new.files.iter().map(|f| f.file_name.as_str()).collect();
+            let after = serde_json::json!({
+                "submission": id, "text": new.text, "published_url": new.published_url,
+                "evidence_date": new.evidence_date, "files": files,
+            }).to_string();
+            audit!(tx, actor, "obligation.submit", &format!("任务义务 {}", new.obligation_id), Some(status), Some(after));
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+
+    /// Accepts or returns the latest report of a submitted obligation.
+    pub async fn review(
+        &self,
+        obligation_id: i64,
+        reviewer_id: i64,
+        decision: Decision,
+        reason: &str,
+        actor: &str,
+    ) -> StoreResult<()> {
+        if decision == Decision::Return && reason.trim().is_empty() {
+            return Err(StoreError::Invalid("退回时请写明理由".into()));
+        }
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let status: Option<(String,)> = sqlx::query_as("SELECT status FROM obligations WHERE id = $1")
+                .bind(obligation_id).fetch_optional(&mut *tx).await?;
+            match status {
+                None => return Err(StoreError::NotFound(format!("任务义务 {obligation_id}"))),
+                Some((s,)) if s != "submitted" => return Err(StoreError::Invalid("这项任务义务当前没有待审核的报送".into())),
+                Some(_) => {}
+            }
+            let (submission_id,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM submissions WHERE obligation_id = $1")
+                .bind(obligation_id).fetch_one(&mut *tx).await?;
+            sqlx::query("INSERT INTO reviews (submission_id, reviewer_id, decision, reason, reviewed_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(submission_id).bind(reviewer_id).bind(decision.as_str()).bind(reason.trim()).bind(Utc::now())
+                .execute(&mut *tx).await?;
+            sqlx::query("UPDATE obligations SET status = $1 WHERE id = $2").bind(decision.as_str()).bind(obligation_id).execute(&mut *tx).await?;
+            let after = serde_json::json!({ "submission": submission_id, "decision": decision.as_str(), "reason": reason.trim() }).to_string();
+            audit!(tx, actor, "obligation.review", &format!("任务义务 {obligation_id}"), Some("submitted".to_string()), Some(after));
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Every report of an obligation, newest first, with files and review.
+    pub async fn submissions(&self, obligation_id: i64) -> StoreResult<Vec<SubmissionRow>> {
+        let (mut rows, files, reviews): (Vec<SubmissionRow>, Vec<AttachmentRow>, Vec<ReviewRow>) = on_pool!(self, pool => {
+            let rows = sqlx::query_as(
+                "SELECT s.id, u.display_name AS author, s.text, s.published_url, s.evidence_date, s.submitted_at
+                 FROM submissions s JOIN users u ON u.id = s.author_id WHERE s.obligation_id = $1 ORDER BY s.id DESC",
+            ).bind(obligation_id).fetch_all(pool).await?;
+            let files = sqlx::query_as(
+                "SELECT a.id, a.submission_id, a.file_name, a.content_type, a.size, a.sha256 FROM attachments a
+                 JOIN submissions s ON s.id = a.submission_id WHERE s.obligation_id = $1 ORDER BY a.id",
+            ).bind(obligation_id).fetch_all(pool).await?;
+            let reviews = sqlx::query_as(
+                "SELECT r.submission_id, u.display_name AS reviewer, r.decision, r.reason, r.reviewed_at FROM reviews r
+                 JOIN users u ON u.id = r.reviewer_id JOIN submissions s ON s.id = r.submission_id
+                 WHERE s.obligation_id = $1 ORDER BY r.id",
+            ).bind(obligation_id).fetch_all(pool).await?;
+            (rows, files, reviews)
+        });
+        for row in &mut rows {
+            row.attachments = files.iter().filter(|f| f.submission_id == row.id).cloned().collect();
+            row.review = reviews.iter().rev().find(|r| r.submission_id == row.id).cloned();
+        }
+        Ok(rows)
+    }
+
+    /// An attachment and the obligation it belongs to, for a permission check.
+    pub async fn attachment(&self, id: i64) -> StoreResult<Option<(AttachmentRow, i64)>> {
+        let row: Option<(i64, i64, String, String, i64, String, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT a.id, a.submission_id, a.file_name, a.content_type, a.size, a.sha256, s.obligation_id
+                 FROM attachments a JOIN submissions s ON s.id = a.submission_id WHERE a.id = $1",
+            ).bind(id).fetch_optional(pool).await?
+        });
+        Ok(row.map(|(id, submission_id, file_name, content_type, size, sha256, obligation_id)| {
+            (AttachmentRow { id, submission_id, file_name, content_type, size, sha256 }, obligation_id)
+        }))
+    }
+}
