@@ -103,6 +103,18 @@ impl Store {
         Ok(id)
     }
 
+    /// Sets a new password hash and clears the must-change flag.
+    pub async fn set_password(&self, user_id: i64, password_hash: &str, actor: &str) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE users SET password_hash = $1, must_change_password = FALSE WHERE id = $2")
+                .bind(password_hash).bind(user_id).execute(&mut *tx).await?;
+            audit!(tx, actor, "user.password", &format!("账号 #{user_id}"), None, None);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     pub async fn user_count(&self) -> StoreResult<i64> {
         let (count,): (i64,) =
             on_pool!(self, pool => sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(pool).await?);

@@ -56,6 +56,12 @@ impl FromRequestParts<AppState> for PageUser {
             return Err(Redirect::to("/login").into_response());
         };
         match state.store.session(&secrets::secret_hash(&secret)).await {
+            // A password set by someone else must be replaced before anything else.
+            Ok(Some((user, _)))
+                if user.must_change_password && !matches!(parts.uri.path(), "/password" | "/logout") =>
+            {
+                Err(Redirect::to("/password").into_response())
+            }
             Ok(Some((user, csrf))) => Ok(PageUser { user, csrf }),
             Ok(None) => Err(Redirect::to("/login").into_response()),
             Err(err) => Err(AppError::from(err).into_response()),

@@ -124,6 +124,7 @@ struct Frame<'a> {
     unit: Option<&'a str>,
     csrf: &'a str,
     sees_region: bool,
+    audit: bool,
     today: String,
 }
 
@@ -135,6 +136,7 @@ fn frame<'a>(state: &AppState, page: &'a PageUser) -> Frame<'a> {
         unit: page.user.unit.as_deref(),
         csrf: &page.csrf,
         sees_region: sees_region(page.user.role),
+        audit: matches!(page.user.role, gongkai_domain::people::Role::Office | gongkai_domain::people::Role::Admin),
         today: state.today().to_string(),
     }
 }
@@ -440,6 +442,101 @@ pub async fn review_queue(State(state): State<AppState>, page: PageUser) -> AppR
     let html = state.render(
         "review.html",
         serde_json::json!({ "frame": frame(&state, &page), "rows": rows(&waiting, state.today()) }),
+    )?;
+    Ok(Html(html))
+}
+
+pub async fn password_page(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
+    let html = state.render(
+        "password.html",
+        serde_json::json!({ "frame": frame(&state, &page), "error": null, "forced": page.user.must_change_password }),
+    )?;
+    Ok(Html(html))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    current: String,
+    new: String,
+    again: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(form): Form<PasswordForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    let problem = if !secrets::verify_password(&form.current, &page.user.password_hash) {
+        Some("当前密码不正确")
+    } else if form.new.chars().count() < 8 {
+        Some("新密码至少 8 个字符")
+    } else if form.new != form.again {
+        Some("两次输入的新密码不一致")
+    } else if form.new == form.current {
+        Some("新密码不能与当前密码相同")
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let html = state.render(
+            "password.html",
+            serde_json::json!({ "frame": frame(&state, &page), "error": problem, "forced": page.user.must_change_password }),
+        )?;
+        return Ok((axum::http::StatusCode::BAD_REQUEST, Html(html)).into_response());
+    }
+    let hash = secrets::hash_password(&form.new).map_err(|e| AppError::internal(e.to_string()))?;
+    state.store.set_password(page.user.id, &hash, &page.user.login).await?;
+    Ok(Redirect::to("/").into_response())
+}
+
+/// 任务清单: the list as written, beside how each cell was understood.
+pub async fn tasks(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
+    let tasks = state.store.tasks().await?;
+    let html = state.render("tasks.html", serde_json::json!({ "frame": frame(&state, &page), "tasks": tasks }))?;
+    Ok(Html(html))
+}
+
+/// One task with every unit's obligations (a unit's staff see their own).
+pub async fn task(State(state): State<AppState>, page: PageUser, Path(seq): Path<i32>) -> AppResult<Html<String>> {
+    let tasks = state.store.tasks().await?;
+    let task = tasks.into_iter().find(|t| t.seq == seq).ok_or_else(AppError::not_found)?;
+    let scope = unit_scope(&page.user)?;
+    let all = state.store.obligations(&ObligationFilter { unit: scope, ..Default::default() }).await?;
+    let own: Vec<ObligationRow> = all.into_iter().filter(|o| o.task_seq == seq).collect();
+    let html = state.render(
+        "task.html",
+        serde_json::json!({ "frame": frame(&state, &page), "task": task, "rows": rows(&own, state.today()) }),
+    )?;
+    Ok(Html(html))
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    actor: Option<String>,
+    action: Option<String>,
+}
+
+/// 审计日志: who did what and when, for the office and the admin.
+pub async fn audit_log(
+    State(state): State<AppState>,
+    page: PageUser,
+    axum::extract::Query(query): axum::extract::Query<AuditQuery>,
+) -> AppResult<Html<String>> {
+    if !matches!(page.user.role, gongkai_domain::people::Role::Office | gongkai_domain::people::Role::Admin) {
+        return Err(AppError::forbidden());
+    }
+    let actor = query.actor.filter(|a| !a.trim().is_empty());
+    let action = query.action.filter(|a| !a.trim().is_empty());
+    let entries = state.store.audit_entries(actor.as_deref(), action.as_deref(), 500).await?;
+    let intact = state.store.verify_audit().await?;
+    let html = state.render(
+        "audit.html",
+        serde_json::json!({
+            "frame": frame(&state, &page), "entries": entries, "actor": actor, "action": action,
+            "intact": intact.is_ok(), "problem": intact.err().map(|e| e.to_string()),
+        }),
     )?;
     Ok(Html(html))
 }

@@ -27,7 +27,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/obligations/{id}/review", post(pages::review))
         .route("/files/{id}", get(pages::download))
-        .route("/review", get(pages::review_queue));
+        .route("/review", get(pages::review_queue))
+        .route("/password", get(pages::password_page).post(pages::change_password))
+        .route("/tasks", get(pages::tasks))
+        .route("/tasks/{seq}", get(pages::task))
+        .route("/audit", get(pages::audit_log));
     let api = Router::new()
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/me", get(api::me))

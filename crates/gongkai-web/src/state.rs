@@ -21,6 +21,10 @@ fn templates() -> Environment<'static> {
         ("my.html", include_str!("../templates/my.html")),
         ("obligation.html", include_str!("../templates/obligation.html")),
         ("review.html", include_str!("../templates/review.html")),
+        ("password.html", include_str!("../templates/password.html")),
+        ("tasks.html", include_str!("../templates/tasks.html")),
+        ("task.html", include_str!("../templates/task.html")),
+        ("audit.html", include_str!("../templates/audit.html")),
     ] {
         // The templates are part of the program; a broken one fails every test.
         env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e}"));

@@ -50,6 +50,7 @@ async fn spawn_app(url: Option<String>) -> App {
         ("town", Role::Handler, Some(TOWN)),
         ("townhead", Role::Head, Some(TOWN)),
         ("civil", Role::Handler, Some(CIVIL)),
+        ("fresh", Role::Viewer, None),
     ] {
         let new = NewUser {
             login: login.into(),
@@ -57,7 +58,7 @@ async fn spawn_app(url: Option<String>) -> App {
             role,
             unit: unit.map(String::from),
             password_hash: hash.clone(),
-            must_change_password: false,
+            must_change_password: login == "fresh",
         };
         let id = store.create_user(&new, "测试").await.unwrap();
         let token = secrets::new_secret().unwrap();
@@ -192,6 +193,43 @@ async fn story(app: App) {
     let failed = app.store.audit_entries(Some("civil"), Some("login.failed"), 100).await.unwrap();
     assert_eq!(failed.len(), 6);
     assert!(app.store.verify_audit().await.unwrap().is_ok());
+
+    // A password someone else set must be replaced first.
+    let (fresh, _) = sign_in(&app, "fresh", PASSWORD).await;
+    let first = fresh.get(app.url("/my")).send().await.unwrap();
+    assert_eq!(first.headers()["location"], "/password");
+    let page = fresh.get(app.url("/password")).send().await.unwrap().text().await.unwrap();
+    let change = |current: &str, new: &str| {
+        [
+            ("csrf", csrf_in(&page)),
+            ("current", current.to_string()),
+            ("new", new.to_string()),
+            ("again", new.to_string()),
+        ]
+    };
+    let wrong = fresh.post(app.url("/password")).form(&change("猜的", "新的密码-2020")).send().await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    assert!(wrong.text().await.unwrap().contains("当前密码不正确"));
+    let done = fresh.post(app.url("/password")).form(&change(PASSWORD, "新的密码-2020")).send().await.unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(fresh.get(app.url("/my")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(sign_in(&app, "fresh", "新的密码-2020").await.1.status(), StatusCode::SEE_OTHER);
+
+    // 任务清单 beside its understanding; the audit log for the office only.
+    let list = office.get(app.url("/tasks")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        list.contains("组织开展村（居）务公开全覆盖现场督导")
+            && list.contains("yearly 12-25")
+            && list.contains("报区民政局")
+    );
+    let detail = office.get(app.url("/tasks/12")).send().await.unwrap().text().await.unwrap();
+    assert!(detail.contains(TOWN) && detail.contains("广州市从化区良口镇人民政府"));
+    let (town_again, _) = sign_in(&app, "town", PASSWORD).await;
+    let own_detail = town_again.get(app.url("/tasks/12")).send().await.unwrap().text().await.unwrap();
+    assert!(own_detail.contains(TOWN) && !own_detail.contains("广州市从化区良口镇人民政府"));
+    assert_eq!(town_again.get(app.url("/audit")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let log = office.get(app.url("/audit?action=login.failed")).send().await.unwrap().text().await.unwrap();
+    assert!(log.contains("哈希链完好") && log.contains("login.failed") && !log.contains("user.create"));
 
     // The API describes itself.
     let spec: Value = api.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
