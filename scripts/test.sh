@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every check and test gongkai has, on SQLite and on a private
-# PostgreSQL cluster that this script installs (if missing), starts and stops.
+# Runs every check and test gongkai has: on SQLite and on a private
+# PostgreSQL cluster, and the pages in headless Chromium. Installs what is
+# missing (Debian's postgresql, chromium, chromium-driver, fonts-noto-cjk),
+# starts the cluster and stops it at the end.
 # Usage: scripts/test.sh   (run from anywhere; needs root or sudo for apt-get)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,11 +13,18 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
-if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
-  log "installing PostgreSQL server"
+missing=()
+{ [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/initdb" ]; } || missing+=(postgresql)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+[ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+export GONGKAI_TEST_CHROMEDRIVER=$(command -v chromedriver)
+export GONGKAI_REQUIRE_BROWSER=1
 PG_BIN=$(pg_bin)
 
 log "starting a private PostgreSQL cluster"

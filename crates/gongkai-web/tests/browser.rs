@@ -1,0 +1,246 @@
+//! The whole loop in a real browser (headless Chromium through chromedriver),
+//! with a screenshot of every step in `target/screenshots/`. Runs when
+//! `GONGKAI_TEST_CHROMEDRIVER` names the driver (scripts/test.sh installs
+//! Debian's chromium and chromium-driver and sets it).
+
+use base64::Engine as _;
+use gongkai_domain::people::Role;
+use gongkai_domain::plan::understand;
+use gongkai_store::{NewUser, ObligationFilter, Store, scratch};
+use gongkai_web::{AppState, secrets};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::process::{Child, Command};
+use std::time::Duration;
+
+const PASSWORD: &str = "浏览器测试-password";
+const TOWN: &str = "广州市从化区温泉镇人民政府";
+const CIVIL: &str = "广州市从化区民政局";
+
+/// The few WebDriver calls the test needs, over plain HTTP.
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    session: String,
+    driver: Child,
+    shots: PathBuf,
+    step: usize,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+impl Browser {
+    async fn start(driver_path: &str) -> Browser {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let driver = Command::new(driver_path).arg(format!("--port={port}")).spawn().expect("start chromedriver");
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if http.get(format!("{base}/status")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = tempfile::tempdir().unwrap().keep();
+        let args = [
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--no-first-run".into(),
+            "--window-size=1366,768".into(),
+            format!("--user-data-dir={}", profile.display()),
+        ];
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"args": args, "binary": "/usr/bin/chromium"}}}});
+        let answer: Value =
+            http.post(format!("{base}/session")).json(&caps).send().await.unwrap().json().await.unwrap();
+        let session =
+            answer["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {answer}")).to_string();
+        let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+        std::fs::create_dir_all(&shots).unwrap();
+        Browser { http, base, session, driver, shots, step: 0 }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        match self.try_call(method, path, body).await {
+            Ok(value) => value,
+            Err(answer) => panic!("{path}: {answer}"),
+        }
+    }
+
+    async fn try_call(&self, method: reqwest::Method, path: &str, body: Value) -> Result<Value, Value> {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let body = if body.is_null() { json!({}) } else { body };
+        let request = match method {
+            reqwest::Method::GET => self.http.get(url),
+            other => self.http.request(other, url).json(&body),
+        };
+        let answer: Value = request.send().await.unwrap().json().await.unwrap();
+        if answer["value"].get("error").is_some() { Err(answer) } else { Ok(answer["value"].clone()) }
+    }
+
+    async fn go(&self, url: &str) {
+        self.call(reqwest::Method::POST, "/url", json!({ "url": url })).await;
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let found = self.call(reqwest::Method::POST, "/element", json!({"using": "css selector", "value": css})).await;
+        found.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).unwrap().to_string()
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let element = self.find(css).await;
+        self.call(reqwest::Method::POST, &format!("/element/{element}/value"), json!({ "text": text })).await;
+    }
+
+    async fn click(&self, css: &str) {
+        let element = self.find(css).await;
+        self.call(reqwest::Method::POST, &format!("/element/{element}/click"), json!({})).await;
+    }
+
+    /// The page's text once it contains `needle` (pages load after a click;
+    /// an element of the page before is stale, so it asks again).
+    async fn text_with(&self, needle: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..100 {
+            let found = self
+                .try_call(reqwest::Method::POST, "/element", json!({"using": "css selector", "value": "body"}))
+                .await;
+            if let Some(body) =
+                found.ok().as_ref().and_then(Value::as_object).and_then(|o| o.values().next()).and_then(Value::as_str)
+            {
+                if let Ok(text) =
+                    self.try_call(reqwest::Method::GET, &format!("/element/{body}/text"), Value::Null).await
+                {
+                    last = text.as_str().unwrap_or_default().to_string();
+                    if last.contains(needle) {
+                        return last;
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the page never showed “{needle}”; it shows:\n{last}");
+    }
+
+    async fn screenshot(&mut self, name: &str) {
+        self.step += 1;
+        let png = self.call(reqwest::Method::GET, "/screenshot", Value::Null).await;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(png.as_str().unwrap()).unwrap();
+        std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.step)), bytes).unwrap();
+    }
+
+    async fn sign_in(&self, app: &str, login: &str) {
+        self.call(reqwest::Method::DELETE, "/cookie", Value::Null).await;
+        self.go(&format!("{app}/login")).await;
+        self.type_into("input[name=login]", login).await;
+        self.type_into("input[name=password]", PASSWORD).await;
+        self.click("button[type=submit]").await;
+        self.text_with("退出").await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_loop_in_a_real_browser() {
+    let Ok(driver) = std::env::var("GONGKAI_TEST_CHROMEDRIVER") else {
+        assert!(std::env::var_os("GONGKAI_REQUIRE_BROWSER").is_none(), "GONGKAI_TEST_CHROMEDRIVER must be set");
+        eprintln!("GONGKAI_TEST_CHROMEDRIVER is not set: the browser run is left to scripts/test.sh");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&scratch::sqlite_url(dir.path())).await.unwrap();
+    store.save_units(&gongkai_io::units_csv::conghua(), false, "测试").await.unwrap();
+    let directory = store.directory().await.unwrap();
+    let list = gongkai_io::read_task_list("seed.txt", gongkai_io::SEED_TASK_LIST.as_bytes()).unwrap();
+    store.save_plan(&understand(&list, &directory, 2020), "清单", "从化区", &directory, "测试").await.unwrap();
+    let hash = secrets::hash_password(PASSWORD).unwrap();
+    for (login, role, unit) in
+        [("office", Role::Office, None), ("town", Role::Handler, Some(TOWN)), ("civil", Role::Handler, Some(CIVIL))]
+    {
+        let new = NewUser {
+            login: login.into(),
+            display_name: login.into(),
+            role,
+            unit: unit.map(String::from),
+            password_hash: hash.clone(),
+            must_change_password: false,
+        };
+        store.create_user(&new, "测试").await.unwrap();
+    }
+    let village = store
+        .obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() })
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.due == chrono::NaiveDate::from_ymd_opt(2020, 11, 30))
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let app = format!("http://{}", listener.local_addr().unwrap());
+    let mut state = AppState::new(store.clone());
+    state.today = chrono::NaiveDate::from_ymd_opt(2020, 11, 25);
+    state.files_dir = dir.path().join("files");
+    tokio::spawn(gongkai_web::serve(listener, state, std::future::pending()));
+    let pdf = dir.path().join("村居务公开督导报告.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").unwrap();
+
+    let mut browser = Browser::start(&driver).await;
+
+    browser.sign_in(&app, "office").await;
+    browser.text_with("工作台").await;
+    browser.screenshot("office-dashboard").await;
+
+    browser.sign_in(&app, "town").await;
+    let mine = browser.text_with("各镇（街）11月30日前报区民政局汇总").await;
+    assert!(mine.contains("我的任务"));
+    assert!(!mine.contains("制定印发本区村（居）务公开制度"), "温泉镇 sees 区民政局's work");
+    browser.screenshot("town-my-obligations").await;
+    browser.go(&format!("{app}/obligations/{}", village.id)).await;
+    browser.text_with("提交报送").await;
+    browser.type_into("textarea[name=text]", "已完成全镇村（居）务公开督导。").await;
+    browser.type_into("input[name=files]", pdf.to_str().unwrap()).await;
+    browser.screenshot("town-report-form").await;
+    browser.click("form[enctype] button[type=submit]").await;
+    browser.text_with("待审核").await;
+    browser.screenshot("town-submitted").await;
+
+    browser.sign_in(&app, "civil").await;
+    browser.go(&format!("{app}/review")).await;
+    browser.text_with("待我审核").await;
+    browser.click(&format!("a[href='/obligations/{}']", village.id)).await;
+    browser.text_with("退回理由").await;
+    browser.type_into("textarea[name=reason]", "缺少各村（居）公示栏照片").await;
+    browser.click("button[value=return]").await;
+    browser.text_with("退回：缺少各村（居）公示栏照片").await;
+    browser.screenshot("civil-returned").await;
+
+    browser.sign_in(&app, "town").await;
+    browser.go(&format!("{app}/obligations/{}", village.id)).await;
+    browser.text_with("重新报送").await;
+    browser.type_into("textarea[name=text]", "补充公示栏照片。").await;
+    browser.type_into("input[name=files]", pdf.to_str().unwrap()).await;
+    browser.click("form[enctype] button[type=submit]").await;
+    browser.text_with("补充公示栏照片").await;
+    browser.screenshot("town-resubmitted").await;
+
+    browser.sign_in(&app, "civil").await;
+    browser.go(&format!("{app}/obligations/{}", village.id)).await;
+    browser.text_with("退回理由").await;
+    browser.click("button[value=accept]").await;
+    browser.text_with("审核通过").await;
+    browser.screenshot("civil-accepted").await;
+
+    browser.sign_in(&app, "office").await;
+    browser.go(&format!("{app}/tasks/12")).await;
+    let task = browser.text_with("各单位任务义务").await;
+    let town_line = task.lines().find(|l| l.contains(TOWN)).unwrap_or_default().to_string();
+    assert!(town_line.contains("完成") && town_line.contains("已通过"), "{town_line}");
+    browser.screenshot("office-task-done").await;
+    assert_eq!(store.verify_audit().await.unwrap().map(|n| n > 0), Ok(true));
+}
