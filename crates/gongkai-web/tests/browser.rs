@@ -112,17 +112,17 @@ impl Browser {
         for _ in 0..100 {
             let found = self
                 .try_call(reqwest::Method::POST, "/element", json!({"using": "css selector", "value": "body"}))
-                .await;
-            if let Some(body) =
-                found.ok().as_ref().and_then(Value::as_object).and_then(|o| o.values().next()).and_then(Value::as_str)
-            {
-                if let Ok(text) =
+                .await
+                .ok();
+            let body =
+                found.as_ref().and_then(Value::as_object).and_then(|o| o.values().next()).and_then(Value::as_str);
+            if let Some(body) = body
+                && let Ok(text) =
                     self.try_call(reqwest::Method::GET, &format!("/element/{body}/text"), Value::Null).await
-                {
-                    last = text.as_str().unwrap_or_default().to_string();
-                    if last.contains(needle) {
-                        return last;
-                    }
+            {
+                last = text.as_str().unwrap_or_default().to_string();
+                if last.contains(needle) {
+                    return last;
                 }
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
