@@ -52,9 +52,14 @@ log "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 log "cargo test (SQLite, and PostgreSQL at port $PG_PORT)"
-cargo test --workspace --locked 2>&1 | tee "$PG_DIR/test.log"
+# Into a file, not a pipe: a stray child process holding the pipe open must
+# not keep this script waiting.
+status=0
+cargo test --workspace --locked >"$PG_DIR/test.log" 2>&1 || status=$?
+cat "$PG_DIR/test.log"
 
 passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' "$PG_DIR/test.log" | awk '{s += $4} END {print s + 0}')
 failed=$(grep -Eo '[0-9]+ failed' "$PG_DIR/test.log" | awk '{s += $1} END {print s + 0}')
 echo
 echo "$passed passed, $failed failed"
+exit "$status"

@@ -4,18 +4,18 @@
 //! Debian's chromium and chromium-driver and sets it).
 
 use base64::Engine as _;
+mod common;
+
+use common::{CIVIL, TOWN, add_user, seeded_store, serve};
 use gongkai_domain::people::Role;
-use gongkai_domain::plan::understand;
-use gongkai_store::{NewUser, ObligationFilter, Store, scratch};
-use gongkai_web::{AppState, secrets};
+use gongkai_store::{ObligationFilter, scratch};
+use gongkai_web::secrets;
 use serde_json::{Value, json};
 use std::path::PathBuf;
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const PASSWORD: &str = "浏览器测试-password";
-const TOWN: &str = "广州市从化区温泉镇人民政府";
-const CIVIL: &str = "广州市从化区民政局";
 
 /// The few WebDriver calls the test needs, over plain HTTP.
 struct Browser {
@@ -36,7 +36,15 @@ impl Drop for Browser {
 impl Browser {
     async fn start(driver_path: &str) -> Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let driver = Command::new(driver_path).arg(format!("--port={port}")).spawn().expect("start chromedriver");
+        // The driver and the browser it starts must not hold the test's output
+        // open, or whoever reads it (cargo, tee) waits for them forever.
+        let driver = Command::new(driver_path)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
         let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
         let base = format!("http://127.0.0.1:{port}");
         for _ in 0..100 {
@@ -84,6 +92,13 @@ impl Browser {
         };
         let answer: Value = request.send().await.unwrap().json().await.unwrap();
         if answer["value"].get("error").is_some() { Err(answer) } else { Ok(answer["value"].clone()) }
+    }
+
+    /// Closes the browser, then the driver.
+    async fn quit(mut self) {
+        let _ = self.try_call(reqwest::Method::DELETE, "", Value::Null).await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
     }
 
     async fn go(&self, url: &str) {
@@ -155,24 +170,12 @@ async fn the_whole_loop_in_a_real_browser() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&scratch::sqlite_url(dir.path())).await.unwrap();
-    store.save_units(&gongkai_io::units_csv::conghua(), false, "测试").await.unwrap();
-    let directory = store.directory().await.unwrap();
-    let list = gongkai_io::read_task_list("seed.txt", gongkai_io::SEED_TASK_LIST.as_bytes()).unwrap();
-    store.save_plan(&understand(&list, &directory, 2020), "清单", "从化区", &directory, "测试").await.unwrap();
+    let store = seeded_store(&scratch::sqlite_url(dir.path())).await;
     let hash = secrets::hash_password(PASSWORD).unwrap();
     for (login, role, unit) in
         [("office", Role::Office, None), ("town", Role::Handler, Some(TOWN)), ("civil", Role::Handler, Some(CIVIL))]
     {
-        let new = NewUser {
-            login: login.into(),
-            display_name: login.into(),
-            role,
-            unit: unit.map(String::from),
-            password_hash: hash.clone(),
-            must_change_password: false,
-        };
-        store.create_user(&new, "测试").await.unwrap();
+        add_user(&store, login, role, unit, &hash, false).await;
     }
     let village = store
         .obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() })
@@ -181,12 +184,7 @@ async fn the_whole_loop_in_a_real_browser() {
         .into_iter()
         .find(|o| o.due == chrono::NaiveDate::from_ymd_opt(2020, 11, 30))
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let app = format!("http://{}", listener.local_addr().unwrap());
-    let mut state = AppState::new(store.clone());
-    state.today = chrono::NaiveDate::from_ymd_opt(2020, 11, 25);
-    state.files_dir = dir.path().join("files");
-    tokio::spawn(gongkai_web::serve(listener, state, std::future::pending()));
+    let app = format!("http://{}", serve(&store, &dir.path().join("files")).await);
     let pdf = dir.path().join("村居务公开督导报告.pdf");
     std::fs::write(&pdf, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").unwrap();
 
@@ -242,5 +240,6 @@ async fn the_whole_loop_in_a_real_browser() {
     let town_line = task.lines().find(|l| l.contains(TOWN)).unwrap_or_default().to_string();
     assert!(town_line.contains("完成") && town_line.contains("已通过"), "{town_line}");
     browser.screenshot("office-task-done").await;
+    browser.quit().await;
     assert_eq!(store.verify_audit().await.unwrap().map(|n| n > 0), Ok(true));
 }

@@ -2,17 +2,17 @@
 //! port, a real database (SQLite, and PostgreSQL when `GONGKAI_TEST_PG_URL`
 //! is set), real HTTP.
 
+mod common;
+
+use common::{CIVIL, TOWN, add_user, seeded_store, serve};
 use gongkai_domain::people::Role;
-use gongkai_domain::plan::understand;
-use gongkai_store::{NewUser, ObligationFilter, Store, scratch};
-use gongkai_web::{AppState, secrets};
+use gongkai_store::{ObligationFilter, Store, scratch};
+use gongkai_web::secrets;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use serde_json::Value;
 
 const PASSWORD: &str = "测试密码-correct-horse";
-const TOWN: &str = "广州市从化区温泉镇人民政府";
-const CIVIL: &str = "广州市从化区民政局";
 
 struct App {
     address: String,
@@ -35,12 +35,7 @@ impl App {
 async fn spawn_app(url: Option<String>) -> App {
     let dir = tempfile::tempdir().unwrap();
     let url = url.unwrap_or_else(|| scratch::sqlite_url(dir.path()));
-    let store = Store::connect(&url).await.unwrap();
-    store.save_units(&gongkai_io::units_csv::conghua(), false, "测试").await.unwrap();
-    let directory = store.directory().await.unwrap();
-    let list = gongkai_io::read_task_list("seed.txt", gongkai_io::SEED_TASK_LIST.as_bytes()).unwrap();
-    let understood = understand(&list, &directory, 2020);
-    store.save_plan(&understood, "清单", "从化区", &directory, "测试").await.unwrap();
+    let store = seeded_store(&url).await;
     let hash = secrets::hash_password(PASSWORD).unwrap();
     let mut tokens = Vec::new();
     for (login, role, unit) in [
@@ -52,25 +47,12 @@ async fn spawn_app(url: Option<String>) -> App {
         ("civil", Role::Handler, Some(CIVIL)),
         ("fresh", Role::Viewer, None),
     ] {
-        let new = NewUser {
-            login: login.into(),
-            display_name: login.into(),
-            role,
-            unit: unit.map(String::from),
-            password_hash: hash.clone(),
-            must_change_password: login == "fresh",
-        };
-        let id = store.create_user(&new, "测试").await.unwrap();
+        let id = add_user(&store, login, role, unit, &hash, login == "fresh").await;
         let token = secrets::new_secret().unwrap();
         store.create_token(id, &secrets::secret_hash(&token), "测试").await.unwrap();
         tokens.push((login.to_string(), token));
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    let mut state = AppState::new(store.clone());
-    state.today = Some(chrono::NaiveDate::from_ymd_opt(2020, 11, 25).unwrap());
-    state.files_dir = dir.path().join("files");
-    tokio::spawn(gongkai_web::serve(listener, state, std::future::pending()));
+    let address = serve(&store, &dir.path().join("files")).await;
     App { address, store, tokens, _dir: dir }
 }
 
