@@ -1,7 +1,7 @@
 //! The JSON API under `/api/v1`: the same data and the same permission
 //! checks as the pages, for scripts and other systems.
 
-use crate::auth::{ApiUser, unit_scope};
+use crate::auth::{ApiUser, TokenUser, unit_scope};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use axum::Json;
@@ -56,6 +56,51 @@ pub async fn obligation(
     Ok(Json(o))
 }
 
+fn json_error(err: AppError) -> AppError {
+    err.as_json()
+}
+
+/// Reports of one obligation, newest first, with files and reviews.
+pub async fn submissions(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<gongkai_store::SubmissionRow>>> {
+    crate::reports::find_obligation(&state, &user, id).await.map_err(json_error)?;
+    Ok(Json(state.store.submissions(id).await.map_err(|e| json_error(e.into()))?))
+}
+
+/// 报送 by script: the same multipart fields as the page, bearer token only.
+pub async fn submit(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    Path(id): Path<i64>,
+    form: axum::extract::Multipart,
+) -> AppResult<(axum::http::StatusCode, Json<Value>)> {
+    let form = crate::reports::read_form(&state, form).await.map_err(json_error)?;
+    let submission = crate::reports::file_report(&state, &user, id, form).await.map_err(json_error)?;
+    Ok((axum::http::StatusCode::CREATED, Json(json!({ "submission": submission, "status": "submitted" }))))
+}
+
+#[derive(Deserialize)]
+pub struct ReviewBody {
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// 审核 by script: `{"decision": "accept" | "return", "reason": …}`.
+pub async fn review(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    Path(id): Path<i64>,
+    Json(body): Json<ReviewBody>,
+) -> AppResult<Json<Value>> {
+    crate::reports::decide(&state, &user, id, &body.decision, &body.reason).await.map_err(json_error)?;
+    let status = if body.decision == "accept" { "accepted" } else { "returned" };
+    Ok(Json(json!({ "status": status })))
+}
+
 /// The OpenAPI description of this API.
 pub async fn openapi() -> Json<Value> {
     let obligation = json!({
@@ -91,6 +136,26 @@ pub async fn openapi() -> Json<Value> {
                     {"name": "due_before", "in": "query", "schema": {"type": "string", "format": "date"}}
                 ],
                 "responses": {"200": {"description": "列表", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Obligation"}}}}}, "401": refusals["401"]}
+            }},
+            "/api/v1/obligations/{id}/submissions": {
+                "get": {"summary": "报送记录（含附件与审核结果）", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                        "responses": {"200": {"description": "报送记录，最新在前"}, "401": refusals["401"], "404": refusals["404"]}},
+                "post": {"summary": "报送（仅限本单位承办人或负责人；需 Bearer 令牌）",
+                         "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                         "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
+                             "text": {"type": "string"}, "published_url": {"type": "string", "format": "uri"},
+                             "evidence_date": {"type": "string", "format": "date"},
+                             "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}},
+                         "responses": {"201": {"description": "已报送"}, "400": {"description": "内容或文件不合要求"}, "401": refusals["401"],
+                                       "403": {"description": "无权报送"}, "404": refusals["404"], "413": {"description": "文件过大"}}}
+            },
+            "/api/v1/obligations/{id}/review": {"post": {
+                "summary": "审核（公开办或报送对象单位；需 Bearer 令牌）",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["decision"], "properties": {
+                    "decision": {"type": "string", "enum": ["accept", "return"]}, "reason": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "已审核"}, "400": {"description": "没有待审核的报送，或退回未写理由"}, "401": refusals["401"],
+                              "403": {"description": "无权审核"}, "404": refusals["404"]}
             }},
             "/api/v1/obligations/{id}": {"get": {
                 "summary": "一条任务义务",

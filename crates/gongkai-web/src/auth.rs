@@ -98,6 +98,36 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// A caller that changes something through the API: a bearer token only,
+/// so that a page's cookie can never be used to post across sites.
+pub struct TokenUser(pub User);
+
+impl FromRequestParts<AppState> for TokenUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let refused = || {
+            AppError::new(axum::http::StatusCode::UNAUTHORIZED, "修改数据的接口需要 Authorization: Bearer 令牌")
+                .as_json()
+                .into_response()
+        };
+        let Some(token) = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+        else {
+            return Err(refused());
+        };
+        match state.store.user_by_token(&secrets::secret_hash(token)).await {
+            Ok(Some(user)) => Ok(TokenUser(user)),
+            Ok(None) => Err(refused()),
+            Err(err) => Err(AppError::from(err).as_json().into_response()),
+        }
+    }
+}
+
 /// The unit whose work a user is limited to, if any. Office, viewer and admin
 /// see the whole region; a handler or head only their unit.
 pub fn unit_scope(user: &User) -> Result<Option<String>, AppError> {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod error;
 pub mod files;
 mod pages;
+mod reports;
 pub mod router;
 pub mod secrets;
 pub mod state;

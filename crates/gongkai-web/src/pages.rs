@@ -3,6 +3,7 @@
 
 use crate::auth::{self, LOCK_MINUTES, MAX_FAILURES, PageUser, SESSION_HOURS, cookie, sees_region, unit_scope};
 use crate::error::{AppError, AppResult};
+use crate::reports;
 use crate::secrets;
 use crate::state::AppState;
 use axum::Form;
@@ -253,24 +254,8 @@ pub async fn my_obligations(State(state): State<AppState>, page: PageUser) -> Ap
     Ok(Html(html))
 }
 
-/// Finds an obligation and what the user may do with it; one the user may
-/// not see answers 404, as if it did not exist.
-async fn find_obligation(
-    state: &AppState,
-    user: &gongkai_store::User,
-    id: i64,
-) -> AppResult<(ObligationRow, auth::Access)> {
-    let found = state.store.obligations(&ObligationFilter { id: Some(id), ..Default::default() }).await?;
-    let o = found.into_iter().next().ok_or_else(AppError::not_found)?;
-    let access = auth::access(user, &o, &state.store.directory().await?);
-    if !access.see {
-        return Err(AppError::not_found());
-    }
-    Ok((o, access))
-}
-
 pub async fn obligation(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
-    let (o, access) = find_obligation(&state, &page.user, id).await?;
+    let (o, access) = reports::find_obligation(&state, &page.user, id).await?;
     let tasks = state.store.tasks().await?;
     let task = tasks.iter().find(|t| t.seq == o.task_seq);
     let submissions = state.store.submissions(id).await?;
@@ -288,96 +273,16 @@ pub async fn obligation(State(state): State<AppState>, page: PageUser, Path(id):
     Ok(Html(html))
 }
 
-/// 报送: text, the address where something was published, the date the
-/// evidence refers to, and files. Everything is checked before anything is
-/// stored.
+/// 报送 from the page: the form's CSRF token, then the shared checks.
 pub async fn submit(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
-    mut form: axum::extract::Multipart,
+    form: axum::extract::Multipart,
 ) -> AppResult<Response> {
-    let (o, access) = find_obligation(&state, &page.user, id).await?;
-    if !access.submit {
-        return Err(AppError::forbidden());
-    }
-    let too_large = || {
-        AppError::new(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            format!("上传内容超过 {} MB 上限，未保存任何内容", state.max_upload / (1024 * 1024)),
-        )
-    };
-    let (mut csrf, mut text, mut url, mut date) = (String::new(), String::new(), String::new(), String::new());
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    while let Some(field) = form.next_field().await.map_err(|e| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
-        } else {
-            AppError::bad_request("上传的表单不完整，请重试")
-        }
-    })? {
-        let name = field.name().unwrap_or_default().to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let bytes = field.bytes().await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                too_large()
-            } else {
-                AppError::bad_request("上传中断，请重试")
-            }
-        })?;
-        let value = || String::from_utf8_lossy(&bytes).trim().to_string();
-        match (name.as_str(), file_name) {
-            ("files", Some(file_name)) if !bytes.is_empty() || !file_name.is_empty() => {
-                files.push((file_name, bytes.to_vec()))
-            }
-            ("csrf", _) => csrf = value(),
-            ("text", _) => text = value(),
-            ("published_url", _) => url = value(),
-            ("evidence_date", _) => date = value(),
-            _ => {}
-        }
-    }
-    page.check_csrf(&csrf)?;
-    if text.is_empty() && files.is_empty() {
-        return Err(AppError::bad_request("请填写报送内容或附上文件"));
-    }
-    let published_url = match url.as_str() {
-        "" => None,
-        u if (u.starts_with("http://") || u.starts_with("https://")) && u.len() <= 2000 => Some(u.to_string()),
-        _ => return Err(AppError::bad_request("公开网址应以 http:// 或 https:// 开头")),
-    };
-    let evidence_date = match date.as_str() {
-        "" => None,
-        d => Some(
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| AppError::bad_request("材料日期应写作 YYYY-MM-DD"))?,
-        ),
-    };
-    let mut attachments = Vec::new();
-    for (name, bytes) in &files {
-        let content_type = crate::files::check(name, bytes, state.max_upload).map_err(AppError::bad_request)?;
-        attachments.push((name, content_type, bytes));
-    }
-    let mut stored = Vec::new();
-    for (name, content_type, bytes) in attachments {
-        let sha256 = crate::files::store(&state.files_dir, bytes)
-            .map_err(|e| AppError::internal(format!("storing a file: {e}")))?;
-        stored.push(gongkai_store::NewAttachment {
-            file_name: name.clone(),
-            content_type: content_type.to_string(),
-            size: bytes.len() as i64,
-            sha256,
-        });
-    }
-    let new = gongkai_store::NewSubmission {
-        obligation_id: o.id,
-        author_id: page.user.id,
-        text,
-        published_url,
-        evidence_date,
-        files: stored,
-    };
-    state.store.submit(&new, &page.user.login).await?;
+    let form = reports::read_form(&state, form).await?;
+    page.check_csrf(&form.csrf)?;
+    reports::file_report(&state, &page.user, id, form).await?;
     Ok(Redirect::to(&format!("/obligations/{id}")).into_response())
 }
 
@@ -397,23 +302,14 @@ pub async fn review(
     Form(form): Form<ReviewForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
-    let (_, access) = find_obligation(&state, &page.user, id).await?;
-    if !access.review {
-        return Err(AppError::forbidden());
-    }
-    let decision = match form.decision.as_str() {
-        "accept" => gongkai_store::Decision::Accept,
-        "return" => gongkai_store::Decision::Return,
-        _ => return Err(AppError::bad_request("请选择“通过”或“退回”")),
-    };
-    state.store.review(id, page.user.id, decision, &form.reason, &page.user.login).await?;
+    reports::decide(&state, &page.user, id, &form.decision, &form.reason).await?;
     Ok(Redirect::to(&format!("/obligations/{id}")).into_response())
 }
 
 /// A file, to whoever may see the obligation it belongs to.
 pub async fn download(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Response> {
     let (file, obligation_id) = state.store.attachment(id).await?.ok_or_else(AppError::not_found)?;
-    find_obligation(&state, &page.user, obligation_id).await?;
+    reports::find_obligation(&state, &page.user, obligation_id).await?;
     let bytes = crate::files::read(&state.files_dir, &file.sha256)
         .map_err(|e| AppError::internal(format!("reading a file: {e}")))?;
     let disposition = format!("attachment; filename=\"file\"; filename*=UTF-8''{}", percent_encode(&file.file_name));

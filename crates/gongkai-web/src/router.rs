@@ -36,7 +36,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/obligations", get(api::obligations))
-        .route("/api/v1/obligations/{id}", get(api::obligation));
+        .route("/api/v1/obligations/{id}", get(api::obligation))
+        .route(
+            "/api/v1/obligations/{id}/submissions",
+            get(api::submissions).post(api::submit).layer(DefaultBodyLimit::max(state.max_upload + 1024 * 1024)),
+        )
+        .route("/api/v1/obligations/{id}/review", post(api::review));
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };

@@ -345,6 +345,83 @@ async fn report_loop(app: App) {
     assert!(app.store.verify_audit().await.unwrap().is_ok());
 }
 
+/// The same loop through the JSON API with bearer tokens.
+async fn api_loop(app: App) {
+    let all = app.store.obligations(&ObligationFilter::default()).await.unwrap();
+    let village =
+        all.iter().find(|o| o.unit == TOWN && o.due == chrono::NaiveDate::from_ymd_opt(2020, 11, 30)).unwrap().id;
+    let api = reqwest::Client::new();
+    let url = |tail: &str| app.url(&format!("/api/v1/obligations/{village}{tail}"));
+    let pdf = b"%PDF-1.4 api".to_vec();
+    let form = |text: &str| {
+        reqwest::multipart::Form::new()
+            .text("text", text.to_string())
+            .part("files", reqwest::multipart::Part::bytes(pdf.clone()).file_name("督导报告.pdf"))
+    };
+
+    // A page's session cannot post; another unit cannot report for the town.
+    let (town_page, _) = sign_in(&app, "town", PASSWORD).await;
+    let by_cookie = town_page.post(url("/submissions")).multipart(form("x")).send().await.unwrap();
+    assert_eq!(by_cookie.status(), StatusCode::UNAUTHORIZED);
+    let by_other =
+        api.post(url("/submissions")).bearer_auth(app.token("civil")).multipart(form("x")).send().await.unwrap();
+    assert_eq!(by_other.status(), StatusCode::FORBIDDEN);
+
+    let sent = api
+        .post(url("/submissions"))
+        .bearer_auth(app.token("town"))
+        .multipart(form("已完成督导"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    let twice =
+        api.post(url("/submissions")).bearer_auth(app.token("town")).multipart(form("再报")).send().await.unwrap();
+    assert_eq!(twice.status(), StatusCode::BAD_REQUEST);
+    let history: Vec<Value> =
+        api.get(url("/submissions")).bearer_auth(app.token("civil")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0]["attachments"][0]["file_name"], "督导报告.pdf");
+    let hidden = api
+        .get(app.url(&format!("/api/v1/obligations/{}/submissions", all.iter().find(|o| o.unit == CIVIL).unwrap().id)));
+    assert_eq!(hidden.bearer_auth(app.token("town")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    let review = |login: &str, decision: &str, reason: &str| {
+        api.post(url("/review"))
+            .bearer_auth(app.token(login))
+            .json(&serde_json::json!({"decision": decision, "reason": reason}))
+            .send()
+    };
+    assert_eq!(review("town", "accept", "").await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(review("civil", "return", "").await.unwrap().status(), StatusCode::BAD_REQUEST);
+    assert_eq!(review("civil", "return", "缺照片").await.unwrap().status(), StatusCode::OK);
+    let again = api
+        .post(url("/submissions"))
+        .bearer_auth(app.token("townhead"))
+        .multipart(form("补充照片"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert_eq!(review("office", "accept", "").await.unwrap().status(), StatusCode::OK);
+    let done: Value = api.get(url("")).bearer_auth(app.token("town")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(done["status"], "accepted");
+}
+
+#[tokio::test]
+async fn the_report_loop_through_the_api_on_sqlite() {
+    api_loop(spawn_app(None).await).await;
+}
+
+#[tokio::test]
+async fn the_report_loop_through_the_api_on_postgres() {
+    let Ok(server) = std::env::var("GONGKAI_TEST_PG_URL") else {
+        assert!(std::env::var_os("GONGKAI_REQUIRE_PG").is_none(), "GONGKAI_TEST_PG_URL must be set");
+        return;
+    };
+    api_loop(spawn_app(Some(scratch::postgres_url(&server).await.unwrap())).await).await;
+}
+
 #[tokio::test]
 async fn the_report_and_review_loop_on_sqlite() {
     report_loop(spawn_app(None).await).await;

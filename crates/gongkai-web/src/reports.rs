@@ -1,0 +1,143 @@
+//! Reports and reviews, shared by the pages and the API so that both make
+//! exactly the same checks.
+
+use crate::auth::{self, Access};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use gongkai_store::{ObligationFilter, ObligationRow, User};
+
+/// A report as sent: the fields of the form and its files.
+pub struct ReportForm {
+    /// Only the pages carry one; the API authenticates by bearer token.
+    pub csrf: String,
+    pub text: String,
+    pub url: String,
+    pub date: String,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Finds an obligation and what the user may do with it; one the user may
+/// not see answers 404, as if it did not exist.
+pub async fn find_obligation(
+    state: &AppState,
+    user: &gongkai_store::User,
+    id: i64,
+) -> AppResult<(ObligationRow, Access)> {
+    let found = state.store.obligations(&ObligationFilter { id: Some(id), ..Default::default() }).await?;
+    let o = found.into_iter().next().ok_or_else(AppError::not_found)?;
+    let access = auth::access(user, &o, &state.store.directory().await?);
+    if !access.see {
+        return Err(AppError::not_found());
+    }
+    Ok((o, access))
+}
+
+/// Reads a multipart report (`text`, `published_url`, `evidence_date`,
+/// `files`, and `csrf` from the pages), refusing one over the size limit.
+/// 报送: text, the address where something was published, the date the
+/// evidence refers to, and files. Everything is checked before anything is
+/// stored.
+pub async fn read_form(state: &AppState, mut form: axum::extract::Multipart) -> AppResult<ReportForm> {
+    let too_large = || {
+        AppError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            format!("上传内容超过 {} MB 上限，未保存任何内容", state.max_upload / (1024 * 1024)),
+        )
+    };
+    let (mut csrf, mut text, mut url, mut date) = (String::new(), String::new(), String::new(), String::new());
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    while let Some(field) = form.next_field().await.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::bad_request("上传的表单不完整，请重试")
+        }
+    })? {
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let bytes = field.bytes().await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                AppError::bad_request("上传中断，请重试")
+            }
+        })?;
+        let value = || String::from_utf8_lossy(&bytes).trim().to_string();
+        match (name.as_str(), file_name) {
+            ("files", Some(file_name)) if !bytes.is_empty() || !file_name.is_empty() => {
+                files.push((file_name, bytes.to_vec()))
+            }
+            ("csrf", _) => csrf = value(),
+            ("text", _) => text = value(),
+            ("published_url", _) => url = value(),
+            ("evidence_date", _) => date = value(),
+            _ => {}
+        }
+    }
+    Ok(ReportForm { csrf, text, url, date, files })
+}
+
+/// Checks a report against the user's rights and its own content, stores
+/// its files, then records it. Nothing is stored when a check fails.
+pub async fn file_report(state: &AppState, user: &User, id: i64, form: ReportForm) -> AppResult<i64> {
+    let (o, access) = find_obligation(state, user, id).await?;
+    if !access.submit {
+        return Err(AppError::forbidden());
+    }
+    let ReportForm { text, url, date, files, .. } = form;
+    if text.is_empty() && files.is_empty() {
+        return Err(AppError::bad_request("请填写报送内容或附上文件"));
+    }
+    let published_url = match url.as_str() {
+        "" => None,
+        u if (u.starts_with("http://") || u.starts_with("https://")) && u.len() <= 2000 => Some(u.to_string()),
+        _ => return Err(AppError::bad_request("公开网址应以 http:// 或 https:// 开头")),
+    };
+    let evidence_date = match date.as_str() {
+        "" => None,
+        d => Some(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| AppError::bad_request("材料日期应写作 YYYY-MM-DD"))?,
+        ),
+    };
+    let mut attachments = Vec::new();
+    for (name, bytes) in &files {
+        let content_type = crate::files::check(name, bytes, state.max_upload).map_err(AppError::bad_request)?;
+        attachments.push((name, content_type, bytes));
+    }
+    let mut stored = Vec::new();
+    for (name, content_type, bytes) in attachments {
+        let sha256 = crate::files::store(&state.files_dir, bytes)
+            .map_err(|e| AppError::internal(format!("storing a file: {e}")))?;
+        stored.push(gongkai_store::NewAttachment {
+            file_name: name.clone(),
+            content_type: content_type.to_string(),
+            size: bytes.len() as i64,
+            sha256,
+        });
+    }
+    let new = gongkai_store::NewSubmission {
+        obligation_id: o.id,
+        author_id: user.id,
+        text,
+        published_url,
+        evidence_date,
+        files: stored,
+    };
+    Ok(state.store.submit(&new, &user.login).await?)
+}
+
+/// Accepts or returns the latest report, if the user may review it.
+pub async fn decide(state: &AppState, user: &User, id: i64, decision: &str, reason: &str) -> AppResult<()> {
+    let (_, access) = find_obligation(state, user, id).await?;
+    if !access.review {
+        return Err(AppError::forbidden());
+    }
+    let decision = match decision {
+        "accept" => gongkai_store::Decision::Accept,
+        "return" => gongkai_store::Decision::Return,
+        _ => return Err(AppError::bad_request("请选择“通过”(accept)或“退回”(return)")),
+    };
+    state.store.review(id, user.id, decision, reason, &user.login).await?;
+    Ok(())
+}
