@@ -115,6 +115,30 @@ impl Store {
         Ok(())
     }
 
+    /// Records a calendar subscription for a unit (by full name).
+    pub async fn create_feed(&self, unit: &str, token_hash: &str, actor: &str) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let (unit_id,): (i64,) = sqlx::query_as("SELECT id FROM units WHERE name = $1")
+                .bind(unit).fetch_optional(&mut *tx).await?
+                .ok_or_else(|| StoreError::NotFound(format!("单位“{unit}”")))?;
+            sqlx::query("INSERT INTO calendar_feeds (token_hash, unit_id, created_at) VALUES ($1, $2, $3)")
+                .bind(token_hash).bind(unit_id).bind(Utc::now()).execute(&mut *tx).await?;
+            audit!(tx, actor, "calendar.feed", &format!("{unit} 的日历订阅"), None, None);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The unit a calendar subscription belongs to.
+    pub async fn feed_unit(&self, token_hash: &str) -> StoreResult<Option<String>> {
+        let row: Option<(String,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT u.name FROM calendar_feeds f JOIN units u ON u.id = f.unit_id WHERE f.token_hash = $1")
+                .bind(token_hash).fetch_optional(pool).await?
+        });
+        Ok(row.map(|(name,)| name))
+    }
+
     pub async fn user_count(&self) -> StoreResult<i64> {
         let (count,): (i64,) =
             on_pool!(self, pool => sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(pool).await?);

@@ -3,6 +3,7 @@
 
 mod api;
 pub mod auth;
+mod calendar;
 pub mod error;
 pub mod files;
 mod pages;

@@ -129,6 +129,11 @@ struct Frame<'a> {
     today: String,
 }
 
+/// The page frame as a value, for handlers outside this module.
+pub fn frame_json(state: &AppState, page: &PageUser) -> serde_json::Value {
+    serde_json::to_value(frame(state, page)).unwrap_or_default()
+}
+
 fn frame<'a>(state: &AppState, page: &'a PageUser) -> Frame<'a> {
     Frame {
         login: &page.user.login,

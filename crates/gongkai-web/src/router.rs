@@ -2,7 +2,7 @@
 //! with security headers on every answer.
 
 use crate::state::AppState;
-use crate::{api, pages};
+use crate::{api, calendar, pages};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -15,7 +15,8 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 pub fn router(state: AppState) -> Router {
     let public = Router::new()
         .route("/login", get(pages::login_page).post(pages::login))
-        .route("/static/site.css", get(pages::stylesheet));
+        .route("/static/site.css", get(pages::stylesheet))
+        .route("/feeds/{file}", get(calendar::feed));
     let signed_in = Router::new()
         .route("/", get(pages::home))
         .route("/logout", post(pages::logout))
@@ -31,7 +32,9 @@ pub fn router(state: AppState) -> Router {
         .route("/password", get(pages::password_page).post(pages::change_password))
         .route("/tasks", get(pages::tasks))
         .route("/tasks/{seq}", get(pages::task))
-        .route("/audit", get(pages::audit_log));
+        .route("/audit", get(pages::audit_log))
+        .route("/calendar", get(calendar::month))
+        .route("/calendar/feed", post(calendar::new_feed));
     let api = Router::new()
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/me", get(api::me))

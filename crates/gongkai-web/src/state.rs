@@ -25,6 +25,7 @@ fn templates() -> Environment<'static> {
         ("tasks.html", include_str!("../templates/tasks.html")),
         ("task.html", include_str!("../templates/task.html")),
         ("audit.html", include_str!("../templates/audit.html")),
+        ("calendar.html", include_str!("../templates/calendar.html")),
     ] {
         // The templates are part of the program; a broken one fails every test.
         env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e}"));

@@ -213,6 +213,26 @@ async fn story(app: App) {
     let log = office.get(app.url("/audit?action=login.failed")).send().await.unwrap().text().await.unwrap();
     assert!(log.contains("哈希链完好") && log.contains("login.failed") && !log.contains("user.create"));
 
+    // 日历: the month on a page, and a unit's ICS feed at a secret address.
+    let month = town_again.get(app.url("/calendar?month=2020-11")).send().await.unwrap().text().await.unwrap();
+    assert!(month.contains("2020年11月") && month.contains("任务12"));
+    let page = town_again.get(app.url("/calendar")).send().await.unwrap().text().await.unwrap();
+    let made = town_again.post(app.url("/calendar/feed")).form(&[("csrf", csrf_in(&page))]).send().await.unwrap();
+    let made = made.text().await.unwrap();
+    let at = made.find("/feeds/").unwrap_or_else(|| panic!("no feed address: {made}"));
+    let feed_path = &made[at..at + 7 + 64 + 4];
+    let ics = reqwest::get(app.url(feed_path)).await.unwrap();
+    assert_eq!(ics.headers()["content-type"], "text/calendar; charset=utf-8");
+    let ics = ics.text().await.unwrap();
+    assert!(ics.contains("BEGIN:VEVENT") && ics.contains("DTSTART;VALUE=DATE:20201130"), "{ics}");
+    assert!(!ics.contains("制定印发本区村"));
+    assert_eq!(
+        reqwest::get(app.url(&format!("/feeds/{}.ics", "0".repeat(64)))).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let office_page = office.get(app.url("/calendar")).send().await.unwrap().text().await.unwrap();
+    assert!(!office_page.contains("/calendar/feed"));
+
     // The API describes itself.
     let spec: Value = api.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert_eq!(spec["openapi"], "3.1.0");

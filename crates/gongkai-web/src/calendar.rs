@@ -1,0 +1,158 @@
+//! 日历: a month of due dates on a page, and a per-unit ICS feed at a secret
+//! address that calendar programs can subscribe to without signing in.
+
+use crate::auth::{PageUser, unit_scope};
+use crate::error::{AppError, AppResult};
+use crate::secrets;
+use crate::state::AppState;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{Datelike, Duration, NaiveDate};
+use gongkai_store::{ObligationFilter, ObligationRow};
+use serde::Deserialize;
+use std::fmt::Write as _;
+
+#[derive(Deserialize)]
+pub struct MonthQuery {
+    /// `YYYY-MM`; the current month by default.
+    month: Option<String>,
+}
+
+fn first_of_month(text: Option<&str>, today: NaiveDate) -> AppResult<NaiveDate> {
+    match text {
+        None | Some("") => Ok(today.with_day(1).unwrap_or(today)),
+        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+            .map_err(|_| AppError::bad_request("月份应写作 YYYY-MM")),
+    }
+}
+
+/// The month view: weeks from Monday, each day with what falls due on it.
+pub async fn month(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(query): Query<MonthQuery>,
+) -> AppResult<Html<String>> {
+    let first = first_of_month(query.month.as_deref(), state.today())?;
+    let next = (first + Duration::days(32)).with_day(1).unwrap_or(first);
+    let scope = unit_scope(&page.user)?;
+    let list = state
+        .store
+        .obligations(&ObligationFilter { unit: scope.clone(), due_before: Some(next), ..Default::default() })
+        .await?;
+    let due: Vec<&ObligationRow> = list.iter().filter(|o| o.due.is_some_and(|d| d >= first)).collect();
+    let mut weeks: Vec<Vec<serde_json::Value>> = Vec::new();
+    let mut day = first - Duration::days(first.weekday().num_days_from_monday() as i64);
+    while day < next {
+        let mut week = Vec::with_capacity(7);
+        for _ in 0..7 {
+            let items: Vec<serde_json::Value> = due
+                .iter()
+                .filter(|o| o.due == Some(day))
+                .map(|o| serde_json::json!({ "id": o.id, "task_seq": o.task_seq, "unit": o.unit, "milestone": o.milestone, "status": o.status }))
+                .collect();
+            week.push(serde_json::json!({ "day": day.day(), "in_month": day.month() == first.month(), "today": day == state.today(), "items": items }));
+            day += Duration::days(1);
+        }
+        weeks.push(week);
+    }
+    let previous = (first - Duration::days(1)).format("%Y-%m").to_string();
+    let html = state.render(
+        "calendar.html",
+        serde_json::json!({
+            "frame": crate::pages::frame_json(&state, &page),
+            "title": format!("{}年{}月", first.year(), first.month()),
+            "weeks": weeks, "previous": previous, "next": next.format("%Y-%m").to_string(),
+            "unit": scope, "feed": null,
+        }),
+    )?;
+    Ok(Html(html))
+}
+
+#[derive(Deserialize)]
+pub struct FeedForm {
+    csrf: String,
+}
+
+/// Makes a new subscription address for the user's unit and shows it once.
+pub async fn new_feed(
+    State(state): State<AppState>,
+    page: PageUser,
+    Form(form): Form<FeedForm>,
+) -> AppResult<Html<String>> {
+    page.check_csrf(&form.csrf)?;
+    let unit = unit_scope(&page.user)?
+        .ok_or_else(|| AppError::bad_request("订阅地址按单位生成：请用本单位的承办人或负责人账号"))?;
+    let token = secrets::new_secret().map_err(|e| AppError::internal(e.to_string()))?;
+    state.store.create_feed(&unit, &secrets::secret_hash(&token), &page.user.login).await?;
+    let html = state.render(
+        "calendar.html",
+        serde_json::json!({
+            "frame": crate::pages::frame_json(&state, &page), "title": "日历订阅", "weeks": [], "previous": null, "next": null,
+            "unit": unit, "feed": token,
+        }),
+    )?;
+    Ok(Html(html))
+}
+
+/// The ICS feed: one all-day event per due date of the unit's open work.
+pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
+    let token = file.strip_suffix(".ics").ok_or_else(AppError::not_found)?;
+    let unit = state.store.feed_unit(&secrets::secret_hash(token)).await?.ok_or_else(AppError::not_found)?;
+    let list = state.store.obligations(&ObligationFilter { unit: Some(unit.clone()), ..Default::default() }).await?;
+    let mut ics = String::from(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//gongkai//政务公开任务台账//ZH\r\nCALSCALE:GREGORIAN\r\n",
+    );
+    let _ = write!(ics, "{}", fold(&format!("X-WR-CALNAME:{unit} 政务公开任务")));
+    for o in list.iter().filter(|o| o.status != "accepted") {
+        let Some(due) = o.due else { continue };
+        let _ = write!(
+            ics,
+            "BEGIN:VEVENT\r\nUID:obligation-{}@gongkai\r\nDTSTAMP:{}T000000Z\r\n",
+            o.id,
+            due.format("%Y%m%d")
+        );
+        let _ = write!(
+            ics,
+            "DTSTART;VALUE=DATE:{}\r\nDTEND;VALUE=DATE:{}\r\n",
+            due.format("%Y%m%d"),
+            (due + Duration::days(1)).format("%Y%m%d")
+        );
+        let _ = write!(ics, "{}", fold(&format!("SUMMARY:截止：任务{} {}", o.task_seq, escape(&o.milestone))));
+        ics.push_str("END:VEVENT\r\n");
+    }
+    ics.push_str("END:VCALENDAR\r\n");
+    Ok(([(CONTENT_TYPE, "text/calendar; charset=utf-8")], ics).into_response())
+}
+
+/// ICS text escaping.
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+}
+
+/// Folds a content line at 75 octets without splitting a character.
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_lines_fold_without_splitting_characters() {
+        let folded = super::fold(&format!("SUMMARY:{}", "政务公开".repeat(20)));
+        assert!(folded.split("\r\n").all(|l| l.len() <= 75));
+        assert_eq!(folded.replace("\r\n ", ""), format!("SUMMARY:{}\r\n", "政务公开".repeat(20)));
+    }
+}
