@@ -242,7 +242,8 @@ fn pieces(chars: &[char], plan_year: i32) -> Vec<Piece> {
             }
         }
         let relative = relative_span(chars, start, end).or_else(|| {
-            if !chars[start..end].iter().any(|c| matches!(c, '起' | '后')) {
+            // "10月26日起" starts on a date; only a clause without one counts from an event.
+            if !exprs.is_empty() || !chars[start..end].iter().any(|c| matches!(c, '起' | '后')) {
                 return None;
             }
             EVENT_STARTS.iter().find_map(|w| {
