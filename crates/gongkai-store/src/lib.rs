@@ -328,6 +328,20 @@ pub mod scratch {
 
     static NEXT: AtomicUsize = AtomicUsize::new(0);
 
+    /// The PostgreSQL server the tests may use (`GONGKAI_TEST_PG_URL`); `None`
+    /// skips a test, unless `GONGKAI_REQUIRE_PG` says a server must be there
+    /// (scripts/test.sh sets both).
+    pub fn postgres_server() -> Option<String> {
+        match std::env::var("GONGKAI_TEST_PG_URL") {
+            Ok(url) => Some(url),
+            Err(_) => {
+                assert!(std::env::var_os("GONGKAI_REQUIRE_PG").is_none(), "GONGKAI_TEST_PG_URL must be set");
+                eprintln!("GONGKAI_TEST_PG_URL is not set: the PostgreSQL run is left to scripts/test.sh");
+                None
+            }
+        }
+    }
+
     /// A new SQLite file inside `dir`.
     pub fn sqlite_url(dir: &std::path::Path) -> String {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
