@@ -162,17 +162,10 @@ fn pending_members(others: &str) -> PendingMembers {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::{Unit, aliases_from};
+    use crate::units::Unit;
 
     fn directory() -> Directory {
-        let unit = |name: &str, short: &str, kind| Unit {
-            name: name.into(),
-            aliases: aliases_from(short),
-            kind,
-            parent: None,
-            inferred: false,
-            note: String::new(),
-        };
+        let unit = Unit::new;
         Directory::new(vec![
             unit("发改局", "区发改局", UnitKind::Department),
             unit("教育局", "区教育局", UnitKind::Department),

@@ -95,6 +95,18 @@ pub struct Unit {
 }
 
 impl Unit {
+    /// A unit known for certain, with its short names ("区发展改革局 / 区发改局").
+    pub fn new(name: &str, short_names: &str, kind: UnitKind) -> Unit {
+        Unit {
+            name: name.into(),
+            aliases: aliases_from(short_names),
+            kind,
+            parent: None,
+            inferred: false,
+            note: String::new(),
+        }
+    }
+
     /// The name documents use: the first alias, or the full name.
     pub fn short_name(&self) -> &str {
         self.aliases.first().map_or(&self.name, String::as_str)
@@ -191,22 +203,11 @@ impl Directory {
 mod tests {
     use super::*;
 
-    fn unit(name: &str, short: &str, kind: UnitKind) -> Unit {
-        Unit {
-            name: name.into(),
-            aliases: aliases_from(short),
-            kind,
-            parent: None,
-            inferred: false,
-            note: String::new(),
-        }
-    }
-
     #[test]
     fn units_are_found_by_full_name_and_by_every_short_name() {
         let directory = Directory::new(vec![
-            unit("中共广州市从化区委员会组织部", "区委组织部（区公务员局）", UnitKind::Party),
-            unit("广州市从化区发展和改革局", "区发展改革局 / 区发改局", UnitKind::Department),
+            Unit::new("中共广州市从化区委员会组织部", "区委组织部（区公务员局）", UnitKind::Party),
+            Unit::new("广州市从化区发展和改革局", "区发展改革局 / 区发改局", UnitKind::Department),
         ]);
         for name in ["区发改局", "区发展改革局", "广州市从化区发展和改革局"] {
             assert_eq!(directory.find(name).unwrap().name, "广州市从化区发展和改革局");

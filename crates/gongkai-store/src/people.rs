@@ -63,7 +63,15 @@ impl UserRecord {
 }
 
 const USER_COLUMNS: &str = "u.id, u.login, u.display_name, u.role, n.name AS unit, u.unit_id, u.password_hash,
-     u.must_change_password, u.disabled FROM users u LEFT JOIN units n ON n.id = u.unit_id";
+     u.must_change_password, u.disabled";
+const USER_TABLES: &str = "users u LEFT JOIN units n ON n.id = u.unit_id";
+
+#[derive(sqlx::FromRow)]
+struct SessionRecord {
+    #[sqlx(flatten)]
+    user: UserRecord,
+    csrf: String,
+}
 
 impl Store {
     pub async fn create_user(&self, new: &NewUser, actor: &str) -> StoreResult<i64> {
@@ -146,7 +154,7 @@ impl Store {
     }
 
     pub async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>> {
-        let sql = format!("SELECT {USER_COLUMNS} WHERE u.login = $1");
+        let sql = format!("SELECT {USER_COLUMNS} FROM {USER_TABLES} WHERE u.login = $1");
         let row: Option<UserRecord> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(login).fetch_optional(pool).await?
         });
@@ -168,7 +176,7 @@ impl Store {
 
     pub async fn user_by_token(&self, token_hash: &str) -> StoreResult<Option<User>> {
         let sql = format!(
-            "SELECT {USER_COLUMNS} JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND u.disabled = FALSE"
+            "SELECT {USER_COLUMNS} FROM {USER_TABLES} JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND u.disabled = FALSE"
         );
         let row: Option<UserRecord> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_optional(pool).await?
@@ -205,17 +213,13 @@ impl Store {
     /// The user and CSRF token of a live session.
     pub async fn session(&self, id_hash: &str) -> StoreResult<Option<(User, String)>> {
         let sql = format!(
-            "SELECT {USER_COLUMNS} JOIN sessions s ON s.user_id = u.id WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled = FALSE"
+            "SELECT {USER_COLUMNS}, s.csrf FROM {USER_TABLES} JOIN sessions s ON s.user_id = u.id
+             WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled = FALSE"
         );
-        let (row, csrf): (Option<UserRecord>, Option<(String,)>) = on_pool!(self, pool => {
-            let row = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id_hash).bind(Utc::now()).fetch_optional(pool).await?;
-            let csrf = sqlx::query_as("SELECT csrf FROM sessions WHERE id_hash = $1").bind(id_hash).fetch_optional(pool).await?;
-            (row, csrf)
+        let row: Option<SessionRecord> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id_hash).bind(Utc::now()).fetch_optional(pool).await?
         });
-        match (row, csrf) {
-            (Some(row), Some((csrf,))) => Ok(Some((row.into_user()?, csrf))),
-            _ => Ok(None),
-        }
+        row.map(|r| Ok((r.user.into_user()?, r.csrf))).transpose()
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {

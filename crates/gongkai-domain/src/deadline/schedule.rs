@@ -34,14 +34,6 @@ impl Occurrence {
             Occurrence::Start { .. } => None,
         }
     }
-
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Occurrence::Due { .. } => "due",
-            Occurrence::Start { .. } => "start",
-            Occurrence::Window { .. } => "window",
-        }
-    }
 }
 
 /// A day inside a month: a numbered day or the month's last.
