@@ -98,3 +98,21 @@ pub fn read_task_list(name: &str, bytes: &[u8]) -> Result<SourceList, ImportErro
         }
     }
 }
+
+/// "2021年…" in a title gives the plan year.
+pub fn year_in(title: &str) -> Option<i32> {
+    let chars: Vec<char> = title.chars().collect();
+    chars.windows(5).find_map(|w| {
+        let digits: String = w[..4].iter().collect();
+        (w[4] == '年' && w[..4].iter().all(char::is_ascii_digit)).then(|| digits.parse().ok()).flatten()
+    })
+}
+
+#[cfg(test)]
+mod year_tests {
+    #[test]
+    fn a_year_in_the_title_is_the_plan_year() {
+        assert_eq!(super::year_in("从化区2021年政务公开工作要点"), Some(2021));
+        assert_eq!(super::year_in("从化区基层政务公开标准化规范化工作任务清单"), None);
+    }
+}

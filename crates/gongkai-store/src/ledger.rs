@@ -37,6 +37,8 @@ pub struct MilestoneRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskRow {
+    pub id: i64,
+    pub plan_id: i64,
     pub seq: i32,
     pub responsible: String,
     pub task: String,
@@ -44,12 +46,16 @@ pub struct TaskRow {
     pub items: Vec<String>,
     pub units: Vec<String>,
     pub needs_confirmation: bool,
+    /// Where the row was in the file it came from.
+    pub source_at: String,
     pub milestones: Vec<MilestoneRow>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ObligationRow {
     pub id: i64,
+    pub plan_id: i64,
+    pub task_id: i64,
     pub task_seq: i32,
     pub unit: String,
     pub milestone: String,
@@ -60,6 +66,20 @@ pub struct ObligationRow {
     pub status: String,
     /// Who the milestone reports to ("区民政局"), as the list wrote it.
     pub recipient: Option<String>,
+    /// The day the accepted report was made.
+    pub done_on: Option<NaiveDate>,
+    /// Reports of this plan need the unit head's sign-off before review.
+    pub signoff: bool,
+}
+
+/// A programme as imported, with its settings.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PlanRow {
+    pub id: i64,
+    pub title: String,
+    pub region: String,
+    pub plan_year: i32,
+    pub head_signoff: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -71,21 +91,14 @@ pub struct ObligationFilter {
     pub limit: Option<i64>,
     /// One obligation only.
     pub id: Option<i64>,
-}
-
-/// One unit's standing, for the office's dashboard.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct UnitStanding {
-    pub unit: String,
-    pub total: i64,
-    pub done: i64,
-    pub overdue: i64,
-    pub due_soon: i64,
+    /// The obligations of one task.
+    pub task_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
 struct TaskRecord {
     id: i64,
+    plan_id: i64,
     seq: i32,
     responsible: String,
     task_text: String,
@@ -93,6 +106,8 @@ struct TaskRecord {
     items: String,
     units: String,
     needs_confirmation: bool,
+    #[sqlx(default)]
+    source_at: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -151,15 +166,27 @@ impl Store {
             .bind(title).bind(region).bind(list.plan_year).bind(start_date).bind(Utc::now())
             .fetch_one(&mut *tx).await?;
             report.plan_id = plan_id;
+            let confirmed: HashMap<String, Vec<String>> = sqlx::query_as::<_, (String, String)>(
+                "SELECT task_key, units FROM confirmed_members WHERE plan_id = $1",
+            )
+            .bind(plan_id).fetch_all(&mut *tx).await?
+            .into_iter().map(|(key, units)| (key, split(&units))).collect();
             let mut kept_tasks: Vec<i64> = Vec::new();
             for task in &list.tasks {
                 let previous: Option<TaskRecord> = sqlx::query_as(
-                    "SELECT id, seq, responsible, task_text, deadline_text, items, units, needs_confirmation FROM tasks
+                    "SELECT id, plan_id, seq, responsible, task_text, deadline_text, items, units, needs_confirmation FROM tasks
                      WHERE plan_id = $1 AND task_key = $2",
                 )
                 .bind(plan_id).bind(task_key(task)).fetch_optional(&mut *tx).await?;
+                // Members the office confirmed for a "…等相关部门" group join the named ones.
+                let members = confirmed.get(&task_key(task));
+                let bound = match members {
+                    Some(members) => task.group.bound_units(directory, members),
+                    None => task.units.clone(),
+                };
+                let needs_confirmation = task.group.needs_confirmation() && members.is_none();
                 let items = join(&task.items);
-                let units = join(&task.units);
+                let units = join(&bound);
                 let unchanged = previous.as_ref().is_some_and(|p| {
                     p.seq == task.seq as i32 && p.responsible == task.responsible && p.deadline_text == task.deadline.text
                         && p.items == items && p.units == units
@@ -174,7 +201,7 @@ impl Store {
                      RETURNING id",
                 )
                 .bind(plan_id).bind(task.seq as i32).bind(task_key(task)).bind(&task.responsible).bind(&task.task)
-                .bind(&task.deadline.text).bind(&items).bind(&units).bind(task.group.needs_confirmation())
+                .bind(&task.deadline.text).bind(&items).bind(&units).bind(needs_confirmation)
                 .bind(&task.source.at)
                 .fetch_one(&mut *tx).await?;
                 kept_tasks.push(task_id);
@@ -200,7 +227,7 @@ impl Store {
                 )
                 .bind(task_id).fetch_all(&mut *tx).await?;
                 let mut wanted: HashMap<(i32, i64, String), plan::NewObligation> = HashMap::new();
-                for new in plan::obligations(task, directory, &task.units) {
+                for new in plan::obligations(task, directory, &bound) {
                     let unit_id = *unit_ids
                         .get(&new.unit)
                         .ok_or_else(|| StoreError::NotFound(format!("单位“{}”（请先导入单位目录）", new.unit)))?;
@@ -264,7 +291,8 @@ impl Store {
     pub async fn tasks(&self) -> StoreResult<Vec<TaskRow>> {
         let (records, milestones): (Vec<TaskRecord>, Vec<MilestoneRecord>) = on_pool!(self, pool => {
             let records = sqlx::query_as(
-                "SELECT t.id, t.seq, t.responsible, t.task_text, t.deadline_text, t.items, t.units, t.needs_confirmation
+                "SELECT t.id, t.plan_id, t.seq, t.responsible, t.task_text, t.deadline_text, t.items, t.units, t.needs_confirmation,
+                        t.source_at
                  FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.active = TRUE ORDER BY p.id, t.seq",
             ).fetch_all(pool).await?;
             let milestones = sqlx::query_as(
@@ -280,6 +308,8 @@ impl Store {
         Ok(records
             .into_iter()
             .map(|r| TaskRow {
+                id: r.id,
+                plan_id: r.plan_id,
                 seq: r.seq,
                 responsible: r.responsible,
                 task: r.task_text,
@@ -287,6 +317,7 @@ impl Store {
                 items: split(&r.items),
                 units: split(&r.units),
                 needs_confirmation: r.needs_confirmation,
+                source_at: r.source_at,
                 milestones: by_task.remove(&r.id).unwrap_or_default(),
             })
             .collect())
@@ -296,16 +327,19 @@ impl Store {
     pub async fn obligations(&self, filter: &ObligationFilter) -> StoreResult<Vec<ObligationRow>> {
         let rows = on_pool!(self, pool => {
             sqlx::query_as::<_, ObligationRow>(
-                "SELECT o.id, t.seq AS task_seq, u.name AS unit, m.text AS milestone, o.kind,
-                        o.due_date AS due, o.from_date AS \"from\", o.to_date AS \"to\", o.status, m.recipient
+                "SELECT o.id, t.plan_id, o.task_id, t.seq AS task_seq, u.name AS unit, m.text AS milestone, o.kind,
+                        o.due_date AS due, o.from_date AS \"from\", o.to_date AS \"to\", o.status, m.recipient,
+                        o.done_on, p.head_signoff AS signoff
                  FROM obligations o
                  JOIN tasks t ON t.id = o.task_id
+                 JOIN plans p ON p.id = t.plan_id
                  JOIN units u ON u.id = o.unit_id
                  JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx
                  WHERE o.active = TRUE
                    AND ($1 IS NULL OR u.name = $1)
                    AND ($2 IS NULL OR o.due_date < $2)
                    AND ($4 IS NULL OR o.id = $4)
+                   AND ($5 IS NULL OR o.task_id = $5)
                  ORDER BY o.due_date IS NULL, o.due_date, t.seq, o.milestone_idx, u.id, o.id
                  LIMIT $3",
             )
@@ -313,6 +347,7 @@ impl Store {
             .bind(filter.due_before)
             .bind(filter.limit.unwrap_or(i64::MAX))
             .bind(filter.id)
+            .bind(filter.task_id)
             .fetch_all(pool)
             .await?
         });
@@ -321,27 +356,85 @@ impl Store {
 }
 
 impl Store {
-    /// Per unit: how many obligations, done, overdue as of `today`, and due
-    /// within `soon_days` after it. Worst first.
-    pub async fn unit_standings(&self, today: NaiveDate, soon_days: i64) -> StoreResult<Vec<UnitStanding>> {
-        let soon = today + chrono::Duration::days(soon_days);
-        let rows = on_pool!(self, pool => {
-            sqlx::query_as::<_, UnitStanding>(
-                "SELECT u.name AS unit, COUNT(*) AS total,
-                        SUM(CASE WHEN o.status = 'accepted' THEN 1 ELSE 0 END) AS done,
-                        SUM(CASE WHEN o.status <> 'accepted' AND o.due_date < $1 THEN 1 ELSE 0 END) AS overdue,
-                        SUM(CASE WHEN o.status <> 'accepted' AND o.due_date >= $1 AND o.due_date <= $2 THEN 1 ELSE 0 END) AS due_soon
-                 FROM obligations o JOIN units u ON u.id = o.unit_id
-                 WHERE o.active = TRUE
-                 GROUP BY u.name
-                 ORDER BY 4 DESC, 5 DESC, u.name",
-            )
-            .bind(today)
-            .bind(soon)
-            .fetch_all(pool)
-            .await?
+    pub async fn plans(&self) -> StoreResult<Vec<PlanRow>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, title, region, plan_year, head_signoff FROM plans ORDER BY id").fetch_all(pool).await?
+        }))
+    }
+
+    /// Whether a unit head must sign reports off before they reach the reviewer.
+    pub async fn set_head_signoff(&self, plan_id: i64, required: bool, actor: &str) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let before: Option<(String, bool)> = sqlx::query_as("SELECT title, head_signoff FROM plans WHERE id = $1")
+                .bind(plan_id).fetch_optional(&mut *tx).await?;
+            let Some((title, before)) = before else {
+                return Err(StoreError::NotFound(format!("方案 {plan_id}")));
+            };
+            sqlx::query("UPDATE plans SET head_signoff = $1 WHERE id = $2").bind(required).bind(plan_id).execute(&mut *tx).await?;
+            audit!(tx, actor, "plan.signoff", &format!("方案“{title}”"), Some(before.to_string()), Some(required.to_string()));
+            tx.commit().await?;
         });
-        Ok(rows)
+        Ok(())
+    }
+
+    /// The office confirms who the "…等相关部门" of a task are: the named
+    /// units stay, `members` join them, and the task's obligations follow.
+    /// The confirmation is kept by task text, so a re-import keeps it.
+    pub async fn confirm_members(
+        &self,
+        task_id: i64,
+        members: &[String],
+        directory: &Directory,
+        actor: &str,
+    ) -> StoreResult<ImportReport> {
+        let mut names = Vec::new();
+        for member in members {
+            let unit = directory.find(member).ok_or_else(|| StoreError::NotFound(format!("单位“{member}”")))?;
+            if !names.contains(&unit.name) {
+                names.push(unit.name.clone());
+            }
+        }
+        let plan: Option<(i64, String, String, i32, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT p.id, p.title, p.region, p.plan_year, t.task_key, t.units FROM tasks t JOIN plans p ON p.id = t.plan_id
+                 WHERE t.id = $1 AND t.active = TRUE",
+            ).bind(task_id).fetch_optional(pool).await?
+        });
+        let Some((plan_id, title, region, year, key, before)) = plan else {
+            return Err(StoreError::NotFound(format!("任务 {task_id}")));
+        };
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO confirmed_members (plan_id, task_key, units) VALUES ($1, $2, $3)
+                 ON CONFLICT (plan_id, task_key) DO UPDATE SET units = excluded.units",
+            )
+            .bind(plan_id).bind(&key).bind(join(&names)).execute(&mut *tx).await?;
+            audit!(tx, actor, "task.members", &format!("任务 {task_id}"), Some(before), Some(join(&names)));
+            tx.commit().await?;
+        });
+        // The plan as stored, read again: only this task's units change.
+        let tasks: Vec<TaskRow> = self.tasks().await?.into_iter().filter(|t| t.plan_id == plan_id).collect();
+        let rows = tasks
+            .iter()
+            .map(|t| {
+                let cell = |text: &str| plan::SourceCell { text: text.to_string(), at: t.source_at.clone() };
+                plan::SourceRow {
+                    at: t.source_at.clone(),
+                    responsible: cell(&t.responsible),
+                    task: cell(&t.task),
+                    deadline: cell(&t.deadline),
+                    items: cell(&t.items.join("、")),
+                }
+            })
+            .collect();
+        let list = plan::SourceList { title: Some(title.clone()), format: "ledger".into(), rows };
+        let understood = plan::understand(&list, directory, year);
+        if let Some(problem) = understood.problems.first() {
+            return Err(StoreError::Invalid(problem.to_string()));
+        }
+        self.save_plan(&understood, &title, &region, directory, actor).await
     }
 }
 

@@ -17,7 +17,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use std::str::FromStr;
 use std::time::Duration;
 
-pub use ledger::{ImportReport, MilestoneRow, ObligationFilter, ObligationRow, TaskRow, UnitStanding};
+pub use ledger::{ImportReport, MilestoneRow, ObligationFilter, ObligationRow, PlanRow, TaskRow};
 pub use people::{NewUser, User};
 pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, ReviewRow, SubmissionRow};
 
@@ -227,6 +227,72 @@ impl Store {
             tx.commit().await?;
         });
         Ok(units.len())
+    }
+
+    /// Adds a unit (`previous` is `None`) or corrects one, found by its
+    /// current full name. A renamed unit keeps its old name as an alias, so
+    /// lists that still use it are read the same, and keeps its obligations.
+    pub async fn save_unit(&self, previous: Option<&str>, unit: &Unit, actor: &str) -> StoreResult<()> {
+        let mut unit = unit.clone();
+        unit.name = unit.name.trim().to_string();
+        if unit.name.is_empty() {
+            return Err(StoreError::Invalid("单位全称不能为空".into()));
+        }
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM units WHERE name = $1").bind(&unit.name).fetch_optional(&mut *tx).await?;
+            match previous {
+                None => {
+                    if taken.is_some() {
+                        return Err(StoreError::Invalid(format!("单位“{}”已在目录中", unit.name)));
+                    }
+                    sqlx::query("INSERT INTO units (name, aliases, kind, parent, inferred, note) VALUES ($1, $2, $3, $4, $5, $6)")
+                        .bind(&unit.name).bind(unit.aliases.join("\n")).bind(unit.kind.as_str()).bind(&unit.parent)
+                        .bind(unit.inferred).bind(&unit.note).execute(&mut *tx).await?;
+                    audit!(tx, actor, "units.add", &format!("单位“{}”", unit.name), None, Some(serde_json::to_string(&unit).unwrap_or_default()));
+                }
+                Some(previous) => {
+                    let old: Option<records::UnitRecord> = sqlx::query_as(
+                        "SELECT id, name, aliases, kind, parent, inferred, note FROM units WHERE name = $1",
+                    ).bind(previous).fetch_optional(&mut *tx).await?;
+                    let Some(old) = old else {
+                        return Err(StoreError::NotFound(format!("单位“{previous}”")));
+                    };
+                    let id = old.id;
+                    let old = old.into_unit()?;
+                    if old.name != unit.name {
+                        if taken.is_some() {
+                            return Err(StoreError::Invalid(format!("单位“{}”已在目录中", unit.name)));
+                        }
+                        if !unit.aliases.contains(&old.name) {
+                            unit.aliases.push(old.name.clone());
+                        }
+                        // Task rows and confirmations list units by name.
+                        let rename = |units: &str| -> String {
+                            units.lines().map(|n| if n == old.name { unit.name.as_str() } else { n }).collect::<Vec<_>>().join("\n")
+                        };
+                        let tasks: Vec<(i64, String)> = sqlx::query_as("SELECT id, units FROM tasks").fetch_all(&mut *tx).await?;
+                        for (task_id, units) in tasks.into_iter().filter(|(_, u)| u.lines().any(|n| n == old.name)) {
+                            sqlx::query("UPDATE tasks SET units = $1 WHERE id = $2").bind(rename(&units)).bind(task_id).execute(&mut *tx).await?;
+                        }
+                        let confirmed: Vec<(i64, String, String)> =
+                            sqlx::query_as("SELECT plan_id, task_key, units FROM confirmed_members").fetch_all(&mut *tx).await?;
+                        for (plan_id, key, units) in confirmed.into_iter().filter(|(_, _, u)| u.lines().any(|n| n == old.name)) {
+                            sqlx::query("UPDATE confirmed_members SET units = $1 WHERE plan_id = $2 AND task_key = $3")
+                                .bind(rename(&units)).bind(plan_id).bind(key).execute(&mut *tx).await?;
+                        }
+                        sqlx::query("UPDATE units SET name = $1 WHERE id = $2").bind(&unit.name).bind(id).execute(&mut *tx).await?;
+                    }
+                    sqlx::query("UPDATE units SET aliases = $1, kind = $2, parent = $3, inferred = $4, note = $5 WHERE id = $6")
+                        .bind(unit.aliases.join("\n")).bind(unit.kind.as_str()).bind(&unit.parent)
+                        .bind(unit.inferred).bind(&unit.note).bind(id).execute(&mut *tx).await?;
+                    audit!(tx, actor, "units.edit", &format!("单位“{}”", old.name),
+                        Some(serde_json::to_string(&old).unwrap_or_default()), Some(serde_json::to_string(&unit).unwrap_or_default()));
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     pub async fn unit_count(&self) -> StoreResult<i64> {

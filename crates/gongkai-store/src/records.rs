@@ -5,7 +5,6 @@ use gongkai_domain::units::Unit;
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UnitRecord {
-    #[allow(dead_code)]
     pub id: i64,
     pub name: String,
     pub aliases: String,

@@ -22,6 +22,8 @@ pub struct NewSubmission {
     pub text: String,
     pub published_url: Option<String>,
     pub evidence_date: Option<NaiveDate>,
+    /// The day of the report in China, where deadlines are (a test may set it).
+    pub submitted_on: NaiveDate,
     pub files: Vec<NewAttachment>,
 }
 
@@ -52,23 +54,29 @@ pub struct SubmissionRow {
     pub published_url: Option<String>,
     pub evidence_date: Option<NaiveDate>,
     pub submitted_at: DateTime<Utc>,
+    pub submitted_on: Option<NaiveDate>,
     #[sqlx(skip)]
     pub attachments: Vec<AttachmentRow>,
+    /// The head's sign-off (where asked) and the reviewer's decision, in order.
     #[sqlx(skip)]
-    pub review: Option<ReviewRow>,
+    pub reviews: Vec<ReviewRow>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
     Accept,
     Return,
+    /// The unit head passes the report on to the reviewer.
+    SignOff,
 }
 
 impl Decision {
+    /// The status the obligation takes, also the word kept in `reviews`.
     pub fn as_str(self) -> &'static str {
         match self {
             Decision::Accept => "accepted",
             Decision::Return => "returned",
+            Decision::SignOff => "signed",
         }
     }
 }
@@ -86,15 +94,15 @@ impl Store {
             };
             match status.as_str() {
                 "pending" | "returned" => {}
-                "submitted" => return Err(StoreError::Invalid("已报送，正在等待审核；审核退回后才能再次报送".into())),
+                "submitted" | "signed" => return Err(StoreError::Invalid("已报送，正在等待审核；审核退回后才能再次报送".into())),
                 _ => return Err(StoreError::Invalid("这项任务已审核通过，无需再报送".into())),
             }
             let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO submissions (obligation_id, author_id, text, published_url, evidence_date, submitted_at)
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                "INSERT INTO submissions (obligation_id, author_id, text, published_url, evidence_date, submitted_at, submitted_on)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
             .bind(new.obligation_id).bind(new.author_id).bind(&new.text).bind(&new.published_url)
-            .bind(new.evidence_date).bind(Utc::now())
+            .bind(new.evidence_date).bind(Utc::now()).bind(new.submitted_on)
             .fetch_one(&mut *tx).await?;
             for file in &new.files {
                 sqlx::query(
@@ -116,7 +124,10 @@ impl Store {
         Ok(id)
     }
 
-    /// Accepts or returns the latest report of a submitted obligation.
+    /// Decides on the latest report. Where the plan asks for the unit head's
+    /// sign-off, the head signs (or returns) a submitted report first and the
+    /// reviewer decides on a signed one; otherwise the reviewer decides on a
+    /// submitted one. Accepting records the day of the accepted report.
     pub async fn review(
         &self,
         obligation_id: i64,
@@ -130,21 +141,41 @@ impl Store {
         }
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let status: Option<(String,)> = sqlx::query_as("SELECT status FROM obligations WHERE id = $1")
-                .bind(obligation_id).fetch_optional(&mut *tx).await?;
-            match status {
-                None => return Err(StoreError::NotFound(format!("任务义务 {obligation_id}"))),
-                Some((s,)) if s != "submitted" => return Err(StoreError::Invalid("这项任务义务当前没有待审核的报送".into())),
-                Some(_) => {}
+            let found: Option<(String, bool)> = sqlx::query_as(
+                "SELECT o.status, p.head_signoff FROM obligations o JOIN tasks t ON t.id = o.task_id
+                 JOIN plans p ON p.id = t.plan_id WHERE o.id = $1",
+            )
+            .bind(obligation_id).fetch_optional(&mut *tx).await?;
+            let Some((status, signoff)) = found else {
+                return Err(StoreError::NotFound(format!("任务义务 {obligation_id}")));
+            };
+            // Where the plan asks for sign-off, the head signs or returns a
+            // submitted report and the reviewer decides on a signed one.
+            let waiting: &[&str] = match (signoff, decision) {
+                (false, Decision::SignOff) => return Err(StoreError::Invalid("这个方案的报送不需要单位负责人签发".into())),
+                (true, Decision::SignOff) => &["submitted"],
+                (true, Decision::Accept) if status == "submitted" => return Err(StoreError::Invalid("报送尚未经单位负责人签发".into())),
+                (true, Decision::Accept) => &["signed"],
+                (true, Decision::Return) => &["submitted", "signed"],
+                (false, _) => &["submitted"],
+            };
+            if !waiting.contains(&status.as_str()) {
+                return Err(StoreError::Invalid("这项任务义务当前没有待审核的报送".into()));
             }
             let (submission_id,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM submissions WHERE obligation_id = $1")
                 .bind(obligation_id).fetch_one(&mut *tx).await?;
             sqlx::query("INSERT INTO reviews (submission_id, reviewer_id, decision, reason, reviewed_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(submission_id).bind(reviewer_id).bind(decision.as_str()).bind(reason.trim()).bind(Utc::now())
                 .execute(&mut *tx).await?;
-            sqlx::query("UPDATE obligations SET status = $1 WHERE id = $2").bind(decision.as_str()).bind(obligation_id).execute(&mut *tx).await?;
+            sqlx::query(
+                "UPDATE obligations SET status = $1,
+                     done_on = CASE WHEN $1 = 'accepted' THEN (SELECT submitted_on FROM submissions WHERE id = $3) ELSE NULL END
+                 WHERE id = $2",
+            )
+            .bind(decision.as_str()).bind(obligation_id).bind(submission_id).execute(&mut *tx).await?;
             let after = serde_json::json!({ "submission": submission_id, "decision": decision.as_str(), "reason": reason.trim() }).to_string();
-            audit!(tx, actor, "obligation.review", &format!("任务义务 {obligation_id}"), Some("submitted".to_string()), Some(after));
+            let action = if decision == Decision::SignOff { "obligation.signoff" } else { "obligation.review" };
+            audit!(tx, actor, action, &format!("任务义务 {obligation_id}"), Some(status), Some(after));
             tx.commit().await?;
         });
         Ok(())
@@ -154,7 +185,7 @@ impl Store {
     pub async fn submissions(&self, obligation_id: i64) -> StoreResult<Vec<SubmissionRow>> {
         let (mut rows, files, reviews): (Vec<SubmissionRow>, Vec<AttachmentRow>, Vec<ReviewRow>) = on_pool!(self, pool => {
             let rows = sqlx::query_as(
-                "SELECT s.id, u.display_name AS author, s.text, s.published_url, s.evidence_date, s.submitted_at
+                "SELECT s.id, u.display_name AS author, s.text, s.published_url, s.evidence_date, s.submitted_at, s.submitted_on
                  FROM submissions s JOIN users u ON u.id = s.author_id WHERE s.obligation_id = $1 ORDER BY s.id DESC",
             ).bind(obligation_id).fetch_all(pool).await?;
             let files = sqlx::query_as(
@@ -170,7 +201,7 @@ impl Store {
         });
         for row in &mut rows {
             row.attachments = files.iter().filter(|f| f.submission_id == row.id).cloned().collect();
-            row.review = reviews.iter().rev().find(|r| r.submission_id == row.id).cloned();
+            row.reviews = reviews.iter().filter(|r| r.submission_id == row.id).cloned().collect();
         }
         Ok(rows)
     }

@@ -1,8 +1,9 @@
 //! The JSON API under `/api/v1`: the same data and the same permission
 //! checks as the pages, for scripts and other systems.
 
-use crate::auth::{ApiUser, TokenUser, unit_scope};
+use crate::auth::{ApiUser, TokenUser, manages, sees_region, unit_scope};
 use crate::error::{AppError, AppResult};
+use crate::ledger::{LedgerQuery, Row};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -11,9 +12,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 #[derive(Deserialize)]
-pub struct ListQuery {
+pub struct Paging {
     limit: Option<i64>,
-    unit: Option<String>,
     due_before: Option<chrono::NaiveDate>,
 }
 
@@ -21,23 +21,30 @@ pub async fn me(ApiUser(user): ApiUser) -> Json<Value> {
     Json(json!({ "login": user.login, "role": user.role, "unit": user.unit, "name": user.display_name }))
 }
 
-/// Obligations the caller may see: a unit's own, or the region's.
+fn store_error(err: gongkai_store::StoreError) -> AppError {
+    AppError::from(err).as_json()
+}
+
+/// Obligations the caller may see (a unit's own, or the region's), with the
+/// 台账's filters and sorting, dates in words, light and timing.
 pub async fn obligations(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(query): Query<ListQuery>,
-) -> AppResult<Json<Vec<ObligationRow>>> {
-    let scope = unit_scope(&user).map_err(AppError::as_json)?;
-    let unit = match (scope, query.unit) {
-        (Some(own), Some(asked)) if asked != own => return Ok(Json(Vec::new())),
-        (Some(own), _) => Some(own),
-        (None, asked) => asked,
-    };
+    Query(query): Query<Paging>,
+    Query(ledger): Query<LedgerQuery>,
+) -> AppResult<Json<Vec<Row>>> {
     if query.limit.is_some_and(|l| l < 0) {
         return Err(AppError::bad_request("limit 不能为负数").as_json());
     }
-    let filter = ObligationFilter { unit, due_before: query.due_before, limit: query.limit, id: None };
-    Ok(Json(state.store.obligations(&filter).await.map_err(|e| AppError::from(e).as_json())?))
+    let Ok(unit) = ledger.unit_for(&user).map_err(AppError::as_json)? else {
+        return Ok(Json(Vec::new()));
+    };
+    let filter = ObligationFilter { unit, due_before: query.due_before, ..Default::default() };
+    let list = state.store.obligations(&filter).await.map_err(store_error)?;
+    let tasks = state.store.tasks().await.map_err(store_error)?;
+    let mut rows = ledger.apply(list, &tasks, state.today()).map_err(AppError::as_json)?;
+    rows.truncate(query.limit.map_or(usize::MAX, |l| l as usize));
+    Ok(Json(rows))
 }
 
 /// One obligation; another unit's answers 404, as if it did not exist.
@@ -89,7 +96,7 @@ pub struct ReviewBody {
     reason: String,
 }
 
-/// 审核 by script: `{"decision": "accept" | "return", "reason": …}`.
+/// 审核 by script: `{"decision": "accept" | "return" | "signoff", "reason": …}`.
 pub async fn review(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
@@ -97,71 +104,98 @@ pub async fn review(
     Json(body): Json<ReviewBody>,
 ) -> AppResult<Json<Value>> {
     crate::reports::decide(&state, &user, id, &body.decision, &body.reason).await.map_err(json_error)?;
-    let status = if body.decision == "accept" { "accepted" } else { "returned" };
-    Ok(Json(json!({ "status": status })))
+    let (o, _) = crate::reports::find_obligation(&state, &user, id).await.map_err(json_error)?;
+    Ok(Json(json!({ "status": o.status })))
 }
 
-/// The OpenAPI description of this API.
-pub async fn openapi() -> Json<Value> {
-    let obligation = json!({
-        "type": "object",
-        "required": ["id", "task_seq", "unit", "milestone", "kind", "status"],
-        "properties": {
-            "id": {"type": "integer"}, "task_seq": {"type": "integer"}, "unit": {"type": "string"},
-            "milestone": {"type": "string"}, "kind": {"type": "string", "enum": ["due", "start", "window", "ongoing", "relative"]},
-            "due": {"type": ["string", "null"], "format": "date"}, "from": {"type": ["string", "null"], "format": "date"},
-            "to": {"type": ["string", "null"], "format": "date"}, "status": {"type": "string"}
-        }
-    });
-    let error = json!({"type": "object", "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}});
-    let refusals = json!({
-        "401": {"description": "未登录或令牌无效", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-        "404": {"description": "不存在或无权查看", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    });
-    Json(json!({
-        "openapi": "3.1.0",
-        "info": {"title": "gongkai 政务公开任务台账接口", "version": env!("CARGO_PKG_VERSION")},
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "gongkai token create --login 账号"}},
-            "schemas": {"Obligation": obligation, "Error": error}
-        },
-        "security": [{"bearer": []}],
-        "paths": {
-            "/api/v1/me": {"get": {"summary": "当前账号", "responses": {"200": {"description": "账号、角色、单位"}, "401": refusals["401"]}}},
-            "/api/v1/obligations": {"get": {
-                "summary": "任务义务列表（承办人只见本单位）",
-                "parameters": [
-                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-                    {"name": "unit", "in": "query", "schema": {"type": "string"}, "description": "单位全称"},
-                    {"name": "due_before", "in": "query", "schema": {"type": "string", "format": "date"}}
-                ],
-                "responses": {"200": {"description": "列表", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Obligation"}}}}}, "401": refusals["401"]}
-            }},
-            "/api/v1/obligations/{id}/submissions": {
-                "get": {"summary": "报送记录（含附件与审核结果）", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-                        "responses": {"200": {"description": "报送记录，最新在前"}, "401": refusals["401"], "404": refusals["404"]}},
-                "post": {"summary": "报送（仅限本单位承办人或负责人；需 Bearer 令牌）",
-                         "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-                         "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
-                             "text": {"type": "string"}, "published_url": {"type": "string", "format": "uri"},
-                             "evidence_date": {"type": "string", "format": "date"},
-                             "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}},
-                         "responses": {"201": {"description": "已报送"}, "400": {"description": "内容或文件不合要求"}, "401": refusals["401"],
-                                       "403": {"description": "无权报送"}, "404": refusals["404"], "413": {"description": "文件过大"}}}
-            },
-            "/api/v1/obligations/{id}/review": {"post": {
-                "summary": "审核（公开办或报送对象单位；需 Bearer 令牌）",
-                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["decision"], "properties": {
-                    "decision": {"type": "string", "enum": ["accept", "return"]}, "reason": {"type": "string"}}}}}},
-                "responses": {"200": {"description": "已审核"}, "400": {"description": "没有待审核的报送，或退回未写理由"}, "401": refusals["401"],
-                              "403": {"description": "无权审核"}, "404": refusals["404"]}
-            }},
-            "/api/v1/obligations/{id}": {"get": {
-                "summary": "一条任务义务",
-                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-                "responses": {"200": {"description": "任务义务", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Obligation"}}}}, "401": refusals["401"], "404": refusals["404"]}
-            }}
-        }
-    }))
+/// The office dashboard's figures (region-wide roles only).
+pub async fn dashboard(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> AppResult<Json<crate::dashboard::Dashboard>> {
+    if !sees_region(user.role) {
+        return Err(AppError::forbidden().as_json());
+    }
+    let tasks = state.store.tasks().await.map_err(store_error)?;
+    let list = state.store.obligations(&ObligationFilter::default()).await.map_err(store_error)?;
+    Ok(Json(crate::dashboard::build(list, &tasks, state.today())))
+}
+
+pub async fn plans(State(state): State<AppState>, ApiUser(_): ApiUser) -> AppResult<Json<Vec<gongkai_store::PlanRow>>> {
+    Ok(Json(state.store.plans().await.map_err(store_error)?))
+}
+
+#[derive(Deserialize)]
+pub struct PlanSettings {
+    head_signoff: bool,
+}
+
+/// A plan's settings: `{"head_signoff": true}` (the office).
+pub async fn plan_settings(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    Path(id): Path<i64>,
+    Json(body): Json<PlanSettings>,
+) -> AppResult<Json<Value>> {
+    if !manages(user.role) {
+        return Err(AppError::forbidden().as_json());
+    }
+    state.store.set_head_signoff(id, body.head_signoff, &user.login).await.map_err(store_error)?;
+    Ok(Json(json!({ "plan": id, "head_signoff": body.head_signoff })))
+}
+
+/// The task list as written and as understood (every role may read it).
+pub async fn tasks(State(state): State<AppState>, ApiUser(_): ApiUser) -> AppResult<Json<Vec<gongkai_store::TaskRow>>> {
+    Ok(Json(state.store.tasks().await.map_err(store_error)?))
+}
+
+/// One task with the obligations the caller may see.
+pub async fn task(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Value>> {
+    let tasks = state.store.tasks().await.map_err(store_error)?;
+    let task = tasks.into_iter().find(|t| t.id == id).ok_or_else(|| AppError::not_found().as_json())?;
+    let unit = unit_scope(&user).map_err(AppError::as_json)?;
+    let filter = ObligationFilter { unit, task_id: Some(id), ..Default::default() };
+    let today = state.today();
+    let rows: Vec<Row> = state
+        .store
+        .obligations(&filter)
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .map(|o| crate::ledger::row(o, today))
+        .collect();
+    Ok(Json(json!({ "task": task, "obligations": rows })))
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    actor: Option<String>,
+    action: Option<String>,
+    limit: Option<i64>,
+}
+
+/// The audit log, newest first, and whether its chain is intact (the office and the admin).
+pub async fn audit(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(query): Query<AuditQuery>,
+) -> AppResult<Json<Value>> {
+    if !manages(user.role) {
+        return Err(AppError::forbidden().as_json());
+    }
+    let limit = query.limit.unwrap_or(200).clamp(0, 10_000);
+    let entries =
+        state.store.audit_entries(query.actor.as_deref(), query.action.as_deref(), limit).await.map_err(store_error)?;
+    let intact = state.store.verify_audit().await.map_err(store_error)?;
+    Ok(Json(json!({ "intact": intact.is_ok(), "problem": intact.err().map(|e| e.to_string()), "entries": entries })))
+}
+
+/// The OpenAPI description of this API, kept beside the code as JSON.
+pub async fn openapi() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], include_str!("openapi.json")).into_response()
 }

@@ -142,12 +142,36 @@ pub fn sees_region(role: Role) -> bool {
     matches!(role, Role::Office | Role::Viewer | Role::Admin)
 }
 
-/// What a user may do with one obligation.
+/// Roles that run the programme: import lists, edit the directory, confirm
+/// group members, change a plan's settings, read the audit log.
+pub fn manages(role: Role) -> bool {
+    matches!(role, Role::Office | Role::Admin)
+}
+
+/// What a user may do with one obligation, whatever its status.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Access {
     pub see: bool,
     pub submit: bool,
+    /// The unit's head signs its reports off, where the plan asks for it.
+    pub sign: bool,
     pub review: bool,
+}
+
+impl Access {
+    /// Report now: nothing waiting, nothing accepted.
+    pub fn may_submit(&self, o: &gongkai_store::ObligationRow) -> bool {
+        self.submit && matches!(o.status.as_str(), "pending" | "returned")
+    }
+
+    pub fn may_sign(&self, o: &gongkai_store::ObligationRow) -> bool {
+        self.sign && o.signoff && o.status == "submitted"
+    }
+
+    /// Decide now: a report waits, signed off where the plan asks for it.
+    pub fn may_review(&self, o: &gongkai_store::ObligationRow) -> bool {
+        self.review && o.status == if o.signoff { "signed" } else { "submitted" }
+    }
 }
 
 /// A unit's staff see and report their own unit's work; the office reviews
@@ -160,5 +184,6 @@ pub fn access(user: &User, o: &gongkai_store::ObligationRow, directory: &gongkai
     let recipient_staff =
         user.role.is_unit_bound() && recipient.is_some() && user.unit.as_deref() == recipient && !own_unit;
     let review = user.role == Role::Office || recipient_staff;
-    Access { see: !user.role.is_unit_bound() || submit || review, submit, review }
+    let sign = user.role == Role::Head && own_unit && o.signoff;
+    Access { see: !user.role.is_unit_bound() || submit || review, submit, sign, review }
 }

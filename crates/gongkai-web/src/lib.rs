@@ -4,8 +4,12 @@
 mod api;
 pub mod auth;
 mod calendar;
+mod dashboard;
+mod directory;
 pub mod error;
 pub mod files;
+mod import;
+mod ledger;
 mod pages;
 mod reports;
 pub mod router;

@@ -2,17 +2,21 @@
 //! answers 303 See Other. Every form carries the session's CSRF token.
 
 use crate::auth::{self, LOCK_MINUTES, MAX_FAILURES, PageUser, SESSION_HOURS, cookie, sees_region, unit_scope};
+use crate::dashboard;
 use crate::error::{AppError, AppResult};
+use crate::ledger::{self, LedgerQuery};
 use crate::reports;
 use crate::secrets;
 use crate::state::AppState;
 use axum::Form;
+use axum::extract::Query;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
-use gongkai_store::{ObligationFilter, ObligationRow};
+use gongkai_domain::units::UnitKind;
+use gongkai_store::ObligationFilter;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 
@@ -142,71 +146,9 @@ fn frame<'a>(state: &AppState, page: &'a PageUser) -> Frame<'a> {
         unit: page.user.unit.as_deref(),
         csrf: &page.csrf,
         sees_region: sees_region(page.user.role),
-        audit: matches!(page.user.role, gongkai_domain::people::Role::Office | gongkai_domain::people::Role::Admin),
+        audit: auth::manages(page.user.role),
         today: state.today().to_string(),
     }
-}
-
-/// An obligation as a row in a list: dates in words and a traffic light.
-#[derive(Serialize)]
-struct Row {
-    id: i64,
-    task_seq: i32,
-    unit: String,
-    milestone: String,
-    when: String,
-    status: &'static str,
-    light: &'static str,
-    days: Option<i64>,
-}
-
-fn status_label(status: &str) -> &'static str {
-    match status {
-        "pending" => "待报送",
-        "submitted" => "已报送",
-        "signed" => "已签发",
-        "accepted" => "已通过",
-        "returned" => "已退回",
-        _ => "未知",
-    }
-}
-
-/// 绿 on track, 黄 due within `soon` days, 红 overdue; done is grey.
-fn light(o: &ObligationRow, today: chrono::NaiveDate, soon: i64) -> (&'static str, Option<i64>) {
-    if o.status == "accepted" {
-        return ("done", None);
-    }
-    match o.due {
-        Some(due) if due < today => ("red", Some((today - due).num_days())),
-        Some(due) if (due - today).num_days() <= soon => ("yellow", Some((due - today).num_days())),
-        Some(due) => ("green", Some((due - today).num_days())),
-        None => ("green", None),
-    }
-}
-
-fn rows(list: &[ObligationRow], today: chrono::NaiveDate) -> Vec<Row> {
-    list.iter()
-        .map(|o| {
-            let (light, days) = light(o, today, 7);
-            let when = match (o.kind.as_str(), o.from, o.due) {
-                ("start", Some(from), _) => format!("{from} 起"),
-                ("window", Some(from), Some(due)) => format!("{from} 至 {due}"),
-                (_, _, Some(due)) => format!("{due} 前"),
-                ("relative", ..) => "按事件起算".into(),
-                _ => "长期".into(),
-            };
-            Row {
-                id: o.id,
-                task_seq: o.task_seq,
-                unit: o.unit.clone(),
-                milestone: o.milestone.clone(),
-                when,
-                status: status_label(&o.status),
-                light,
-                days,
-            }
-        })
-        .collect()
 }
 
 pub async fn home(State(state): State<AppState>, page: PageUser) -> AppResult<Response> {
@@ -214,46 +156,55 @@ pub async fn home(State(state): State<AppState>, page: PageUser) -> AppResult<Re
         return Ok(Redirect::to("/my").into_response());
     }
     let today = state.today();
-    let standings = state.store.unit_standings(today, 7).await?;
-    let soon = state
-        .store
-        .obligations(&ObligationFilter { due_before: Some(today + Duration::days(8)), ..Default::default() })
-        .await?;
-    let overdue: Vec<&ObligationRow> =
-        soon.iter().filter(|o| o.due.is_some_and(|d| d < today) && o.status != "accepted").collect();
-    let next_week: Vec<ObligationRow> = soon.iter().filter(|o| o.due.is_some_and(|d| d >= today)).cloned().collect();
-    let totals = standings
-        .iter()
-        .fold((0, 0, 0, 0), |acc, s| (acc.0 + s.total, acc.1 + s.done, acc.2 + s.overdue, acc.3 + s.due_soon));
-    let units: Vec<serde_json::Value> = standings
-        .iter()
-        .map(|s| {
-            let light = if s.overdue > 0 { "red" } else if s.due_soon > 0 { "yellow" } else { "green" };
-            serde_json::json!({ "unit": s.unit, "total": s.total, "done": s.done, "overdue": s.overdue, "due_soon": s.due_soon, "light": light })
-        })
-        .collect();
+    let tasks = state.store.tasks().await?;
+    let list = state.store.obligations(&ObligationFilter::default()).await?;
+    let board = dashboard::build(list, &tasks, today);
+    let charts = serde_json::json!({
+        "by_item": dashboard::bar_chart("按方案项目的完成情况", &board.by_item),
+        "by_unit": dashboard::bar_chart("按单位的完成情况", &board.by_unit),
+    });
     let html = state.render(
         "dashboard.html",
-        serde_json::json!({
-            "frame": frame(&state, &page),
-            "totals": { "all": totals.0, "done": totals.1, "overdue": totals.2, "soon": totals.3 },
-            "units": units,
-            "overdue_count": overdue.len(),
-            "next_week": rows(&next_week, today),
-        }),
+        serde_json::json!({ "frame": frame(&state, &page), "board": board, "charts": charts }),
     )?;
     Ok(Html(html).into_response())
 }
 
-pub async fn my_obligations(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
+/// 单位台账 for the region, 我的任务 for a unit's staff: filterable and sortable.
+pub async fn my_obligations(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(query): Query<LedgerQuery>,
+) -> AppResult<Html<String>> {
     let scope = unit_scope(&page.user)?;
-    let list = state.store.obligations(&ObligationFilter { unit: scope.clone(), ..Default::default() }).await?;
+    let list = match query.unit_for(&page.user)? {
+        Ok(unit) => state.store.obligations(&ObligationFilter { unit, ..Default::default() }).await?,
+        Err(()) => Vec::new(),
+    };
+    let tasks = state.store.tasks().await?;
+    let rows = query.apply(list, &tasks, state.today())?;
+    let units: Vec<String> = match scope {
+        Some(_) => Vec::new(),
+        None => state.store.directory().await?.units().iter().map(|u| u.name.clone()).collect(),
+    };
+    let mut items: Vec<&String> = tasks.iter().flat_map(|t| &t.items).collect();
+    items.sort_by_key(|i| gongkai_domain::plan::item_number(i));
+    items.dedup();
+    let sort_links: std::collections::BTreeMap<&str, String> = ["due", "unit", "task", "status", "light"]
+        .into_iter()
+        .map(|key| {
+            let flip = query.sort.as_deref().unwrap_or("due") == key && query.desc.as_deref() != Some("1");
+            let mut next = query.clone();
+            next.desc = flip.then(|| "1".to_string());
+            (key, next.with("sort", key))
+        })
+        .collect();
     let html = state.render(
         "my.html",
         serde_json::json!({
             "frame": frame(&state, &page),
-            "title": if scope.is_some() { "我的任务" } else { "全部任务义务" },
-            "rows": rows(&list, state.today()),
+            "title": if scope.is_some() { "我的任务" } else { "单位台账" },
+            "rows": rows, "query": query, "units": units, "items": items, "tasks": tasks, "sort_links": sort_links,
         }),
     )?;
     Ok(Html(html))
@@ -262,17 +213,16 @@ pub async fn my_obligations(State(state): State<AppState>, page: PageUser) -> Ap
 pub async fn obligation(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
     let (o, access) = reports::find_obligation(&state, &page.user, id).await?;
     let tasks = state.store.tasks().await?;
-    let task = tasks.iter().find(|t| t.seq == o.task_seq);
+    let task = tasks.iter().find(|t| t.id == o.task_id);
     let submissions = state.store.submissions(id).await?;
-    let may_submit = access.submit && matches!(o.status.as_str(), "pending" | "returned");
-    let may_review = access.review && o.status == "submitted";
-    let row = rows(std::slice::from_ref(&o), state.today()).remove(0);
+    let returned = o.status == "returned";
     let html = state.render(
         "obligation.html",
         serde_json::json!({
-            "frame": frame(&state, &page), "o": row, "task": task, "recipient": o.recipient,
-            "submissions": submissions, "may_submit": may_submit, "may_review": may_review,
-            "max_mb": state.max_upload / (1024 * 1024), "returned": o.status == "returned",
+            "frame": frame(&state, &page), "task": task, "submissions": submissions,
+            "may_submit": access.may_submit(&o), "may_sign": access.may_sign(&o), "may_review": access.may_review(&o),
+            "max_mb": state.max_upload / (1024 * 1024), "returned": returned,
+            "o": ledger::row(o, state.today()),
         }),
     )?;
     Ok(Html(html))
@@ -299,7 +249,7 @@ pub struct ReviewForm {
     reason: String,
 }
 
-/// 审核: accept, or return with a reason.
+/// 审核: accept, or return with a reason; for a unit head, 签发 or return.
 pub async fn review(
     State(state): State<AppState>,
     page: PageUser,
@@ -311,38 +261,57 @@ pub async fn review(
     Ok(Redirect::to(&format!("/obligations/{id}")).into_response())
 }
 
+#[derive(Deserialize)]
+pub struct PlanSettingsForm {
+    csrf: String,
+    #[serde(default)]
+    head_signoff: Option<String>,
+}
+
+/// A plan's settings (the office): whether unit heads sign reports off.
+pub async fn plan_settings(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<PlanSettingsForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    if !auth::manages(page.user.role) {
+        return Err(AppError::forbidden());
+    }
+    state.store.set_head_signoff(id, form.head_signoff.is_some(), &page.user.login).await?;
+    Ok(Redirect::to("/tasks").into_response())
+}
+
 /// A file, to whoever may see the obligation it belongs to.
 pub async fn download(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Response> {
     let (file, obligation_id) = state.store.attachment(id).await?.ok_or_else(AppError::not_found)?;
     reports::find_obligation(&state, &page.user, obligation_id).await?;
     let bytes = crate::files::read(&state.files_dir, &file.sha256)
         .map_err(|e| AppError::internal(format!("reading a file: {e}")))?;
-    let disposition = format!("attachment; filename=\"file\"; filename*=UTF-8''{}", percent_encode(&file.file_name));
+    let disposition =
+        format!("attachment; filename=\"file\"; filename*=UTF-8''{}", ledger::percent_encode(&file.file_name));
     Ok(([(CONTENT_TYPE, file.content_type), (axum::http::header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response())
-}
-
-fn percent_encode(name: &str) -> String {
-    name.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// 审核: reports waiting for this user's decision.
 pub async fn review_queue(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
     let directory = state.store.directory().await?;
     let all = state.store.obligations(&ObligationFilter::default()).await?;
-    let waiting: Vec<ObligationRow> =
-        all.into_iter().filter(|o| o.status == "submitted" && auth::access(&page.user, o, &directory).review).collect();
+    let today = state.today();
+    let (mut to_sign, mut to_review) = (Vec::new(), Vec::new());
+    for o in all {
+        let access = auth::access(&page.user, &o, &directory);
+        if access.may_sign(&o) {
+            to_sign.push(ledger::row(o, today));
+        } else if access.may_review(&o) {
+            to_review.push(ledger::row(o, today));
+        }
+    }
     let html = state.render(
         "review.html",
-        serde_json::json!({ "frame": frame(&state, &page), "rows": rows(&waiting, state.today()) }),
+        serde_json::json!({ "frame": frame(&state, &page), "rows": to_review, "to_sign": to_sign }),
     )?;
     Ok(Html(html))
 }
@@ -392,23 +361,45 @@ pub async fn change_password(
     Ok(Redirect::to("/").into_response())
 }
 
-/// 任务清单: the list as written, beside how each cell was understood.
+/// 任务清单: the list as written, beside how each cell was understood; the
+/// office sets each plan's sign-off rule here.
 pub async fn tasks(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
     let tasks = state.store.tasks().await?;
-    let html = state.render("tasks.html", serde_json::json!({ "frame": frame(&state, &page), "tasks": tasks }))?;
+    let plans = state.store.plans().await?;
+    let html = state.render(
+        "tasks.html",
+        serde_json::json!({ "frame": frame(&state, &page), "tasks": tasks, "plans": plans, "manages": auth::manages(page.user.role) }),
+    )?;
     Ok(Html(html))
 }
 
-/// One task with every unit's obligations (a unit's staff see their own).
-pub async fn task(State(state): State<AppState>, page: PageUser, Path(seq): Path<i32>) -> AppResult<Html<String>> {
+/// One task with every unit's obligations (a unit's staff see their own);
+/// the office confirms the members of a "…等相关部门" group here.
+pub async fn task(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
     let tasks = state.store.tasks().await?;
-    let task = tasks.into_iter().find(|t| t.seq == seq).ok_or_else(AppError::not_found)?;
+    let task = tasks.into_iter().find(|t| t.id == id).ok_or_else(AppError::not_found)?;
     let scope = unit_scope(&page.user)?;
-    let all = state.store.obligations(&ObligationFilter { unit: scope, ..Default::default() }).await?;
-    let own: Vec<ObligationRow> = all.into_iter().filter(|o| o.task_seq == seq).collect();
+    let own =
+        state.store.obligations(&ObligationFilter { unit: scope, task_id: Some(id), ..Default::default() }).await?;
+    let today = state.today();
+    let rows: Vec<ledger::Row> = own.into_iter().map(|o| ledger::row(o, today)).collect();
+    let manages = auth::manages(page.user.role);
+    let candidates: Vec<serde_json::Value> = if manages {
+        state
+            .store
+            .directory()
+            .await?
+            .units()
+            .iter()
+            .filter(|u| !matches!(u.kind, UnitKind::Village | UnitKind::Community))
+            .map(|u| serde_json::json!({ "name": u.name, "kind": u.kind.label(), "bound": task.units.contains(&u.name) }))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let html = state.render(
         "task.html",
-        serde_json::json!({ "frame": frame(&state, &page), "task": task, "rows": rows(&own, state.today()) }),
+        serde_json::json!({ "frame": frame(&state, &page), "task": task, "rows": rows, "manages": manages, "candidates": candidates }),
     )?;
     Ok(Html(html))
 }
@@ -425,7 +416,7 @@ pub async fn audit_log(
     page: PageUser,
     axum::extract::Query(query): axum::extract::Query<AuditQuery>,
 ) -> AppResult<Html<String>> {
-    if !matches!(page.user.role, gongkai_domain::people::Role::Office | gongkai_domain::people::Role::Admin) {
+    if !auth::manages(page.user.role) {
         return Err(AppError::forbidden());
     }
     let actor = query.actor.filter(|a| !a.trim().is_empty());

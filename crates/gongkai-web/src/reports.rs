@@ -84,6 +84,12 @@ pub async fn file_report(state: &AppState, user: &User, id: i64, form: ReportFor
     if !access.submit {
         return Err(AppError::forbidden());
     }
+    if !access.may_submit(&o) {
+        return Err(AppError::bad_request(match o.status.as_str() {
+            "accepted" => "这项任务已审核通过，无需再报送",
+            _ => "已报送，正在等待审核；退回后才能再次报送",
+        }));
+    }
     let ReportForm { text, url, date, files, .. } = form;
     if text.is_empty() && files.is_empty() {
         return Err(AppError::bad_request("请填写报送内容或附上文件"));
@@ -122,22 +128,31 @@ pub async fn file_report(state: &AppState, user: &User, id: i64, form: ReportFor
         text,
         published_url,
         evidence_date,
+        submitted_on: state.today(),
         files: stored,
     };
     Ok(state.store.submit(&new, &user.login).await?)
 }
 
-/// Accepts or returns the latest report, if the user may review it.
+/// Decides on the latest report, if the user may: the reviewer accepts or
+/// returns; where the plan asks for it, the unit head first signs off
+/// (`signoff`) or returns.
 pub async fn decide(state: &AppState, user: &User, id: i64, decision: &str, reason: &str) -> AppResult<()> {
-    let (_, access) = find_obligation(state, user, id).await?;
-    if !access.review {
-        return Err(AppError::forbidden());
-    }
+    let (o, access) = find_obligation(state, user, id).await?;
     let decision = match decision {
         "accept" => gongkai_store::Decision::Accept,
         "return" => gongkai_store::Decision::Return,
-        _ => return Err(AppError::bad_request("请选择“通过”(accept)或“退回”(return)")),
+        "signoff" => gongkai_store::Decision::SignOff,
+        _ => return Err(AppError::bad_request("请选择“通过”(accept)、“退回”(return)或“签发”(signoff)")),
     };
+    let allowed = match decision {
+        gongkai_store::Decision::Accept => access.review,
+        gongkai_store::Decision::SignOff => access.sign,
+        gongkai_store::Decision::Return => access.review || (access.sign && o.status == "submitted"),
+    };
+    if !allowed {
+        return Err(AppError::forbidden());
+    }
     state.store.review(id, user.id, decision, reason, &user.login).await?;
     Ok(())
 }

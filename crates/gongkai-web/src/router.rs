@@ -2,7 +2,7 @@
 //! with security headers on every answer.
 
 use crate::state::AppState;
-use crate::{api, calendar, pages};
+use crate::{api, calendar, directory, import, pages};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -31,7 +31,15 @@ pub fn router(state: AppState) -> Router {
         .route("/review", get(pages::review_queue))
         .route("/password", get(pages::password_page).post(pages::change_password))
         .route("/tasks", get(pages::tasks))
-        .route("/tasks/{seq}", get(pages::task))
+        .route("/tasks/{id}", get(pages::task))
+        .route("/tasks/{id}/members", post(directory::members))
+        .route("/plans/{id}/settings", post(pages::plan_settings))
+        .route("/units", get(directory::list).post(directory::save))
+        .route("/units/edit", get(directory::edit))
+        .route(
+            "/import",
+            get(import::page).post(import::upload).layer(DefaultBodyLimit::max(state.max_upload + 1024 * 1024)),
+        )
         .route("/audit", get(pages::audit_log))
         .route("/calendar", get(calendar::month))
         .route("/calendar/feed", post(calendar::new_feed));
@@ -44,7 +52,16 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/obligations/{id}/submissions",
             get(api::submissions).post(api::submit).layer(DefaultBodyLimit::max(state.max_upload + 1024 * 1024)),
         )
-        .route("/api/v1/obligations/{id}/review", post(api::review));
+        .route("/api/v1/obligations/{id}/review", post(api::review))
+        .route("/api/v1/dashboard", get(api::dashboard))
+        .route("/api/v1/plans", get(api::plans))
+        .route("/api/v1/plans/{id}", post(api::plan_settings))
+        .route("/api/v1/tasks", get(api::tasks))
+        .route("/api/v1/tasks/{id}", get(api::task))
+        .route("/api/v1/tasks/{id}/members", post(directory::api_members))
+        .route("/api/v1/units", get(directory::api_list).post(directory::api_save))
+        .route("/api/v1/imports", post(import::api).layer(DefaultBodyLimit::max(state.max_upload + 1024 * 1024)))
+        .route("/api/v1/audit", get(api::audit));
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };

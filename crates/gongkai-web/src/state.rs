@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 fn templates() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.add_filter("urlencode", |text: String| crate::ledger::percent_encode(&text));
     for (name, source) in [
         ("base.html", include_str!("../templates/base.html")),
         ("login.html", include_str!("../templates/login.html")),
@@ -26,6 +27,9 @@ fn templates() -> Environment<'static> {
         ("task.html", include_str!("../templates/task.html")),
         ("audit.html", include_str!("../templates/audit.html")),
         ("calendar.html", include_str!("../templates/calendar.html")),
+        ("units.html", include_str!("../templates/units.html")),
+        ("unit.html", include_str!("../templates/unit.html")),
+        ("import.html", include_str!("../templates/import.html")),
     ] {
         // The templates are part of the program; a broken one fails every test.
         env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e}"));

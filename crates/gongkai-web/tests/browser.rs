@@ -234,11 +234,21 @@ async fn the_whole_loop_in_a_real_browser() {
     browser.text_with("审核通过").await;
     browser.screenshot("civil-accepted").await;
 
+    // Done on 2020-11-25 against 2020-11-30: on time, on the dashboard and in the 台账.
     browser.sign_in(&app, "office").await;
+    let board = browser.text_with("按方案项目的完成情况").await;
+    assert!(board.contains("1\n已通过（其中逾期完成 0）"), "{board}");
+    browser.screenshot("office-dashboard-done").await;
+    browser.click("a.card.done").await;
+    let done = browser.text_with("单位台账").await;
+    // The last line naming the town is its row; the first is the unit filter's option.
+    let town_line = done.lines().rfind(|l| l.contains(TOWN)).unwrap_or_default().to_string();
+    assert!(town_line.contains("按时完成") && town_line.contains("已通过"), "{done}");
+    browser.screenshot("office-ledger-done").await;
     browser.go(&format!("{app}/tasks/12")).await;
     let task = browser.text_with("各单位任务义务").await;
-    let town_line = task.lines().find(|l| l.contains(TOWN)).unwrap_or_default().to_string();
-    assert!(town_line.contains("完成") && town_line.contains("已通过"), "{town_line}");
+    let town_line = task.lines().rfind(|l| l.contains(TOWN)).unwrap_or_default().to_string();
+    assert!(town_line.contains("按时完成") && town_line.contains("已通过"), "{town_line}");
     browser.screenshot("office-task-done").await;
     browser.quit().await;
     assert_eq!(store.verify_audit().await.unwrap().map(|n| n > 0), Ok(true));

@@ -151,7 +151,7 @@ async fn story(app: App) {
     // The office's 工作台 shows every unit with its traffic light.
     let (office, _) = sign_in(&app, "office", PASSWORD).await;
     let board = office.get(app.url("/")).send().await.unwrap().text().await.unwrap();
-    assert!(board.contains("工作台") && board.contains(TOWN) && board.contains(CIVIL));
+    assert!(board.contains("工作台") && board.contains(TOWN) && board.contains(CIVIL), "{board}");
     assert!(board.contains("light red"), "towns are overdue on 2020-11-25");
 
     // A form without the session's CSRF token changes nothing.

@@ -23,7 +23,7 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let year = match args.year.or_else(|| list.title.as_deref().and_then(year_in)) {
+    let year = match args.year.or_else(|| list.title.as_deref().and_then(gongkai_io::year_in)) {
         Some(year) => year,
         None => {
             let year = chrono::Local::now().year();
@@ -81,15 +81,6 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// "2021年…" in a title gives the plan year.
-fn year_in(title: &str) -> Option<i32> {
-    let chars: Vec<char> = title.chars().collect();
-    chars.windows(5).find_map(|w| {
-        let digits: String = w[..4].iter().collect();
-        (w[4] == '年' && w[..4].iter().all(char::is_ascii_digit)).then(|| digits.parse().ok()).flatten()
-    })
 }
 
 fn occurrence_text(o: &Occurrence) -> String {
@@ -175,13 +166,4 @@ fn describe(u: &Understanding, title: &str, directory: &Directory) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_year_in_the_title_is_the_plan_year() {
-        assert_eq!(super::year_in("从化区2021年政务公开工作要点"), Some(2021));
-        assert_eq!(super::year_in("从化区基层政务公开标准化规范化工作任务清单"), None);
-    }
 }

@@ -56,8 +56,9 @@ pub async fn obligations(store: &Store, args: ObligationsArgs) -> anyhow::Result
         eprintln!("--limit 不能为负数");
         return Ok(ExitCode::FAILURE);
     }
-    let rows =
-        store.obligations(&ObligationFilter { unit, due_before: args.due_before, limit: args.limit, id: None }).await?;
+    let rows = store
+        .obligations(&ObligationFilter { unit, due_before: args.due_before, limit: args.limit, ..Default::default() })
+        .await?;
     if args.json {
         let out: Vec<ObligationJson> = rows
             .iter()

@@ -1,0 +1,200 @@
+//! 单位与分组: the office corrects the unit directory (rows marked 待核实 are
+//! best guesses) and confirms who the "…等相关部门" of a task are. Pages and
+//! API share `save_unit` and `confirm_members`.
+
+use crate::auth::{self, ApiUser, PageUser, TokenUser};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use gongkai_domain::units::{Unit, UnitKind, aliases_from};
+use gongkai_store::{ImportReport, User};
+use serde::Deserialize;
+
+/// A unit as a form or a JSON body sends it.
+#[derive(Debug, Deserialize)]
+pub struct UnitForm {
+    #[serde(default)]
+    pub csrf: String,
+    /// The unit's current full name; empty adds a new unit.
+    #[serde(default)]
+    pub previous: String,
+    pub name: String,
+    /// Short names, separated by "/" or "、".
+    #[serde(default)]
+    pub aliases: String,
+    pub kind: String,
+    #[serde(default)]
+    pub parent: String,
+    /// Present (any value) while the row is still a guess.
+    #[serde(default)]
+    pub inferred: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn save_unit(state: &AppState, user: &User, form: &UnitForm) -> AppResult<()> {
+    if !auth::manages(user.role) {
+        return Err(AppError::forbidden());
+    }
+    let kind: UnitKind = form.kind.parse().map_err(AppError::bad_request)?;
+    let name = form.name.trim();
+    if name.is_empty() {
+        return Err(AppError::bad_request("单位全称不能为空"));
+    }
+    let parent = Some(form.parent.trim().to_string()).filter(|p| !p.is_empty());
+    if let Some(parent) = &parent {
+        let directory = state.store.directory().await?;
+        if directory.find(parent).is_none() {
+            return Err(AppError::bad_request(format!("上级单位“{parent}”不在单位目录中")));
+        }
+    }
+    let unit = Unit {
+        name: name.to_string(),
+        aliases: aliases_from(&form.aliases),
+        kind,
+        parent,
+        inferred: form.inferred.as_deref().is_some_and(|v| !v.is_empty() && v != "false"),
+        note: form.note.trim().to_string(),
+    };
+    let previous = Some(form.previous.trim()).filter(|p| !p.is_empty());
+    state.store.save_unit(previous, &unit, &user.login).await?;
+    Ok(())
+}
+
+/// The office names who the "…等相关部门" of a task are.
+pub async fn confirm_members(state: &AppState, user: &User, task_id: i64, units: &[String]) -> AppResult<ImportReport> {
+    if !auth::manages(user.role) {
+        return Err(AppError::forbidden());
+    }
+    let directory = state.store.directory().await?;
+    Ok(state.store.confirm_members(task_id, units, &directory, &user.login).await?)
+}
+
+fn kinds() -> Vec<serde_json::Value> {
+    UnitKind::ALL.iter().map(|k| serde_json::json!({ "value": k.as_str(), "label": k.label() })).collect()
+}
+
+/// The directory, with 待核实 rows first so that they get corrected.
+pub async fn list(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
+    let directory = state.store.directory().await?;
+    let mut units: Vec<&Unit> = directory.units().iter().collect();
+    units.sort_by_key(|u| !u.inferred);
+    let units: Vec<serde_json::Value> = units
+        .iter()
+        .map(|u| {
+            serde_json::json!({
+                "name": u.name, "aliases": u.aliases.join("、"), "kind": u.kind.label(), "parent": u.parent,
+                "inferred": u.inferred, "note": u.note, "edit": format!("/units/edit?name={}", crate::ledger::percent_encode(&u.name)),
+            })
+        })
+        .collect();
+    let tasks = state.store.tasks().await?;
+    let pending: Vec<&gongkai_store::TaskRow> = tasks.iter().filter(|t| t.needs_confirmation).collect();
+    let html = state.render(
+        "units.html",
+        serde_json::json!({
+            "frame": crate::pages::frame_json(&state, &page), "units": units, "pending": pending,
+            "manages": auth::manages(page.user.role),
+        }),
+    )?;
+    Ok(Html(html))
+}
+
+#[derive(Deserialize)]
+pub struct EditQuery {
+    #[serde(default)]
+    name: String,
+}
+
+/// The form for one unit, or for a new one.
+pub async fn edit(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(query): Query<EditQuery>,
+) -> AppResult<Html<String>> {
+    if !auth::manages(page.user.role) {
+        return Err(AppError::forbidden());
+    }
+    let directory = state.store.directory().await?;
+    let unit = match query.name.as_str() {
+        "" => None,
+        name => Some(directory.find(name).filter(|u| u.name == name).ok_or_else(AppError::not_found)?),
+    };
+    let html = state.render(
+        "unit.html",
+        serde_json::json!({
+            "frame": crate::pages::frame_json(&state, &page), "kinds": kinds(), "error": null,
+            "unit": unit.map(|u| serde_json::json!({
+                "name": u.name, "aliases": u.aliases.join("、"), "kind": u.kind.as_str(),
+                "parent": u.parent, "inferred": u.inferred, "note": u.note,
+            })),
+        }),
+    )?;
+    Ok(Html(html))
+}
+
+pub async fn save(State(state): State<AppState>, page: PageUser, Form(form): Form<UnitForm>) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    match save_unit(&state, &page.user, &form).await {
+        Ok(()) => Ok(Redirect::to("/units").into_response()),
+        Err(err) if err.status == axum::http::StatusCode::BAD_REQUEST => {
+            // Show the form again with what was typed and what is wrong.
+            let html = state.render(
+                "unit.html",
+                serde_json::json!({
+                    "frame": crate::pages::frame_json(&state, &page), "kinds": kinds(), "error": err.message,
+                    "previous": form.previous,
+                    "unit": {
+                        "name": form.name, "aliases": form.aliases, "kind": form.kind, "parent": form.parent,
+                        "inferred": form.inferred.is_some(), "note": form.note,
+                    },
+                }),
+            )?;
+            Ok((axum::http::StatusCode::BAD_REQUEST, Html(html)).into_response())
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// The page form: `csrf` and one `unit` per ticked box.
+pub async fn members(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
+    page.check_csrf(csrf)?;
+    let units: Vec<String> = pairs.into_iter().filter(|(k, _)| k == "unit").map(|(_, v)| v).collect();
+    confirm_members(&state, &page.user, id, &units).await?;
+    Ok(Redirect::to(&format!("/tasks/{id}")).into_response())
+}
+
+pub async fn api_list(State(state): State<AppState>, ApiUser(_): ApiUser) -> AppResult<Json<Vec<Unit>>> {
+    Ok(Json(state.store.directory().await.map_err(|e| AppError::from(e).as_json())?.units().to_vec()))
+}
+
+pub async fn api_save(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    Json(form): Json<UnitForm>,
+) -> AppResult<Json<serde_json::Value>> {
+    save_unit(&state, &user, &form).await.map_err(AppError::as_json)?;
+    Ok(Json(serde_json::json!({ "saved": form.name.trim() })))
+}
+
+#[derive(Deserialize)]
+pub struct MembersBody {
+    units: Vec<String>,
+}
+
+pub async fn api_members(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    Path(id): Path<i64>,
+    Json(body): Json<MembersBody>,
+) -> AppResult<Json<ImportReport>> {
+    Ok(Json(confirm_members(&state, &user, id, &body.units).await.map_err(AppError::as_json)?))
+}
