@@ -145,8 +145,11 @@ pub async fn plan_settings(
 }
 
 /// The task list as written and as understood (every role may read it).
-pub async fn tasks(State(state): State<AppState>, ApiUser(_): ApiUser) -> AppResult<Json<Vec<gongkai_store::TaskRow>>> {
-    Ok(Json(state.store.tasks().await.map_err(store_error)?))
+pub async fn tasks(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> AppResult<Json<Vec<gongkai_store::TaskRow>>> {
+    Ok(Json(crate::auth::scope_tasks(&user, state.store.tasks().await.map_err(store_error)?)))
 }
 
 /// One task with the obligations the caller may see.
@@ -155,7 +158,7 @@ pub async fn task(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Value>> {
-    let tasks = state.store.tasks().await.map_err(store_error)?;
+    let tasks = crate::auth::scope_tasks(&user, state.store.tasks().await.map_err(store_error)?);
     let task = tasks.into_iter().find(|t| t.id == id).ok_or_else(|| AppError::not_found().as_json())?;
     let unit = unit_scope(&user).map_err(AppError::as_json)?;
     let filter = ObligationFilter { unit, task_id: Some(id), ..Default::default() };

@@ -137,6 +137,17 @@ pub fn unit_scope(user: &User) -> Result<Option<String>, AppError> {
     user.unit.clone().map(Some).ok_or_else(AppError::forbidden)
 }
 
+/// Tasks as a user may read them: a unit's staff see the list's text and
+/// their own unit among the bound ones, not which other units are bound.
+pub fn scope_tasks(user: &User, mut tasks: Vec<gongkai_store::TaskRow>) -> Vec<gongkai_store::TaskRow> {
+    if user.role.is_unit_bound() {
+        for task in &mut tasks {
+            task.units.retain(|u| Some(u) == user.unit.as_ref());
+        }
+    }
+    tasks
+}
+
 /// Roles that may read the whole region's dashboards.
 pub fn sees_region(role: Role) -> bool {
     matches!(role, Role::Office | Role::Viewer | Role::Admin)

@@ -76,8 +76,12 @@ fn kinds() -> Vec<serde_json::Value> {
     UnitKind::ALL.iter().map(|k| serde_json::json!({ "value": k.as_str(), "label": k.label() })).collect()
 }
 
-/// The directory, with 待核实 rows first so that they get corrected.
+/// The directory, with 待核实 rows first so that they get corrected (the
+/// region's roles; a unit's staff work with their own unit only).
 pub async fn list(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
+    if !auth::sees_region(page.user.role) {
+        return Err(AppError::forbidden());
+    }
     let directory = state.store.directory().await?;
     let mut units: Vec<&Unit> = directory.units().iter().collect();
     units.sort_by_key(|u| !u.inferred);
@@ -172,7 +176,10 @@ pub async fn members(
     Ok(Redirect::to(&format!("/tasks/{id}")).into_response())
 }
 
-pub async fn api_list(State(state): State<AppState>, ApiUser(_): ApiUser) -> AppResult<Json<Vec<Unit>>> {
+pub async fn api_list(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<Json<Vec<Unit>>> {
+    if !auth::sees_region(user.role) {
+        return Err(AppError::forbidden().as_json());
+    }
     Ok(Json(state.store.directory().await.map_err(|e| AppError::from(e).as_json())?.units().to_vec()))
 }
 

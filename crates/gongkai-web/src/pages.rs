@@ -364,7 +364,7 @@ pub async fn change_password(
 /// 任务清单: the list as written, beside how each cell was understood; the
 /// office sets each plan's sign-off rule here.
 pub async fn tasks(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
-    let tasks = state.store.tasks().await?;
+    let tasks = auth::scope_tasks(&page.user, state.store.tasks().await?);
     let plans = state.store.plans().await?;
     let html = state.render(
         "tasks.html",
@@ -376,7 +376,7 @@ pub async fn tasks(State(state): State<AppState>, page: PageUser) -> AppResult<H
 /// One task with every unit's obligations (a unit's staff see their own);
 /// the office confirms the members of a "…等相关部门" group here.
 pub async fn task(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
-    let tasks = state.store.tasks().await?;
+    let tasks = auth::scope_tasks(&page.user, state.store.tasks().await?);
     let task = tasks.into_iter().find(|t| t.id == id).ok_or_else(AppError::not_found)?;
     let scope = unit_scope(&page.user)?;
     let own =

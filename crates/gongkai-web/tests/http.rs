@@ -4,79 +4,10 @@
 
 mod common;
 
-use common::{CIVIL, TOWN, add_user, seeded_store, serve};
-use gongkai_domain::people::Role;
-use gongkai_store::{ObligationFilter, Store, scratch};
-use gongkai_web::secrets;
+use common::{App, CIVIL, PASSWORD, TOWN, browser, csrf_in, sign_in, spawn_app};
+use gongkai_store::{ObligationFilter, scratch};
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
 use serde_json::Value;
-
-const PASSWORD: &str = "测试密码-correct-horse";
-
-struct App {
-    address: String,
-    store: Store,
-    /// Bearer token per login.
-    tokens: Vec<(String, String)>,
-    _dir: tempfile::TempDir,
-}
-
-impl App {
-    fn token(&self, login: &str) -> &str {
-        &self.tokens.iter().find(|(l, _)| l == login).unwrap().1
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.address)
-    }
-}
-
-async fn spawn_app(url: Option<String>) -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let url = url.unwrap_or_else(|| scratch::sqlite_url(dir.path()));
-    let store = seeded_store(&url).await;
-    let hash = secrets::hash_password(PASSWORD).unwrap();
-    let mut tokens = Vec::new();
-    for (login, role, unit) in [
-        ("office", Role::Office, None),
-        ("viewer", Role::Viewer, None),
-        ("admin", Role::Admin, None),
-        ("town", Role::Handler, Some(TOWN)),
-        ("townhead", Role::Head, Some(TOWN)),
-        ("civil", Role::Handler, Some(CIVIL)),
-        ("fresh", Role::Viewer, None),
-    ] {
-        let id = add_user(&store, login, role, unit, &hash, login == "fresh").await;
-        let token = secrets::new_secret().unwrap();
-        store.create_token(id, &secrets::secret_hash(&token), "测试").await.unwrap();
-        tokens.push((login.to_string(), token));
-    }
-    let address = serve(&store, &dir.path().join("files")).await;
-    App { address, store, tokens, _dir: dir }
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
-}
-
-fn csrf_in(page: &str) -> String {
-    let at = page.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
-    page[at..at + 64].to_string()
-}
-
-async fn sign_in(app: &App, login: &str, password: &str) -> (reqwest::Client, reqwest::Response) {
-    let client = browser();
-    let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
-    let csrf = csrf_in(&page);
-    let response = client
-        .post(app.url("/login"))
-        .form(&[("login", login), ("password", password), ("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
-    (client, response)
-}
 
 async fn get_json(client: &reqwest::Client, url: String, token: &str) -> Vec<Value> {
     client.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap()
@@ -300,8 +231,8 @@ async fn report_loop(app: App) {
     assert_eq!(status_of(&app, village.id).await, "pending");
     assert!(app.store.submissions(village.id).await.unwrap().is_empty());
     assert!(
-        !app._dir.path().join("files").exists()
-            || std::fs::read_dir(app._dir.path().join("files")).unwrap().next().is_none()
+        !app.dir.path().join("files").exists()
+            || std::fs::read_dir(app.dir.path().join("files")).unwrap().next().is_none()
     );
 
     // Another unit can neither report for the town nor review it.

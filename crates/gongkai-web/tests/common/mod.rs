@@ -1,10 +1,14 @@
 //! What the web tests share: a database with the 从化区 directory and the
 //! seed programme, accounts, and a server on a free port.
+// Each test binary uses its own part of this.
+#![allow(dead_code)]
 
 use gongkai_domain::people::Role;
 use gongkai_domain::plan::understand;
+use gongkai_store::scratch;
 use gongkai_store::{NewUser, Store};
-use gongkai_web::AppState;
+use gongkai_web::{AppState, secrets};
+use reqwest::redirect::Policy;
 use std::path::Path;
 
 pub const TOWN: &str = "广州市从化区温泉镇人民政府";
@@ -48,4 +52,70 @@ pub async fn serve(store: &Store, files: &Path) -> String {
     state.files_dir = files.to_path_buf();
     tokio::spawn(gongkai_web::serve(listener, state, std::future::pending()));
     address
+}
+
+pub const PASSWORD: &str = "测试密码-correct-horse";
+
+pub struct App {
+    pub address: String,
+    pub store: Store,
+    /// Bearer token per login.
+    pub tokens: Vec<(String, String)>,
+    pub dir: tempfile::TempDir,
+}
+
+impl App {
+    pub fn token(&self, login: &str) -> &str {
+        &self.tokens.iter().find(|(l, _)| l == login).unwrap().1
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+}
+
+pub async fn spawn_app(url: Option<String>) -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let url = url.unwrap_or_else(|| scratch::sqlite_url(dir.path()));
+    let store = seeded_store(&url).await;
+    let hash = secrets::hash_password(PASSWORD).unwrap();
+    let mut tokens = Vec::new();
+    for (login, role, unit) in [
+        ("office", Role::Office, None),
+        ("viewer", Role::Viewer, None),
+        ("admin", Role::Admin, None),
+        ("town", Role::Handler, Some(TOWN)),
+        ("townhead", Role::Head, Some(TOWN)),
+        ("civil", Role::Handler, Some(CIVIL)),
+        ("fresh", Role::Viewer, None),
+    ] {
+        let id = add_user(&store, login, role, unit, &hash, login == "fresh").await;
+        let token = secrets::new_secret().unwrap();
+        store.create_token(id, &secrets::secret_hash(&token), "测试").await.unwrap();
+        tokens.push((login.to_string(), token));
+    }
+    let address = serve(&store, &dir.path().join("files")).await;
+    App { address, store, tokens, dir }
+}
+
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+}
+
+pub fn csrf_in(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
+    page[at..at + 64].to_string()
+}
+
+pub async fn sign_in(app: &App, login: &str, password: &str) -> (reqwest::Client, reqwest::Response) {
+    let client = browser();
+    let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_in(&page);
+    let response = client
+        .post(app.url("/login"))
+        .form(&[("login", login), ("password", password), ("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    (client, response)
 }
