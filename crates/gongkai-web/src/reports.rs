@@ -108,6 +108,12 @@ pub async fn file_report(state: &AppState, user: &User, id: i64, form: ReportFor
     };
     let mut attachments = Vec::new();
     for (name, bytes) in &files {
+        if bytes.len() > state.max_upload {
+            return Err(AppError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                format!("文件“{name}”超过 {} MB 上限，未保存任何内容", state.max_upload / (1024 * 1024)),
+            ));
+        }
         let content_type = crate::files::check(name, bytes, state.max_upload).map_err(AppError::bad_request)?;
         attachments.push((name, content_type, bytes));
     }

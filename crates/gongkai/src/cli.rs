@@ -106,6 +106,12 @@ pub struct ServeArgs {
     /// 经 HTTPS 提供服务时加上，使登录 Cookie 只经 HTTPS 发送
     #[arg(long, env = "GONGKAI__SERVER__SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// 报送附件与导入文件的存放目录（按内容寻址）
+    #[arg(long, default_value = "gongkai-data/files", env = "GONGKAI__FILES__DIR")]
+    pub files: PathBuf,
+    /// 单个上传文件的大小上限（MB）
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=2048), env = "GONGKAI__FILES__MAX_UPLOAD_MB")]
+    pub max_upload_mb: u32,
 }
 
 #[derive(Debug, Args)]

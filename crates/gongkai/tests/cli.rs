@@ -248,3 +248,117 @@ fn accounts_tokens_and_the_audit_chain_from_the_command_line() {
     assert_eq!(verify.status.code(), Some(1));
     assert!(stderr(&verify).contains("第 2 条"), "{}", stderr(&verify));
 }
+
+/// A running `gongkai serve`, stopped when dropped.
+struct Server {
+    child: std::process::Child,
+    address: String,
+    output: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(db: &str, args: &[&str]) -> Server {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["--db", db, "serve", "--bind", "127.0.0.1:0"])
+        .args(args)
+        .env_remove("GONGKAI__DATABASE__URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut output = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        output.push(line.clone());
+        if let Some(rest) = line.split("http://").nth(1) {
+            let address = rest.split('/').next().unwrap().to_string();
+            // Keep reading so that the server never blocks on a full pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            return Server { child, address, output };
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("gongkai serve did not start: {output:?}");
+}
+
+#[test]
+fn serve_loads_the_seed_takes_reports_and_keeps_an_intact_audit_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("g.db").display());
+    let files = dir.path().join("evidence");
+    let server =
+        start(&db, &["--demo", "--today", "2020-11-25", "--files", files.to_str().unwrap(), "--max-upload-mb", "1"]);
+    let said = server.output.join("\n");
+    assert!(said.contains("已载入示例清单") && said.contains("已创建管理员账号 admin"), "{said}");
+    let town_login = server
+        .output
+        .iter()
+        .find(|l| l.contains("温泉镇") && l.contains("承办人"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let token = stdout(&gongkai(&db, &["token", "create", "--login", &town_login]))
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_string();
+
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let base = format!("http://{}", server.address);
+        assert_eq!(client.get(format!("{base}/login")).send().await.unwrap().status(), 200);
+        let list: Vec<Value> = client
+            .get(format!("{base}/api/v1/obligations?to=2020-11-30&from=2020-11-30"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = list[0]["id"].as_i64().unwrap();
+        let report = |bytes: Vec<u8>| {
+            let part = reqwest::multipart::Part::bytes(bytes).file_name("督导报告.pdf");
+            client
+                .post(format!("{base}/api/v1/obligations/{id}/submissions"))
+                .bearer_auth(&token)
+                .multipart(reqwest::multipart::Form::new().text("text", "已完成").part("files", part))
+                .send()
+        };
+        let mut large = b"%PDF-1.4\n".to_vec();
+        large.resize(1024 * 1024 + 10, b'0');
+        let refused = report(large).await.unwrap();
+        assert_eq!(refused.status(), 413, "--max-upload-mb 1");
+        assert!(refused.text().await.unwrap().contains("1 MB"));
+        let accepted = report(b"%PDF-1.4\n%%EOF\n".to_vec()).await.unwrap();
+        assert_eq!(accepted.status(), 201);
+    });
+    assert_eq!(std::fs::read_dir(&files).unwrap().count(), 1, "the evidence is in --files");
+    drop(server);
+
+    let verify = gongkai(&db, &["audit", "verify"]);
+    assert!(verify.status.success(), "{}", stderr(&verify));
+    runtime.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&db).await.unwrap();
+        sqlx::query(
+            "UPDATE audit_events SET after = replace(after, '已完成', '未完成') WHERE action = 'obligation.submit'",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    });
+    let verify = gongkai(&db, &["audit", "verify"]);
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(stderr(&verify).contains("第") && stderr(&verify).contains("条"), "{}", stderr(&verify));
+}

@@ -25,6 +25,9 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let mut state = AppState::new(store);
     state.secure_cookies = args.secure_cookies;
     state.today = args.today;
+    std::fs::create_dir_all(&args.files).with_context(|| format!("无法创建附件目录 {}", args.files.display()))?;
+    state.files_dir = args.files.clone();
+    state.max_upload = args.max_upload_mb as usize * 1024 * 1024;
     println!("gongkai 已启动：http://{address}/login （数据库 {}）", super::redact(db));
     gongkai_web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;

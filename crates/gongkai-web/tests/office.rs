@@ -1,0 +1,347 @@
+//! What the office does beyond review, through the API and the pages: the
+//! head sign-off rule, importing a list with a preview, correcting the unit
+//! directory, confirming a "…等相关部门" group, and the 台账's filters.
+
+mod common;
+
+use common::{App, CIVIL, PASSWORD, TOWN, csrf_in, sign_in, spawn_app};
+use gongkai_store::{ObligationFilter, scratch};
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+fn seed_file(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/../../../shared/seed/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+async fn call(app: &App, login: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    let mut request = reqwest::Client::new().request(method, app.url(path)).bearer_auth(app.token(login));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(app: &App, login: &str, path: &str) -> (StatusCode, Value) {
+    call(app, login, reqwest::Method::GET, path, None).await
+}
+
+async fn post(app: &App, login: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    call(app, login, reqwest::Method::POST, path, Some(body)).await
+}
+
+async fn the_villages_report(app: &App) -> i64 {
+    let own = app.store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
+    own.into_iter().find(|o| o.due == chrono::NaiveDate::from_ymd_opt(2020, 11, 30)).unwrap().id
+}
+
+async fn submit(app: &App, login: &str, id: i64) -> StatusCode {
+    let form = Form::new().text("text", "已完成督导");
+    let response = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/obligations/{id}/submissions")))
+        .bearer_auth(app.token(login))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    response.status()
+}
+
+async fn head_sign_off(app: App) {
+    let id = the_villages_report(&app).await;
+    let review = |decision: &str| json!({ "decision": decision, "reason": "请补充照片" });
+    let path = format!("/api/v1/obligations/{id}/review");
+
+    // Only the office sets the rule.
+    assert_eq!(post(&app, "town", "/api/v1/plans/1", json!({ "head_signoff": true })).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(post(&app, "office", "/api/v1/plans/1", json!({ "head_signoff": true })).await.0, StatusCode::OK);
+    let (_, plans) = get(&app, "town", "/api/v1/plans").await;
+    assert_eq!(plans[0]["head_signoff"], true);
+
+    assert_eq!(submit(&app, "town", id).await, StatusCode::CREATED);
+    // The reviewer cannot decide before the head signs; the head cannot accept.
+    let (status, body) = post(&app, "civil", &path, review("accept")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().contains("签发"), "{body}");
+    assert_eq!(post(&app, "townhead", &path, review("accept")).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        post(&app, "town", &path, review("signoff")).await.0,
+        StatusCode::FORBIDDEN,
+        "a handler is not the head"
+    );
+
+    // The head returns it to the handler, who reports again; the head signs.
+    assert_eq!(post(&app, "townhead", &path, review("return")).await.1["status"], "returned");
+    assert_eq!(submit(&app, "town", id).await, StatusCode::CREATED);
+    assert_eq!(post(&app, "townhead", &path, review("signoff")).await.1["status"], "signed");
+    assert_eq!(post(&app, "townhead", &path, review("signoff")).await.0, StatusCode::BAD_REQUEST, "signed once");
+
+    // Signed: the head's queue is empty, the reviewer's holds it.
+    let (town_head, _) = sign_in(&app, "townhead", PASSWORD).await;
+    let queue = town_head.get(app.url("/review")).send().await.unwrap().text().await.unwrap();
+    assert!(!queue.contains("待我签发"));
+    let (civil, _) = sign_in(&app, "civil", PASSWORD).await;
+    let queue = civil.get(app.url("/review")).send().await.unwrap().text().await.unwrap();
+    assert!(queue.contains(&format!("/obligations/{id}")), "{queue}");
+
+    assert_eq!(post(&app, "civil", &path, review("accept")).await.1["status"], "accepted");
+    let (_, one) = get(&app, "town", &format!("/api/v1/obligations/{id}")).await;
+    assert_eq!(one["done_on"], "2020-11-25");
+    let (_, rows) = get(&app, "office", &format!("/api/v1/obligations?light=done&unit={TOWN}")).await;
+    assert_eq!(rows[0]["timing"], "按时完成");
+    let (_, history) = get(&app, "town", &format!("/api/v1/obligations/{id}/submissions")).await;
+    let decisions: Vec<&str> =
+        history[0]["reviews"].as_array().unwrap().iter().map(|r| r["decision"].as_str().unwrap()).collect();
+    assert_eq!(decisions, ["signed", "accepted"]);
+    let by_head: Vec<String> =
+        app.store.audit_entries(Some("townhead"), None, 100).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(
+        by_head,
+        ["login", "obligation.signoff", "obligation.review"],
+        "signed once, returned once (newest first)"
+    );
+    assert_eq!(app.store.audit_entries(None, Some("plan.signoff"), 100).await.unwrap().len(), 1);
+}
+
+async fn import(app: &App, login: &str, file: Option<(&str, Vec<u8>)>, fields: &[(&str, &str)]) -> (StatusCode, Value) {
+    let mut form = Form::new();
+    if let Some((name, bytes)) = file {
+        form = form.part("file", Part::bytes(bytes).file_name(name.to_string()));
+    }
+    for (key, value) in fields {
+        form = form.text(key.to_string(), value.to_string());
+    }
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/imports"))
+        .bearer_auth(app.token(login))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+async fn import_with_preview(app: App) {
+    let before = app.store.obligations(&ObligationFilter::default()).await.unwrap().len();
+    let docx = seed_file("conghua-2020-tasklist.docx");
+    assert_eq!(import(&app, "town", Some(("list.docx", docx.clone())), &[]).await.0, StatusCode::FORBIDDEN);
+
+    // Not a list at all: said so, by file name.
+    let (status, body) = import(&app, "office", Some(("清单.docx", b"not a zip".to_vec())), &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().contains("清单.docx"), "{body}");
+
+    // A list with a problem: previewed with the row and cell; saving refused.
+    let broken = "责任单位\t工作任务\t完成时间及方式\t方案项目\n区不存在局\t公开一件事\t2021年6月底前完成\t（一）\n";
+    let (status, body) =
+        import(&app, "office", Some(("新清单.txt", broken.as_bytes().to_vec())), &[("commit", "1"), ("year", "2021")])
+            .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problems = body["understanding"]["problems"].as_array().unwrap();
+    assert!(problems.iter().any(|p| p["message"].as_str().unwrap().contains("区不存在局")), "{body}");
+    assert!(body["saved"].is_null());
+
+    // The seed list as Word: a preview, then the confirmation by reference.
+    let (status, preview) =
+        import(&app, "office", Some(("清单.docx", docx)), &[("year", "2020"), ("title", "清单")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(preview["understanding"]["tasks"].as_array().unwrap().len(), 36);
+    assert!(preview["saved"].is_null(), "a preview saves nothing");
+    let sha = preview["sha256"].as_str().unwrap();
+    let fields = [("sha256", sha), ("file_name", "清单.docx"), ("year", "2020"), ("title", "清单"), ("commit", "1")];
+    let (status, done) = import(&app, "office", None, &fields).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["saved"]["tasks_unchanged"], 36, "the same list as the seed: nothing changes");
+    assert_eq!(app.store.obligations(&ObligationFilter::default()).await.unwrap().len(), before);
+    let (status, _) = import(&app, "office", None, &[("sha256", "../../etc/passwd"), ("commit", "1")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // The page: upload, preview with 确认导入, confirm.
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let csrf = csrf_in(&office.get(app.url("/import")).send().await.unwrap().text().await.unwrap());
+    let form = Form::new()
+        .text("csrf", csrf.clone())
+        .text("year", "2021")
+        .text("title", "2021年清单")
+        .part("file", Part::bytes(seed_file("conghua-2020-tasklist.xlsx")).file_name("清单.xlsx"));
+    let page = office.post(app.url("/import")).multipart(form).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("确认导入") && page.contains("36 项任务"), "{page}");
+    let sha = page.split("name=\"sha256\" value=\"").nth(1).unwrap()[..64].to_string();
+    let form = Form::new()
+        .text("csrf", csrf)
+        .text("sha256", sha)
+        .text("file_name", "清单.xlsx")
+        .text("year", "2021")
+        .text("title", "2021年清单")
+        .text("commit", "1");
+    let page = office.post(app.url("/import")).multipart(form).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("已导入“2021年清单”（2021 年）：新增任务 36"), "{page}");
+    let (_, plans) = get(&app, "office", "/api/v1/plans").await;
+    assert_eq!(plans.as_array().unwrap().len(), 2);
+}
+
+async fn directory_and_groups(app: App) {
+    // A new department, then a correction of its name: the old name stays an alias.
+    let unit = json!({ "name": "广州市从化区规划和自然资源局", "aliases": "区规划资源分局", "kind": "department", "inferred": "true" });
+    let (status, body) = post(&app, "office", "/api/v1/units", unit.clone()).await;
+    assert!(status == StatusCode::OK || body["error"].as_str().unwrap_or("").contains("已在目录中"), "{body}");
+    let (status, body) = post(&app, "office", "/api/v1/units", json!({ "name": "x", "kind": "bureau" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().contains("bureau"));
+    let (status, _) =
+        post(&app, "office", "/api/v1/units", json!({ "previous": "不存在的单位", "name": "y", "kind": "department" }))
+            .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) =
+        post(&app, "office", "/api/v1/units", json!({ "previous": TOWN, "name": CIVIL, "kind": "town" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    let renamed = "广州市从化区温泉镇";
+    let own_before =
+        app.store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
+    let (status, body) = post(
+        &app,
+        "office",
+        "/api/v1/units",
+        json!({ "previous": TOWN, "name": renamed, "aliases": "温泉镇", "kind": "town" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let directory = app.store.directory().await.unwrap();
+    assert_eq!(directory.find(TOWN).map(|u| u.name.as_str()), Some(renamed), "the old name is an alias");
+    let own_after =
+        app.store.obligations(&ObligationFilter { unit: Some(renamed.into()), ..Default::default() }).await.unwrap();
+    assert_eq!(own_after.len(), own_before.len(), "its obligations follow it");
+    let tasks = app.store.tasks().await.unwrap();
+    assert!(
+        tasks.iter().any(|t| t.units.iter().any(|u| u == renamed))
+            && tasks.iter().all(|t| !t.units.contains(&TOWN.to_string()))
+    );
+    // The handler of the unit still works on its own work.
+    let (_, mine) = get(&app, "town", "/api/v1/obligations").await;
+    assert_eq!(mine.as_array().unwrap().len(), own_before.len());
+
+    // "区发改局等相关部门": only the lead is bound until the office confirms.
+    let (_, tasks) = get(&app, "office", "/api/v1/tasks").await;
+    let task = tasks.as_array().unwrap().iter().find(|t| t["responsible"] == "区发改局等相关部门").unwrap().clone();
+    assert_eq!(task["needs_confirmation"], true);
+    assert_eq!(task["units"].as_array().unwrap().len(), 1);
+    let path = format!("/api/v1/tasks/{}/members", task["id"]);
+    assert_eq!(post(&app, "town", &path, json!({ "units": ["区民政局"] })).await.0, StatusCode::FORBIDDEN);
+    let (status, body) = post(&app, "office", &path, json!({ "units": ["区无此局"] })).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, body) = post(&app, "office", &path, json!({ "units": ["区民政局", "区财政局"] })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["obligations_added"].as_u64().unwrap() > 0);
+    let (_, detail) = get(&app, "office", &format!("/api/v1/tasks/{}", task["id"])).await;
+    assert_eq!(detail["task"]["needs_confirmation"], false);
+    assert_eq!(detail["task"]["units"].as_array().unwrap().len(), 3);
+    let civil_rows = detail["obligations"].as_array().unwrap().iter().filter(|o| o["unit"] == CIVIL).count();
+    assert!(civil_rows > 0, "区民政局 now holds the task");
+
+    // Re-importing the list keeps the confirmation.
+    let directory = app.store.directory().await.unwrap();
+    let list = gongkai_io::read_task_list("seed.txt", gongkai_io::SEED_TASK_LIST.as_bytes()).unwrap();
+    let understood = gongkai_domain::plan::understand(&list, &directory, 2020);
+    app.store.save_plan(&understood, "清单", "从化区", &directory, "测试").await.unwrap();
+    let (_, again) = get(&app, "office", &format!("/api/v1/tasks/{}", task["id"])).await;
+    assert_eq!(again["task"]["units"].as_array().unwrap().len(), 3);
+    let actions: Vec<String> =
+        app.store.audit_entries(None, None, 100).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert!(actions.contains(&"units.edit".into()) && actions.contains(&"task.members".into()));
+}
+
+async fn ledger_filters(app: App) {
+    let (_, board) = get(&app, "office", "/api/v1/dashboard").await;
+    let (_, red) = get(&app, "office", "/api/v1/obligations?light=red&sort=light").await;
+    let red = red.as_array().unwrap();
+    assert_eq!(red.len() as u64, board["totals"]["overdue"].as_u64().unwrap());
+    assert!(red.iter().all(|o| o["light"] == "red" && o["due"].as_str().unwrap() < "2020-11-25"));
+    let days: Vec<i64> = red.iter().map(|o| o["days"].as_i64().unwrap()).collect();
+    assert!(days.windows(2).all(|w| w[0] >= w[1]), "longest overdue first");
+
+    let (_, window) = get(&app, "office", "/api/v1/obligations?from=2020-12-01&to=2020-12-31&sort=unit").await;
+    let window = window.as_array().unwrap();
+    assert!(!window.is_empty());
+    assert!(window.iter().all(|o| ("2020-12-01".."2020-12-32").contains(&o["due"].as_str().unwrap())));
+    let units: Vec<&str> = window.iter().map(|o| o["unit"].as_str().unwrap()).collect();
+    assert!(units.windows(2).all(|w| w[0] <= w[1]));
+
+    let (_, item) = get(&app, "office", "/api/v1/obligations?item=（二十二）").await;
+    let (_, tasks) = get(&app, "office", "/api/v1/tasks").await;
+    let with_item: Vec<i64> = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["items"].as_array().unwrap().iter().any(|i| i == "（二十二）"))
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    assert!(!with_item.is_empty());
+    assert!(item.as_array().unwrap().iter().all(|o| with_item.contains(&o["task_id"].as_i64().unwrap())));
+
+    let (status, body) = get(&app, "office", "/api/v1/obligations?to=31/12/2020").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().contains("31/12/2020"));
+
+    // The page: sortable headers keep the filters.
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let page = office
+        .get(app.url("/my?light=red&unit=广州市从化区温泉镇人民政府"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("单位台账") && page.contains("已逾期"));
+    assert!(page.contains("href=\"?unit=%E5%B9%BF"), "sort links keep the unit");
+    let bad = office.get(app.url("/my?sort=colour")).send().await.unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn head_sign_off_on_sqlite() {
+    head_sign_off(spawn_app(None).await).await;
+}
+
+#[tokio::test]
+async fn head_sign_off_on_postgres() {
+    let Some(server) = scratch::postgres_server() else { return };
+    head_sign_off(spawn_app(Some(scratch::postgres_url(&server).await.unwrap())).await).await;
+}
+
+#[tokio::test]
+async fn import_with_preview_on_sqlite() {
+    import_with_preview(spawn_app(None).await).await;
+}
+
+#[tokio::test]
+async fn import_with_preview_on_postgres() {
+    let Some(server) = scratch::postgres_server() else { return };
+    import_with_preview(spawn_app(Some(scratch::postgres_url(&server).await.unwrap())).await).await;
+}
+
+#[tokio::test]
+async fn directory_and_groups_on_sqlite() {
+    directory_and_groups(spawn_app(None).await).await;
+}
+
+#[tokio::test]
+async fn directory_and_groups_on_postgres() {
+    let Some(server) = scratch::postgres_server() else { return };
+    directory_and_groups(spawn_app(Some(scratch::postgres_url(&server).await.unwrap())).await).await;
+}
+
+#[tokio::test]
+async fn ledger_filters_on_sqlite() {
+    ledger_filters(spawn_app(None).await).await;
+}
+
+#[tokio::test]
+async fn ledger_filters_on_postgres() {
+    let Some(server) = scratch::postgres_server() else { return };
+    ledger_filters(spawn_app(Some(scratch::postgres_url(&server).await.unwrap())).await).await;
+}
