@@ -95,7 +95,15 @@ pub async fn list(State(state): State<AppState>, page: PageUser) -> AppResult<Ht
         })
         .collect();
     let tasks = state.store.tasks().await?;
-    let pending: Vec<&gongkai_store::TaskRow> = tasks.iter().filter(|t| t.needs_confirmation).collect();
+    let plans = state.store.plans().await?;
+    let pending: Vec<serde_json::Value> = tasks
+        .iter()
+        .filter(|t| t.needs_confirmation)
+        .map(|t| {
+            let plan = plans.iter().find(|p| p.id == t.plan_id).map(|p| format!("{}（{} 年）", p.title, p.plan_year));
+            serde_json::json!({ "id": t.id, "seq": t.seq, "responsible": t.responsible, "plan": plan })
+        })
+        .collect();
     let html = state.render(
         "units.html",
         serde_json::json!({

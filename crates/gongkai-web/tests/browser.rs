@@ -58,6 +58,8 @@ impl Browser {
             "--headless=new".to_string(),
             "--no-sandbox".into(),
             "--disable-gpu".into(),
+            // Office staff run Chinese browsers: date fields read yyyy/mm/dd.
+            "--lang=zh-CN".into(),
             "--disable-dev-shm-usage".into(),
             "--disable-background-networking".into(),
             "--disable-component-update".into(),
@@ -250,6 +252,35 @@ async fn the_whole_loop_in_a_real_browser() {
     let town_line = task.lines().rfind(|l| l.contains(TOWN)).unwrap_or_default().to_string();
     assert!(town_line.contains("按时完成") && town_line.contains("已通过"), "{town_line}");
     browser.screenshot("office-task-done").await;
+
+    // The office imports the list again for 2021 from Word: preview, then confirm.
+    let docx = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/seed/conghua-2020-tasklist.docx")
+        .canonicalize()
+        .unwrap();
+    browser.go(&format!("{app}/import")).await;
+    browser.type_into("input[name=file]", docx.to_str().unwrap()).await;
+    browser.type_into("input[name=year]", "2021").await;
+    browser.type_into("input[name=title]", "从化区2021年任务清单").await;
+    browser.click("form[enctype] button[type=submit]").await;
+    let preview = browser.text_with("确认导入").await;
+    assert!(preview.contains("36 项任务"), "{preview}");
+    browser.screenshot("office-import-preview").await;
+    browser.click("form[enctype] button[type=submit]").await;
+    browser.text_with("已导入“从化区2021年任务清单”（2021 年）").await;
+    browser.screenshot("office-imported").await;
+
+    // …and confirms who "区发改局等相关部门" are.
+    let group = store.tasks().await.unwrap().into_iter().find(|t| t.responsible == "区发改局等相关部门").unwrap();
+    browser.go(&format!("{app}/units")).await;
+    browser.text_with("待确认的“…等相关部门”").await;
+    browser.screenshot("office-units").await;
+    browser.go(&format!("{app}/tasks/{}", group.id)).await;
+    browser.click("input[name=unit][value='广州市从化区财政局']").await;
+    browser.click("#members button[type=submit]").await;
+    let confirmed = browser.text_with("成员已确认").await;
+    assert!(confirmed.contains("广州市从化区财政局"), "{confirmed}");
+    browser.screenshot("office-members-confirmed").await;
     browser.quit().await;
     assert_eq!(store.verify_audit().await.unwrap().map(|n| n > 0), Ok(true));
 }
