@@ -174,25 +174,16 @@ pub async fn task(
     Ok(Json(json!({ "task": task, "obligations": rows })))
 }
 
-#[derive(Deserialize)]
-pub struct AuditQuery {
-    actor: Option<String>,
-    action: Option<String>,
-    limit: Option<i64>,
-}
-
 /// The audit log, newest first, and whether its chain is intact (the office and the admin).
 pub async fn audit(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(query): Query<AuditQuery>,
+    Query(query): Query<crate::pages::AuditQuery>,
 ) -> AppResult<Json<Value>> {
     if !manages(user.role) {
         return Err(AppError::forbidden().as_json());
     }
-    let limit = query.limit.unwrap_or(200).clamp(0, 10_000);
-    let entries =
-        state.store.audit_entries(query.actor.as_deref(), query.action.as_deref(), limit).await.map_err(store_error)?;
+    let entries = state.store.audit_search(&query.filter().map_err(AppError::as_json)?).await.map_err(store_error)?;
     let intact = state.store.verify_audit().await.map_err(store_error)?;
     Ok(Json(json!({ "intact": intact.is_ok(), "problem": intact.err().map(|e| e.to_string()), "entries": entries })))
 }

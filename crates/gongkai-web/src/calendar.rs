@@ -75,6 +75,25 @@ pub struct FeedForm {
     csrf: String,
 }
 
+/// A new secret subscription address for the user's unit: only its hash is
+/// kept, so it can be shown this once.
+async fn make_feed(state: &AppState, user: &gongkai_store::User) -> AppResult<(String, String)> {
+    let unit =
+        unit_scope(user)?.ok_or_else(|| AppError::bad_request("订阅地址按单位生成：请用本单位的承办人或负责人账号"))?;
+    let token = secrets::new_secret().map_err(|e| AppError::internal(e.to_string()))?;
+    state.store.create_feed(&unit, &secrets::secret_hash(&token), &user.login).await?;
+    Ok((unit, token))
+}
+
+/// `POST /api/v1/calendar/feeds`: the same, for a script.
+pub async fn api_new_feed(
+    State(state): State<AppState>,
+    crate::auth::TokenUser(user): crate::auth::TokenUser,
+) -> AppResult<axum::Json<serde_json::Value>> {
+    let (unit, token) = make_feed(&state, &user).await.map_err(AppError::as_json)?;
+    Ok(axum::Json(serde_json::json!({ "unit": unit, "path": format!("/feeds/{token}.ics") })))
+}
+
 /// Makes a new subscription address for the user's unit and shows it once.
 pub async fn new_feed(
     State(state): State<AppState>,
@@ -82,10 +101,7 @@ pub async fn new_feed(
     Form(form): Form<FeedForm>,
 ) -> AppResult<Html<String>> {
     page.check_csrf(&form.csrf)?;
-    let unit = unit_scope(&page.user)?
-        .ok_or_else(|| AppError::bad_request("订阅地址按单位生成：请用本单位的承办人或负责人账号"))?;
-    let token = secrets::new_secret().map_err(|e| AppError::internal(e.to_string()))?;
-    state.store.create_feed(&unit, &secrets::secret_hash(&token), &page.user.login).await?;
+    let (unit, token) = make_feed(&state, &page.user).await?;
     let html = state.render(
         "calendar.html",
         serde_json::json!({

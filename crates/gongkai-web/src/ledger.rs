@@ -105,11 +105,12 @@ pub struct LedgerQuery {
     pub desc: Option<String>,
 }
 
-fn given(value: &Option<String>) -> Option<&str> {
+pub fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-fn date(value: &Option<String>, what: &str) -> AppResult<Option<NaiveDate>> {
+/// An optional date field: empty is none, anything else must be YYYY-MM-DD.
+pub fn date(value: &Option<String>, what: &str) -> AppResult<Option<NaiveDate>> {
     given(value)
         .map(|v| {
             NaiveDate::parse_from_str(v, "%Y-%m-%d")

@@ -404,29 +404,52 @@ pub async fn task(State(state): State<AppState>, page: PageUser, Path(id): Path<
     Ok(Html(html))
 }
 
-#[derive(Deserialize)]
+/// The audit log's filters, from a page's form or the API's query.
+#[derive(Debug, Default, Deserialize, Serialize)]
 pub struct AuditQuery {
-    actor: Option<String>,
-    action: Option<String>,
+    #[serde(default)]
+    pub actor: Option<String>,
+    #[serde(default)]
+    pub action: Option<String>,
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+impl AuditQuery {
+    pub fn filter(&self) -> AppResult<gongkai_store::AuditFilter> {
+        let text = |v: &Option<String>| ledger::given(v).map(String::from);
+        Ok(gongkai_store::AuditFilter {
+            actor: text(&self.actor),
+            action: text(&self.action),
+            target: text(&self.target),
+            from: ledger::date(&self.from, "起始日期")?,
+            to: ledger::date(&self.to, "截止日期")?,
+            limit: self.limit.unwrap_or(500).clamp(0, 10_000),
+        })
+    }
 }
 
 /// 审计日志: who did what and when, for the office and the admin.
 pub async fn audit_log(
     State(state): State<AppState>,
     page: PageUser,
-    axum::extract::Query(query): axum::extract::Query<AuditQuery>,
+    Query(query): Query<AuditQuery>,
 ) -> AppResult<Html<String>> {
     if !auth::manages(page.user.role) {
         return Err(AppError::forbidden());
     }
-    let actor = query.actor.filter(|a| !a.trim().is_empty());
-    let action = query.action.filter(|a| !a.trim().is_empty());
-    let entries = state.store.audit_entries(actor.as_deref(), action.as_deref(), 500).await?;
+    let entries = state.store.audit_search(&query.filter()?).await?;
     let intact = state.store.verify_audit().await?;
     let html = state.render(
         "audit.html",
         serde_json::json!({
-            "frame": frame(&state, &page), "entries": entries, "actor": actor, "action": action,
+            "frame": frame(&state, &page), "entries": entries, "query": query,
             "intact": intact.is_ok(), "problem": intact.err().map(|e| e.to_string()),
         }),
     )?;

@@ -61,7 +61,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/tasks/{id}/members", post(directory::api_members))
         .route("/api/v1/units", get(directory::api_list).post(directory::api_save))
         .route("/api/v1/imports", post(import::api).layer(DefaultBodyLimit::max(state.max_upload + 1024 * 1024)))
-        .route("/api/v1/audit", get(api::audit));
+        .route("/api/v1/audit", get(api::audit))
+        .route("/api/v1/calendar/feeds", post(calendar::api_new_feed));
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };

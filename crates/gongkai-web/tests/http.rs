@@ -2,10 +2,11 @@
 //! port, a real database (SQLite, and PostgreSQL when `GONGKAI_TEST_PG_URL`
 //! is set), real HTTP.
 
+#[macro_use]
 mod common;
 
-use common::{App, CIVIL, PASSWORD, TOWN, browser, csrf_in, sign_in, spawn_app};
-use gongkai_store::{ObligationFilter, scratch};
+use common::{App, CIVIL, PASSWORD, TOWN, browser, csrf_in, sign_in};
+use gongkai_store::ObligationFilter;
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -359,35 +360,8 @@ async fn api_loop(app: App) {
     assert_eq!(done["status"], "accepted");
 }
 
-#[tokio::test]
-async fn the_report_loop_through_the_api_on_sqlite() {
-    api_loop(spawn_app(None).await).await;
-}
-
-#[tokio::test]
-async fn the_report_loop_through_the_api_on_postgres() {
-    let Some(server) = scratch::postgres_server() else { return };
-    api_loop(spawn_app(Some(scratch::postgres_url(&server).await.unwrap())).await).await;
-}
-
-#[tokio::test]
-async fn the_report_and_review_loop_on_sqlite() {
-    report_loop(spawn_app(None).await).await;
-}
-
-#[tokio::test]
-async fn the_report_and_review_loop_on_postgres() {
-    let Some(server) = scratch::postgres_server() else { return };
-    report_loop(spawn_app(Some(scratch::postgres_url(&server).await.unwrap())).await).await;
-}
-
-#[tokio::test]
-async fn sign_in_scope_and_refusals_on_sqlite() {
-    story(spawn_app(None).await).await;
-}
-
-#[tokio::test]
-async fn sign_in_scope_and_refusals_on_postgres() {
-    let Some(server) = scratch::postgres_server() else { return };
-    story(spawn_app(Some(scratch::postgres_url(&server).await.unwrap())).await).await;
+on_both_backends! {
+    api_loop => the_report_loop_through_the_api_on_sqlite, the_report_loop_through_the_api_on_postgres;
+    report_loop => the_report_and_review_loop_on_sqlite, the_report_and_review_loop_on_postgres;
+    story => sign_in_scope_and_refusals_on_sqlite, sign_in_scope_and_refusals_on_postgres;
 }

@@ -2,10 +2,11 @@
 //! head sign-off rule, importing a list with a preview, correcting the unit
 //! directory, confirming a "…等相关部门" group, and the 台账's filters.
 
+#[macro_use]
 mod common;
 
-use common::{App, CIVIL, PASSWORD, TOWN, csrf_in, sign_in, spawn_app};
-use gongkai_store::{ObligationFilter, scratch};
+use common::{App, CIVIL, PASSWORD, TOWN, csrf_in, sign_in};
+use gongkai_store::ObligationFilter;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -302,46 +303,38 @@ async fn ledger_filters(app: App) {
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }
 
-#[tokio::test]
-async fn head_sign_off_on_sqlite() {
-    head_sign_off(spawn_app(None).await).await;
+async fn feeds_and_audit_search(app: App) {
+    // A unit's calendar address, made by script and read without signing in.
+    let (status, made) = post(&app, "town", "/api/v1/calendar/feeds", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    let feed = reqwest::get(app.url(made["path"].as_str().unwrap())).await.unwrap();
+    assert!(feed.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    assert!(feed.text().await.unwrap().contains("BEGIN:VCALENDAR"));
+    assert_eq!(post(&app, "office", "/api/v1/calendar/feeds", json!({})).await.0, StatusCode::BAD_REQUEST);
+
+    // The audit log narrowed by action, target and day.
+    let id = the_villages_report(&app).await;
+    assert_eq!(submit(&app, "town", id).await, StatusCode::CREATED);
+    let target = format!("任务义务 {id}");
+    let (_, found) = get(&app, "office", &format!("/api/v1/audit?action=obligation.submit&target={target}")).await;
+    let entries = found["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["actor"], "town");
+    let today = chrono::Utc::now().date_naive();
+    let (_, found) = get(&app, "office", &format!("/api/v1/audit?target={target}&from={today}&to={today}")).await;
+    assert_eq!(found["entries"].as_array().unwrap().len(), 1);
+    let (_, found) = get(&app, "office", &format!("/api/v1/audit?target={target}&to=2020-01-01")).await;
+    assert!(found["entries"].as_array().unwrap().is_empty());
+    let (status, body) = get(&app, "office", "/api/v1/audit?from=yesterday").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().contains("yesterday"));
+    assert!(found["intact"].as_bool().unwrap());
 }
 
-#[tokio::test]
-async fn head_sign_off_on_postgres() {
-    let Some(server) = scratch::postgres_server() else { return };
-    head_sign_off(spawn_app(Some(scratch::postgres_url(&server).await.unwrap())).await).await;
-}
-
-#[tokio::test]
-async fn import_with_preview_on_sqlite() {
-    import_with_preview(spawn_app(None).await).await;
-}
-
-#[tokio::test]
-async fn import_with_preview_on_postgres() {
-    let Some(server) = scratch::postgres_server() else { return };
-    import_with_preview(spawn_app(Some(scratch::postgres_url(&server).await.unwrap())).await).await;
-}
-
-#[tokio::test]
-async fn directory_and_groups_on_sqlite() {
-    directory_and_groups(spawn_app(None).await).await;
-}
-
-#[tokio::test]
-async fn directory_and_groups_on_postgres() {
-    let Some(server) = scratch::postgres_server() else { return };
-    directory_and_groups(spawn_app(Some(scratch::postgres_url(&server).await.unwrap())).await).await;
-}
-
-#[tokio::test]
-async fn ledger_filters_on_sqlite() {
-    ledger_filters(spawn_app(None).await).await;
-}
-
-#[tokio::test]
-async fn ledger_filters_on_postgres() {
-    let Some(server) = scratch::postgres_server() else { return };
-    ledger_filters(spawn_app(Some(scratch::postgres_url(&server).await.unwrap())).await).await;
+on_both_backends! {
+    feeds_and_audit_search => feeds_and_audit_search_on_sqlite, feeds_and_audit_search_on_postgres;
+    head_sign_off => head_sign_off_on_sqlite, head_sign_off_on_postgres;
+    import_with_preview => import_with_preview_on_sqlite, import_with_preview_on_postgres;
+    directory_and_groups => directory_and_groups_on_sqlite, directory_and_groups_on_postgres;
+    ledger_filters => ledger_filters_on_sqlite, ledger_filters_on_postgres;
 }

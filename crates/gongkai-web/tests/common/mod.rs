@@ -1,7 +1,7 @@
 //! What the web tests share: a database with the 从化区 directory and the
 //! seed programme, accounts, and a server on a free port.
 // Each test binary uses its own part of this.
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
 
 use gongkai_domain::people::Role;
 use gongkai_domain::plan::understand;
@@ -118,4 +118,22 @@ pub async fn sign_in(app: &App, login: &str, password: &str) -> (reqwest::Client
         .await
         .unwrap();
     (client, response)
+}
+
+/// One `#[tokio::test]` per backend for each story: a fresh app on SQLite,
+/// and one on PostgreSQL where the test script provides a server.
+macro_rules! on_both_backends {
+    ($($story:ident => $sqlite:ident, $postgres:ident;)+) => {$(
+        #[tokio::test]
+        async fn $sqlite() {
+            $story(common::spawn_app(None).await).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            let Some(server) = gongkai_store::scratch::postgres_server() else { return };
+            let url = gongkai_store::scratch::postgres_url(&server).await.unwrap();
+            $story(common::spawn_app(Some(url)).await).await;
+        }
+    )+};
 }
