@@ -171,8 +171,37 @@ async fn the_whole_loop_in_a_real_browser() {
         eprintln!("GONGKAI_TEST_CHROMEDRIVER is not set: the browser run is left to scripts/test.sh");
         return;
     };
+    let mut browser = Browser::start(&driver).await;
+    let screenshots = browser.shots.clone();
     let dir = tempfile::tempdir().unwrap();
-    let store = seeded_store(&scratch::sqlite_url(dir.path())).await;
+    browser.shots = screenshots.join("sqlite");
+    the_whole_loop(&mut browser, &scratch::sqlite_url(dir.path())).await;
+    if let Some(server) = scratch::postgres_server() {
+        browser.shots = screenshots.join("postgres");
+        the_whole_loop(&mut browser, &scratch::postgres_url(&server).await.unwrap()).await;
+    }
+    browser.quit().await;
+}
+
+/// Changes one audit row behind the application's back, as an intruder with
+/// database access would.
+async fn tamper_with_audit_row(url: &str, seq: i64) {
+    use sqlx::Connection;
+    let sql = "UPDATE audit_events SET actor = 'intruder' WHERE seq = $1";
+    if url.starts_with("postgres") {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query(sql).bind(seq).execute(&mut conn).await.unwrap();
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query(sql).bind(seq).execute(&mut conn).await.unwrap();
+    }
+}
+
+async fn the_whole_loop(browser: &mut Browser, url: &str) {
+    browser.step = 0;
+    std::fs::create_dir_all(&browser.shots).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = seeded_store(url).await;
     let hash = secrets::hash_password(PASSWORD).unwrap();
     for (login, role, unit) in
         [("office", Role::Office, None), ("town", Role::Handler, Some(TOWN)), ("civil", Role::Handler, Some(CIVIL))]
@@ -189,8 +218,6 @@ async fn the_whole_loop_in_a_real_browser() {
     let app = format!("http://{}", serve(&store, &dir.path().join("files")).await);
     let pdf = dir.path().join("村居务公开督导报告.pdf");
     std::fs::write(&pdf, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").unwrap();
-
-    let mut browser = Browser::start(&driver).await;
 
     browser.sign_in(&app, "office").await;
     browser.text_with("工作台").await;
@@ -281,6 +308,13 @@ async fn the_whole_loop_in_a_real_browser() {
     let confirmed = browser.text_with("成员已确认").await;
     assert!(confirmed.contains("广州市从化区财政局"), "{confirmed}");
     browser.screenshot("office-members-confirmed").await;
-    browser.quit().await;
-    assert_eq!(store.verify_audit().await.unwrap().map(|n| n > 0), Ok(true));
+
+    // The audit chain holds after all of it (what `gongkai audit verify`
+    // checks), and names the entry someone edits afterwards.
+    let entries = store.verify_audit().await.unwrap().unwrap();
+    assert!(entries > 10, "every step was logged: {entries}");
+    let review = store.audit_entries(None, Some("obligation.review"), 1).await.unwrap().remove(0);
+    tamper_with_audit_row(url, review.seq).await;
+    let broken = store.verify_audit().await.unwrap().unwrap_err();
+    assert!(broken.to_string().contains(&format!("第 {} 条", review.seq)), "{broken}");
 }
