@@ -66,6 +66,8 @@ pub struct ObligationRow {
     pub status: String,
     /// Who the milestone reports to ("区民政局"), as the list wrote it.
     pub recipient: Option<String>,
+    /// Where the result is to be published ("区政府门户网站").
+    pub channel: Option<String>,
     /// The day the accepted report was made.
     pub done_on: Option<NaiveDate>,
     /// Reports of this plan need the unit head's sign-off before review.
@@ -329,7 +331,7 @@ impl Store {
             sqlx::query_as::<_, ObligationRow>(
                 "SELECT o.id, t.plan_id, o.task_id, t.seq AS task_seq, u.name AS unit, m.text AS milestone, o.kind,
                         o.due_date AS due, o.from_date AS \"from\", o.to_date AS \"to\", o.status, m.recipient,
-                        o.done_on, p.head_signoff AS signoff
+                        m.channel, o.done_on, p.head_signoff AS signoff
                  FROM obligations o
                  JOIN tasks t ON t.id = o.task_id
                  JOIN plans p ON p.id = t.plan_id

@@ -248,6 +248,7 @@ mod tests {
             to: None,
             status: status.into(),
             recipient: None,
+            channel: None,
             done_on: done_on.map(day),
             signoff: false,
         }
