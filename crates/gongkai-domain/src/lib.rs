@@ -11,4 +11,5 @@ pub mod audit;
 pub mod people;
 pub mod plan;
 pub mod responsible;
+pub mod supervision;
 pub mod units;

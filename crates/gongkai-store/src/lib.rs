@@ -9,6 +9,7 @@ mod ledger;
 mod people;
 mod records;
 mod reports;
+mod supervision;
 
 use gongkai_domain::calendar::{CalendarRow, DayKind};
 use gongkai_domain::units::{Directory, Unit};
@@ -21,6 +22,7 @@ pub use audit_log::AuditFilter;
 pub use ledger::{ImportReport, MilestoneRow, ObligationFilter, ObligationRow, PlanRow, TaskRow};
 pub use people::{NewUser, User};
 pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, ReviewRow, SubmissionRow};
+pub use supervision::{Contact, InboxRow, NewEvent, NoticeRow, Outgoing, SchedulerLock};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -45,6 +45,65 @@ pub enum Command {
     /// 审计日志
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// 到期提醒、催办与督办
+    #[command(subcommand)]
+    Remind(RemindCommand),
+    /// 单位的通知渠道（邮箱、企业微信、钉钉、飞书机器人）
+    #[command(subcommand)]
+    Contact(ContactCommand),
+}
+
+/// How reminders leave by e-mail.
+#[derive(Debug, Clone, Args)]
+pub struct MailArgs {
+    /// 发信服务器：smtp://主机:端口、smtps://用户:密码@主机，或 smtp://主机?tls=required
+    #[arg(long, env = "GONGKAI__SMTP__URL")]
+    pub smtp: Option<String>,
+    /// 发件人地址
+    #[arg(long, default_value = "政务公开任务台账 <gongkai@localhost>", env = "GONGKAI__SMTP__FROM")]
+    pub mail_from: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemindCommand {
+    /// 按某一天执行一次提醒：发送到期提醒、催办与督办，每条只发一次
+    Run {
+        /// 以该日期为“今天”（YYYY-MM-DD；默认今天，北京时间）
+        #[arg(long)]
+        now: Option<NaiveDate>,
+        /// 以 JSON 数组输出发出的消息
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        mail: MailArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactCommand {
+    /// 设置单位的通知渠道（未给出的渠道即关闭）
+    Set {
+        /// 单位（全称或简称）
+        #[arg(long)]
+        unit: String,
+        #[arg(long, default_value = "")]
+        email: String,
+        /// 企业微信群机器人地址
+        #[arg(long, default_value = "")]
+        wecom: String,
+        /// 钉钉群机器人地址
+        #[arg(long, default_value = "")]
+        dingtalk: String,
+        /// 钉钉“加签”密钥
+        #[arg(long, default_value = "")]
+        dingtalk_secret: String,
+        /// 飞书群机器人地址
+        #[arg(long, default_value = "")]
+        feishu: String,
+        /// 飞书签名校验密钥
+        #[arg(long, default_value = "")]
+        feishu_secret: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,8 +160,13 @@ pub struct ServeArgs {
     #[arg(long)]
     pub demo: bool,
     /// 以该日期为“今天”（演示与测试用，YYYY-MM-DD）
-    #[arg(long)]
+    #[arg(long, alias = "now")]
     pub today: Option<NaiveDate>,
+    /// 每隔多少秒执行一次提醒（0 为不执行）
+    #[arg(long, default_value_t = 300, env = "GONGKAI__REMIND__EVERY_SECONDS")]
+    pub remind_every_seconds: u64,
+    #[command(flatten)]
+    pub mail: MailArgs,
     /// 经 HTTPS 提供服务时加上，使登录 Cookie 只经 HTTPS 发送
     #[arg(long, env = "GONGKAI__SERVER__SECURE_COOKIES")]
     pub secure_cookies: bool,

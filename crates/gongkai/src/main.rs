@@ -1,14 +1,18 @@
 //! `gongkai`: the one binary. Parses the command line and hands each
 //! subcommand to its module in `commands/`.
 
+mod channels;
 mod cli;
 mod commands;
+mod remind;
 
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    // One TLS provider for SMTP and the robots' HTTPS; installing it twice is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {

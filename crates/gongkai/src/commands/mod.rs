@@ -7,6 +7,7 @@ mod deadline;
 mod import;
 mod ledger;
 mod people;
+mod remind;
 mod serve;
 mod units;
 
@@ -27,6 +28,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(command) => people::user(&open(&cli.db).await?, command).await,
         Command::Token(command) => people::token(&open(&cli.db).await?, command).await,
         Command::Audit(command) => audit::run(&open(&cli.db).await?, command).await,
+        Command::Remind(command) => remind::run(&open(&cli.db).await?, command).await,
+        Command::Contact(command) => remind::contact(&open(&cli.db).await?, command).await,
     }
 }
 

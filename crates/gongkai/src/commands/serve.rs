@@ -28,6 +28,24 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&args.files).with_context(|| format!("无法创建附件目录 {}", args.files.display()))?;
     state.files_dir = args.files.clone();
     state.max_upload = args.max_upload_mb as usize * 1024 * 1024;
+    if args.remind_every_seconds > 0 {
+        let channels = super::remind::channels(&args.mail)?;
+        let (store, every, fixed) = (state.store.clone(), args.remind_every_seconds, args.today);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(std::time::Duration::from_secs(every));
+            loop {
+                ticks.tick().await;
+                let as_of = fixed.unwrap_or_else(super::remind::china_today);
+                match crate::remind::pass(&store, as_of, &channels, "提醒任务").await {
+                    Ok(sent) if !sent.is_empty() => {
+                        tracing::info!(as_of = %as_of, count = sent.len(), "reminders sent")
+                    }
+                    Ok(_) => {}
+                    Err(error) => tracing::error!(%error, "reminder pass failed"),
+                }
+            }
+        });
+    }
     println!("gongkai 已启动：http://{address}/login （数据库 {}）", super::redact(db));
     gongkai_web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;

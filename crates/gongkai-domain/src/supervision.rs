@@ -1,0 +1,168 @@
+//! Supervision rules: when an obligation's unit is reminded before its due
+//! date, chased (催办) after it, and sent a formal 督办通知 once it is a number
+//! of working days overdue. Each event has a key that makes it happen once.
+
+use crate::calendar::Calendar;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A plan's reminder rules; the defaults are what offices commonly use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Rules {
+    /// Days before the due date at which the unit is reminded.
+    pub lead_days: Vec<i64>,
+    /// Working days overdue after which a 督办通知 is issued.
+    pub escalate_after_working_days: u32,
+    /// Working days a 督办通知 gives from its issue to the new deadline.
+    pub notice_working_days: u32,
+}
+
+impl Default for Rules {
+    fn default() -> Rules {
+        Rules { lead_days: vec![7, 3, 1], escalate_after_working_days: 5, notice_working_days: 5 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventKind {
+    /// Before the due date.
+    Reminder,
+    /// 催办: after the due date.
+    Overdue,
+    /// 督办: a formal notice with a new deadline.
+    Escalation,
+}
+
+impl EventKind {
+    /// The word scripts see (`remind run --json`) and people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Reminder => "reminder",
+            EventKind::Overdue => "催办",
+            EventKind::Escalation => "督办",
+        }
+    }
+}
+
+/// One thing to tell a unit about one obligation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Event {
+    pub kind: EventKind,
+    /// Unique per obligation: "reminder:3", "overdue", "escalation".
+    pub key: String,
+    /// For a reminder, the days left.
+    pub lead: Option<i64>,
+}
+
+/// Work still the unit's to do: not reported, or returned to it.
+pub fn is_open(status: &str) -> bool {
+    matches!(status, "pending" | "returned")
+}
+
+/// What is due to be told about an obligation as of `today`. A reminder is
+/// the one for the nearest lead time reached, so a scheduler that missed a
+/// few days sends one reminder, not three; the caller keeps the keys
+/// already sent and sends only new ones.
+pub fn events_due(due: NaiveDate, status: &str, today: NaiveDate, rules: &Rules, calendar: &Calendar) -> Vec<Event> {
+    if !is_open(status) {
+        return Vec::new();
+    }
+    let left = (due - today).num_days();
+    if left > 0 {
+        return rules
+            .lead_days
+            .iter()
+            .copied()
+            .filter(|lead| *lead >= left)
+            .min()
+            .map(|lead| Event { kind: EventKind::Reminder, key: format!("reminder:{lead}"), lead: Some(lead) })
+            .into_iter()
+            .collect();
+    }
+    if left == 0 {
+        return Vec::new();
+    }
+    let mut events = vec![Event { kind: EventKind::Overdue, key: "overdue".into(), lead: None }];
+    if working_days_after(due, today, calendar) >= rules.escalate_after_working_days {
+        events.push(Event { kind: EventKind::Escalation, key: "escalation".into(), lead: None });
+    }
+    events
+}
+
+/// Working days after `from` up to and including `to`. A year the calendar
+/// does not hold counts weekdays.
+pub fn working_days_after(from: NaiveDate, to: NaiveDate, calendar: &Calendar) -> u32 {
+    let mut count = 0;
+    let mut day = from;
+    while day < to {
+        let Some(next) = day.succ_opt() else { break };
+        day = next;
+        let working = calendar.is_working_day(day).unwrap_or_else(|_| {
+            use chrono::Datelike;
+            day.weekday().number_from_monday() <= 5
+        });
+        if working {
+            count += 1;
+        }
+    }
+    count
+}
+
+/// "督办〔2020〕3号".
+pub fn notice_number(year: i32, number: i64) -> String {
+    format!("督办〔{year}〕{number}号")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn keys(today: &str, status: &str) -> Vec<String> {
+        let calendar = crate::calendar::builtin();
+        events_due(day("2020-11-30"), status, day(today), &Rules::default(), calendar)
+            .into_iter()
+            .map(|e| e.key)
+            .collect()
+    }
+
+    #[test]
+    fn reminders_come_at_each_lead_time_and_the_nearest_wins() {
+        assert!(keys("2020-11-22", "pending").is_empty(), "8 days ahead");
+        assert_eq!(keys("2020-11-23", "pending"), ["reminder:7"]);
+        assert_eq!(keys("2020-11-26", "pending"), ["reminder:7"], "still within 7, not yet 3");
+        assert_eq!(keys("2020-11-27", "pending"), ["reminder:3"]);
+        assert_eq!(keys("2020-11-29", "returned"), ["reminder:1"]);
+        assert!(keys("2020-11-30", "pending").is_empty(), "the due day itself");
+    }
+
+    #[test]
+    fn overdue_work_is_chased_and_escalated_after_five_working_days() {
+        assert_eq!(keys("2020-12-01", "pending"), ["overdue"]);
+        // 12-01 … 12-07 are five working days after Monday 11-30.
+        assert_eq!(keys("2020-12-06", "pending"), ["overdue"]);
+        assert_eq!(keys("2020-12-07", "pending"), ["overdue", "escalation"]);
+    }
+
+    #[test]
+    fn reported_or_accepted_work_is_left_alone() {
+        for status in ["submitted", "signed", "accepted"] {
+            assert!(keys("2020-11-27", status).is_empty());
+            assert!(keys("2020-12-31", status).is_empty());
+        }
+    }
+
+    #[test]
+    fn working_days_skip_weekends_and_holidays() {
+        let calendar = crate::calendar::builtin();
+        // National Day 2020: 10-01…10-08 off, 09-27 and 10-10 worked.
+        assert_eq!(working_days_after(day("2020-09-30"), day("2020-10-09"), calendar), 1);
+        assert_eq!(working_days_after(day("2020-09-30"), day("2020-10-10"), calendar), 2);
+        assert_eq!(notice_number(2020, 3), "督办〔2020〕3号");
+    }
+}

@@ -1,0 +1,408 @@
+//! Reminders, 催办 and 督办: the events told about obligations (each once per
+//! obligation and key, whatever runs the scheduler and how often), their
+//! deliveries per channel (claimed before sending, so two schedulers never
+//! send one twice), each unit's channels, and the numbered 督办 notices.
+
+use crate::{Pool, Store, StoreError, StoreResult, audit, on_pool};
+use chrono::{Datelike, NaiveDate, Utc};
+use gongkai_domain::supervision::{Event, EventKind, Rules, notice_number};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Where a unit is told: e-mail and the group robots Chinese offices use.
+/// The web inbox needs no address and is always on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[serde(default)]
+pub struct Contact {
+    pub email: String,
+    pub wecom_url: String,
+    pub dingtalk_url: String,
+    pub dingtalk_secret: String,
+    pub feishu_url: String,
+    pub feishu_secret: String,
+}
+
+impl Contact {
+    /// The channels this contact reaches, the web inbox first.
+    pub fn channels(&self) -> Vec<&'static str> {
+        let mut out = vec!["web"];
+        for (channel, address) in [
+            ("email", &self.email),
+            ("wecom", &self.wecom_url),
+            ("dingtalk", &self.dingtalk_url),
+            ("feishu", &self.feishu_url),
+        ] {
+            if !address.is_empty() {
+                out.push(channel);
+            }
+        }
+        out
+    }
+}
+
+/// An event the scheduler found due, with the words the unit will read.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub obligation_id: i64,
+    pub unit: String,
+    pub event: Event,
+    pub message: String,
+    /// For 督办: the new deadline the notice gives.
+    pub new_due: Option<NaiveDate>,
+}
+
+/// A delivery this process has claimed and must now send.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outgoing {
+    pub delivery_id: i64,
+    pub channel: String,
+    pub obligation: i64,
+    pub unit: String,
+    pub kind: String,
+    pub message: String,
+    #[serde(skip)]
+    pub contact: Contact,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct NoticeRow {
+    pub id: i64,
+    pub number: String,
+    pub obligation_id: i64,
+    pub unit: String,
+    pub task_seq: i32,
+    pub task: String,
+    pub milestone: String,
+    pub due: Option<NaiveDate>,
+    pub issued_on: NaiveDate,
+    pub new_due: NaiveDate,
+    pub note: String,
+    pub issued_by: String,
+}
+
+/// What a unit was told, for its inbox.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct InboxRow {
+    pub obligation_id: i64,
+    pub kind: String,
+    pub message: String,
+    pub as_of: NaiveDate,
+}
+
+#[derive(sqlx::FromRow)]
+struct NoticeRecord {
+    id: i64,
+    year: i32,
+    number: i64,
+    obligation_id: i64,
+    unit: String,
+    task_seq: i32,
+    task: String,
+    milestone: String,
+    due: Option<NaiveDate>,
+    issued_on: NaiveDate,
+    new_due: NaiveDate,
+    note: String,
+    issued_by: String,
+}
+
+impl From<NoticeRecord> for NoticeRow {
+    fn from(r: NoticeRecord) -> NoticeRow {
+        NoticeRow {
+            id: r.id,
+            number: notice_number(r.year, r.number),
+            obligation_id: r.obligation_id,
+            unit: r.unit,
+            task_seq: r.task_seq,
+            task: r.task,
+            milestone: r.milestone,
+            due: r.due,
+            issued_on: r.issued_on,
+            new_due: r.new_due,
+            note: r.note,
+            issued_by: r.issued_by,
+        }
+    }
+}
+
+/// Held while one process runs the scheduler: on PostgreSQL a session-level
+/// advisory lock on a connection of its own, released when this is dropped
+/// (the connection closes, even if the process dies).
+pub struct SchedulerLock {
+    _connection: Option<sqlx::PgConnection>,
+}
+
+/// The advisory lock's key: "gongkai" in ASCII, fits in a bigint.
+const SCHEDULER_LOCK: i64 = 0x0067_6f6e_676b_6169;
+
+/// A claimed delivery is sent within this time or claimed again.
+const CLAIM_MINUTES: i64 = 10;
+/// Deliveries that failed this often are given up (and stay visible).
+const MAX_ATTEMPTS: i32 = 5;
+
+const NOTICE_COLUMNS: &str =
+    "n.id, n.year, n.number, n.obligation_id, u.name AS unit, t.seq AS task_seq, t.task_text AS task,
+     m.text AS milestone, o.due_date AS due, n.issued_on, n.new_due, n.note, n.issued_by
+     FROM notices n JOIN obligations o ON o.id = n.obligation_id JOIN units u ON u.id = o.unit_id
+     JOIN tasks t ON t.id = o.task_id JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx";
+
+/// Inserts the next notice of the issue year inside `$tx`; gives (id, number).
+macro_rules! insert_notice {
+    ($tx:expr, $obligation:expr, $issued_on:expr, $new_due:expr, $note:expr, $actor:expr) => {{
+        use chrono::Datelike as _;
+        let year = $issued_on.year();
+        let (number,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(number), 0) + 1 FROM notices WHERE year = $1")
+            .bind(year)
+            .fetch_one(&mut *$tx)
+            .await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO notices (year, number, obligation_id, issued_on, new_due, note, issued_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(year)
+        .bind(number)
+        .bind($obligation)
+        .bind($issued_on)
+        .bind($new_due)
+        .bind($note)
+        .bind($actor)
+        .bind(Utc::now())
+        .fetch_one(&mut *$tx)
+        .await?;
+        let after = serde_json::json!({ "number": notice_number(year, number), "new_due": $new_due, "note": $note }).to_string();
+        audit!($tx, $actor, "notice.issue", &format!("任务义务 {}", $obligation), None, Some(after));
+        (id, number)
+    }};
+}
+
+impl Store {
+    /// On PostgreSQL, `None` while another process runs the scheduler. On
+    /// SQLite one process serves a file; the claims keep sending single.
+    pub async fn try_scheduler_lock(&self) -> StoreResult<Option<SchedulerLock>> {
+        match &self.pool {
+            Pool::Sqlite(_) => Ok(Some(SchedulerLock { _connection: None })),
+            Pool::Postgres(pool) => {
+                let mut connection = pool.acquire().await?.detach();
+                let (locked,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+                    .bind(SCHEDULER_LOCK)
+                    .fetch_one(&mut connection)
+                    .await?;
+                Ok(locked.then_some(SchedulerLock { _connection: Some(connection) }))
+            }
+        }
+    }
+
+    pub async fn contact(&self, unit: &str) -> StoreResult<Contact> {
+        let found: Option<Contact> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT c.email, c.wecom_url, c.dingtalk_url, c.dingtalk_secret, c.feishu_url, c.feishu_secret
+                 FROM unit_contacts c JOIN units u ON u.id = c.unit_id WHERE u.name = $1",
+            ).bind(unit).fetch_optional(pool).await?
+        });
+        Ok(found.unwrap_or_default())
+    }
+
+    /// Sets where a unit is told. The audit log records which channels are
+    /// set, never the robots' addresses or secrets.
+    pub async fn set_contact(&self, unit: &str, contact: &Contact, actor: &str) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let (unit_id,): (i64,) = sqlx::query_as("SELECT id FROM units WHERE name = $1")
+                .bind(unit).fetch_optional(&mut *tx).await?
+                .ok_or_else(|| StoreError::NotFound(format!("单位“{unit}”")))?;
+            sqlx::query(
+                "INSERT INTO unit_contacts (unit_id, email, wecom_url, dingtalk_url, dingtalk_secret, feishu_url, feishu_secret)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (unit_id) DO UPDATE SET email = excluded.email, wecom_url = excluded.wecom_url,
+                     dingtalk_url = excluded.dingtalk_url, dingtalk_secret = excluded.dingtalk_secret,
+                     feishu_url = excluded.feishu_url, feishu_secret = excluded.feishu_secret",
+            )
+            .bind(unit_id).bind(&contact.email).bind(&contact.wecom_url).bind(&contact.dingtalk_url)
+            .bind(&contact.dingtalk_secret).bind(&contact.feishu_url).bind(&contact.feishu_secret)
+            .execute(&mut *tx).await?;
+            let after = serde_json::json!({ "email": contact.email, "channels": contact.channels() }).to_string();
+            audit!(tx, actor, "unit.contact", &format!("单位“{unit}”"), None, Some(after));
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Each plan's reminder rules (the defaults where none were set).
+    pub async fn plan_rules(&self) -> StoreResult<HashMap<i64, Rules>> {
+        let rows: Vec<(i64, String)> =
+            on_pool!(self, pool => sqlx::query_as("SELECT id, rules FROM plans").fetch_all(pool).await?);
+        rows.into_iter()
+            .map(|(id, text)| {
+                let rules = if text.is_empty() {
+                    Rules::default()
+                } else {
+                    serde_json::from_str(&text)
+                        .map_err(|e| StoreError::Corrupt(format!("方案 {id} 的提醒规则：{e}")))?
+                };
+                Ok((id, rules))
+            })
+            .collect()
+    }
+
+    pub async fn set_plan_rules(&self, plan_id: i64, rules: &Rules, actor: &str) -> StoreResult<()> {
+        let text = serde_json::to_string(rules).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let before: Option<(String,)> = sqlx::query_as("SELECT rules FROM plans WHERE id = $1").bind(plan_id).fetch_optional(&mut *tx).await?;
+            let Some((before,)) = before else { return Err(StoreError::NotFound(format!("方案 {plan_id}"))) };
+            sqlx::query("UPDATE plans SET rules = $1 WHERE id = $2").bind(&text).bind(plan_id).execute(&mut *tx).await?;
+            audit!(tx, actor, "plan.rules", &format!("方案 {plan_id}"), Some(before), Some(text.clone()));
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Records the events not yet recorded (an obligation's key once ever),
+    /// with a delivery per channel of its unit, and for a 督办 the numbered
+    /// notice, all in one transaction. Gives how many were new.
+    pub async fn record_events(&self, as_of: NaiveDate, events: &[NewEvent], actor: &str) -> StoreResult<usize> {
+        let mut contacts: HashMap<&str, Contact> = HashMap::new();
+        for event in events {
+            if !contacts.contains_key(event.unit.as_str()) {
+                contacts.insert(&event.unit, self.contact(&event.unit).await?);
+            }
+        }
+        let mut new_keys: Vec<String> = Vec::new();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for new in events {
+                let inserted: Option<(i64,)> = sqlx::query_as(
+                    "INSERT INTO reminder_events (obligation_id, event_key, kind, lead_days, as_of, message, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (obligation_id, event_key) DO NOTHING RETURNING id",
+                )
+                .bind(new.obligation_id).bind(&new.event.key).bind(new.event.kind.label()).bind(new.event.lead)
+                .bind(as_of).bind(&new.message).bind(Utc::now())
+                .fetch_optional(&mut *tx).await?;
+                let Some((event_id,)) = inserted else { continue };
+                for channel in contacts.get(new.unit.as_str()).map(Contact::channels).unwrap_or_else(|| vec!["web"]) {
+                    sqlx::query("INSERT INTO deliveries (event_id, channel) VALUES ($1, $2)")
+                        .bind(event_id).bind(channel).execute(&mut *tx).await?;
+                }
+                if let (EventKind::Escalation, Some(new_due)) = (new.event.kind, new.new_due) {
+                    let (_, number) = insert_notice!(tx, new.obligation_id, as_of, new_due, "逾期未办，依规则自动督办", actor);
+                    let message = new.message.replace("{number}", &notice_number(as_of.year(), number));
+                    sqlx::query("UPDATE reminder_events SET message = $1 WHERE id = $2").bind(message).bind(event_id).execute(&mut *tx).await?;
+                }
+                new_keys.push(format!("任务义务 {}：{}", new.obligation_id, new.event.key));
+            }
+            if !new_keys.is_empty() {
+                let after = serde_json::json!({ "as_of": as_of, "events": new_keys }).to_string();
+                audit!(tx, actor, "remind.run", &format!("提醒（{as_of}）"), None, Some(after));
+            }
+            tx.commit().await?;
+        });
+        Ok(new_keys.len())
+    }
+
+    /// Claims up to `limit` deliveries to send: new ones, failed ones not yet
+    /// given up, and claims left over by a process that stopped. A delivery
+    /// is claimed by one process only.
+    pub async fn claim_deliveries(&self, limit: i64) -> StoreResult<Vec<Outgoing>> {
+        let stale = Utc::now() - chrono::Duration::minutes(CLAIM_MINUTES);
+        // A failed delivery waits a minute before it is tried again.
+        let retry = Utc::now() - chrono::Duration::minutes(1);
+        let candidates: Vec<(i64, String, i64, String, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT d.id, d.channel, e.obligation_id, u.name, e.kind, e.message
+                 FROM deliveries d JOIN reminder_events e ON e.id = d.event_id
+                 JOIN obligations o ON o.id = e.obligation_id JOIN units u ON u.id = o.unit_id
+                 WHERE d.status = 'pending' OR (d.status = 'failed' AND d.attempts < $1 AND d.claimed_at < $4)
+                    OR (d.status = 'sending' AND d.claimed_at < $2)
+                 ORDER BY d.id LIMIT $3",
+            ).bind(MAX_ATTEMPTS).bind(stale).bind(limit).bind(retry).fetch_all(pool).await?
+        });
+        let mut out = Vec::new();
+        for (delivery_id, channel, obligation, unit, kind, message) in candidates {
+            let claimed = on_pool!(self, pool => {
+                sqlx::query(
+                    "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claimed_at = $1
+                     WHERE id = $2 AND (status = 'pending' OR (status = 'failed' AND attempts < $3 AND claimed_at < $5)
+                                        OR (status = 'sending' AND claimed_at < $4))",
+                ).bind(Utc::now()).bind(delivery_id).bind(MAX_ATTEMPTS).bind(stale).bind(retry).execute(pool).await?.rows_affected()
+            });
+            if claimed == 1 {
+                let contact = self.contact(&unit).await?;
+                out.push(Outgoing { delivery_id, channel, obligation, unit, kind, message, contact });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records how a claimed delivery went.
+    pub async fn finish_delivery(&self, delivery_id: i64, outcome: Result<(), String>) -> StoreResult<()> {
+        let (status, error) = match outcome {
+            Ok(()) => ("sent", String::new()),
+            Err(error) => ("failed", error.chars().take(500).collect()),
+        };
+        let sent_at = (status == "sent").then(Utc::now);
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE deliveries SET status = $1, error = $2, sent_at = $3 WHERE id = $4")
+                .bind(status).bind(error).bind(sent_at).bind(delivery_id).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// The office issues a 督办通知 by hand; its unit is told like any event.
+    pub async fn issue_notice(
+        &self,
+        obligation_id: i64,
+        issued_on: NaiveDate,
+        new_due: NaiveDate,
+        note: &str,
+        message: &str,
+        actor: &str,
+    ) -> StoreResult<NoticeRow> {
+        let unit: Option<(String,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT u.name FROM obligations o JOIN units u ON u.id = o.unit_id WHERE o.id = $1 AND o.active = TRUE")
+                .bind(obligation_id).fetch_optional(pool).await?
+        });
+        let Some((unit,)) = unit else { return Err(StoreError::NotFound(format!("任务义务 {obligation_id}"))) };
+        let channels = self.contact(&unit).await?.channels();
+        let id = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let (notice_id, number) = insert_notice!(tx, obligation_id, issued_on, new_due, note, actor);
+            let key = format!("notice:{}", notice_number(issued_on.year(), number));
+            let message = message.replace("{number}", &notice_number(issued_on.year(), number));
+            let (event_id,): (i64,) = sqlx::query_as(
+                "INSERT INTO reminder_events (obligation_id, event_key, kind, lead_days, as_of, message, created_at)
+                 VALUES ($1, $2, $3, NULL, $4, $5, $6) RETURNING id",
+            )
+            .bind(obligation_id).bind(&key).bind(EventKind::Escalation.label()).bind(issued_on).bind(&message).bind(Utc::now())
+            .fetch_one(&mut *tx).await?;
+            for channel in &channels {
+                sqlx::query("INSERT INTO deliveries (event_id, channel) VALUES ($1, $2)").bind(event_id).bind(*channel).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            notice_id
+        });
+        self.notices(None, Some(id)).await?.into_iter().next().ok_or_else(|| StoreError::NotFound("督办通知".into()))
+    }
+
+    /// 督办 notices, newest first: of one unit, or one notice.
+    pub async fn notices(&self, unit: Option<&str>, id: Option<i64>) -> StoreResult<Vec<NoticeRow>> {
+        let sql = format!(
+            "SELECT {NOTICE_COLUMNS} WHERE ($1 IS NULL OR u.name = $1) AND ($2 IS NULL OR n.id = $2) ORDER BY n.id DESC"
+        );
+        let rows: Vec<NoticeRecord> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(unit).bind(id).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(NoticeRow::from).collect())
+    }
+
+    /// What a unit was told (its web inbox), newest first.
+    pub async fn inbox(&self, unit: &str, limit: i64) -> StoreResult<Vec<InboxRow>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT e.obligation_id, e.kind, e.message, e.as_of FROM reminder_events e
+                 JOIN obligations o ON o.id = e.obligation_id JOIN units u ON u.id = o.unit_id
+                 WHERE u.name = $1 ORDER BY e.id DESC LIMIT $2",
+            ).bind(unit).bind(limit).fetch_all(pool).await?
+        }))
+    }
+}

@@ -1,0 +1,59 @@
+//! `gongkai remind run`: one scheduler pass as of a day; `gongkai contact
+//! set`: where a unit is told.
+
+use super::cli_actor;
+use crate::channels::{Channels, Mail};
+use crate::cli::{ContactCommand, MailArgs, RemindCommand};
+use gongkai_store::{Contact, Store};
+use std::process::ExitCode;
+
+/// Today in China Standard Time, where every deadline is.
+pub fn china_today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+pub fn channels(mail: &MailArgs) -> anyhow::Result<Channels> {
+    let mail = mail.smtp.as_ref().map(|server| Mail { server: server.clone(), from: mail.mail_from.clone() });
+    Channels::new(mail.as_ref())
+}
+
+pub async fn run(store: &Store, command: RemindCommand) -> anyhow::Result<ExitCode> {
+    let RemindCommand::Run { now, json, mail } = command;
+    let as_of = now.unwrap_or_else(china_today);
+    let sent = crate::remind::pass(store, as_of, &channels(&mail)?, &cli_actor()).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&sent)?);
+    } else if sent.is_empty() {
+        println!("{as_of}：没有需要发送的提醒。");
+    } else {
+        for s in &sent {
+            let outcome = s.error.as_deref().map_or("已发送".to_string(), |e| format!("失败：{e}"));
+            println!("{as_of} {} 任务义务 {} {} {}：{outcome}", s.kind, s.obligation, s.unit, s.channel);
+        }
+    }
+    Ok(if sent.iter().any(|s| s.error.is_some()) { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+pub async fn contact(store: &Store, command: ContactCommand) -> anyhow::Result<ExitCode> {
+    let ContactCommand::Set { unit, email, wecom, dingtalk, dingtalk_secret, feishu, feishu_secret } = command;
+    let directory = store.directory().await?;
+    let Some(found) = directory.find(&unit) else {
+        eprintln!("单位“{unit}”不在单位目录中。");
+        return Ok(ExitCode::FAILURE);
+    };
+    for (what, url) in [("企业微信", &wecom), ("钉钉", &dingtalk), ("飞书", &feishu)] {
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+            eprintln!("{what}机器人地址应以 https:// 开头");
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    if !email.is_empty() && email.parse::<lettre::Address>().is_err() {
+        eprintln!("邮箱地址“{email}”无效");
+        return Ok(ExitCode::FAILURE);
+    }
+    let contact =
+        Contact { email, wecom_url: wecom, dingtalk_url: dingtalk, dingtalk_secret, feishu_url: feishu, feishu_secret };
+    store.set_contact(&found.name, &contact, &cli_actor()).await?;
+    println!("已设置 {} 的通知渠道：{}", found.name, contact.channels().join("、"));
+    Ok(ExitCode::SUCCESS)
+}
