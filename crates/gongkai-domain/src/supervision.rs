@@ -50,7 +50,9 @@ impl EventKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
     pub kind: EventKind,
-    /// Unique per obligation: "reminder:3", "overdue", "escalation".
+    /// Unique per obligation and due date: "reminder:3:2020-11-30",
+    /// "overdue:2020-11-30", "escalation:2020-11-30" — a due date moved by
+    /// an extension starts a new sequence.
     pub key: String,
     /// For a reminder, the days left.
     pub lead: Option<i64>,
@@ -77,16 +79,16 @@ pub fn events_due(due: NaiveDate, status: &str, today: NaiveDate, rules: &Rules,
             .copied()
             .filter(|lead| *lead >= left)
             .min()
-            .map(|lead| Event { kind: EventKind::Reminder, key: format!("reminder:{lead}"), lead: Some(lead) })
+            .map(|lead| Event { kind: EventKind::Reminder, key: format!("reminder:{lead}:{due}"), lead: Some(lead) })
             .into_iter()
             .collect();
     }
     if left == 0 {
         return Vec::new();
     }
-    let mut events = vec![Event { kind: EventKind::Overdue, key: "overdue".into(), lead: None }];
+    let mut events = vec![Event { kind: EventKind::Overdue, key: format!("overdue:{due}"), lead: None }];
     if working_days_after(due, today, calendar) >= rules.escalate_after_working_days {
-        events.push(Event { kind: EventKind::Escalation, key: "escalation".into(), lead: None });
+        events.push(Event { kind: EventKind::Escalation, key: format!("escalation:{due}"), lead: None });
     }
     events
 }
@@ -110,6 +112,43 @@ pub fn working_days_after(from: NaiveDate, to: NaiveDate, calendar: &Calendar) -
     count
 }
 
+/// What the unit reads. A 督办 message holds "{number}" for the notice's
+/// number, which is given when the notice is stored.
+pub struct Wording<'a> {
+    pub unit: &'a str,
+    pub task_seq: i32,
+    pub milestone: &'a str,
+    pub due: NaiveDate,
+}
+
+impl Wording<'_> {
+    pub fn reminder(&self, lead: i64) -> String {
+        format!(
+            "【到期提醒】{}：{}将于 {} 到期（还有 {lead} 天），请按时办理并报送。",
+            self.unit,
+            self.what(),
+            self.due
+        )
+    }
+
+    pub fn overdue(&self) -> String {
+        format!("【催办】{}：{}已于 {} 到期，尚未报送，请尽快办理。", self.unit, self.what(), self.due)
+    }
+
+    pub fn notice(&self, late_working_days: u32, new_due: NaiveDate) -> String {
+        format!(
+            "【督办通知 {{number}}】{}：{}原定 {} 完成，已逾期 {late_working_days} 个工作日。请于 {new_due} 前办结并报送。",
+            self.unit,
+            self.what(),
+            self.due
+        )
+    }
+
+    fn what(&self) -> String {
+        format!("任务{}“{}”", self.task_seq, self.milestone)
+    }
+}
+
 /// "督办〔2020〕3号".
 pub fn notice_number(year: i32, number: i64) -> String {
     format!("督办〔{year}〕{number}号")
@@ -127,7 +166,7 @@ mod tests {
         let calendar = crate::calendar::builtin();
         events_due(day("2020-11-30"), status, day(today), &Rules::default(), calendar)
             .into_iter()
-            .map(|e| e.key)
+            .map(|e| e.key.trim_end_matches(":2020-11-30").to_string())
             .collect()
     }
 

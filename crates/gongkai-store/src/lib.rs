@@ -22,7 +22,7 @@ pub use audit_log::AuditFilter;
 pub use ledger::{ImportReport, MilestoneRow, ObligationFilter, ObligationRow, PlanRow, TaskRow};
 pub use people::{NewUser, User};
 pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, ReviewRow, SubmissionRow};
-pub use supervision::{Contact, InboxRow, NewEvent, NoticeRow, Outgoing, SchedulerLock};
+pub use supervision::{Contact, ExtensionRow, InboxRow, NewEvent, NoticeRow, Outgoing, SchedulerLock};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

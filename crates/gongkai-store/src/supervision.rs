@@ -406,3 +406,111 @@ impl Store {
         }))
     }
 }
+
+/// A request for a later due date and what became of it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ExtensionRow {
+    pub id: i64,
+    pub obligation_id: i64,
+    pub previous_due: NaiveDate,
+    pub requested_due: NaiveDate,
+    pub reason: String,
+    pub requested_by: String,
+    pub requested_at: chrono::DateTime<Utc>,
+    /// pending, granted, refused.
+    pub status: String,
+    pub decided_by: Option<String>,
+    pub decision_note: String,
+}
+
+impl Store {
+    /// 延期申请: one open request at a time, for a later date than now due.
+    pub async fn request_extension(
+        &self,
+        obligation_id: i64,
+        requested_due: NaiveDate,
+        reason: &str,
+        actor: &str,
+    ) -> StoreResult<i64> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::Invalid("请写明延期理由".into()));
+        }
+        let id = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let found: Option<(Option<NaiveDate>, String)> =
+                sqlx::query_as("SELECT due_date, status FROM obligations WHERE id = $1 AND active = TRUE")
+                    .bind(obligation_id).fetch_optional(&mut *tx).await?;
+            let Some((due, status)) = found else { return Err(StoreError::NotFound(format!("任务义务 {obligation_id}"))) };
+            let Some(due) = due else { return Err(StoreError::Invalid("这项任务没有截止日期，无需延期".into())) };
+            if status == "accepted" {
+                return Err(StoreError::Invalid("这项任务已审核通过，无需延期".into()));
+            }
+            if requested_due <= due {
+                return Err(StoreError::Invalid(format!("申请的日期应晚于现在的截止日期 {due}")));
+            }
+            let open: Option<(i64,)> = sqlx::query_as("SELECT id FROM extensions WHERE obligation_id = $1 AND status = 'pending'")
+                .bind(obligation_id).fetch_optional(&mut *tx).await?;
+            if open.is_some() {
+                return Err(StoreError::Invalid("已有一份延期申请在等待公开办答复".into()));
+            }
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO extensions (obligation_id, previous_due, requested_due, reason, requested_by, requested_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(obligation_id).bind(due).bind(requested_due).bind(reason.trim()).bind(actor).bind(Utc::now())
+            .fetch_one(&mut *tx).await?;
+            let after = serde_json::json!({ "requested_due": requested_due, "reason": reason.trim() }).to_string();
+            audit!(tx, actor, "extension.request", &format!("任务义务 {obligation_id}"), Some(due.to_string()), Some(after));
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+
+    /// The office grants (the due date moves) or refuses the open request.
+    pub async fn decide_extension(&self, obligation_id: i64, grant: bool, note: &str, actor: &str) -> StoreResult<()> {
+        if !grant && note.trim().is_empty() {
+            return Err(StoreError::Invalid("不同意延期时请写明理由".into()));
+        }
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let open: Option<(i64, NaiveDate, NaiveDate)> = sqlx::query_as(
+                "SELECT id, previous_due, requested_due FROM extensions WHERE obligation_id = $1 AND status = 'pending'",
+            )
+            .bind(obligation_id).fetch_optional(&mut *tx).await?;
+            let Some((id, previous, requested)) = open else {
+                return Err(StoreError::Invalid("这项任务义务没有待答复的延期申请".into()));
+            };
+            let status = if grant { "granted" } else { "refused" };
+            sqlx::query("UPDATE extensions SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5")
+                .bind(status).bind(actor).bind(Utc::now()).bind(note.trim()).bind(id).execute(&mut *tx).await?;
+            if grant {
+                sqlx::query("UPDATE obligations SET due_date = $1 WHERE id = $2").bind(requested).bind(obligation_id).execute(&mut *tx).await?;
+            }
+            let after = serde_json::json!({ "decision": status, "due": if grant { requested } else { previous }, "note": note.trim() }).to_string();
+            audit!(tx, actor, "extension.decide", &format!("任务义务 {obligation_id}"), Some(previous.to_string()), Some(after));
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// An obligation's requests, oldest first: its due-date history.
+    pub async fn extensions(&self, obligation_id: i64) -> StoreResult<Vec<ExtensionRow>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, obligation_id, previous_due, requested_due, reason, requested_by, requested_at, status, decided_by, decision_note
+                 FROM extensions WHERE obligation_id = $1 ORDER BY id",
+            ).bind(obligation_id).fetch_all(pool).await?
+        }))
+    }
+
+    /// Requests waiting for the office, oldest first.
+    pub async fn pending_extensions(&self) -> StoreResult<Vec<ExtensionRow>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, obligation_id, previous_due, requested_due, reason, requested_by, requested_at, status, decided_by, decision_note
+                 FROM extensions WHERE status = 'pending' ORDER BY id",
+            ).fetch_all(pool).await?
+        }))
+    }
+}

@@ -2,7 +2,7 @@
 //! checks as the pages, for scripts and other systems.
 
 use crate::auth::{ApiUser, TokenUser, manages, sees_region, unit_scope};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, JsonBody};
 use crate::ledger::{LedgerQuery, Row};
 use crate::state::AppState;
 use axum::Json;
@@ -101,7 +101,7 @@ pub async fn review(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
     Path(id): Path<i64>,
-    Json(body): Json<ReviewBody>,
+    JsonBody(body): JsonBody<ReviewBody>,
 ) -> AppResult<Json<Value>> {
     crate::reports::decide(&state, &user, id, &body.decision, &body.reason).await.map_err(json_error)?;
     let (o, _) = crate::reports::find_obligation(&state, &user, id).await.map_err(json_error)?;
@@ -135,7 +135,7 @@ pub async fn plan_settings(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
     Path(id): Path<i64>,
-    Json(body): Json<PlanSettings>,
+    JsonBody(body): JsonBody<PlanSettings>,
 ) -> AppResult<Json<Value>> {
     if !manages(user.role) {
         return Err(AppError::forbidden().as_json());

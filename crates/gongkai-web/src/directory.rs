@@ -3,7 +3,7 @@
 //! API share `save_unit` and `confirm_members`.
 
 use crate::auth::{self, ApiUser, PageUser, TokenUser};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, JsonBody};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -194,7 +194,7 @@ pub async fn api_list(State(state): State<AppState>, ApiUser(user): ApiUser) -> 
 pub async fn api_save(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
-    Json(form): Json<UnitForm>,
+    JsonBody(form): JsonBody<UnitForm>,
 ) -> AppResult<Json<serde_json::Value>> {
     save_unit(&state, &user, &form).await.map_err(AppError::as_json)?;
     Ok(Json(serde_json::json!({ "saved": form.name.trim() })))
@@ -209,7 +209,7 @@ pub async fn api_members(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
     Path(id): Path<i64>,
-    Json(body): Json<MembersBody>,
+    JsonBody(body): JsonBody<MembersBody>,
 ) -> AppResult<Json<ImportReport>> {
     Ok(Json(confirm_members(&state, &user, id, &body.units).await.map_err(AppError::as_json)?))
 }

@@ -88,3 +88,20 @@ fn escape(text: &str) -> String {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// A JSON request body; one that is not what the route takes is refused
+/// with a message in Chinese that names the problem, as JSON.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for JsonBody<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(JsonBody(value)),
+            Err(rejection) => {
+                Err(AppError::bad_request(format!("请求内容不是所需的 JSON：{}", rejection.body_text())).as_json())
+            }
+        }
+    }
+}

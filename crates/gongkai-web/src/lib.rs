@@ -15,6 +15,7 @@ mod reports;
 pub mod router;
 pub mod secrets;
 pub mod state;
+mod supervision;
 
 pub use router::{router, serve};
 pub use state::AppState;

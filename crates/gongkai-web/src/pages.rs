@@ -183,6 +183,10 @@ pub async fn my_obligations(
     };
     let tasks = state.store.tasks().await?;
     let rows = query.apply(list, &tasks, state.today())?;
+    let (inbox, notices) = match &scope {
+        Some(unit) => (state.store.inbox(unit, 10).await?, state.store.notices(Some(unit), None).await?),
+        None => (Vec::new(), Vec::new()),
+    };
     let units: Vec<String> = match scope {
         Some(_) => Vec::new(),
         None => state.store.directory().await?.units().iter().map(|u| u.name.clone()).collect(),
@@ -205,6 +209,7 @@ pub async fn my_obligations(
             "frame": frame(&state, &page),
             "title": if scope.is_some() { "我的任务" } else { "单位台账" },
             "rows": rows, "query": query, "units": units, "items": items, "tasks": tasks, "sort_links": sort_links,
+            "inbox": inbox, "notices": notices,
         }),
     )?;
     Ok(Html(html))
@@ -215,13 +220,23 @@ pub async fn obligation(State(state): State<AppState>, page: PageUser, Path(id):
     let tasks = state.store.tasks().await?;
     let task = tasks.iter().find(|t| t.id == o.task_id);
     let submissions = state.store.submissions(id).await?;
+    let extensions = state.store.extensions(id).await?;
+    let notices: Vec<gongkai_store::NoticeRow> =
+        state.store.notices(Some(&o.unit), None).await?.into_iter().filter(|n| n.obligation_id == id).collect();
     let returned = o.status == "returned";
+    let open = gongkai_domain::supervision::is_open(&o.status);
+    let office = page.user.role == gongkai_domain::people::Role::Office;
+    let pending_extension = extensions.iter().any(|e| e.status == "pending");
     let html = state.render(
         "obligation.html",
         serde_json::json!({
             "frame": frame(&state, &page), "task": task, "submissions": submissions,
             "may_submit": access.may_submit(&o), "may_sign": access.may_sign(&o), "may_review": access.may_review(&o),
             "max_mb": state.max_upload / (1024 * 1024), "returned": returned,
+            "extensions": extensions, "notices": notices,
+            "may_request_extension": access.submit && o.due.is_some() && o.status != "accepted" && !pending_extension,
+            "may_decide_extension": office && pending_extension,
+            "may_issue_notice": office && open && o.due.is_some_and(|d| d < state.today()),
             "o": ledger::row(o, state.today()),
         }),
     )?;

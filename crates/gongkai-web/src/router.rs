@@ -2,7 +2,7 @@
 //! with security headers on every answer.
 
 use crate::state::AppState;
-use crate::{api, calendar, directory, import, pages};
+use crate::{api, calendar, directory, import, pages, supervision};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -27,6 +27,11 @@ pub fn router(state: AppState) -> Router {
             post(pages::submit).layer(DefaultBodyLimit::max(state.max_upload + 1024 * 1024)),
         )
         .route("/obligations/{id}/review", post(pages::review))
+        .route("/obligations/{id}/notice", post(supervision::issue_page))
+        .route("/obligations/{id}/extension", post(supervision::request_page))
+        .route("/obligations/{id}/extension/decision", post(supervision::decide_page))
+        .route("/notices", get(supervision::list_page))
+        .route("/notices/{id}", get(supervision::notice_page))
         .route("/files/{id}", get(pages::download))
         .route("/review", get(pages::review_queue))
         .route("/password", get(pages::password_page).post(pages::change_password))
@@ -62,7 +67,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/units", get(directory::api_list).post(directory::api_save))
         .route("/api/v1/imports", post(import::api).layer(DefaultBodyLimit::max(state.max_upload + 1024 * 1024)))
         .route("/api/v1/audit", get(api::audit))
-        .route("/api/v1/calendar/feeds", post(calendar::api_new_feed));
+        .route("/api/v1/calendar/feeds", post(calendar::api_new_feed))
+        .route("/api/v1/notices", get(supervision::api_notices))
+        .route("/api/v1/notices/{id}", get(supervision::api_notice))
+        .route("/api/v1/obligations/{id}/notice", post(supervision::api_issue))
+        .route("/api/v1/obligations/{id}/extensions", get(supervision::api_extensions).post(supervision::api_request))
+        .route("/api/v1/obligations/{id}/extensions/decision", post(supervision::api_decide))
+        .route("/api/v1/inbox", get(supervision::api_inbox));
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };

@@ -30,6 +30,8 @@ fn templates() -> Environment<'static> {
         ("units.html", include_str!("../templates/units.html")),
         ("unit.html", include_str!("../templates/unit.html")),
         ("import.html", include_str!("../templates/import.html")),
+        ("notices.html", include_str!("../templates/notices.html")),
+        ("notice.html", include_str!("../templates/notice.html")),
     ] {
         // The templates are part of the program; a broken one fails every test.
         env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e}"));

@@ -81,6 +81,7 @@ struct Ids {
     obligation: i64,
     task: i64,
     file: i64,
+    notice: i64,
 }
 
 /// Another unit's report with a file, made the way the unit would make it.
@@ -109,12 +110,20 @@ async fn other_units_work(app: &App) -> Ids {
     };
     app.store.submit(&new, "liangkou").await.unwrap();
     let file = app.store.submissions(o.id).await.unwrap()[0].attachments[0].id;
-    Ids { obligation: o.id, task: o.task_id, file }
+    let day = |d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let notice = app
+        .store
+        .issue_notice(o.id, day("2020-11-25"), day("2020-12-02"), "良口镇督办", "{number}", "office")
+        .await
+        .unwrap();
+    Ids { obligation: o.id, task: o.task_id, file, notice: notice.id }
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
     let id = if path.starts_with("/files/") {
         ids.file
+    } else if path.contains("/notices/") {
+        ids.notice
     } else if path.contains("/tasks/") {
         ids.task
     } else if path.contains("/plans/") {
@@ -151,7 +160,7 @@ async fn send(
         } else if path.starts_with("/api/") {
             request.json(&serde_json::json!({
                 "decision": "accept", "reason": "越权", "head_signoff": true, "units": [OTHER],
-                "name": "越权单位", "kind": "department",
+                "name": "越权单位", "kind": "department", "due": "2020-12-31",
             }))
         } else {
             request.form(&[
@@ -222,7 +231,7 @@ async fn every_route_as_every_role(app: App) {
                 );
             }
             if unit_bound {
-                for secret in [OTHER, "良口镇机密报送内容", "良口镇.pdf"] {
+                for secret in [OTHER, "良口镇机密报送内容", "良口镇.pdf", "良口镇督办"] {
                     assert!(!body.contains(secret), "{what} shows “{secret}”: {body}");
                 }
             }

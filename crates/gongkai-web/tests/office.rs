@@ -331,7 +331,56 @@ async fn feeds_and_audit_search(app: App) {
     assert!(found["intact"].as_bool().unwrap());
 }
 
+async fn notices_and_extensions(app: App) {
+    // 延期: the unit asks, the office answers; the due date moves and its history stays.
+    let id = the_villages_report(&app).await;
+    let path = format!("/api/v1/obligations/{id}/extensions");
+    let ask = |due: &str| json!({ "due": due, "reason": "村（居）换届，材料收集推迟" });
+    let (status, body) = post(&app, "town", &path, ask("2020-11-20")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "earlier than due: {body}");
+    assert_eq!(post(&app, "town", &path, ask("2020-12-10")).await.0, StatusCode::CREATED);
+    let (status, body) = post(&app, "town", &path, ask("2020-12-15")).await;
+    assert!(status == StatusCode::BAD_REQUEST && body["error"].as_str().unwrap().contains("等待"), "{body}");
+    let decision = format!("{path}/decision");
+    assert_eq!(post(&app, "civil", &decision, json!({ "decision": "grant" })).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(post(&app, "town", &decision, json!({ "decision": "grant" })).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(post(&app, "office", &decision, json!({ "decision": "refuse" })).await.0, StatusCode::BAD_REQUEST);
+    let (status, body) = post(&app, "office", &decision, json!({ "decision": "grant", "note": "同意" })).await;
+    assert_eq!((status, body["due"].as_str()), (StatusCode::OK, Some("2020-12-10")));
+    let (_, history) = get(&app, "town", &path).await;
+    assert_eq!(history[0]["previous_due"], "2020-11-30");
+    assert_eq!(history[0]["status"], "granted");
+    let (_, one) = get(&app, "town", &format!("/api/v1/obligations/{id}")).await;
+    assert_eq!(one["due"], "2020-12-10");
+
+    // 督办: numbered per year, to the unit only, printable.
+    let own = app.store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
+    let late =
+        own.iter().find(|o| o.due.is_some_and(|d| d < chrono::NaiveDate::from_ymd_opt(2020, 11, 25).unwrap())).unwrap();
+    let issue = format!("/api/v1/obligations/{}/notice", late.id);
+    assert_eq!(post(&app, "civil", &issue, json!({})).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(post(&app, "town", &issue, json!({})).await.0, StatusCode::FORBIDDEN);
+    let (status, first) = post(&app, "office", &issue, json!({ "note": "逾期未报送" })).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["number"], "督办〔2020〕1号");
+    assert_eq!(first["new_due"], "2020-12-02", "five working days after 2020-11-25");
+    let (_, second) = post(&app, "office", &issue, json!({ "new_due": "2020-12-31" })).await;
+    assert_eq!(second["number"], "督办〔2020〕2号");
+    let (_, theirs) = get(&app, "town", "/api/v1/notices").await;
+    assert_eq!(theirs.as_array().unwrap().len(), 2);
+    let (_, none) = get(&app, "civil", "/api/v1/notices").await;
+    assert!(none.as_array().unwrap().is_empty());
+    let (_, inbox) = get(&app, "town", "/api/v1/inbox").await;
+    assert!(inbox[0]["message"].as_str().unwrap().contains("督办〔2020〕2号"), "{inbox}");
+    let (town, _) = sign_in(&app, "town", PASSWORD).await;
+    let page = town.get(app.url(&format!("/notices/{}", first["id"]))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("督办〔2020〕1号") && page.contains("2020-12-02") && page.contains("逾期未报送"), "{page}");
+    let mine = town.get(app.url("/my")).send().await.unwrap().text().await.unwrap();
+    assert!(mine.contains("本单位有 2 份督办通知"), "{mine}");
+}
+
 on_both_backends! {
+    notices_and_extensions => notices_and_extensions_on_sqlite, notices_and_extensions_on_postgres;
     feeds_and_audit_search => feeds_and_audit_search_on_sqlite, feeds_and_audit_search_on_postgres;
     head_sign_off => head_sign_off_on_sqlite, head_sign_off_on_postgres;
     import_with_preview => import_with_preview_on_sqlite, import_with_preview_on_postgres;

@@ -7,7 +7,7 @@
 use crate::channels::Channels;
 use chrono::NaiveDate;
 use gongkai_domain::calendar::Calendar;
-use gongkai_domain::supervision::{EventKind, events_due, is_open, working_days_after};
+use gongkai_domain::supervision::{EventKind, Wording, events_due, is_open, working_days_after};
 use gongkai_store::{NewEvent, ObligationFilter, ObligationRow, Store};
 use serde::Serialize;
 
@@ -30,30 +30,6 @@ pub async fn calendar(store: &Store) -> anyhow::Result<Calendar> {
     Ok(calendar)
 }
 
-fn message(
-    kind: EventKind,
-    o: &ObligationRow,
-    due: NaiveDate,
-    lead: Option<i64>,
-    late: u32,
-    new_due: Option<NaiveDate>,
-) -> String {
-    let what = format!("任务{}“{}”", o.task_seq, o.milestone);
-    match kind {
-        EventKind::Reminder => format!(
-            "【到期提醒】{}：{what}将于 {due} 到期（还有 {} 天），请按时办理并报送。",
-            o.unit,
-            lead.unwrap_or(0)
-        ),
-        EventKind::Overdue => format!("【催办】{}：{what}已于 {due} 到期，尚未报送，请尽快办理。", o.unit),
-        EventKind::Escalation => format!(
-            "【督办通知 {{number}}】{}：{what}原定 {due} 完成，已逾期 {late} 个工作日。请于 {} 前办结并报送。",
-            o.unit,
-            new_due.map(|d| d.to_string()).unwrap_or_default()
-        ),
-    }
-}
-
 /// Runs one pass. Gives nothing when another process holds the scheduler
 /// (two servers on one PostgreSQL database).
 pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &str) -> anyhow::Result<Vec<Sent>> {
@@ -71,14 +47,15 @@ pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &
             let new_due = (event.kind == EventKind::Escalation)
                 .then(|| calendar.add_working_days(as_of, plan_rules.notice_working_days).ok())
                 .flatten();
-            let late = working_days_after(due, as_of, &calendar);
-            events.push(NewEvent {
-                obligation_id: o.id,
-                unit: o.unit.clone(),
-                message: message(event.kind, o, due, event.lead, late, new_due),
-                new_due,
-                event,
-            });
+            let wording = Wording { unit: &o.unit, task_seq: o.task_seq, milestone: &o.milestone, due };
+            let message = match (event.kind, new_due) {
+                (EventKind::Reminder, _) => wording.reminder(event.lead.unwrap_or(0)),
+                (EventKind::Overdue, _) | (EventKind::Escalation, None) => wording.overdue(),
+                (EventKind::Escalation, Some(new_due)) => {
+                    wording.notice(working_days_after(due, as_of, &calendar), new_due)
+                }
+            };
+            events.push(NewEvent { obligation_id: o.id, unit: o.unit.clone(), message, new_due, event });
         }
     }
     store.record_events(as_of, &events, actor).await?;
