@@ -314,6 +314,8 @@ fn serve_loads_the_seed_takes_reports_and_keeps_an_intact_audit_chain() {
 
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
+        // The binary's HTTP client has no built-in TLS provider; it installs ring.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::new();
         let base = format!("http://{}", server.address);
         assert_eq!(client.get(format!("{base}/login")).send().await.unwrap().status(), 200);
