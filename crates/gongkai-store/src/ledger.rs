@@ -2,7 +2,7 @@
 //! (idempotently, keeping obligations that have history) and reading the
 //! ledger back.
 
-use crate::{Store, StoreError, StoreResult, audit, on_pool};
+use crate::{BeginWrite, Store, StoreError, StoreResult, audit, on_pool};
 use chrono::{NaiveDate, Utc};
 use gongkai_domain::plan::{self, TaskDraft, Understanding};
 use gongkai_domain::units::Directory;
@@ -160,7 +160,7 @@ impl Store {
         let start_date =
             NaiveDate::from_ymd_opt(list.plan_year, 1, 1).ok_or_else(|| StoreError::Corrupt("计划年份无效".into()))?;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (plan_id,): (i64,) = sqlx::query_as(
                 "INSERT INTO plans (title, region, plan_year, start_date, created_at) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (title, plan_year) DO UPDATE SET region = excluded.region RETURNING id",
@@ -367,7 +367,7 @@ impl Store {
     /// Whether a unit head must sign reports off before they reach the reviewer.
     pub async fn set_head_signoff(&self, plan_id: i64, required: bool, actor: &str) -> StoreResult<()> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let before: Option<(String, bool)> = sqlx::query_as("SELECT title, head_signoff FROM plans WHERE id = $1")
                 .bind(plan_id).fetch_optional(&mut *tx).await?;
             let Some((title, before)) = before else {
@@ -407,7 +407,7 @@ impl Store {
             return Err(StoreError::NotFound(format!("任务 {task_id}")));
         };
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO confirmed_members (plan_id, task_key, units) VALUES ($1, $2, $3)
                  ON CONFLICT (plan_id, task_key) DO UPDATE SET units = excluded.units",

@@ -74,6 +74,29 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// Starts a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`:
+/// one that reads and then writes waits for the write lock (the busy
+/// timeout) instead of failing with "database is locked" when another
+/// connection wrote in between.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 /// Appends one entry to the audit log inside the transaction `$tx`: takes the
 /// write lock on `audit_head` first, so concurrent writers queue up and the
 /// chain never forks.
@@ -196,7 +219,7 @@ impl Store {
     /// to them (then the call fails and nothing changes).
     pub async fn save_units(&self, units: &[Unit], replace: bool, actor: &str) -> StoreResult<usize> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
             let after = serde_json::json!({ "units": names, "replace": replace }).to_string();
             audit!(tx, actor, "units.import", "单位目录", None, Some(after));
@@ -242,7 +265,7 @@ impl Store {
             return Err(StoreError::Invalid("单位全称不能为空".into()));
         }
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM units WHERE name = $1").bind(&unit.name).fetch_optional(&mut *tx).await?;
             match previous {
                 None => {
@@ -323,7 +346,7 @@ impl Store {
     pub async fn add_calendar_rows(&self, rows: &[CalendarRow], actor: &str) -> StoreResult<usize> {
         let mut days = 0;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let after = rows.iter().map(|r| format!("{} {}..{} {:?}", r.name, r.from, r.to, r.kind)).collect::<Vec<_>>().join("\n");
             audit!(tx, actor, "calendar.import", "节假日安排", None, Some(after));
             for row in rows {
@@ -373,7 +396,7 @@ impl Store {
     /// Moves an obligation along its workflow (pending → submitted → …).
     pub async fn set_obligation_status(&self, id: i64, status: &str, actor: &str) -> StoreResult<()> {
         let done = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let before: Option<(String,)> = sqlx::query_as("SELECT status FROM obligations WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
             let Some((before,)) = before else {
                 return Err(StoreError::NotFound(format!("任务义务 {id}")));

@@ -1,7 +1,7 @@
 //! Accounts, API tokens and sessions. Secrets are stored only as hashes made
 //! by the caller (argon2 for passwords, SHA-256 for random tokens).
 
-use crate::{Store, StoreError, StoreResult, audit, on_pool};
+use crate::{BeginWrite, Store, StoreError, StoreResult, audit, on_pool};
 use chrono::{DateTime, Utc};
 use gongkai_domain::people::Role;
 use serde::Serialize;
@@ -79,7 +79,7 @@ impl Store {
             return Err(StoreError::Invalid(format!("{}账号必须属于一个单位（--unit）", new.role.label())));
         }
         let id = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let unit_id: Option<i64> = match &new.unit {
                 Some(name) => Some(
                     sqlx::query_as::<_, (i64,)>("SELECT id FROM units WHERE name = $1")
@@ -114,7 +114,7 @@ impl Store {
     /// Sets a new password hash and clears the must-change flag.
     pub async fn set_password(&self, user_id: i64, password_hash: &str, actor: &str) -> StoreResult<()> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE users SET password_hash = $1, must_change_password = FALSE WHERE id = $2")
                 .bind(password_hash).bind(user_id).execute(&mut *tx).await?;
             audit!(tx, actor, "user.password", &format!("账号 #{user_id}"), None, None);
@@ -126,7 +126,7 @@ impl Store {
     /// Records a calendar subscription for a unit (by full name).
     pub async fn create_feed(&self, unit: &str, token_hash: &str, actor: &str) -> StoreResult<()> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (unit_id,): (i64,) = sqlx::query_as("SELECT id FROM units WHERE name = $1")
                 .bind(unit).fetch_optional(&mut *tx).await?
                 .ok_or_else(|| StoreError::NotFound(format!("单位“{unit}”")))?;
@@ -164,7 +164,7 @@ impl Store {
     /// Stores a token's hash for a user; the token itself is never stored.
     pub async fn create_token(&self, user_id: i64, token_hash: &str, actor: &str) -> StoreResult<()> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)")
                 .bind(user_id).bind(token_hash).bind(Utc::now())
                 .execute(&mut *tx).await?;
@@ -188,7 +188,7 @@ impl Store {
     pub async fn record_login(&self, login: &str, succeeded: bool, from: &str) -> StoreResult<()> {
         let action = if succeeded { "login" } else { "login.failed" };
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             audit!(tx, login, action, &format!("来自 {from}"), None, None);
             tx.commit().await?;
         });

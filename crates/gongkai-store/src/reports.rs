@@ -2,7 +2,7 @@
 //! obligation moves pending → submitted → accepted, or → returned and then
 //! submitted again; every step is kept and audited.
 
-use crate::{Store, StoreError, StoreResult, audit, on_pool};
+use crate::{BeginWrite, Store, StoreError, StoreResult, audit, on_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -86,7 +86,7 @@ impl Store {
     /// while an earlier report awaits review or after acceptance.
     pub async fn submit(&self, new: &NewSubmission, actor: &str) -> StoreResult<i64> {
         let id = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let status: Option<(String,)> = sqlx::query_as("SELECT status FROM obligations WHERE id = $1 AND active = TRUE")
                 .bind(new.obligation_id).fetch_optional(&mut *tx).await?;
             let Some((status,)) = status else {
@@ -140,7 +140,7 @@ impl Store {
             return Err(StoreError::Invalid("退回时请写明理由".into()));
         }
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let found: Option<(String, bool)> = sqlx::query_as(
                 "SELECT o.status, p.head_signoff FROM obligations o JOIN tasks t ON t.id = o.task_id
                  JOIN plans p ON p.id = t.plan_id WHERE o.id = $1",

@@ -3,7 +3,7 @@
 //! deliveries per channel (claimed before sending, so two schedulers never
 //! send one twice), each unit's channels, and the numbered 督办 notices.
 
-use crate::{Pool, Store, StoreError, StoreResult, audit, on_pool};
+use crate::{BeginWrite, Pool, Store, StoreError, StoreResult, audit, on_pool};
 use chrono::{Datelike, NaiveDate, Utc};
 use gongkai_domain::supervision::{Event, EventKind, Rules, notice_number};
 use serde::{Deserialize, Serialize};
@@ -206,7 +206,7 @@ impl Store {
     /// set, never the robots' addresses or secrets.
     pub async fn set_contact(&self, unit: &str, contact: &Contact, actor: &str) -> StoreResult<()> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (unit_id,): (i64,) = sqlx::query_as("SELECT id FROM units WHERE name = $1")
                 .bind(unit).fetch_optional(&mut *tx).await?
                 .ok_or_else(|| StoreError::NotFound(format!("单位“{unit}”")))?;
@@ -247,7 +247,7 @@ impl Store {
     pub async fn set_plan_rules(&self, plan_id: i64, rules: &Rules, actor: &str) -> StoreResult<()> {
         let text = serde_json::to_string(rules).map_err(|e| StoreError::Invalid(e.to_string()))?;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let before: Option<(String,)> = sqlx::query_as("SELECT rules FROM plans WHERE id = $1").bind(plan_id).fetch_optional(&mut *tx).await?;
             let Some((before,)) = before else { return Err(StoreError::NotFound(format!("方案 {plan_id}"))) };
             sqlx::query("UPDATE plans SET rules = $1 WHERE id = $2").bind(&text).bind(plan_id).execute(&mut *tx).await?;
@@ -269,7 +269,7 @@ impl Store {
         }
         let mut new_keys: Vec<String> = Vec::new();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for new in events {
                 let inserted: Option<(i64,)> = sqlx::query_as(
                     "INSERT INTO reminder_events (obligation_id, event_key, kind, lead_days, as_of, message, created_at)
@@ -365,7 +365,7 @@ impl Store {
         let Some((unit,)) = unit else { return Err(StoreError::NotFound(format!("任务义务 {obligation_id}"))) };
         let channels = self.contact(&unit).await?.channels();
         let id = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (notice_id, number) = insert_notice!(tx, obligation_id, issued_on, new_due, note, actor);
             let key = format!("notice:{}", notice_number(issued_on.year(), number));
             let message = message.replace("{number}", &notice_number(issued_on.year(), number));
@@ -436,7 +436,7 @@ impl Store {
             return Err(StoreError::Invalid("请写明延期理由".into()));
         }
         let id = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let found: Option<(Option<NaiveDate>, String)> =
                 sqlx::query_as("SELECT due_date, status FROM obligations WHERE id = $1 AND active = TRUE")
                     .bind(obligation_id).fetch_optional(&mut *tx).await?;
@@ -473,7 +473,7 @@ impl Store {
             return Err(StoreError::Invalid("不同意延期时请写明理由".into()));
         }
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let open: Option<(i64, NaiveDate, NaiveDate)> = sqlx::query_as(
                 "SELECT id, previous_due, requested_due FROM extensions WHERE obligation_id = $1 AND status = 'pending'",
             )
