@@ -43,8 +43,16 @@ pub async fn add_user(
     store.create_user(&new, "测试").await.unwrap()
 }
 
+/// The HTTP client's TLS provider. The workspace's binary builds reqwest
+/// without a built-in one (it installs ring), and cargo builds one reqwest
+/// for every test, so the tests install it too before making a client.
+pub fn tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// Serves `store` on a free port as of 2020-11-25; gives the address.
 pub async fn serve(store: &Store, files: &Path) -> String {
+    tls();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap().to_string();
     let mut state = AppState::new(store.clone());
@@ -99,6 +107,7 @@ pub async fn spawn_app(url: Option<String>) -> App {
 }
 
 pub fn browser() -> reqwest::Client {
+    tls();
     reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
 }
 
