@@ -11,5 +11,6 @@ pub mod audit;
 pub mod people;
 pub mod plan;
 pub mod responsible;
+pub mod scoring;
 pub mod supervision;
 pub mod units;

@@ -4,6 +4,7 @@
 //! on either typed pool through `on_pool!`; migrations are embedded, one
 //! folder per backend with the same file names.
 
+mod assessment;
 mod audit_log;
 mod ledger;
 mod people;
@@ -18,6 +19,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use assessment::UnitScore;
 pub use audit_log::AuditFilter;
 pub use ledger::{ImportReport, MilestoneRow, ObligationFilter, ObligationRow, PlanRow, TaskRow};
 pub use people::{NewUser, User};

@@ -2,10 +2,9 @@
 //! address that calendar programs can subscribe to without signing in.
 
 use crate::auth::{PageUser, unit_scope};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FormBody};
 use crate::secrets;
 use crate::state::AppState;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Response};
@@ -98,7 +97,7 @@ pub async fn api_new_feed(
 pub async fn new_feed(
     State(state): State<AppState>,
     page: PageUser,
-    Form(form): Form<FeedForm>,
+    FormBody(form): FormBody<FeedForm>,
 ) -> AppResult<Html<String>> {
     page.check_csrf(&form.csrf)?;
     let (unit, token) = make_feed(&state, &page.user).await?;

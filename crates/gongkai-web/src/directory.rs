@@ -3,11 +3,11 @@
 //! API share `save_unit` and `confirm_members`.
 
 use crate::auth::{self, ApiUser, PageUser, TokenUser};
-use crate::error::{AppError, AppResult, JsonBody};
+use crate::error::{AppError, AppResult, FormBody, JsonBody};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::{Form, Json};
 use gongkai_domain::units::{Unit, UnitKind, aliases_from};
 use gongkai_store::{ImportReport, User};
 use serde::Deserialize;
@@ -147,7 +147,11 @@ pub async fn edit(
     Ok(Html(html))
 }
 
-pub async fn save(State(state): State<AppState>, page: PageUser, Form(form): Form<UnitForm>) -> AppResult<Response> {
+pub async fn save(
+    State(state): State<AppState>,
+    page: PageUser,
+    FormBody(form): FormBody<UnitForm>,
+) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
     match save_unit(&state, &page.user, &form).await {
         Ok(()) => Ok(Redirect::to("/units").into_response()),
@@ -175,7 +179,7 @@ pub async fn members(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    FormBody(pairs): FormBody<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
     page.check_csrf(csrf)?;

@@ -2,6 +2,7 @@
 //! `/api/v1`, sharing one set of permission checks (`auth.rs`).
 
 mod api;
+mod assessment;
 pub mod auth;
 mod calendar;
 mod dashboard;

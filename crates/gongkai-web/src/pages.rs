@@ -3,12 +3,11 @@
 
 use crate::auth::{self, LOCK_MINUTES, MAX_FAILURES, PageUser, SESSION_HOURS, cookie, sees_region, unit_scope};
 use crate::dashboard;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FormBody};
 use crate::ledger::{self, LedgerQuery};
 use crate::reports;
 use crate::secrets;
 use crate::state::AppState;
-use axum::Form;
 use axum::extract::Query;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
@@ -53,7 +52,7 @@ pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     parts: Parts,
-    Form(form): Form<LoginForm>,
+    FormBody(form): FormBody<LoginForm>,
 ) -> AppResult<Response> {
     if cookie(&parts, auth::LOGIN_CSRF_COOKIE).as_deref() != Some(form.csrf.as_str()) {
         return Err(AppError::bad_request("登录页面已过期，请刷新后重新登录"));
@@ -111,7 +110,7 @@ pub async fn logout(
     State(state): State<AppState>,
     page: PageUser,
     parts: Parts,
-    Form(form): Form<CsrfForm>,
+    FormBody(form): FormBody<CsrfForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
     if let Some(secret) = cookie(&parts, auth::SESSION_COOKIE) {
@@ -269,7 +268,7 @@ pub async fn review(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
-    Form(form): Form<ReviewForm>,
+    FormBody(form): FormBody<ReviewForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
     reports::decide(&state, &page.user, id, &form.decision, &form.reason).await?;
@@ -288,7 +287,7 @@ pub async fn plan_settings(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
-    Form(form): Form<PlanSettingsForm>,
+    FormBody(form): FormBody<PlanSettingsForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
     if !auth::manages(page.user.role) {
@@ -350,7 +349,7 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     page: PageUser,
-    Form(form): Form<PasswordForm>,
+    FormBody(form): FormBody<PasswordForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
     let problem = if !secrets::verify_password(&form.current, &page.user.password_hash) {

@@ -2,7 +2,7 @@
 //! with security headers on every answer.
 
 use crate::state::AppState;
-use crate::{api, calendar, directory, import, pages, supervision};
+use crate::{api, assessment, calendar, directory, import, pages, supervision};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -30,6 +30,9 @@ pub fn router(state: AppState) -> Router {
         .route("/obligations/{id}/notice", post(supervision::issue_page))
         .route("/obligations/{id}/extension", post(supervision::request_page))
         .route("/obligations/{id}/extension/decision", post(supervision::decide_page))
+        .route("/scores", get(assessment::page))
+        .route("/plans/{id}/scoring", get(assessment::rule_page).post(assessment::save_rule_page))
+        .route("/plans/{id}/bonus", post(assessment::award_page))
         .route("/notices", get(supervision::list_page))
         .route("/notices/{id}", get(supervision::notice_page))
         .route("/files/{id}", get(pages::download))
@@ -73,7 +76,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/obligations/{id}/notice", post(supervision::api_issue))
         .route("/api/v1/obligations/{id}/extensions", get(supervision::api_extensions).post(supervision::api_request))
         .route("/api/v1/obligations/{id}/extensions/decision", post(supervision::api_decide))
-        .route("/api/v1/inbox", get(supervision::api_inbox));
+        .route("/api/v1/inbox", get(supervision::api_inbox))
+        .route("/api/v1/scores", get(assessment::api_scores))
+        .route("/api/v1/plans/{id}/scoring", get(assessment::api_rule).post(assessment::api_save_rule))
+        .route("/api/v1/plans/{id}/bonus", post(assessment::api_award));
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };

@@ -32,6 +32,8 @@ fn templates() -> Environment<'static> {
         ("import.html", include_str!("../templates/import.html")),
         ("notices.html", include_str!("../templates/notices.html")),
         ("notice.html", include_str!("../templates/notice.html")),
+        ("scores.html", include_str!("../templates/scores.html")),
+        ("scoring.html", include_str!("../templates/scoring.html")),
     ] {
         // The templates are part of the program; a broken one fails every test.
         env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e}"));

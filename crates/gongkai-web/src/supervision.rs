@@ -4,12 +4,12 @@
 //! or refuses. Pages and API share the checks below.
 
 use crate::auth::{self, ApiUser, PageUser, TokenUser};
-use crate::error::{AppError, AppResult, JsonBody};
+use crate::error::{AppError, AppResult, FormBody, JsonBody};
 use crate::reports::find_obligation;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::{Form, Json};
 use chrono::NaiveDate;
 use gongkai_domain::people::Role;
 use gongkai_domain::supervision::{Wording, working_days_after};
@@ -99,7 +99,7 @@ pub async fn issue_page(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
-    Form(form): Form<NoticeForm>,
+    FormBody(form): FormBody<NoticeForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
     let notice = issue(&state, &page.user, id, &form.new_due, &form.note).await?;
@@ -141,7 +141,7 @@ pub async fn request_page(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
-    Form(form): Form<ExtensionForm>,
+    FormBody(form): FormBody<ExtensionForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
     request(&state, &page.user, id, &form.due, &form.reason).await?;
@@ -161,7 +161,7 @@ pub async fn decide_page(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
-    Form(form): Form<DecisionForm>,
+    FormBody(form): FormBody<DecisionForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
     decide(&state, &page.user, id, &form.decision, &form.note).await?;

@@ -73,6 +73,8 @@ fn must_refuse(route: &Route, login: &str) -> bool {
         || route.path.ends_with("/members");
     match (route.method, route.path.as_str()) {
         ("GET", "/units" | "/api/v1/units" | "/api/v1/dashboard") => !region,
+        // The scoring rule is for everyone to read; only the office edits it.
+        ("GET", "/api/v1/plans/{id}/scoring") => false,
         _ => managed && !manager,
     }
 }

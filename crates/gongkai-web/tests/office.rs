@@ -379,7 +379,44 @@ async fn notices_and_extensions(app: App) {
     assert!(mine.contains("本单位有 2 份督办通知"), "{mine}");
 }
 
+async fn assessment_on_the_web(app: App) {
+    // The rule: readable by all, edited by the office, refused whole when wrong.
+    let (status, _) = reqwest::Client::new()
+        .get(app.url("/api/v1/plans/1/scoring"))
+        .bearer_auth(app.token("town"))
+        .send()
+        .await
+        .map(|r| (r.status(), ()))
+        .unwrap();
+    assert_eq!(status, StatusCode::OK);
+    let rule =
+        gongkai_domain::scoring::DEFAULT_RULE.replace("late_deduction_per_day = 0.10", "late_deduction_per_day = 0.05");
+    let broken = rule.replace("full_marks = 100", "full_marks = 一百");
+    let (status, body) = post(&app, "office", "/api/v1/plans/1/scoring", json!({ "text": broken })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().contains("line"), "{body}");
+    assert_eq!(post(&app, "town", "/api/v1/plans/1/scoring", json!({ "text": rule })).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(post(&app, "office", "/api/v1/plans/1/scoring", json!({ "text": rule })).await.0, StatusCode::OK);
+    assert_eq!(app.store.scoring_rule(1).await.unwrap(), rule);
+
+    // A bonus, then the ranking: the office sees every unit, a unit its own.
+    let bonus = json!({ "unit": "温泉镇", "item": "政策解读优秀案例" });
+    assert_eq!(post(&app, "town", "/api/v1/plans/1/bonus", bonus.clone()).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(post(&app, "office", "/api/v1/plans/1/bonus", bonus).await.0, StatusCode::OK);
+    let (_, all) = get(&app, "office", "/api/v1/scores?year=2020").await;
+    assert!(all.as_array().unwrap().len() > 10);
+    let (_, own) = get(&app, "town", "/api/v1/scores?year=2020").await;
+    let own = own.as_array().unwrap();
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0]["unit"], TOWN);
+    assert!(own[0]["explanation"].as_array().unwrap().iter().any(|l| l["item"] == "政策解读优秀案例"));
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let page = office.get(app.url("/scores?year=2020")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("2020 年考核") && page.contains("镇街") && page.contains("第 1 名"), "{page}");
+}
+
 on_both_backends! {
+    assessment_on_the_web => assessment_on_the_web_on_sqlite, assessment_on_the_web_on_postgres;
     notices_and_extensions => notices_and_extensions_on_sqlite, notices_and_extensions_on_postgres;
     feeds_and_audit_search => feeds_and_audit_search_on_sqlite, feeds_and_audit_search_on_postgres;
     head_sign_off => head_sign_off_on_sqlite, head_sign_off_on_postgres;

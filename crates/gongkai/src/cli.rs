@@ -51,6 +51,21 @@ pub enum Command {
     /// 单位的通知渠道（邮箱、企业微信、钉钉、飞书机器人）
     #[command(subcommand)]
     Contact(ContactCommand),
+    /// 考核：按方案的考核规则为各单位打分（满分 100），逐项说明得分与扣分
+    Score(ScoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// 考核年份（该年的方案）
+    #[arg(long)]
+    pub year: i32,
+    /// 考核日（默认该年 12 月 31 日与今天中较早的一天）
+    #[arg(long)]
+    pub now: Option<NaiveDate>,
+    /// 以 JSON 数组输出：unit、score、explanation（另有 group、rank）
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// How reminders leave by e-mail.

@@ -30,7 +30,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(command) => audit::run(&open(&cli.db).await?, command).await,
         Command::Remind(command) => remind::run(&open(&cli.db).await?, command).await,
         Command::Contact(command) => remind::contact(&open(&cli.db).await?, command).await,
+        Command::Score(args) => score(&open(&cli.db).await?, args).await,
     }
+}
+
+/// `gongkai score`: each unit's score with every point explained.
+async fn score(store: &Store, args: crate::cli::ScoreArgs) -> anyhow::Result<ExitCode> {
+    let year_end = chrono::NaiveDate::from_ymd_opt(args.year, 12, 31).context("年份无效")?;
+    let as_of = args.now.unwrap_or_else(|| year_end.min(remind::china_today()));
+    let scores = store.assess(args.year, as_of).await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&scores)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} 年考核（考核日 {as_of}）", args.year);
+    for s in &scores {
+        println!("\n{} 第 {} 名  {}  {:.2} 分", s.group, s.rank, s.unit, s.score);
+        for line in &s.explanation {
+            println!("  {:+7.2}  {}：{}", line.points, line.item, line.reason);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn sqlite_path(url: &str) -> &str {

@@ -1,0 +1,219 @@
+//! 考核: a unit's score out of 100 from what it actually did, every point
+//! explained. The rule is a TOML text the office reads and edits per plan;
+//! `DEFAULT_RULE` is what applies until it does.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The default rule, with the comments the office reads on the page.
+pub const DEFAULT_RULE: &str = r#"# 考核规则（每个单位满分 100 分）
+# 满分按该单位截至考核日已到期的任务义务平均分配，每项分值 = 满分 ÷ 项数。
+full_marks = 100
+
+# 按时完成（审核通过的报送日期不晚于截止日期）得该项全部分值；
+# 逾期完成的，每逾期 1 天扣该项分值的 10%，最多扣 50%。
+late_deduction_per_day = 0.10
+late_deduction_cap = 0.50
+
+# 截至考核日未审核通过的（未报送、待审核、被退回未重报），该项不得分。
+
+# 每被审核退回 1 次，扣该项分值的 20%（该项最低 0 分）。
+return_deduction = 0.20
+
+# 加分项：由公开办为单位登记，每次加分；加分后总分不超过满分。
+[[bonus]]
+name = "政策解读优秀案例"
+points = 2
+
+[[bonus]]
+name = "政务公开工作经验被上级推广"
+points = 3
+"#;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub full_marks: f64,
+    pub late_deduction_per_day: f64,
+    pub late_deduction_cap: f64,
+    pub return_deduction: f64,
+    #[serde(default)]
+    pub bonus: Vec<Bonus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bonus {
+    pub name: String,
+    pub points: f64,
+}
+
+impl Rule {
+    /// Reads a rule; the error names the line and what is wrong.
+    pub fn parse(text: &str) -> Result<Rule, String> {
+        let rule: Rule = toml::from_str(text).map_err(|e| format!("考核规则有误：{e}"))?;
+        let fraction = |value: f64, what: &str| {
+            if (0.0..=1.0).contains(&value) {
+                Ok(())
+            } else {
+                Err(format!("考核规则有误：{what}应在 0 到 1 之间"))
+            }
+        };
+        fraction(rule.late_deduction_per_day, "late_deduction_per_day（每天扣分比例）")?;
+        fraction(rule.late_deduction_cap, "late_deduction_cap（最多扣分比例）")?;
+        fraction(rule.return_deduction, "return_deduction（每次退回扣分比例）")?;
+        if !(rule.full_marks > 0.0 && rule.full_marks <= 1000.0) {
+            return Err("考核规则有误：full_marks（满分）应大于 0".into());
+        }
+        if let Some(b) = rule.bonus.iter().find(|b| !(0.0..=rule.full_marks).contains(&b.points)) {
+            return Err(format!("考核规则有误：加分项“{}”的分值应在 0 到满分之间", b.name));
+        }
+        Ok(rule)
+    }
+
+    pub fn default_rule() -> Rule {
+        // The built-in text is checked by a test; it cannot come from users.
+        Rule::parse(DEFAULT_RULE).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+}
+
+/// One obligation as the assessment sees it.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// "任务12 各镇（街）11月30日前报区民政局汇总".
+    pub title: String,
+    pub due: NaiveDate,
+    /// The day of the accepted report, if accepted by the assessment day.
+    pub done_on: Option<NaiveDate>,
+    /// How many times a reviewer returned it.
+    pub returns: u32,
+}
+
+/// One line of the explanation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    pub item: String,
+    /// Points this line gives (deductions are negative).
+    pub points: f64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    pub score: f64,
+    pub explanation: Vec<Line>,
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Scores one unit: `items` due by the assessment day, `bonuses` the names
+/// of the bonus items awarded to it.
+pub fn score(rule: &Rule, items: &[Item], bonuses: &[String]) -> Result<Score, String> {
+    let mut explanation = Vec::new();
+    let mut total = 0.0;
+    if items.is_empty() {
+        explanation.push(Line {
+            item: "—".into(),
+            points: rule.full_marks,
+            reason: "考核期内没有到期的任务义务，按满分计".into(),
+        });
+        total = rule.full_marks;
+    }
+    let weight = rule.full_marks / items.len().max(1) as f64;
+    for item in items {
+        let mut push = |points: f64, reason: String| {
+            explanation.push(Line { item: item.title.clone(), points: round2(points), reason });
+            points
+        };
+        let earned = match item.done_on {
+            None => push(0.0, format!("截止 {}，考核日前未审核通过，不得分（该项分值 {:.2}）", item.due, weight)),
+            Some(done) if done <= item.due => push(weight, format!("截止 {}，{done} 按时完成", item.due)),
+            Some(done) => {
+                let days = (done - item.due).num_days();
+                let cut = (rule.late_deduction_per_day * days as f64).min(rule.late_deduction_cap);
+                push(
+                    weight * (1.0 - cut),
+                    format!("截止 {}，{done} 完成，逾期 {days} 天，扣该项分值的 {:.0}%", item.due, cut * 100.0),
+                )
+            }
+        };
+        if item.returns > 0 {
+            let cut = (weight * rule.return_deduction * item.returns as f64).min(earned);
+            if cut > 0.0 {
+                explanation.push(Line {
+                    item: item.title.clone(),
+                    points: -round2(cut),
+                    reason: format!(
+                        "被退回 {} 次，每次扣该项分值的 {:.0}%",
+                        item.returns,
+                        rule.return_deduction * 100.0
+                    ),
+                });
+            }
+            total -= cut;
+        }
+        total += earned;
+    }
+    for name in bonuses {
+        let bonus =
+            rule.bonus.iter().find(|b| &b.name == name).ok_or_else(|| format!("考核规则中没有加分项“{name}”"))?;
+        explanation.push(Line { item: bonus.name.clone(), points: bonus.points, reason: "加分项".into() });
+        total += bonus.points;
+    }
+    if total > rule.full_marks {
+        explanation.push(Line {
+            item: "—".into(),
+            points: round2(rule.full_marks - total),
+            reason: format!("总分不超过满分 {}", rule.full_marks),
+        });
+        total = rule.full_marks;
+    }
+    Ok(Score { score: round2(total.max(0.0)), explanation })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn item(due: &str, done: Option<&str>, returns: u32) -> Item {
+        Item { title: format!("任务 {due}"), due: day(due), done_on: done.map(day), returns }
+    }
+
+    #[test]
+    fn the_default_rule_reads_and_bad_rules_are_named() {
+        let rule = Rule::default_rule();
+        assert_eq!((rule.full_marks, rule.late_deduction_per_day, rule.bonus.len()), (100.0, 0.10, 2));
+        assert!(Rule::parse("full_marks = 100\n").unwrap_err().contains("late_deduction_per_day"));
+        let wrong = DEFAULT_RULE.replace("return_deduction = 0.20", "return_deduction = 2");
+        assert!(Rule::parse(&wrong).unwrap_err().contains("return_deduction"));
+        let typo = DEFAULT_RULE.replace("full_marks", "ful_marks");
+        assert!(Rule::parse(&typo).is_err());
+    }
+
+    #[test]
+    fn on_time_late_missing_returned_and_bonus() {
+        let rule = Rule::default_rule();
+        // Four items of 25 points each.
+        let items = [
+            item("2020-06-30", Some("2020-06-30"), 0), // 25
+            item("2020-06-30", Some("2020-07-03"), 0), // 3 days late: 25 × 0.7 = 17.5
+            item("2020-09-30", Some("2020-12-31"), 0), // capped at 50 %: 12.5
+            item("2020-12-25", None, 1),               // missing: 0, nothing left to deduct
+        ];
+        let scored = score(&rule, &items, &["政策解读优秀案例".to_string()]).unwrap();
+        assert_eq!(scored.score, 25.0 + 17.5 + 12.5 + 2.0);
+        assert_eq!(scored.explanation.len(), 5);
+        let returned = score(&rule, &[item("2020-06-30", Some("2020-06-29"), 2)], &[]).unwrap();
+        assert_eq!(returned.score, 60.0, "two returns take 2 × 20 % of 100");
+        let capped =
+            score(&rule, &[item("2020-06-30", Some("2020-06-29"), 0)], &["政务公开工作经验被上级推广".into()]).unwrap();
+        assert_eq!(capped.score, 100.0);
+        assert!(score(&rule, &[], &["不存在的加分项".into()]).is_err());
+    }
+}

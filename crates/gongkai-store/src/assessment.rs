@@ -1,0 +1,148 @@
+//! 考核 as stored: each plan's rule text, the bonus items awarded, and a
+//! year's scores computed from what units actually did.
+
+use crate::{BeginWrite, Store, StoreError, StoreResult, audit, on_pool};
+use chrono::{NaiveDate, Utc};
+use gongkai_domain::scoring::{self, DEFAULT_RULE, Item, Line, Rule};
+use gongkai_domain::units::UnitKind;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One unit's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitScore {
+    pub unit: String,
+    /// 部门 or 镇街: units are ranked within their group.
+    pub group: &'static str,
+    pub score: f64,
+    pub rank: usize,
+    pub explanation: Vec<Line>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Assessed {
+    unit: String,
+    kind: String,
+    task_seq: i32,
+    milestone: String,
+    due: NaiveDate,
+    done_on: Option<NaiveDate>,
+    status: String,
+    returns: i64,
+}
+
+/// Departments and towns are ranked apart, as offices publish them.
+fn group(kind: UnitKind) -> &'static str {
+    match kind {
+        UnitKind::Town | UnitKind::Street => "镇街",
+        UnitKind::Village | UnitKind::Community => "村居",
+        _ => "部门",
+    }
+}
+
+impl Store {
+    /// A plan's scoring rule as text (the default until the office edits it).
+    pub async fn scoring_rule(&self, plan_id: i64) -> StoreResult<String> {
+        let found: Option<(String,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT scoring FROM plans WHERE id = $1").bind(plan_id).fetch_optional(pool).await?
+        });
+        let (text,) = found.ok_or_else(|| StoreError::NotFound(format!("方案 {plan_id}")))?;
+        Ok(if text.is_empty() { DEFAULT_RULE.to_string() } else { text })
+    }
+
+    /// Saves a rule after reading it; a rule with a mistake is refused whole.
+    pub async fn set_scoring_rule(&self, plan_id: i64, text: &str, actor: &str) -> StoreResult<()> {
+        Rule::parse(text).map_err(StoreError::Invalid)?;
+        let before = self.scoring_rule(plan_id).await?;
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("UPDATE plans SET scoring = $1 WHERE id = $2").bind(text).bind(plan_id).execute(&mut *tx).await?;
+            audit!(tx, actor, "plan.scoring", &format!("方案 {plan_id}"), Some(before), Some(text.to_string()));
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Awards a bonus item of the plan's rule to a unit.
+    pub async fn award_bonus(&self, plan_id: i64, unit: &str, item: &str, note: &str, actor: &str) -> StoreResult<()> {
+        let rule = Rule::parse(&self.scoring_rule(plan_id).await?).map_err(StoreError::Invalid)?;
+        if !rule.bonus.iter().any(|b| b.name == item) {
+            let names: Vec<&str> = rule.bonus.iter().map(|b| b.name.as_str()).collect();
+            return Err(StoreError::Invalid(format!("考核规则中没有加分项“{item}”（现有：{}）", names.join("、"))));
+        }
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let (unit_id,): (i64,) = sqlx::query_as("SELECT id FROM units WHERE name = $1")
+                .bind(unit).fetch_optional(&mut *tx).await?
+                .ok_or_else(|| StoreError::NotFound(format!("单位“{unit}”")))?;
+            sqlx::query("INSERT INTO bonus_awards (plan_id, unit_id, item, note, awarded_by, awarded_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(plan_id).bind(unit_id).bind(item).bind(note).bind(actor).bind(Utc::now()).execute(&mut *tx).await?;
+            let after = serde_json::json!({ "item": item, "note": note }).to_string();
+            audit!(tx, actor, "score.bonus", &format!("单位“{unit}”"), None, Some(after));
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Scores every unit with work due in the year's plans by `as_of`: the
+    /// rule of the year's first plan, the bonuses of all its plans; ranked
+    /// within 部门 and 镇街, best first.
+    pub async fn assess(&self, year: i32, as_of: NaiveDate) -> StoreResult<Vec<UnitScore>> {
+        let plans: Vec<(i64,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id FROM plans WHERE plan_year = $1 ORDER BY id").bind(year).fetch_all(pool).await?
+        });
+        let Some((first,)) = plans.first().copied() else {
+            return Err(StoreError::NotFound(format!("{year} 年的方案")));
+        };
+        let rule = Rule::parse(&self.scoring_rule(first).await?).map_err(StoreError::Invalid)?;
+        let (rows, bonuses): (Vec<Assessed>, Vec<(String, String)>) = on_pool!(self, pool => {
+            // Returns are counted when a reviewer outside the unit returned the
+            // report; a head sending a draft back inside the unit is not one.
+            let rows = sqlx::query_as(
+                "SELECT u.name AS unit, u.kind, t.seq AS task_seq, m.text AS milestone, o.due_date AS due, o.done_on, o.status,
+                        (SELECT COUNT(*) FROM reviews r JOIN submissions s ON s.id = r.submission_id JOIN users ru ON ru.id = r.reviewer_id
+                         WHERE s.obligation_id = o.id AND r.decision = 'returned'
+                           AND (ru.unit_id IS NULL OR ru.unit_id <> o.unit_id)) AS returns
+                 FROM obligations o JOIN units u ON u.id = o.unit_id JOIN tasks t ON t.id = o.task_id
+                 JOIN plans p ON p.id = t.plan_id JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx
+                 WHERE p.plan_year = $1 AND o.active = TRUE AND o.due_date IS NOT NULL AND o.due_date <= $2
+                 ORDER BY u.id, o.due_date, t.seq, o.id",
+            ).bind(year).bind(as_of).fetch_all(pool).await?;
+            let bonuses = sqlx::query_as(
+                "SELECT u.name, b.item FROM bonus_awards b JOIN units u ON u.id = b.unit_id JOIN plans p ON p.id = b.plan_id
+                 WHERE p.plan_year = $1 ORDER BY b.id",
+            ).bind(year).fetch_all(pool).await?;
+            (rows, bonuses)
+        });
+        let mut by_unit: BTreeMap<String, (UnitKind, Vec<Item>)> = BTreeMap::new();
+        for row in rows {
+            let kind: UnitKind = row.kind.parse().map_err(StoreError::Corrupt)?;
+            let done_on = row.done_on.filter(|d| row.status == "accepted" && *d <= as_of);
+            by_unit.entry(row.unit).or_insert((kind, Vec::new())).1.push(Item {
+                title: format!("任务{} {}", row.task_seq, row.milestone),
+                due: row.due,
+                done_on,
+                returns: row.returns as u32,
+            });
+        }
+        let mut out = Vec::new();
+        for (unit, (kind, items)) in by_unit {
+            let awarded: Vec<String> = bonuses.iter().filter(|(u, _)| *u == unit).map(|(_, b)| b.clone()).collect();
+            let scored = scoring::score(&rule, &items, &awarded).map_err(StoreError::Invalid)?;
+            out.push(UnitScore {
+                unit,
+                group: group(kind),
+                score: scored.score,
+                rank: 0,
+                explanation: scored.explanation,
+            });
+        }
+        out.sort_by(|a, b| a.group.cmp(b.group).then(b.score.total_cmp(&a.score)).then(a.unit.cmp(&b.unit)));
+        let mut rank = 0;
+        for i in 0..out.len() {
+            rank = if i > 0 && out[i - 1].group == out[i].group { rank + 1 } else { 1 };
+            out[i].rank = rank;
+        }
+        Ok(out)
+    }
+}
