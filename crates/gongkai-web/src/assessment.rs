@@ -153,7 +153,7 @@ pub async fn api_scores(
 }
 
 pub async fn api_rule(State(state): State<AppState>, ApiUser(_): ApiUser, Path(plan): Path<i64>) -> AppResult<String> {
-    Ok(state.store.scoring_rule(plan).await.map_err(|e| AppError::from(e).as_json())?)
+    state.store.scoring_rule(plan).await.map_err(|e| AppError::from(e).as_json())
 }
 
 pub async fn api_save_rule(
