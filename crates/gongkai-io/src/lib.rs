@@ -4,6 +4,7 @@
 
 mod docx;
 mod grid;
+pub mod out;
 mod text;
 pub mod units_csv;
 

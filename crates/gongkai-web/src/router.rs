@@ -2,7 +2,7 @@
 //! with security headers on every answer.
 
 use crate::state::AppState;
-use crate::{api, assessment, calendar, directory, import, pages, supervision};
+use crate::{api, assessment, calendar, directory, documents, import, pages, supervision};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -31,6 +31,9 @@ pub fn router(state: AppState) -> Router {
         .route("/obligations/{id}/extension", post(supervision::request_page))
         .route("/obligations/{id}/extension/decision", post(supervision::decide_page))
         .route("/scores", get(assessment::page))
+        .route("/exports/ledger.xlsx", get(documents::ledger_download))
+        .route("/exports/self-inspection", get(documents::self_inspection_download))
+        .route("/exports/bulletin", get(documents::bulletin_download))
         .route("/plans/{id}/scoring", get(assessment::rule_page).post(assessment::save_rule_page))
         .route("/plans/{id}/bonus", post(assessment::award_page))
         .route("/notices", get(supervision::list_page))

@@ -53,6 +53,53 @@ pub enum Command {
     Contact(ContactCommand),
     /// 考核：按方案的考核规则为各单位打分（满分 100），逐项说明得分与扣分
     Score(ScoreArgs),
+    /// 导出台账（.xlsx）
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// 生成文书：单位自查报告、公开办通报（.docx 或 .pdf，按文件扩展名）
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// 台账：一张总表，每个单位一张表；冻结表头、筛选、状态着色
+    Ledger {
+        #[arg(long)]
+        out: PathBuf,
+        /// 只导出一个单位
+        #[arg(long)]
+        unit: Option<String>,
+        /// 以该日期为“今天”计算逾期（YYYY-MM-DD）
+        #[arg(long)]
+        now: Option<NaiveDate>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// 单位年度自查报告：逐项列出报送内容、时间、佐证材料与未完成事项
+    SelfInspection {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: i32,
+        /// 输出文件：.docx 或 .pdf
+        #[arg(long)]
+        out: PathBuf,
+        /// 报告日期（默认该年 12 月 31 日与今天中较早的一天）
+        #[arg(long)]
+        now: Option<NaiveDate>,
+    },
+    /// 公开办通报：考核排名与逾期未完成情况
+    Bulletin {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        now: Option<NaiveDate>,
+    },
 }
 
 #[derive(Debug, Args)]

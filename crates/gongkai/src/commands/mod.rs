@@ -4,6 +4,7 @@
 mod audit;
 mod calendar;
 mod deadline;
+mod documents;
 mod import;
 mod ledger;
 mod people;
@@ -31,6 +32,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Remind(command) => remind::run(&open(&cli.db).await?, command).await,
         Command::Contact(command) => remind::contact(&open(&cli.db).await?, command).await,
         Command::Score(args) => score(&open(&cli.db).await?, args).await,
+        Command::Export(command) => documents::export(&open(&cli.db).await?, command).await,
+        Command::Report(command) => documents::report(&open(&cli.db).await?, command).await,
     }
 }
 

@@ -1,0 +1,152 @@
+//! The papers offices file, read back by other programs: the 台账 workbook
+//! opened by LibreOffice, the 自查报告 as .docx (its XML) and as PDF
+//! (`pdftotext`), and the 通报.
+
+use gongkai_domain::people::Role;
+use gongkai_store::{Decision, NewAttachment, NewSubmission, NewUser, ObligationFilter, Store};
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+
+const TOWN: &str = "广州市从化区温泉镇人民政府";
+const REPORTED: &str = "公示栏照片齐全";
+
+fn tool(name: &str) -> bool {
+    let found =
+        Command::new("sh").args(["-c", &format!("command -v {name}")]).output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(std::env::var_os("GONGKAI_REQUIRE_DOCUMENT_TOOLS").is_none(), "{name} must be installed");
+        eprintln!("{name} is not installed: this check is left to scripts/test.sh");
+    }
+    found
+}
+
+fn gongkai(db: &str, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_gongkai")).args(["--db", db]).args(args).output().unwrap();
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The seed programme with 温泉镇's village report accepted, with evidence.
+async fn scripted(dir: &Path) -> (String, Store) {
+    let db = format!("sqlite://{}", dir.join("g.db").display());
+    let seed = format!("{}/../../../shared/seed/conghua-2020-tasklist.docx", env!("CARGO_MANIFEST_DIR"));
+    tokio::task::block_in_place(|| gongkai(&db, &["import", &seed, "--year", "2020"]));
+    let store = Store::connect(&db).await.unwrap();
+    let mut ids = Vec::new();
+    for (login, role, unit) in [("town", Role::Handler, Some(TOWN)), ("office", Role::Office, None)] {
+        let new = NewUser {
+            login: login.into(),
+            display_name: login.into(),
+            role,
+            unit: unit.map(String::from),
+            password_hash: "unused".into(),
+            must_change_password: false,
+        };
+        ids.push(store.create_user(&new, "测试").await.unwrap());
+    }
+    let own = store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
+    let report = own.iter().find(|o| o.due == chrono::NaiveDate::from_ymd_opt(2020, 11, 30)).unwrap();
+    let new = NewSubmission {
+        obligation_id: report.id,
+        author_id: ids[0],
+        text: format!("已完成全镇村（居）务公开督导，{REPORTED}。"),
+        published_url: Some("https://www.conghua.gov.cn/wq/2020/cjgk.html".into()),
+        evidence_date: None,
+        submitted_on: chrono::NaiveDate::from_ymd_opt(2020, 11, 28).unwrap(),
+        files: vec![NewAttachment {
+            file_name: "督导记录.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: 10,
+            sha256: "0".repeat(64),
+        }],
+    };
+    store.submit(&new, "town").await.unwrap();
+    store.review(report.id, ids[1], Decision::Accept, "", "office").await.unwrap();
+    (db, store)
+}
+
+fn docx_text(path: &Path) -> String {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    archive.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    xml
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ledger_workbook_opens_in_libreoffice_with_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, store) = scripted(dir.path()).await;
+    let out = dir.path().join("台账.xlsx");
+    let said = tokio::task::block_in_place(|| {
+        gongkai(&db, &["export", "ledger", "--out", out.to_str().unwrap(), "--now", "2020-12-01"])
+    });
+    let total = store.obligations(&ObligationFilter::default()).await.unwrap().len();
+    assert!(said.contains(&format!("{total} 条")), "{said}");
+    if !tool("soffice") {
+        return;
+    }
+    let converted = tokio::task::block_in_place(|| {
+        Command::new("soffice")
+            .args(["--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir"])
+            .arg(dir.path())
+            .arg(&out)
+            .env("HOME", dir.path())
+            .output()
+            .unwrap()
+    });
+    assert!(converted.status.success(), "{}", String::from_utf8_lossy(&converted.stderr));
+    let csv = std::fs::read_to_string(dir.path().join("台账.csv")).unwrap();
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[..3], ["任务序号", "责任单位", "任务要求"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), total, "one row per obligation on the 总台账 sheet");
+    let done = rows.iter().find(|r| &r[1] == TOWN && &r[6] == "按时完成").expect("the accepted report");
+    assert_eq!(&done[7], "2020-11-28");
+    assert!(rows.iter().any(|r| r[6].starts_with("已逾期")), "overdue rows say by how much");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_self_inspection_report_as_word_and_pdf_and_the_bulletin() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _store) = scripted(dir.path()).await;
+    let docx = dir.path().join("自查报告.docx");
+    let run = |args: &[&str]| tokio::task::block_in_place(|| gongkai(&db, args));
+    run(&["report", "self-inspection", "--unit", "温泉镇", "--year", "2020", "--out", docx.to_str().unwrap()]);
+    let xml = docx_text(&docx);
+    for expected in [
+        "温泉镇2020年政务公开工作自查报告",
+        "一、总体情况",
+        "组织开展村（居）务公开全覆盖现场督导",
+        REPORTED,
+        "督导记录.pdf",
+        TOWN,
+    ] {
+        assert!(xml.contains(expected), "the .docx lacks {expected}");
+    }
+
+    let pdf = dir.path().join("自查报告.pdf");
+    run(&["report", "self-inspection", "--unit", "温泉镇", "--year", "2020", "--out", pdf.to_str().unwrap()]);
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    if tool("pdftotext") {
+        let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+        let text: String = String::from_utf8_lossy(&text.stdout).split_whitespace().collect();
+        for expected in ["温泉镇2020年政务公开工作自查报告", "任务完成情况", REPORTED, TOWN] {
+            assert!(text.contains(expected), "the PDF lacks {expected}: {text}");
+        }
+    }
+
+    let bulletin = dir.path().join("通报.docx");
+    run(&["report", "bulletin", "--year", "2020", "--out", bulletin.to_str().unwrap()]);
+    let xml = docx_text(&bulletin);
+    assert!(xml.contains("考核排名") && xml.contains("逾期未完成情况") && xml.contains(TOWN));
+
+    let refused = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["--db", &db, "report", "self-inspection", "--unit", "温泉镇", "--year", "2020", "--out", "x.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains(".docx 或 .pdf"));
+}
