@@ -159,7 +159,7 @@ pub async fn bulletin(store: &Store, year: i32, today: NaiveDate) -> Result<Docu
         .collect();
     let done = rows.iter().filter(|r| r.o.status == "accepted").count();
     let mut overdue: Vec<&Row> = rows.iter().filter(|r| r.light == "red").collect();
-    overdue.sort_by(|a, b| b.days.cmp(&a.days));
+    overdue.sort_by_key(|r| std::cmp::Reverse(r.days));
     let mut ranking = Vec::new();
     for group in ["部门", "镇街", "村居"] {
         let of_group: Vec<Vec<String>> = scores
