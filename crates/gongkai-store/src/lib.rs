@@ -23,7 +23,7 @@ pub use assessment::UnitScore;
 pub use audit_log::AuditFilter;
 pub use ledger::{ImportReport, MilestoneRow, ObligationFilter, ObligationRow, PlanRow, TaskRow};
 pub use people::{NewUser, User};
-pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, ReviewRow, SubmissionRow};
+pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, PublishedRow, ReviewRow, SubmissionRow};
 pub use supervision::{Contact, ExtensionRow, InboxRow, NewEvent, NoticeRow, Outgoing, SchedulerLock};
 
 #[derive(Debug, thiserror::Error)]

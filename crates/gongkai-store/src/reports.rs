@@ -55,6 +55,8 @@ pub struct SubmissionRow {
     pub evidence_date: Option<NaiveDate>,
     pub submitted_at: DateTime<Utc>,
     pub submitted_on: Option<NaiveDate>,
+    /// A reviewer made the text public.
+    pub public: bool,
     #[sqlx(skip)]
     pub attachments: Vec<AttachmentRow>,
     /// The head's sign-off (where asked) and the reviewer's decision, in order.
@@ -185,7 +187,7 @@ impl Store {
     pub async fn submissions(&self, obligation_id: i64) -> StoreResult<Vec<SubmissionRow>> {
         let (mut rows, files, reviews): (Vec<SubmissionRow>, Vec<AttachmentRow>, Vec<ReviewRow>) = on_pool!(self, pool => {
             let rows = sqlx::query_as(
-                "SELECT s.id, u.display_name AS author, s.text, s.published_url, s.evidence_date, s.submitted_at, s.submitted_on
+                "SELECT s.id, u.display_name AS author, s.text, s.published_url, s.evidence_date, s.submitted_at, s.submitted_on, s.public
                  FROM submissions s JOIN users u ON u.id = s.author_id WHERE s.obligation_id = $1 ORDER BY s.id DESC",
             ).bind(obligation_id).fetch_all(pool).await?;
             let files = sqlx::query_as(
@@ -216,6 +218,54 @@ impl Store {
         });
         Ok(row.map(|(id, submission_id, file_name, content_type, size, sha256, obligation_id)| {
             (AttachmentRow { id, submission_id, file_name, content_type, size, sha256 }, obligation_id)
+        }))
+    }
+}
+
+/// What the public pages may show of one accepted report: where it was
+/// published, and its text only when a reviewer made it public.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PublishedRow {
+    pub unit: String,
+    pub task_seq: i32,
+    pub milestone: String,
+    pub published_url: Option<String>,
+    pub text: Option<String>,
+    pub submitted_on: Option<NaiveDate>,
+}
+
+impl Store {
+    /// A reviewer makes an accepted report's text public, or private again.
+    pub async fn set_submission_public(&self, submission_id: i64, public: bool, actor: &str) -> StoreResult<i64> {
+        let obligation = on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let found: Option<(i64,)> = sqlx::query_as(
+                "SELECT s.obligation_id FROM submissions s JOIN reviews r ON r.submission_id = s.id
+                 WHERE s.id = $1 AND r.decision = 'accepted'",
+            ).bind(submission_id).fetch_optional(&mut *tx).await?;
+            let Some((obligation,)) = found else {
+                return Err(StoreError::Invalid("只有审核通过的报送可以公开".into()));
+            };
+            sqlx::query("UPDATE submissions SET public = $1 WHERE id = $2").bind(public).bind(submission_id).execute(&mut *tx).await?;
+            audit!(tx, actor, "submission.public", &format!("报送 {submission_id}"), None, Some(public.to_string()));
+            tx.commit().await?;
+            obligation
+        });
+        Ok(obligation)
+    }
+
+    /// Accepted reports of a plan with what may be shown publicly.
+    pub async fn published(&self, plan_id: i64) -> StoreResult<Vec<PublishedRow>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT u.name AS unit, t.seq AS task_seq, m.text AS milestone, s.published_url,
+                        CASE WHEN s.public THEN s.text ELSE NULL END AS text, s.submitted_on
+                 FROM submissions s JOIN reviews r ON r.submission_id = s.id AND r.decision = 'accepted'
+                 JOIN obligations o ON o.id = s.obligation_id JOIN units u ON u.id = o.unit_id
+                 JOIN tasks t ON t.id = o.task_id JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx
+                 WHERE t.plan_id = $1 AND o.active = TRUE AND (s.published_url IS NOT NULL OR s.public)
+                 ORDER BY t.seq, u.id",
+            ).bind(plan_id).fetch_all(pool).await?
         }))
     }
 }

@@ -116,29 +116,32 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
     let token = file.strip_suffix(".ics").ok_or_else(AppError::not_found)?;
     let unit = state.store.feed_unit(&secrets::secret_hash(token)).await?.ok_or_else(AppError::not_found)?;
     let list = state.store.obligations(&ObligationFilter { unit: Some(unit.clone()), ..Default::default() }).await?;
+    let events = list.iter().filter(|o| o.status != "accepted").filter_map(|o| {
+        o.due.map(|due| (format!("obligation-{}", o.id), due, format!("截止：任务{} {}", o.task_seq, o.milestone)))
+    });
+    let ics = ics(&format!("{unit} 政务公开任务"), events);
+    Ok(([(CONTENT_TYPE, "text/calendar; charset=utf-8")], ics).into_response())
+}
+
+/// A calendar of all-day events: (stable id, day, summary).
+pub fn ics(name: &str, events: impl Iterator<Item = (String, NaiveDate, String)>) -> String {
     let mut ics = String::from(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//gongkai//政务公开任务台账//ZH\r\nCALSCALE:GREGORIAN\r\n",
     );
-    let _ = write!(ics, "{}", fold(&format!("X-WR-CALNAME:{unit} 政务公开任务")));
-    for o in list.iter().filter(|o| o.status != "accepted") {
-        let Some(due) = o.due else { continue };
-        let _ = write!(
-            ics,
-            "BEGIN:VEVENT\r\nUID:obligation-{}@gongkai\r\nDTSTAMP:{}T000000Z\r\n",
-            o.id,
-            due.format("%Y%m%d")
-        );
+    let _ = write!(ics, "{}", fold(&format!("X-WR-CALNAME:{}", escape(name))));
+    for (uid, day, summary) in events {
+        let _ = write!(ics, "BEGIN:VEVENT\r\nUID:{uid}@gongkai\r\nDTSTAMP:{}T000000Z\r\n", day.format("%Y%m%d"));
         let _ = write!(
             ics,
             "DTSTART;VALUE=DATE:{}\r\nDTEND;VALUE=DATE:{}\r\n",
-            due.format("%Y%m%d"),
-            (due + Duration::days(1)).format("%Y%m%d")
+            day.format("%Y%m%d"),
+            (day + Duration::days(1)).format("%Y%m%d")
         );
-        let _ = write!(ics, "{}", fold(&format!("SUMMARY:截止：任务{} {}", o.task_seq, escape(&o.milestone))));
+        let _ = write!(ics, "{}", fold(&format!("SUMMARY:{}", escape(&summary))));
         ics.push_str("END:VEVENT\r\n");
     }
     ics.push_str("END:VCALENDAR\r\n");
-    Ok(([(CONTENT_TYPE, "text/calendar; charset=utf-8")], ics).into_response())
+    ics
 }
 
 /// ICS text escaping.

@@ -13,6 +13,7 @@ pub mod files;
 mod import;
 pub mod ledger;
 mod pages;
+mod public;
 mod reports;
 pub mod router;
 pub mod secrets;

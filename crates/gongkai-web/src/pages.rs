@@ -231,6 +231,7 @@ pub async fn obligation(State(state): State<AppState>, page: PageUser, Path(id):
         serde_json::json!({
             "frame": frame(&state, &page), "task": task, "submissions": submissions,
             "may_submit": access.may_submit(&o), "may_sign": access.may_sign(&o), "may_review": access.may_review(&o),
+            "may_publish": access.review,
             "max_mb": state.max_upload / (1024 * 1024), "returned": returned,
             "extensions": extensions, "notices": notices,
             "may_request_extension": access.submit && o.due.is_some() && o.status != "accepted" && !pending_extension,
@@ -272,6 +273,36 @@ pub async fn review(
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
     reports::decide(&state, &page.user, id, &form.decision, &form.reason).await?;
+    Ok(Redirect::to(&format!("/obligations/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PublicForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    submission: i64,
+    #[serde(default)]
+    public: Option<String>,
+}
+
+/// A reviewer makes an accepted report's text public on the public pages.
+pub async fn make_public(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<PublicForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    let (_, access) = reports::find_obligation(&state, &page.user, id).await?;
+    if !access.review {
+        return Err(AppError::forbidden());
+    }
+    let belongs = state.store.submissions(id).await?.iter().any(|s| s.id == form.submission);
+    if !belongs {
+        return Err(AppError::not_found());
+    }
+    state.store.set_submission_public(form.submission, form.public.as_deref() == Some("1"), &page.user.login).await?;
     Ok(Redirect::to(&format!("/obligations/{id}")).into_response())
 }
 

@@ -2,7 +2,7 @@
 //! with security headers on every answer.
 
 use crate::state::AppState;
-use crate::{api, assessment, calendar, directory, documents, import, pages, supervision};
+use crate::{api, assessment, calendar, directory, documents, import, pages, public, supervision};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -16,7 +16,10 @@ pub fn router(state: AppState) -> Router {
     let public = Router::new()
         .route("/login", get(pages::login_page).post(pages::login))
         .route("/static/site.css", get(pages::stylesheet))
-        .route("/feeds/{file}", get(calendar::feed));
+        .route("/feeds/{file}", get(calendar::feed))
+        .route("/public", get(public::index))
+        .route("/public/plans/{id}", get(public::progress))
+        .route("/public/calendars/{file}", get(public::calendar));
     let signed_in = Router::new()
         .route("/", get(pages::home))
         .route("/logout", post(pages::logout))
@@ -28,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/obligations/{id}/review", post(pages::review))
         .route("/obligations/{id}/notice", post(supervision::issue_page))
+        .route("/obligations/{id}/public", post(pages::make_public))
         .route("/obligations/{id}/extension", post(supervision::request_page))
         .route("/obligations/{id}/extension/decision", post(supervision::decide_page))
         .route("/scores", get(assessment::page))

@@ -34,6 +34,8 @@ fn templates() -> Environment<'static> {
         ("notice.html", include_str!("../templates/notice.html")),
         ("scores.html", include_str!("../templates/scores.html")),
         ("scoring.html", include_str!("../templates/scoring.html")),
+        ("public_index.html", include_str!("../templates/public_index.html")),
+        ("public_plan.html", include_str!("../templates/public_plan.html")),
     ] {
         // The templates are part of the program; a broken one fails every test.
         env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e}"));

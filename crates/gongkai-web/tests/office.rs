@@ -415,7 +415,88 @@ async fn assessment_on_the_web(app: App) {
     assert!(page.contains("2020 年考核") && page.contains("镇街") && page.contains("第 1 名"), "{page}");
 }
 
+/// Every page reachable from `/public` without signing in, with its body.
+async fn crawl_public(app: &App) -> Vec<(String, String)> {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let (mut seen, mut queue, mut pages) = (Vec::new(), vec!["/public".to_string()], Vec::new());
+    while let Some(path) = queue.pop() {
+        if seen.contains(&path) {
+            continue;
+        }
+        seen.push(path.clone());
+        let response = client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        // The templates escape "/" in what they interpolate.
+        let body = response.text().await.unwrap().replace("&#x2f;", "/");
+        for link in body.split("href=\"").skip(1).filter_map(|rest| rest.split('"').next()) {
+            let link = link.split('#').next().unwrap_or_default().replace("&amp;", "&");
+            if link.starts_with("/public") && !seen.contains(&link) {
+                queue.push(link);
+            }
+        }
+        pages.push((path, body));
+    }
+    pages
+}
+
+async fn public_pages(app: App) {
+    const INTERNAL: &str = "内部专用词甲乙丙";
+    const SHAREABLE: &str = "可公开的办理情况";
+    const ADDRESS: &str = "https://www.conghua.gov.cn/gkzl/2020/cjgk.html";
+    let id = the_villages_report(&app).await;
+    let multipart = |text: &str, url: &str, file: bool| {
+        let mut form = Form::new().text("text", text.to_string()).text("published_url", url.to_string());
+        if file {
+            form = form.part("files", Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec()).file_name(format!("{INTERNAL}.pdf")));
+        }
+        form
+    };
+    let submit = |form: Form| {
+        reqwest::Client::new()
+            .post(app.url(&format!("/api/v1/obligations/{id}/submissions")))
+            .bearer_auth(app.token("town"))
+            .multipart(form)
+            .send()
+    };
+    let review = format!("/api/v1/obligations/{id}/review");
+    assert_eq!(submit(multipart(&format!("{INTERNAL} 初稿"), "", true)).await.unwrap().status(), StatusCode::CREATED);
+    post(&app, "civil", &review, json!({ "decision": "return", "reason": format!("{INTERNAL} 退回") })).await;
+    let extension = json!({ "due": "2020-12-20", "reason": INTERNAL });
+    assert_eq!(
+        post(&app, "town", &format!("/api/v1/obligations/{id}/extensions"), extension).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(submit(multipart(SHAREABLE, ADDRESS, false)).await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(post(&app, "civil", &review, json!({ "decision": "accept" })).await.1["status"], "accepted");
+
+    let pages = crawl_public(&app).await;
+    assert!(pages.len() >= 3, "{:?}", pages.iter().map(|p| &p.0).collect::<Vec<_>>());
+    assert!(pages.iter().any(|(_, body)| body.contains(ADDRESS)), "the published address is shown");
+    assert!(pages.iter().any(|(path, body)| path.ends_with(".ics") && body.contains("BEGIN:VEVENT")));
+    for (path, body) in &pages {
+        assert!(!body.contains(INTERNAL), "{path} shows internal text");
+        assert!(!body.contains(SHAREABLE), "{path} shows a report no reviewer made public");
+        assert!(!body.contains("civil") && !body.contains("town"), "{path} names people");
+    }
+
+    // The reviewer makes the report's text public; only that appears.
+    let (civil, _) = sign_in(&app, "civil", PASSWORD).await;
+    let page = civil.get(app.url(&format!("/obligations/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("在公开页面显示报送内容"));
+    let submission = app.store.submissions(id).await.unwrap()[0].id.to_string();
+    let form = [("csrf", csrf_in(&page)), ("submission", submission), ("public", "1".into())];
+    let done = civil.post(app.url(&format!("/obligations/{id}/public"))).form(&form).send().await.unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let pages = crawl_public(&app).await;
+    assert!(pages.iter().any(|(_, body)| body.contains(SHAREABLE)));
+    assert!(pages.iter().all(|(_, body)| !body.contains(INTERNAL)));
+    let (town, _) = sign_in(&app, "town", PASSWORD).await;
+    let page = town.get(app.url(&format!("/obligations/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("在公开页面显示报送内容"), "the unit cannot publish its own report");
+}
+
 on_both_backends! {
+    public_pages => public_pages_on_sqlite, public_pages_on_postgres;
     assessment_on_the_web => assessment_on_the_web_on_sqlite, assessment_on_the_web_on_postgres;
     notices_and_extensions => notices_and_extensions_on_sqlite, notices_and_extensions_on_postgres;
     feeds_and_audit_search => feeds_and_audit_search_on_sqlite, feeds_and_audit_search_on_postgres;

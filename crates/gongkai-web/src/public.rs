@@ -1,0 +1,72 @@
+//! Public pages (no sign-in): each programme's progress by plan item and by
+//! unit, the addresses where units published what the tasks required, the
+//! plan text, and a calendar of its due dates. Nothing internal — report
+//! text, files, reasons for returns, people — unless a reviewer made a
+//! report's text public.
+
+use crate::dashboard;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{Html, IntoResponse, Response};
+use gongkai_store::{ObligationFilter, PlanRow};
+
+async fn plan(state: &AppState, id: i64) -> AppResult<PlanRow> {
+    state.store.plans().await?.into_iter().find(|p| p.id == id).ok_or_else(AppError::not_found)
+}
+
+pub async fn index(State(state): State<AppState>) -> AppResult<Html<String>> {
+    let plans = state.store.plans().await?;
+    Ok(Html(state.render("public_index.html", serde_json::json!({ "frame": null, "plans": plans }))?))
+}
+
+pub async fn progress(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Html<String>> {
+    let plan = plan(&state, id).await?;
+    let tasks: Vec<gongkai_store::TaskRow> =
+        state.store.tasks().await?.into_iter().filter(|t| t.plan_id == id).collect();
+    let list: Vec<gongkai_store::ObligationRow> =
+        state.store.obligations(&ObligationFilter::default()).await?.into_iter().filter(|o| o.plan_id == id).collect();
+    let board = dashboard::build(list, &tasks, state.today());
+    // Public bars link nowhere internal.
+    let strip = |shares: Vec<dashboard::Share>| -> Vec<dashboard::Share> {
+        shares.into_iter().map(|s| dashboard::Share { link: format!("/public/plans/{id}#published"), ..s }).collect()
+    };
+    let (by_item, by_unit) = (strip(board.by_item), strip(board.by_unit));
+    let published = state.store.published(id).await?;
+    let html = state.render(
+        "public_plan.html",
+        serde_json::json!({
+            "frame": null, "plan": plan, "tasks": tasks, "published": published,
+            "totals": { "all": board.totals.all, "done": board.totals.done },
+            "by_item": dashboard::bar_chart("按方案项目的完成情况", &by_item),
+            "by_unit": dashboard::bar_chart("按单位的完成情况", &by_unit),
+            "today": state.today(),
+        }),
+    )?;
+    Ok(Html(html))
+}
+
+/// The plan's due dates as a calendar anyone may subscribe to: one event
+/// per task requirement and date.
+pub async fn calendar(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
+    let id: i64 = file.strip_suffix(".ics").and_then(|i| i.parse().ok()).ok_or_else(AppError::not_found)?;
+    let plan = plan(&state, id).await?;
+    let mut events: Vec<(chrono::NaiveDate, i32, String)> = state
+        .store
+        .obligations(&ObligationFilter::default())
+        .await?
+        .into_iter()
+        .filter(|o| o.plan_id == id)
+        .filter_map(|o| o.due.map(|due| (due, o.task_seq, o.milestone)))
+        .collect();
+    events.sort();
+    events.dedup();
+    let ics = crate::calendar::ics(
+        &format!("{} 到期日", plan.title),
+        events.iter().map(|(due, seq, milestone)| {
+            (format!("plan-{id}-task-{seq}-{due}"), *due, format!("任务{seq} {milestone}"))
+        }),
+    );
+    Ok(([(CONTENT_TYPE, "text/calendar; charset=utf-8")], ics).into_response())
+}
