@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check and test gongkai has: on SQLite and on a private
-# PostgreSQL cluster, and the pages in headless Chromium. Installs what is
-# missing (Debian's postgresql, chromium, chromium-driver, fonts-noto-cjk),
-# starts the cluster and stops it at the end.
+# PostgreSQL cluster, the pages in headless Chromium, and the exported files
+# read back by LibreOffice and pdftotext. Installs what is missing (Debian's
+# postgresql, chromium, chromium-driver, fonts-noto-cjk, libreoffice-calc-nogui,
+# poppler-utils), starts the cluster and stops it at the end.
 # Usage: scripts/test.sh   (run from anywhere; needs root or sudo for apt-get)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,13 +19,19 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]}"
+tools=()
+command -v soffice >/dev/null || tools+=(libreoffice-calc-nogui)
+command -v pdftotext >/dev/null || tools+=(poppler-utils)
+if [ $(( ${#missing[@]} + ${#tools[@]} )) -gt 0 ]; then
+  log "installing ${missing[*]} ${tools[*]}"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  [ ${#missing[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  # LibreOffice's recommendations are a desktop's worth; the converter needs none.
+  [ ${#tools[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${tools[@]}" >/dev/null
 fi
 export GONGKAI_TEST_CHROMEDRIVER=$(command -v chromedriver)
 export GONGKAI_REQUIRE_BROWSER=1
+export GONGKAI_REQUIRE_DOCUMENT_TOOLS=1
 PG_BIN=$(pg_bin)
 
 log "starting a private PostgreSQL cluster"
