@@ -221,7 +221,13 @@ pub async fn bulletin(store: &Store, year: i32, today: NaiveDate) -> Result<Docu
 
 /// Lays a document out as .docx or .pdf.
 pub fn render(document: &Document, pdf: bool) -> Result<Vec<u8>, String> {
-    if pdf { gongkai_io::out::pdf(document).map_err(|e| e.to_string()) } else { Ok(gongkai_io::out::docx(document)) }
+    match pdf {
+        #[cfg(feature = "pdf")]
+        true => gongkai_io::out::pdf(document).map_err(|e| e.to_string()),
+        #[cfg(not(feature = "pdf"))]
+        true => Err("这个版本构建时未包含 PDF 输出：请导出 .docx，或使用默认构建".into()),
+        false => Ok(gongkai_io::out::docx(document)),
+    }
 }
 
 fn download(bytes: Vec<u8>, name: &str, content_type: &'static str) -> Response {
