@@ -127,10 +127,14 @@ pub async fn plans(State(state): State<AppState>, ApiUser(_): ApiUser) -> AppRes
 
 #[derive(Deserialize)]
 pub struct PlanSettings {
-    head_signoff: bool,
+    #[serde(default)]
+    head_signoff: Option<bool>,
+    #[serde(default)]
+    reminders: Option<gongkai_domain::supervision::Rules>,
 }
 
-/// A plan's settings: `{"head_signoff": true}` (the office).
+/// A plan's settings (the office): `{"head_signoff": true, "reminders":
+/// {"lead_days": [7, 3, 1], "escalate_after_working_days": 5, "notice_working_days": 5}}`.
 pub async fn plan_settings(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
@@ -140,8 +144,16 @@ pub async fn plan_settings(
     if !manages(user.role) {
         return Err(AppError::forbidden().as_json());
     }
-    state.store.set_head_signoff(id, body.head_signoff, &user.login).await.map_err(store_error)?;
-    Ok(Json(json!({ "plan": id, "head_signoff": body.head_signoff })))
+    if let Some(required) = body.head_signoff {
+        state.store.set_head_signoff(id, required, &user.login).await.map_err(store_error)?;
+    }
+    if let Some(rules) = body.reminders {
+        let rules = crate::pages::checked_rules(rules).map_err(AppError::as_json)?;
+        state.store.set_plan_rules(id, &rules, &user.login).await.map_err(store_error)?;
+    }
+    let rules = state.store.plan_rules().await.map_err(store_error)?.remove(&id).unwrap_or_default();
+    let plan = state.store.plans().await.map_err(store_error)?.into_iter().find(|p| p.id == id);
+    Ok(Json(json!({ "plan": id, "head_signoff": plan.map(|p| p.head_signoff), "reminders": rules })))
 }
 
 /// The task list as written and as understood (every role may read it).

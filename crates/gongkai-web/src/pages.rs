@@ -308,12 +308,51 @@ pub async fn make_public(
 
 #[derive(Deserialize)]
 pub struct PlanSettingsForm {
+    #[serde(default)]
     csrf: String,
     #[serde(default)]
     head_signoff: Option<String>,
+    /// "7、3、1": days before the due date at which units are reminded.
+    #[serde(default)]
+    lead_days: String,
+    #[serde(default)]
+    escalate_after: String,
+    #[serde(default)]
+    notice_days: String,
 }
 
-/// A plan's settings (the office): whether unit heads sign reports off.
+/// Checks reminder rules as the office types them.
+pub fn checked_rules(rules: gongkai_domain::supervision::Rules) -> AppResult<gongkai_domain::supervision::Rules> {
+    if rules.lead_days.iter().any(|d| !(1..=90).contains(d)) {
+        return Err(AppError::bad_request("提前提醒的天数应在 1 到 90 之间"));
+    }
+    if !(1..=60).contains(&rules.escalate_after_working_days) || !(1..=60).contains(&rules.notice_working_days) {
+        return Err(AppError::bad_request("督办的工作日数应在 1 到 60 之间"));
+    }
+    Ok(rules)
+}
+
+fn rules_from_form(form: &PlanSettingsForm) -> AppResult<gongkai_domain::supervision::Rules> {
+    let mut lead_days = Vec::new();
+    for part in form.lead_days.split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace()) {
+        if part.is_empty() {
+            continue;
+        }
+        lead_days
+            .push(part.parse::<i64>().map_err(|_| AppError::bad_request(format!("提前提醒天数“{part}”不是数字")))?);
+    }
+    let number = |text: &str, what: &str| {
+        text.trim().parse::<u32>().map_err(|_| AppError::bad_request(format!("{what}“{text}”不是数字")))
+    };
+    checked_rules(gongkai_domain::supervision::Rules {
+        lead_days,
+        escalate_after_working_days: number(&form.escalate_after, "逾期多少个工作日督办")?,
+        notice_working_days: number(&form.notice_days, "督办通知给出的工作日数")?,
+    })
+}
+
+/// A plan's settings (the office): whether unit heads sign reports off, and
+/// when units are reminded, chased and sent a 督办通知.
 pub async fn plan_settings(
     State(state): State<AppState>,
     page: PageUser,
@@ -324,7 +363,11 @@ pub async fn plan_settings(
     if !auth::manages(page.user.role) {
         return Err(AppError::forbidden());
     }
+    let rules = rules_from_form(&form)?;
     state.store.set_head_signoff(id, form.head_signoff.is_some(), &page.user.login).await?;
+    if state.store.plan_rules().await?.get(&id) != Some(&rules) {
+        state.store.set_plan_rules(id, &rules, &page.user.login).await?;
+    }
     Ok(Redirect::to("/tasks").into_response())
 }
 
@@ -410,7 +453,21 @@ pub async fn change_password(
 /// office sets each plan's sign-off rule here.
 pub async fn tasks(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
     let tasks = auth::scope_tasks(&page.user, state.store.tasks().await?);
-    let plans = state.store.plans().await?;
+    let rules = state.store.plan_rules().await?;
+    let plans: Vec<serde_json::Value> = state
+        .store
+        .plans()
+        .await?
+        .into_iter()
+        .map(|p| {
+            let r = rules.get(&p.id).cloned().unwrap_or_default();
+            let lead: Vec<String> = r.lead_days.iter().map(i64::to_string).collect();
+            serde_json::json!({
+                "id": p.id, "title": p.title, "region": p.region, "plan_year": p.plan_year, "head_signoff": p.head_signoff,
+                "lead_days": lead.join("、"), "escalate_after": r.escalate_after_working_days, "notice_days": r.notice_working_days,
+            })
+        })
+        .collect();
     let html = state.render(
         "tasks.html",
         serde_json::json!({ "frame": frame(&state, &page), "tasks": tasks, "plans": plans, "manages": auth::manages(page.user.role) }),

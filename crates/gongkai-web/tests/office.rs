@@ -104,6 +104,17 @@ async fn head_sign_off(app: App) {
         "signed once, returned once (newest first)"
     );
     assert_eq!(app.store.audit_entries(None, Some("plan.signoff"), 100).await.unwrap().len(), 1);
+
+    // The plan's reminder rules, set by the office and checked.
+    let rules = |lead: Value| json!({ "reminders": { "lead_days": lead, "escalate_after_working_days": 3, "notice_working_days": 10 } });
+    assert_eq!(post(&app, "office", "/api/v1/plans/1", rules(json!([0]))).await.0, StatusCode::BAD_REQUEST);
+    let (status, body) = post(&app, "office", "/api/v1/plans/1", rules(json!([10, 2]))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["reminders"]["lead_days"], json!([10, 2]));
+    assert_eq!(body["head_signoff"], true, "left as it was");
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let page = office.get(app.url("/tasks")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("value=\"10、2\""), "{page}");
 }
 
 async fn import(app: &App, login: &str, file: Option<(&str, Vec<u8>)>, fields: &[(&str, &str)]) -> (StatusCode, Value) {
