@@ -134,10 +134,20 @@ pub async fn edit(
         "" => None,
         name => Some(directory.find(name).filter(|u| u.name == name).ok_or_else(AppError::not_found)?),
     };
+    let contact = match unit {
+        Some(unit) => {
+            let c = state.store.contact(&unit.name).await?;
+            Some(serde_json::json!({
+                "email": c.email, "wecom_url": c.wecom_url, "dingtalk_url": c.dingtalk_url, "feishu_url": c.feishu_url,
+                "dingtalk_secret_set": !c.dingtalk_secret.is_empty(), "feishu_secret_set": !c.feishu_secret.is_empty(),
+            }))
+        }
+        None => None,
+    };
     let html = state.render(
         "unit.html",
         serde_json::json!({
-            "frame": crate::pages::frame_json(&state, &page), "kinds": kinds(), "error": null,
+            "frame": crate::pages::frame_json(&state, &page), "kinds": kinds(), "error": null, "contact": contact,
             "unit": unit.map(|u| serde_json::json!({
                 "name": u.name, "aliases": u.aliases.join("、"), "kind": u.kind.as_str(),
                 "parent": u.parent, "inferred": u.inferred, "note": u.note,
@@ -145,6 +155,81 @@ pub async fn edit(
         }),
     )?;
     Ok(Html(html))
+}
+
+/// A unit's channels as the office types them; an empty secret keeps the
+/// one already set (secrets are never shown again).
+#[derive(Debug, Deserialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub wecom_url: String,
+    #[serde(default)]
+    pub dingtalk_url: String,
+    #[serde(default)]
+    pub dingtalk_secret: String,
+    #[serde(default)]
+    pub feishu_url: String,
+    #[serde(default)]
+    pub feishu_secret: String,
+}
+
+/// Saves and gives the channels the unit now has.
+pub async fn save_contact(state: &AppState, user: &User, form: &ContactForm) -> AppResult<Vec<&'static str>> {
+    if !auth::manages(user.role) {
+        return Err(AppError::forbidden());
+    }
+    let directory = state.store.directory().await?;
+    let unit = directory
+        .find(&form.unit)
+        .ok_or_else(|| AppError::bad_request(format!("单位“{}”不在单位目录中", form.unit)))?;
+    let email = form.email.trim();
+    if !email.is_empty() && !(email.contains('@') && !email.contains(char::is_whitespace)) {
+        return Err(AppError::bad_request(format!("邮箱地址“{email}”无效")));
+    }
+    for (what, url) in [("企业微信", &form.wecom_url), ("钉钉", &form.dingtalk_url), ("飞书", &form.feishu_url)]
+    {
+        let url = url.trim();
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(AppError::bad_request(format!("{what}机器人地址应以 https:// 开头")));
+        }
+    }
+    let before = state.store.contact(&unit.name).await?;
+    let keep = |new: &str, old: &str| if new.trim().is_empty() { old.to_string() } else { new.trim().to_string() };
+    let contact = gongkai_store::Contact {
+        email: email.to_string(),
+        wecom_url: form.wecom_url.trim().to_string(),
+        dingtalk_url: form.dingtalk_url.trim().to_string(),
+        dingtalk_secret: keep(&form.dingtalk_secret, &before.dingtalk_secret),
+        feishu_url: form.feishu_url.trim().to_string(),
+        feishu_secret: keep(&form.feishu_secret, &before.feishu_secret),
+    };
+    state.store.set_contact(&unit.name, &contact, &user.login).await?;
+    Ok(contact.channels())
+}
+
+pub async fn contact_page(
+    State(state): State<AppState>,
+    page: PageUser,
+    FormBody(form): FormBody<ContactForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    save_contact(&state, &page.user, &form).await?;
+    Ok(Redirect::to(&format!("/units/edit?name={}", crate::ledger::percent_encode(&form.unit))).into_response())
+}
+
+pub async fn api_contact(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    JsonBody(form): JsonBody<ContactForm>,
+) -> AppResult<Json<serde_json::Value>> {
+    let channels = save_contact(&state, &user, &form).await.map_err(AppError::as_json)?;
+    Ok(Json(serde_json::json!({ "unit": form.unit, "channels": channels })))
 }
 
 pub async fn save(
@@ -160,7 +245,7 @@ pub async fn save(
             let html = state.render(
                 "unit.html",
                 serde_json::json!({
-                    "frame": crate::pages::frame_json(&state, &page), "kinds": kinds(), "error": err.message,
+                    "frame": crate::pages::frame_json(&state, &page), "kinds": kinds(), "error": err.message, "contact": null,
                     "previous": form.previous,
                     "unit": {
                         "name": form.name, "aliases": form.aliases, "kind": form.kind, "parent": form.parent,

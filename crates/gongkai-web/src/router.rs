@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}/settings", post(pages::plan_settings))
         .route("/units", get(directory::list).post(directory::save))
         .route("/units/edit", get(directory::edit))
+        .route("/units/contact", post(directory::contact_page))
         .route(
             "/import",
             get(import::page).post(import::upload).layer(DefaultBodyLimit::max(state.max_upload + 1024 * 1024)),
@@ -75,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/tasks/{id}", get(api::task))
         .route("/api/v1/tasks/{id}/members", post(directory::api_members))
         .route("/api/v1/units", get(directory::api_list).post(directory::api_save))
+        .route("/api/v1/units/contact", post(directory::api_contact))
         .route("/api/v1/imports", post(import::api).layer(DefaultBodyLimit::max(state.max_upload + 1024 * 1024)))
         .route("/api/v1/audit", get(api::audit))
         .route("/api/v1/calendar/feeds", post(calendar::api_new_feed))

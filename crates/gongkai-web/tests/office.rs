@@ -261,6 +261,25 @@ async fn directory_and_groups(app: App) {
     app.store.save_plan(&understood, "清单", "从化区", &directory, "测试").await.unwrap();
     let (_, again) = get(&app, "office", &format!("/api/v1/tasks/{}", task["id"])).await;
     assert_eq!(again["task"]["units"].as_array().unwrap().len(), 3);
+    // Channels: secrets kept when left blank, never shown, never in the audit log.
+    let contact = |secret: &str| {
+        json!({ "unit": "区民政局", "email": "mzj@example.gov.cn", "dingtalk_url": "https://oapi.dingtalk.com/robot/send?access_token=t",
+                "dingtalk_secret": secret })
+    };
+    assert_eq!(post(&app, "town", "/api/v1/units/contact", contact("SECx")).await.0, StatusCode::FORBIDDEN);
+    let bad = json!({ "unit": "区民政局", "wecom_url": "ftp://x" });
+    assert_eq!(post(&app, "office", "/api/v1/units/contact", bad).await.0, StatusCode::BAD_REQUEST);
+    let (status, body) = post(&app, "office", "/api/v1/units/contact", contact("SEC-kept-secret")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["channels"], json!(["web", "email", "dingtalk"]));
+    post(&app, "office", "/api/v1/units/contact", contact("")).await;
+    assert_eq!(app.store.contact(CIVIL).await.unwrap().dingtalk_secret, "SEC-kept-secret");
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let edit = office.get(app.url(&format!("/units/edit?name={CIVIL}"))).send().await.unwrap().text().await.unwrap();
+    assert!(edit.contains("通知渠道") && edit.contains("已设置") && !edit.contains("SEC-kept-secret"));
+    let log = app.store.audit_entries(None, Some("unit.contact"), 10).await.unwrap();
+    assert!(!log.is_empty() && log.iter().all(|e| !e.after.as_deref().unwrap_or("").contains("SEC-kept-secret")));
+
     let actions: Vec<String> =
         app.store.audit_entries(None, None, 100).await.unwrap().into_iter().map(|e| e.action).collect();
     assert!(actions.contains(&"units.edit".into()) && actions.contains(&"task.members".into()));
