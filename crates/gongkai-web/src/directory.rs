@@ -189,7 +189,7 @@ pub async fn save_contact(state: &AppState, user: &User, form: &ContactForm) -> 
         .find(&form.unit)
         .ok_or_else(|| AppError::bad_request(format!("单位“{}”不在单位目录中", form.unit)))?;
     let email = form.email.trim();
-    if !email.is_empty() && !(email.contains('@') && !email.contains(char::is_whitespace)) {
+    if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
         return Err(AppError::bad_request(format!("邮箱地址“{email}”无效")));
     }
     for (what, url) in [("企业微信", &form.wecom_url), ("钉钉", &form.dingtalk_url), ("飞书", &form.feishu_url)]
