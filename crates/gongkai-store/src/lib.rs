@@ -6,6 +6,7 @@
 
 mod assessment;
 mod audit_log;
+mod backup;
 mod ledger;
 mod people;
 mod records;
@@ -21,6 +22,7 @@ use std::time::Duration;
 
 pub use assessment::UnitScore;
 pub use audit_log::AuditFilter;
+pub use backup::TableRows;
 pub use ledger::{ImportReport, MilestoneRow, ObligationFilter, ObligationRow, PlanRow, TaskRow};
 pub use people::{NewUser, User};
 pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, PublishedRow, ReviewRow, SubmissionRow};

@@ -59,6 +59,20 @@ pub enum Command {
     /// 生成文书：单位自查报告、公开办通报（.docx 或 .pdf，按文件扩展名）
     #[command(subcommand)]
     Report(ReportCommand),
+    /// 备份：全部数据与附件写入一个文件（服务运行中也可执行）
+    Backup {
+        file: PathBuf,
+        /// 附件目录
+        #[arg(long, default_value = "gongkai-data/files", env = "GONGKAI__FILES__DIR")]
+        files: PathBuf,
+    },
+    /// 从备份恢复到一个新建的空数据库（--db 指定）
+    Restore {
+        file: PathBuf,
+        /// 附件目录
+        #[arg(long, default_value = "gongkai-data/files", env = "GONGKAI__FILES__DIR")]
+        files: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

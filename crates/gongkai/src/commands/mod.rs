@@ -2,6 +2,7 @@
 //! success, 1 when the input was refused (after saying why and where).
 
 mod audit;
+mod backup;
 mod calendar;
 mod deadline;
 mod documents;
@@ -34,6 +35,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Score(args) => score(&open(&cli.db).await?, args).await,
         Command::Export(command) => documents::export(&open(&cli.db).await?, command).await,
         Command::Report(command) => documents::report(&open(&cli.db).await?, command).await,
+        Command::Backup { file, files } => backup::backup(&open(&cli.db).await?, &file, &files).await,
+        Command::Restore { file, files } => backup::restore(&cli.db, &file, &files).await,
     }
 }
 
@@ -65,14 +68,20 @@ pub fn exists(url: &str) -> bool {
     Backend::from_url(url).is_ok_and(|b| b == Backend::Postgres) || std::path::Path::new(sqlite_path(url)).exists()
 }
 
-/// Opens the database, creating the embedded SQLite file (and its folder) on
-/// first use and loading the built-in unit directory into an empty one.
-pub async fn open(url: &str) -> anyhow::Result<Store> {
+/// Creates the folder an embedded database file goes in.
+pub fn prepare_sqlite_dir(url: &str) -> anyhow::Result<()> {
     if Backend::from_url(url)? == Backend::Sqlite
         && let Some(dir) = std::path::Path::new(sqlite_path(url)).parent().filter(|d| !d.as_os_str().is_empty())
     {
         std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
     }
+    Ok(())
+}
+
+/// Opens the database, creating the embedded SQLite file (and its folder) on
+/// first use and loading the built-in unit directory into an empty one.
+pub async fn open(url: &str) -> anyhow::Result<Store> {
+    prepare_sqlite_dir(url)?;
     let store = Store::connect(url).await.with_context(|| format!("无法打开数据库 {}", redact(url)))?;
     if store.unit_count().await? == 0 {
         store.save_units(&gongkai_io::units_csv::conghua(), false, &cli_actor()).await?;
