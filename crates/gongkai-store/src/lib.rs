@@ -7,6 +7,7 @@
 mod assessment;
 mod audit_log;
 mod backup;
+mod demo;
 mod ledger;
 mod people;
 mod records;
@@ -23,6 +24,7 @@ use std::time::Duration;
 pub use assessment::UnitScore;
 pub use audit_log::AuditFilter;
 pub use backup::TableRows;
+pub use demo::DemoReport;
 pub use ledger::{ImportReport, MilestoneRow, ObligationFilter, ObligationRow, PlanRow, TaskRow};
 pub use people::{NewUser, User};
 pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, PublishedRow, ReviewRow, SubmissionRow};

@@ -66,6 +66,8 @@ pub enum Command {
         #[arg(long, default_value = "gongkai-data/files", env = "GONGKAI__FILES__DIR")]
         files: PathBuf,
     },
+    /// 生成演示数据：一个省的区、单位、村，每区每年一份清单，以及一年的报送与审核
+    DemoData(DemoArgs),
     /// 从备份恢复到一个新建的空数据库（--db 指定）
     Restore {
         file: PathBuf,
@@ -73,6 +75,25 @@ pub enum Command {
         #[arg(long, default_value = "gongkai-data/files", env = "GONGKAI__FILES__DIR")]
         files: PathBuf,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// 区的数量
+    #[arg(long, default_value_t = 100)]
+    pub districts: usize,
+    /// 每个区的单位数（部门、镇街等，不含村）
+    #[arg(long, default_value_t = 100)]
+    pub units_per_district: usize,
+    /// 全省的村（居）总数，平均分到各区的镇街
+    #[arg(long, default_value_t = 30_000)]
+    pub villages: usize,
+    /// 清单的年数（每区每年一份）
+    #[arg(long, default_value_t = 2)]
+    pub years: usize,
+    /// 第一年的年份
+    #[arg(long, default_value_t = 2020)]
+    pub year: i32,
 }
 
 #[derive(Debug, Subcommand)]

@@ -364,3 +364,31 @@ fn serve_loads_the_seed_takes_reports_and_keeps_an_intact_audit_chain() {
     assert_eq!(verify.status.code(), Some(1));
     assert!(stderr(&verify).contains("第") && stderr(&verify).contains("条"), "{}", stderr(&verify));
 }
+
+#[test]
+fn demo_data_builds_a_small_province_on_either_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut targets = vec![format!("sqlite://{}", dir.path().join("demo.db").display())];
+    if let Some(server) = gongkai_store::scratch::postgres_server() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        targets.push(runtime.block_on(gongkai_store::scratch::postgres_url(&server)).unwrap());
+    }
+    for db in &targets {
+        let args = ["demo-data", "--districts", "2", "--units-per-district", "60", "--villages", "40", "--years", "2"];
+        let output = gongkai(db, &args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(stdout(&output).contains("2 个区"), "{}", stdout(&output));
+        let plans = json(&gongkai(db, &["tasks", "--json"]));
+        assert_eq!(
+            plans.as_array().unwrap().len(),
+            2 * 2 * 39,
+            "36 seed rows and 3 village rows per district and year"
+        );
+        let village = "示范省第2区温泉镇第1村";
+        let theirs = json(&gongkai(db, &["obligations", "--unit", village, "--json"]));
+        assert!(theirs.as_array().unwrap().len() >= 2 * 12, "a village reports monthly: {theirs}");
+        let statuses: Vec<&str> = theirs.as_array().unwrap().iter().map(|o| o["status"].as_str().unwrap()).collect();
+        assert!(statuses.contains(&"accepted") && statuses.contains(&"pending"), "{statuses:?}");
+        assert!(gongkai(db, &["audit", "verify"]).status.success());
+    }
+}

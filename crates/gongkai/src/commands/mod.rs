@@ -5,6 +5,7 @@ mod audit;
 mod backup;
 mod calendar;
 mod deadline;
+mod demo;
 mod documents;
 mod import;
 mod ledger;
@@ -35,6 +36,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Score(args) => score(&open(&cli.db).await?, args).await,
         Command::Export(command) => documents::export(&open(&cli.db).await?, command).await,
         Command::Report(command) => documents::report(&open(&cli.db).await?, command).await,
+        Command::DemoData(args) => demo::run(&open(&cli.db).await?, args).await,
         Command::Backup { file, files } => backup::backup(&open(&cli.db).await?, &file, &files).await,
         Command::Restore { file, files } => backup::restore(&cli.db, &file, &files).await,
     }
