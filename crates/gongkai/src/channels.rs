@@ -58,7 +58,11 @@ impl Channels {
                     let timestamp = chrono::Utc::now().timestamp_millis();
                     let sign = dingtalk_sign(timestamp, &contact.dingtalk_secret);
                     let separator = if contact.dingtalk_url.contains('?') { '&' } else { '?' };
-                    format!("{}{separator}timestamp={timestamp}&sign={}", contact.dingtalk_url, percent(&sign))
+                    format!(
+                        "{}{separator}timestamp={timestamp}&sign={}",
+                        contact.dingtalk_url,
+                        gongkai_web::ledger::percent_encode(&sign)
+                    )
                 };
                 let body = json!({ "msgtype": "text", "text": { "content": out.message } });
                 self.post(&url, &body, "钉钉").await
@@ -141,18 +145,6 @@ pub fn feishu_sign(timestamp_s: i64, secret: &str) -> String {
     hmac_base64(format!("{timestamp_s}\n{secret}").as_bytes(), b"")
 }
 
-fn percent(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +155,5 @@ mod tests {
         // in the 钉钉 and 飞书 robot documentation.
         assert_eq!(dingtalk_sign(1_600_000_000_000, "SECabc"), "ABcUcMOwyGGKmiNbHqEbhvKpuIGkMXqT1gAGfAAmnk8=");
         assert_eq!(feishu_sign(1_600_000_000, "s"), "lmtqcTpGU9iZHtQJsSZQCLOzoVQ3iImg41j9aXKE/5o=");
-        assert_eq!(percent("a+b/c="), "a%2Bb%2Fc%3D");
     }
 }

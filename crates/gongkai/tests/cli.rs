@@ -2,6 +2,9 @@
 //! the real binary, a real SQLite file, and PostgreSQL when
 //! `GONGKAI_TEST_PG_URL` names a server.
 
+mod common;
+
+use common::start;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -247,47 +250,6 @@ fn accounts_tokens_and_the_audit_chain_from_the_command_line() {
     let verify = gongkai(&db, &["audit", "verify"]);
     assert_eq!(verify.status.code(), Some(1));
     assert!(stderr(&verify).contains("第 2 条"), "{}", stderr(&verify));
-}
-
-/// A running `gongkai serve`, stopped when dropped.
-struct Server {
-    child: std::process::Child,
-    address: String,
-    output: Vec<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(db: &str, args: &[&str]) -> Server {
-    use std::io::BufRead;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(["--db", db, "serve", "--bind", "127.0.0.1:0"])
-        .args(args)
-        .env_remove("GONGKAI__DATABASE__URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut output = Vec::new();
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        output.push(line.clone());
-        if let Some(rest) = line.split("http://").nth(1) {
-            let address = rest.split('/').next().unwrap().to_string();
-            // Keep reading so that the server never blocks on a full pipe.
-            std::thread::spawn(move || lines.for_each(drop));
-            return Server { child, address, output };
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("gongkai serve did not start: {output:?}");
 }
 
 #[test]

@@ -5,36 +5,14 @@
 
 mod common;
 
-use common::gongkai;
+use common::{gongkai, start};
 use std::collections::HashMap;
-use std::io::BufRead;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The towns and streets whose handlers report at once.
 const UNITS: [&str; 8] = ["温泉镇", "良口镇", "吕田镇", "太平镇", "鳌头镇", "街口街道", "城郊街道", "江埔街道"];
-
-fn start(db: &str, files: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(["--db", db, "serve", "--bind", "127.0.0.1:0", "--files", files, "--remind-every-seconds", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            let address = rest.split('/').next().unwrap().to_string();
-            std::thread::spawn(move || lines.for_each(drop));
-            return (child, address);
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server did not start");
-}
 
 /// A PDF of about 200 KB whose bytes say which report it belongs to.
 fn evidence(obligation: i64) -> Vec<u8> {
@@ -91,7 +69,10 @@ async fn acknowledged_reports_survive_sigkill_during_a_surge() {
     let acknowledged: Arc<Mutex<HashMap<i64, i64>>> = Arc::default();
     let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
     for round in 0..4 {
-        let (mut server, address) = tokio::task::block_in_place(|| start(&db, files.to_str().unwrap()));
+        let server = tokio::task::block_in_place(|| {
+            start(&db, &["--files", files.to_str().unwrap(), "--remind-every-seconds", "0"])
+        });
+        let address = server.address.clone();
         let mut workers = Vec::new();
         for _ in 0..8 {
             let (queue, acknowledged, client, address) =
@@ -127,18 +108,18 @@ async fn acknowledged_reports_survive_sigkill_during_a_surge() {
                 }
             }));
         }
-        if round < 3 {
+        // Three times the server dies mid-surge; the fourth time it sees the rest through.
+        let last = if round < 3 {
             tokio::time::sleep(Duration::from_millis(700)).await;
-            server.kill().unwrap(); // SIGKILL: no shutdown, no flush.
-            server.wait().unwrap();
-        }
+            drop(server); // SIGKILL: no shutdown, no flush.
+            None
+        } else {
+            Some(server)
+        };
         for worker in workers {
             worker.await.unwrap();
         }
-        if round == 3 {
-            server.kill().unwrap();
-            server.wait().unwrap();
-        }
+        drop(last);
     }
     let acknowledged = acknowledged.lock().unwrap().clone();
     assert!(acknowledged.len() > 50, "reports were answered: {}", acknowledged.len());

@@ -3,26 +3,17 @@
 //! misses the rest and earns a bonus; 良口镇 does nothing. `gongkai score`
 //! must give what the hand calculation below gives, and say why.
 
+mod common;
+
 use chrono::NaiveDate;
+use common::user;
 use gongkai_domain::people::Role;
-use gongkai_store::{Decision, NewSubmission, NewUser, ObligationFilter, Store};
+use gongkai_store::{Decision, NewSubmission, ObligationFilter, Store};
 use serde_json::Value;
 use std::process::Command;
 
-const TOWN: &str = "广州市从化区温泉镇人民政府";
+use common::TOWN;
 const QUIET_TOWN: &str = "广州市从化区良口镇人民政府";
-
-async fn user(store: &Store, login: &str, role: Role, unit: Option<&str>) -> i64 {
-    let new = NewUser {
-        login: login.into(),
-        display_name: login.into(),
-        role,
-        unit: unit.map(String::from),
-        password_hash: "unused".into(),
-        must_change_password: false,
-    };
-    store.create_user(&new, "测试").await.unwrap()
-}
 
 /// Reports on `day`, then the office decides each of `decisions` in turn
 /// (a return is followed by a report again on the same day).

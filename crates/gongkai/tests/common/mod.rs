@@ -25,18 +25,7 @@ pub async fn scripted(dir: &Path) -> (String, Store) {
     let seed = format!("{}/../../../shared/seed/conghua-2020-tasklist.docx", env!("CARGO_MANIFEST_DIR"));
     tokio::task::block_in_place(|| gongkai(&db, &["import", &seed, "--year", "2020"]));
     let store = Store::connect(&db).await.unwrap();
-    let mut ids = Vec::new();
-    for (login, role, unit) in [("town", Role::Handler, Some(TOWN)), ("office", Role::Office, None)] {
-        let new = NewUser {
-            login: login.into(),
-            display_name: login.into(),
-            role,
-            unit: unit.map(String::from),
-            password_hash: "unused".into(),
-            must_change_password: false,
-        };
-        ids.push(store.create_user(&new, "测试").await.unwrap());
-    }
+    let ids = [user(&store, "town", Role::Handler, Some(TOWN)).await, user(&store, "office", Role::Office, None).await];
     let own = store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
     let report = own.iter().find(|o| o.due == chrono::NaiveDate::from_ymd_opt(2020, 11, 30)).unwrap();
     let new = NewSubmission {
@@ -56,4 +45,60 @@ pub async fn scripted(dir: &Path) -> (String, Store) {
     store.submit(&new, "town").await.unwrap();
     store.review(report.id, ids[1], Decision::Accept, "", "office").await.unwrap();
     (db, store)
+}
+
+/// An account for scripted history (nobody signs in with it).
+pub async fn user(store: &Store, login: &str, role: Role, unit: Option<&str>) -> i64 {
+    let new = NewUser {
+        login: login.into(),
+        display_name: login.into(),
+        role,
+        unit: unit.map(String::from),
+        password_hash: "unused".into(),
+        must_change_password: false,
+    };
+    store.create_user(&new, "测试").await.unwrap()
+}
+
+/// A running `gongkai serve`, killed (SIGKILL) when dropped.
+pub struct Server {
+    pub child: std::process::Child,
+    pub address: String,
+    /// What it printed before it was ready.
+    pub output: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `gongkai serve` on a free port and waits until it answers.
+pub fn start(db: &str, args: &[&str]) -> Server {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["--db", db, "serve", "--bind", "127.0.0.1:0"])
+        .args(args)
+        .env_remove("GONGKAI__DATABASE__URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut output = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        output.push(line.clone());
+        if let Some(rest) = line.split("http://").nth(1) {
+            let address = rest.split('/').next().unwrap().to_string();
+            // Keep reading so that the server never blocks on a full pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            return Server { child, address, output };
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("gongkai serve did not start: {output:?}");
 }
