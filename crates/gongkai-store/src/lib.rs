@@ -349,6 +349,13 @@ impl Store {
             .collect())
     }
 
+    /// The calendar in force: the built-in years and the rows an admin added.
+    pub async fn calendar(&self) -> StoreResult<gongkai_domain::calendar::Calendar> {
+        let mut calendar = gongkai_domain::calendar::builtin().clone();
+        calendar.extend(&self.calendar_rows().await?);
+        Ok(calendar)
+    }
+
     pub async fn add_calendar_rows(&self, rows: &[CalendarRow], actor: &str) -> StoreResult<usize> {
         let mut days = 0;
         on_pool!(self, pool => {

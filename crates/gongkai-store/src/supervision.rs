@@ -318,6 +318,7 @@ impl Store {
             ).bind(MAX_ATTEMPTS).bind(stale).bind(limit).bind(retry).fetch_all(pool).await?
         });
         let mut out = Vec::new();
+        let mut contacts: HashMap<String, Contact> = HashMap::new();
         for (delivery_id, channel, obligation, unit, kind, message) in candidates {
             let claimed = on_pool!(self, pool => {
                 sqlx::query(
@@ -327,7 +328,10 @@ impl Store {
                 ).bind(Utc::now()).bind(delivery_id).bind(MAX_ATTEMPTS).bind(stale).bind(retry).execute(pool).await?.rows_affected()
             });
             if claimed == 1 {
-                let contact = self.contact(&unit).await?;
+                if !contacts.contains_key(&unit) {
+                    contacts.insert(unit.clone(), self.contact(&unit).await?);
+                }
+                let contact = contacts[&unit].clone();
                 out.push(Outgoing { delivery_id, channel, obligation, unit, kind, message, contact });
             }
         }

@@ -16,12 +16,6 @@ use gongkai_domain::supervision::{Wording, working_days_after};
 use gongkai_store::{ExtensionRow, NoticeRow, User};
 use serde::Deserialize;
 
-async fn calendar(state: &AppState) -> AppResult<gongkai_domain::calendar::Calendar> {
-    let mut calendar = gongkai_domain::calendar::builtin().clone();
-    calendar.extend(&state.store.calendar_rows().await?);
-    Ok(calendar)
-}
-
 fn optional_date(text: &str, what: &str) -> AppResult<Option<NaiveDate>> {
     crate::ledger::date(&Some(text.to_string()), what)
 }
@@ -40,7 +34,7 @@ pub async fn issue(state: &AppState, user: &User, id: i64, new_due: &str, note: 
         return Err(AppError::bad_request("这项任务已报送或已通过，无需督办"));
     }
     let today = state.today();
-    let calendar = calendar(state).await?;
+    let calendar = state.store.calendar().await?;
     let rules = state.store.plan_rules().await?.remove(&o.plan_id).unwrap_or_default();
     let new_due = match optional_date(new_due, "新的办结期限")? {
         Some(date) if date <= today => return Err(AppError::bad_request("新的办结期限应晚于今天")),

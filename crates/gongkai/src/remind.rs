@@ -6,7 +6,6 @@
 
 use crate::channels::Channels;
 use chrono::NaiveDate;
-use gongkai_domain::calendar::Calendar;
 use gongkai_domain::supervision::{EventKind, Wording, events_due, is_open, working_days_after};
 use gongkai_store::{NewEvent, ObligationFilter, ObligationRow, Store};
 use serde::Serialize;
@@ -23,13 +22,6 @@ pub struct Sent {
     pub error: Option<String>,
 }
 
-/// The calendar the office keeps: the built-in years and its own rows.
-pub async fn calendar(store: &Store) -> anyhow::Result<Calendar> {
-    let mut calendar = gongkai_domain::calendar::builtin().clone();
-    calendar.extend(&store.calendar_rows().await?);
-    Ok(calendar)
-}
-
 /// Runs one pass. Gives nothing when another process holds the scheduler
 /// (two servers on one PostgreSQL database).
 pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &str) -> anyhow::Result<Vec<Sent>> {
@@ -37,7 +29,7 @@ pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &
         return Ok(Vec::new());
     };
     let rules = store.plan_rules().await?;
-    let calendar = calendar(store).await?;
+    let calendar = store.calendar().await?;
     let open: Vec<ObligationRow> =
         store.obligations(&ObligationFilter::default()).await?.into_iter().filter(|o| is_open(&o.status)).collect();
     let mut events = Vec::new();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::start;
+use common::{add_account, start};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -209,26 +209,7 @@ fn the_unit_directory_can_be_extended_from_csv() {
 fn accounts_tokens_and_the_audit_chain_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("g.db").display());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args([
-            "--db",
-            &db,
-            "user",
-            "add",
-            "--login",
-            "town",
-            "--role",
-            "handler",
-            "--unit",
-            "温泉镇",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all("温泉镇的密码 2020\n".as_bytes()).unwrap();
-    assert!(child.wait_with_output().unwrap().status.success());
+    add_account(&db, "town", "handler", Some("温泉镇"));
     let refused = gongkai(&db, &["user", "add", "--login", "x", "--role", "handler"]);
     assert_eq!(refused.status.code(), Some(1));
     assert!(stderr(&refused).contains("必须属于一个单位"), "{}", stderr(&refused));

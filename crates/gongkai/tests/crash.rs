@@ -5,9 +5,8 @@
 
 mod common;
 
-use common::{gongkai, start};
+use common::{add_account, gongkai, start};
 use std::collections::HashMap;
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -34,26 +33,7 @@ async fn acknowledged_reports_survive_sigkill_during_a_surge() {
         gongkai(&db, &["import", &seed, "--year", "2020"]);
         for (n, unit) in UNITS.iter().enumerate() {
             let login = format!("unit{n}");
-            let mut add = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-                .args([
-                    "--db",
-                    &db,
-                    "user",
-                    "add",
-                    "--login",
-                    &login,
-                    "--role",
-                    "handler",
-                    "--unit",
-                    unit,
-                    "--password-stdin",
-                ])
-                .stdin(Stdio::piped())
-                .stdout(Stdio::null())
-                .spawn()
-                .unwrap();
-            std::io::Write::write_all(&mut add.stdin.take().unwrap(), "一个足够长的密码 2020\n".as_bytes()).unwrap();
-            assert!(add.wait().unwrap().success());
+            add_account(&db, &login, "handler", Some(unit));
             let token =
                 gongkai(&db, &["token", "create", "--login", &login]).split_whitespace().last().unwrap().to_string();
             let list: Vec<serde_json::Value> =

@@ -4,6 +4,8 @@
 //! `remind run` processes on SQLite, and with two `gongkai serve` processes
 //! sharing one PostgreSQL database, stopped and restarted between dates.
 
+mod common;
+
 use axum::extract::{Path, Query, State};
 use base64::Engine;
 use serde_json::Value;
@@ -163,14 +165,7 @@ fn ok(output: Output) -> String {
 fn prepare(db: &str, robots: u16) {
     let seed = format!("{}/../../../shared/seed/conghua-2020-tasklist.docx", env!("CARGO_MANIFEST_DIR"));
     ok(gongkai(db, &["import", &seed, "--year", "2020"]));
-    let mut add = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(["--db", db, "user", "add", "--login", "office", "--role", "office", "--password-stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut add.stdin.take().unwrap(), "公开办的密码 2020\n".as_bytes()).unwrap();
-    assert!(add.wait().unwrap().success());
+    common::add_account(db, "office", "office", None);
     let url = |name: &str| format!("http://127.0.0.1:{robots}/{name}");
     ok(gongkai(
         db,

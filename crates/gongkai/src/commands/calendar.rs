@@ -4,7 +4,7 @@
 use super::open;
 use crate::cli::CalendarCommand;
 use anyhow::Context;
-use gongkai_domain::calendar::{self, Calendar};
+use gongkai_domain::calendar;
 use std::process::ExitCode;
 
 pub async fn run(db: &str, command: CalendarCommand) -> anyhow::Result<ExitCode> {
@@ -23,8 +23,7 @@ pub async fn run(db: &str, command: CalendarCommand) -> anyhow::Result<ExitCode>
             println!("已导入 {} 段、{days} 天的节假日安排", rows.len());
         }
         CalendarCommand::AddWorkingDays { date, days } => {
-            let mut calendar: Calendar = calendar::builtin().clone();
-            calendar.extend(&store.calendar_rows().await?);
+            let calendar = store.calendar().await?;
             match calendar.add_working_days(date, days) {
                 Ok(result) => println!("{result}"),
                 Err(err) => {

@@ -47,6 +47,22 @@ pub async fn scripted(dir: &Path) -> (String, Store) {
     (db, store)
 }
 
+/// An account made as an administrator makes one: `user add --password-stdin`.
+pub fn add_account(db: &str, login: &str, role: &str, unit: Option<&str>) {
+    let mut args = vec!["--db", db, "user", "add", "--login", login, "--role", role, "--password-stdin"];
+    if let Some(unit) = unit {
+        args.extend(["--unit", unit]);
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), "一个足够长的密码 2020\n".as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success(), "user add {login}");
+}
+
 /// An account for scripted history (nobody signs in with it).
 pub async fn user(store: &Store, login: &str, role: Role, unit: Option<&str>) -> i64 {
     let new = NewUser {
