@@ -3,17 +3,24 @@
 # province (gongkai demo-data) unless the database exists, serves it, and
 # measures with wrk the office dashboard, a handler's 我的任务, the overdue
 # list API, the public progress page, and report submission with a 200 KB
-# attachment: requests per second, p50/p99 latency, and the server's peak
-# memory. Prints a Markdown table for BENCHMARKS.md.
+# attachment: requests per second, p50/p99 latency, the server's peak memory,
+# and the time from start to the first answered request. Prints a Markdown
+# table for BENCHMARKS.md, then checks that every report answered 201 is
+# stored.
 #
-# Usage: scripts/load.sh [DB_URL]
-#   DB_URL defaults to sqlite://target/load/province.db
-#   DISTRICTS, UNITS, VILLAGES, YEARS set the scale (default 100, 100, 30000, 2)
-#   CONNECTIONS (16), DURATION (20s), SUBMISSIONS (10000) set the load
+# Usage: scripts/load.sh [sqlite | postgres | DB_URL]
+#   sqlite (default)  target/load/province.db
+#   postgres          a private PostgreSQL cluster under target/load/pg
+#                     (default settings: fsync on), started and stopped here
+#   DB_URL            any sqlite:// or postgres:// database
+# Environment: DISTRICTS, UNITS, VILLAGES, YEARS set the scale (default 100,
+#   100, 30000, 2); CONNECTIONS (16) and DURATION (20s) the read load;
+#   SUBMISSIONS (10000) how many distinct reports are posted.
+# The submission scenario changes the database; copy it first to measure again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DB=${1:-sqlite://target/load/province.db}
+TARGET=${1:-sqlite}
 DISTRICTS=${DISTRICTS:-100}
 UNITS=${UNITS:-100}
 VILLAGES=${VILLAGES:-30000}
@@ -21,53 +28,107 @@ YEARS=${YEARS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
 DURATION=${DURATION:-20s}
 SUBMISSIONS=${SUBMISSIONS:-10000}
-WORK=target/load
+WORK=$PWD/target/load
+PORT=18080
 mkdir -p "$WORK"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-command -v wrk >/dev/null || { as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq wrk curl >/dev/null; }
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v jq >/dev/null || need+=(jq)
+command -v curl >/dev/null || need+=(curl)
+command -v bc >/dev/null || need+=(bc)
+case "$TARGET" in postgres*) ;; *) command -v sqlite3 >/dev/null || need+=(sqlite3) ;; esac
+if [ ${#need[@]} -gt 0 ]; then
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+cleanup=()
+on_exit() { for step in "${cleanup[@]}"; do eval "$step" || true; done; }
+trap on_exit EXIT
+
+case "$TARGET" in
+  sqlite) DB="sqlite://$WORK/province.db" ;;
+  postgres)
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$PG_BIN" ] || { as_root apt-get install -y -qq postgresql >/dev/null; PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); }
+    run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+    PG_DIR=$WORK/pg
+    if [ ! -d "$PG_DIR/data" ]; then
+      mkdir -p "$PG_DIR"
+      [ "$(id -u)" = 0 ] && chown postgres "$PG_DIR"
+      run_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+      -o "-p 15433 -k $PG_DIR -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_connections=200" start >/dev/null
+    cleanup+=("run_pg $PG_BIN/pg_ctl -D $PG_DIR/data -m fast stop >/dev/null")
+    DB="postgres://postgres@127.0.0.1:15433/postgres"
+    ;;
+  *) DB=$TARGET ;;
+esac
 
 cargo build --release --locked -p gongkai >/dev/null
-BIN=target/release/gongkai
+BIN=$PWD/target/release/gongkai
 g() { "$BIN" --db "$DB" "$@"; }
 
-if [ "${DB#sqlite://}" != "$DB" ] && [ ! -f "${DB#sqlite://}" ]; then
-  echo "== generating the province ($DISTRICTS districts, $VILLAGES villages, $YEARS years)"
-  /usr/bin/time -v "$BIN" --db "$DB" demo-data --districts "$DISTRICTS" --units-per-district "$UNITS" \
-    --villages "$VILLAGES" --years "$YEARS" 2> >(grep -E "Elapsed|Maximum resident" >&2)
+generated() {
+  case "$DB" in
+    sqlite://*) [ -f "${DB#sqlite://}" ] ;;
+    *) g obligations --limit 1 --json 2>/dev/null | grep -q '"id"' ;;
+  esac
+}
+if ! generated; then
+  echo "== generating the province ($DISTRICTS districts × $UNITS units, $VILLAGES villages, $YEARS years)"
+  /usr/bin/time -f "generated in %e s, peak memory %M KB" "$BIN" --db "$DB" demo-data --districts "$DISTRICTS" \
+    --units-per-district "$UNITS" --villages "$VILLAGES" --years "$YEARS"
 fi
 
 password="负载测试专用密码 2026"
-for account in "load-office office" "load-town handler 示范省第1区温泉镇"; do
-  set -- $account
+add_account() { # login role [unit]
   g user add --login "$1" --role "$2" ${3:+--unit "$3"} --password-stdin <<<"$password" >/dev/null 2>&1 || true
-done
-OFFICE_TOKEN=$(g token create --login load-office | awk '{print $NF}')
-TOWN_TOKEN=$(g token create --login load-town | awk '{print $NF}')
+}
+add_account load-office office
+add_account load-town handler 示范省第1区温泉镇人民政府
+OFFICE_TOKEN=$(g token create --login load-office | tail -n 1 | awk '{print $NF}')
 LAST_YEAR=$((2020 + YEARS - 1))
+TODAY="$LAST_YEAR-12-25"
 
-"$BIN" --db "$DB" serve --bind 127.0.0.1:18080 --now "$LAST_YEAR-12-25" --remind-every-seconds 0 \
-  --files "$WORK/files" >"$WORK/serve.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
-start=$(date +%s.%N)
-until curl -sf -o /dev/null http://127.0.0.1:18080/login; do sleep 0.05; done
-echo "== first answered request $(echo "$(date +%s.%N) - $start" | bc) s after start"
+serve() {
+  "$BIN" --db "$DB" serve --bind 127.0.0.1:$PORT --now "$TODAY" --remind-every-seconds 0 \
+    --files "$WORK/files" >>"$WORK/serve.log" 2>&1 &
+  SERVER=$!
+  cleanup+=("kill $SERVER 2>/dev/null")
+  local start
+  start=$(date +%s.%N)
+  until curl -sf -o /dev/null http://127.0.0.1:$PORT/login; do sleep 0.01; done
+  echo "first answered request $(echo "$(date +%s.%N) - $start" | bc) s after start"
+}
+echo "== serving $DB as of $TODAY"
+serve
 
 session() { # a page session for a login: the session cookie's value
   local jar="$WORK/$1.cookies"
   rm -f "$jar"
   local csrf
-  csrf=$(curl -s -c "$jar" http://127.0.0.1:18080/login | grep -o 'name="csrf" value="[0-9a-f]*"' | grep -o '[0-9a-f]\{64\}')
+  csrf=$(curl -s -c "$jar" http://127.0.0.1:$PORT/login | grep -o 'name="csrf" value="[0-9a-f]*"' | grep -o '[0-9a-f]\{64\}')
   curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "login=$1" --data-urlencode "password=$password" \
-    --data-urlencode "csrf=$csrf" http://127.0.0.1:18080/login
-  awk '$6 == "gongkai_session" {print $7}' "$jar"
+    --data-urlencode "csrf=$csrf" http://127.0.0.1:$PORT/login
+  local value
+  value=$(awk '$6 == "gongkai_session" {print $7}' "$jar")
+  [ -n "$value" ] || { echo "signing in as $1 failed" >&2; exit 1; }
+  echo "$value"
 }
 OFFICE_SESSION=$(session load-office)
 TOWN_SESSION=$(session load-town)
 
 row() { # name, then wrk arguments; prints a table row
   local name=$1; shift
+  if [ "$1" != "-s" ]; then # the same headers and address through curl: a page, not a redirect to sign-in
+    local code
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$@")
+    [ "$code" = 200 ] || { echo "$name answered $code, not 200" >&2; exit 1; }
+  fi
   local out
   out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
   local rps p50 p99
@@ -75,38 +136,119 @@ row() { # name, then wrk arguments; prints a table row
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   printf '| %s | %s | %s | %s |\n' "$name" "$rps" "$p50" "$p99"
-  grep -q "Non-2xx" <<<"$out" && grep "Non-2xx" <<<"$out" >&2 || true
+  if grep -q "Non-2xx" <<<"$out"; then grep "Non-2xx" <<<"$out" >&2; fi
 }
 
 echo
 echo "| scenario ($DB, $CONNECTIONS connections, $DURATION) | requests/s | p50 | p99 |"
 echo "|---|---|---|---|"
-row "office dashboard /" -H "Cookie: gongkai_session=$OFFICE_SESSION" http://127.0.0.1:18080/
-row "handler 我的任务 /my" -H "Cookie: gongkai_session=$TOWN_SESSION" http://127.0.0.1:18080/my
-row "overdue list API" -H "Authorization: Bearer $OFFICE_TOKEN" "http://127.0.0.1:18080/api/v1/obligations?light=red&limit=100"
-row "public progress /public/plans/1" http://127.0.0.1:18080/public/plans/1
+row "office dashboard /" -H "Cookie: gongkai_session=$OFFICE_SESSION" http://127.0.0.1:$PORT/
+row "handler 我的任务 /my" -H "Cookie: gongkai_session=$TOWN_SESSION" http://127.0.0.1:$PORT/my
+row "overdue list API (100 rows)" -H "Authorization: Bearer $OFFICE_TOKEN" \
+  "http://127.0.0.1:$PORT/api/v1/obligations?light=red&limit=100"
+row "public progress /public/plans/1" http://127.0.0.1:$PORT/public/plans/1
 
-# Submissions: each to a different pending obligation of the town, a 200 KB PDF each.
-g obligations --unit 示范省第1区温泉镇 --json | grep -o '"id": [0-9]*' | awk '{print $2}' >"$WORK/ids.txt" || true
+# Submissions: $SUBMISSIONS distinct pending obligations of this year, whole
+# units at a time, an account and a token per unit, a different 200 KB PDF each.
+echo "== preparing $SUBMISSIONS reports" >&2
+: >"$WORK/pending.tsv"
+offset=0
+while [ "$(wc -l <"$WORK/pending.tsv")" -lt "$SUBMISSIONS" ]; do
+  page=$(curl -sf -H "Authorization: Bearer $OFFICE_TOKEN" \
+    "http://127.0.0.1:$PORT/api/v1/obligations?status=pending&from=$LAST_YEAR-01-01&sort=unit&limit=10000&offset=$offset")
+  [ "$(jq length <<<"$page")" -gt 0 ] || break
+  jq -r '.[] | [.unit, .id] | @tsv' <<<"$page" >>"$WORK/pending.tsv"
+  offset=$((offset + 10000))
+done
+head -n "$SUBMISSIONS" "$WORK/pending.tsv" >"$WORK/chosen.tsv"
+: >"$WORK/reports.txt"
+n=0
+while IFS= read -r unit; do
+  n=$((n + 1))
+  add_account "load-unit-$n" handler "$unit"
+  token=$(g token create --login "load-unit-$n" | tail -n 1 | awk '{print $NF}')
+  awk -F'\t' -v u="$unit" -v t="$token" '$1 == u {print t, $2}' "$WORK/chosen.tsv" >>"$WORK/reports.txt"
+done < <(cut -f1 "$WORK/chosen.tsv" | uniq)
+echo "== $(wc -l <"$WORK/reports.txt") reports from $n units" >&2
+
 cat >"$WORK/submit.lua" <<'LUA'
-local ids = {}
-for line in io.lines("target/load/ids.txt") do ids[#ids + 1] = line end
+-- Each thread posts its share of the reports once; when its share is all
+-- sent it asks for /api/v1/me until every report has its answer, then stops.
+local threads, counter = {}, 0
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+function init(args)
+  reports = {}
+  local i = 0
+  for line in io.lines(os.getenv("REPORTS")) do
+    if i % 2 == tid then
+      local token, id = line:match("(%S+) (%S+)")
+      reports[#reports + 1] = { token = token, id = id }
+    end
+    i = i + 1
+  end
+  sent, answered, created = 0, 0, 0
+end
 local boundary = "gongkaiLoadBoundary"
-local pdf = "%PDF-1.4\n" .. string.rep("0", 200 * 1024)
-local body = "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n已完成\r\n"
-  .. "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"report.pdf\"\r\n"
-  .. "Content-Type: application/pdf\r\n\r\n" .. pdf .. "\r\n--" .. boundary .. "--\r\n"
-local n = 0
+local filler = string.rep("0", 200 * 1024)
 request = function()
-  n = n + 1
-  local id = ids[(n - 1) % #ids + 1]
-  return wrk.format("POST", "/api/v1/obligations/" .. id .. "/submissions", {
-    ["Authorization"] = "Bearer " .. os.getenv("TOWN_TOKEN"),
+  sent = sent + 1
+  local r = reports[sent]
+  if r == nil then
+    return wrk.format("GET", "/api/v1/me", { ["Authorization"] = "Bearer " .. reports[1].token })
+  end
+  local body = "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n负载测试报送\r\n"
+    .. "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"report.pdf\"\r\n"
+    .. "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n% obligation " .. r.id .. "\n" .. filler
+    .. "\r\n--" .. boundary .. "--\r\n"
+  return wrk.format("POST", "/api/v1/obligations/" .. r.id .. "/submissions", {
+    ["Authorization"] = "Bearer " .. r.token,
     ["Content-Type"] = "multipart/form-data; boundary=" .. boundary,
   }, body)
 end
+response = function(status)
+  if status == 200 then return end -- /api/v1/me while the last reports are answered
+  answered = answered + 1
+  if status == 201 then created = created + 1 end
+  if answered >= #reports then wrk.thread:stop() end
+end
+done = function()
+  local total = 0
+  for _, t in ipairs(threads) do total = total + t:get("created") end
+  local f = io.open(os.getenv("CREATED"), "w")
+  f:write(total)
+  f:close()
+end
 LUA
-TOWN_TOKEN=$TOWN_TOKEN row "report with 200 KB file (first per obligation 201, then 400)" -s "$WORK/submit.lua" http://127.0.0.1:18080/
-
+sql() { # one query, one value
+  case "$DB" in
+    sqlite://*) sqlite3 "${DB#sqlite://}" "$1" ;;
+    *) psql "$DB" -Atc "$1" ;;
+  esac
+}
+case "$DB" in
+  sqlite://*) span="round((julianday(max(submitted_at)) - julianday(min(submitted_at))) * 86400, 1)" ;;
+  *) span="round(extract(epoch FROM max(submitted_at) - min(submitted_at))::numeric, 1)" ;;
+esac
+# wrk keeps its clock running for the whole -d; the database's times say how
+# long the reports took, from the first stored to the last.
+REPORTS=$WORK/reports.txt CREATED=$WORK/created.txt DURATION=300s \
+  row "report with a 200 KB PDF ($(wc -l <"$WORK/reports.txt") distinct reports; rate from the database below)" \
+  -s "$WORK/submit.lua" http://127.0.0.1:$PORT/
 echo
-echo "peak memory (VmHWM): $(awk '/VmHWM/ {print $2, $3}' /proc/$SERVER/status)"
+echo "peak memory (VmHWM) of the server: $(awk '/VmHWM/ {print $2, $3}' /proc/$SERVER/status)"
+
+# Zero lost: every report answered 201 is stored, its obligation waits for review.
+created=$(cat "$WORK/created.txt")
+stored=$(sql "SELECT COUNT(*) FROM submissions WHERE text = '负载测试报送'")
+seconds=$(sql "SELECT $span FROM submissions WHERE text = '负载测试报送'")
+echo "reports answered 201: $created; stored: $stored, the first to the last in $seconds s ($(echo "$stored / $seconds" | bc) reports/s)"
+[ "$created" = "$stored" ] || { echo "LOST or unacknowledged: $created answered 201, $stored stored" >&2; exit 1; }
+
+# Cold start on the province database, after the load.
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+echo "== restart"
+serve

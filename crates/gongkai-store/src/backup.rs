@@ -133,6 +133,9 @@ impl Store {
                         count += 1;
                     }
                 }
+                // Backups from before obligations carried their task's number.
+                sqlx::query("UPDATE obligations SET task_seq = (SELECT seq FROM tasks WHERE tasks.id = obligations.task_id) WHERE task_seq IS NULL")
+                    .execute(&mut *tx).await?;
                 tx.commit().await?;
             }
             Pool::Postgres(pool) => {
@@ -155,6 +158,9 @@ impl Store {
                     );
                     sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
                 }
+                // Backups from before obligations carried their task's number.
+                sqlx::query("UPDATE obligations SET task_seq = (SELECT seq FROM tasks WHERE tasks.id = obligations.task_id) WHERE task_seq IS NULL")
+                    .execute(&mut *tx).await?;
                 tx.commit().await?;
             }
         }

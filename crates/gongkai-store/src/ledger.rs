@@ -84,17 +84,210 @@ pub struct PlanRow {
     pub head_signoff: bool,
 }
 
+/// Days before a due date at which open work counts as due soon (yellow).
+pub const SOON_DAYS: i64 = 7;
+
+/// Where open work stands on a given day, and what was done late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Light {
+    /// Open and past its due date.
+    Red,
+    /// Open and due within [`SOON_DAYS`].
+    Yellow,
+    /// Open, due later or without a due date.
+    Green,
+    /// Accepted.
+    Done,
+    /// Overdue now, or accepted after its due date.
+    Late,
+}
+
+impl Light {
+    pub fn parse(text: &str) -> Option<Light> {
+        Some(match text {
+            "red" => Light::Red,
+            "yellow" => Light::Yellow,
+            "green" => Light::Green,
+            "done" => Light::Done,
+            "late" => Light::Late,
+            _ => return None,
+        })
+    }
+}
+
+/// The orders a list can be read in; each ends in the due date, then id.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Order {
+    /// By due date, open-ended last, then task and unit.
+    #[default]
+    Due,
+    Unit,
+    Task,
+    Status,
+    /// Overdue first (longest overdue first), then due soon, later, done.
+    Light,
+    /// By id: for reading a long list in pages (`after_id`).
+    Id,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ObligationFilter {
     /// Full name of the unit.
     pub unit: Option<String>,
     /// Only obligations due strictly before this date.
     pub due_before: Option<NaiveDate>,
+    /// Due on or after.
+    pub due_from: Option<NaiveDate>,
+    /// Due on or before.
+    pub due_to: Option<NaiveDate>,
     pub limit: Option<i64>,
+    pub offset: Option<i64>,
     /// One obligation only.
     pub id: Option<i64>,
+    /// Ids above this one (the next page of a list read in [`Order::Id`]).
+    pub after_id: Option<i64>,
     /// The obligations of one task.
     pub task_id: Option<i64>,
+    /// The obligations of any of these tasks (a plan item's tasks).
+    pub task_ids: Option<Vec<i64>>,
+    pub plan_id: Option<i64>,
+    /// pending, submitted, signed, accepted, returned.
+    pub status: Option<String>,
+    pub light: Option<Light>,
+    /// The day lights are judged on (for `light` and [`Order::Light`]);
+    /// today in China Standard Time when not given.
+    pub as_of: Option<NaiveDate>,
+    pub order: Order,
+    /// The main key descending (ties stay in due-date order).
+    pub desc: bool,
+}
+
+/// A value bound to a built query.
+enum Arg {
+    Text(String),
+    Int(i64),
+    Date(NaiveDate),
+}
+
+impl ObligationFilter {
+    /// The query for this filter: only the conditions asked for, so that the
+    /// planner sees them plainly and can use the partial index of open work.
+    fn sql(&self, postgres: bool) -> (String, Vec<Arg>) {
+        let mut args = Vec::new();
+        let mut arg = |a: Arg| {
+            args.push(a);
+            format!("${}", args.len())
+        };
+        let mut conditions = vec!["o.active = TRUE".to_string()];
+        if let Some(unit) = &self.unit {
+            conditions.push(format!("u.name = {}", arg(Arg::Text(unit.clone()))));
+        }
+        if let Some(day) = self.due_before {
+            conditions.push(format!("o.due_date < {}", arg(Arg::Date(day))));
+        }
+        if let Some(day) = self.due_from {
+            conditions.push(format!("o.due_date >= {}", arg(Arg::Date(day))));
+        }
+        if let Some(day) = self.due_to {
+            conditions.push(format!("o.due_date <= {}", arg(Arg::Date(day))));
+        }
+        if let Some(id) = self.id {
+            conditions.push(format!("o.id = {}", arg(Arg::Int(id))));
+        }
+        if let Some(id) = self.after_id {
+            conditions.push(format!("o.id > {}", arg(Arg::Int(id))));
+        }
+        if let Some(id) = self.task_id {
+            conditions.push(format!("o.task_id = {}", arg(Arg::Int(id))));
+        }
+        if let Some(ids) = &self.task_ids {
+            // Numbers written in: nothing from outside reaches the text.
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            conditions.push(if list.is_empty() {
+                "1 = 0".into()
+            } else {
+                format!("o.task_id IN ({})", list.join(", "))
+            });
+        }
+        if let Some(id) = self.plan_id {
+            conditions.push(format!("t.plan_id = {}", arg(Arg::Int(id))));
+        }
+        if let Some(status) = &self.status {
+            conditions.push(format!("o.status = {}", arg(Arg::Text(status.clone()))));
+        }
+        let today = self.as_of.unwrap_or_else(today_in_china);
+        let soon = today + chrono::Duration::days(SOON_DAYS);
+        if let Some(light) = self.light {
+            conditions.push(match light {
+                Light::Red => format!("o.status <> 'accepted' AND o.due_date < {}", arg(Arg::Date(today))),
+                Light::Yellow => format!(
+                    "o.status <> 'accepted' AND o.due_date >= {} AND o.due_date <= {}",
+                    arg(Arg::Date(today)),
+                    arg(Arg::Date(soon))
+                ),
+                Light::Green => {
+                    format!("o.status <> 'accepted' AND (o.due_date IS NULL OR o.due_date > {})", arg(Arg::Date(soon)))
+                }
+                Light::Done => "o.status = 'accepted'".into(),
+                Light::Late => format!(
+                    "((o.status = 'accepted' AND o.done_on > o.due_date) OR (o.status <> 'accepted' AND o.due_date < {}))",
+                    arg(Arg::Date(today))
+                ),
+            });
+        }
+        let dir = if self.desc { "DESC" } else { "ASC" };
+        // Unit names compare by their bytes on both databases.
+        let name = if postgres { "u.name COLLATE \"C\"" } else { "u.name" };
+        // The open-work index holds this order: with a due date certain (the
+        // light or a date bound says so) a page is read from it in order.
+        let dated = self.due_before.is_some()
+            || self.due_from.is_some()
+            || self.due_to.is_some()
+            || matches!(self.light, Some(Light::Red | Light::Yellow));
+        let by_due = if dated {
+            "o.due_date, o.task_seq, o.milestone_idx, o.unit_id, o.id"
+        } else {
+            "o.due_date IS NULL, o.due_date, o.task_seq, o.milestone_idx, o.unit_id, o.id"
+        };
+        let order = match self.order {
+            Order::Due if self.desc => {
+                "o.due_date IS NULL DESC, o.due_date DESC, o.task_seq, o.milestone_idx, o.unit_id, o.id".into()
+            }
+            Order::Due => by_due.to_string(),
+            Order::Unit => format!("{name} {dir}, {by_due}"),
+            Order::Task => format!("o.task_seq {dir}, {by_due}"),
+            Order::Id => format!("o.id {dir}"),
+            Order::Status => format!("o.status {dir}, {by_due}"),
+            Order::Light => format!(
+                "CASE WHEN o.status = 'accepted' THEN 3 WHEN o.due_date IS NULL THEN 2 \
+                 WHEN o.due_date < {today} THEN 0 WHEN o.due_date <= {soon} THEN 1 ELSE 2 END {dir}, {by_due}",
+                today = arg(Arg::Date(today)),
+                soon = arg(Arg::Date(soon)),
+            ),
+        };
+        let limit = arg(Arg::Int(self.limit.unwrap_or(i64::MAX)));
+        let offset = arg(Arg::Int(self.offset.unwrap_or(0)));
+        let sql = format!(
+            "SELECT o.id, t.plan_id, o.task_id, t.seq AS task_seq, u.name AS unit, m.text AS milestone, o.kind,
+                    o.due_date AS due, o.from_date AS \"from\", o.to_date AS \"to\", o.status, m.recipient,
+                    m.channel, o.done_on, p.head_signoff AS signoff
+             FROM obligations o
+             JOIN tasks t ON t.id = o.task_id
+             JOIN plans p ON p.id = t.plan_id
+             JOIN units u ON u.id = o.unit_id
+             JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx
+             WHERE {}
+             ORDER BY {order}
+             LIMIT {limit} OFFSET {offset}",
+            conditions.join(" AND ")
+        );
+        (sql, args)
+    }
+}
+
+/// Today in China Standard Time, where every deadline is.
+fn today_in_china() -> NaiveDate {
+    (Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 #[derive(sqlx::FromRow)]
@@ -207,6 +400,8 @@ impl Store {
                 .bind(&task.source.at)
                 .fetch_one(&mut *tx).await?;
                 kept_tasks.push(task_id);
+                sqlx::query("UPDATE obligations SET task_seq = $1 WHERE task_id = $2 AND (task_seq IS NULL OR task_seq <> $1)")
+                    .bind(task.seq as i32).bind(task_id).execute(&mut *tx).await?;
                 match (&previous, unchanged) {
                     (None, _) => report.tasks_added += 1,
                     (Some(_), true) => report.tasks_unchanged += 1,
@@ -255,11 +450,11 @@ impl Store {
                 fresh.sort_by(|a, b| a.0.cmp(&b.0));
                 for ((milestone_idx, unit_id, slot), new) in fresh {
                     sqlx::query(
-                        "INSERT INTO obligations (task_id, milestone_idx, unit_id, kind, slot, due_date, from_date, to_date)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        "INSERT INTO obligations (task_id, milestone_idx, unit_id, kind, slot, due_date, from_date, to_date, task_seq)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     )
                     .bind(task_id).bind(milestone_idx).bind(unit_id).bind(new.kind.as_str()).bind(slot)
-                    .bind(new.due).bind(new.from).bind(new.to)
+                    .bind(new.due).bind(new.from).bind(new.to).bind(task.seq as i32)
                     .execute(&mut *tx).await?;
                     report.obligations_added += 1;
                 }
@@ -325,33 +520,20 @@ impl Store {
             .collect())
     }
 
-    /// Active obligations, by due date (open-ended ones last), then task and unit.
+    /// Active obligations matching `filter`, in its order (by default by due
+    /// date, open-ended ones last, then task and unit).
     pub async fn obligations(&self, filter: &ObligationFilter) -> StoreResult<Vec<ObligationRow>> {
+        let (sql, args) = filter.sql(self.backend() == crate::Backend::Postgres);
         let rows = on_pool!(self, pool => {
-            sqlx::query_as::<_, ObligationRow>(
-                "SELECT o.id, t.plan_id, o.task_id, t.seq AS task_seq, u.name AS unit, m.text AS milestone, o.kind,
-                        o.due_date AS due, o.from_date AS \"from\", o.to_date AS \"to\", o.status, m.recipient,
-                        m.channel, o.done_on, p.head_signoff AS signoff
-                 FROM obligations o
-                 JOIN tasks t ON t.id = o.task_id
-                 JOIN plans p ON p.id = t.plan_id
-                 JOIN units u ON u.id = o.unit_id
-                 JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx
-                 WHERE o.active = TRUE
-                   AND ($1 IS NULL OR u.name = $1)
-                   AND ($2 IS NULL OR o.due_date < $2)
-                   AND ($4 IS NULL OR o.id = $4)
-                   AND ($5 IS NULL OR o.task_id = $5)
-                 ORDER BY o.due_date IS NULL, o.due_date, t.seq, o.milestone_idx, u.id, o.id
-                 LIMIT $3",
-            )
-            .bind(&filter.unit)
-            .bind(filter.due_before)
-            .bind(filter.limit.unwrap_or(i64::MAX))
-            .bind(filter.id)
-            .bind(filter.task_id)
-            .fetch_all(pool)
-            .await?
+            let mut query = sqlx::query_as::<_, ObligationRow>(sqlx::AssertSqlSafe(sql));
+            for a in args {
+                query = match a {
+                    Arg::Text(text) => query.bind(text),
+                    Arg::Int(n) => query.bind(n),
+                    Arg::Date(day) => query.bind(day),
+                };
+            }
+            query.fetch_all(pool).await?
         });
         Ok(rows)
     }

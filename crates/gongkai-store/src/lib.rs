@@ -12,6 +12,7 @@ mod ledger;
 mod people;
 mod records;
 mod reports;
+mod summary;
 mod supervision;
 
 use gongkai_domain::calendar::{CalendarRow, DayKind};
@@ -25,9 +26,12 @@ pub use assessment::UnitScore;
 pub use audit_log::AuditFilter;
 pub use backup::TableRows;
 pub use demo::DemoReport;
-pub use ledger::{ImportReport, MilestoneRow, ObligationFilter, ObligationRow, PlanRow, TaskRow};
+pub use ledger::{
+    ImportReport, Light, MilestoneRow, ObligationFilter, ObligationRow, Order, PlanRow, SOON_DAYS, TaskRow,
+};
 pub use people::{NewUser, User};
 pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, PublishedRow, ReviewRow, SubmissionRow};
+pub use summary::{TaskTally, UnitTally, Versions};
 pub use supervision::{Contact, ExtensionRow, InboxRow, NewEvent, NoticeRow, Outgoing, SchedulerLock};
 
 #[derive(Debug, thiserror::Error)]

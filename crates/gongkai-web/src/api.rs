@@ -14,8 +14,12 @@ use serde_json::{Value, json};
 #[derive(Deserialize)]
 pub struct Paging {
     limit: Option<i64>,
+    offset: Option<i64>,
     due_before: Option<chrono::NaiveDate>,
 }
+
+/// The most rows one answer carries; more are read page by page (`offset`).
+const MAX_ROWS: i64 = 10_000;
 
 pub async fn me(ApiUser(user): ApiUser) -> Json<Value> {
     Json(json!({ "login": user.login, "role": user.role, "unit": user.unit, "name": user.display_name }))
@@ -33,18 +37,27 @@ pub async fn obligations(
     Query(query): Query<Paging>,
     Query(ledger): Query<LedgerQuery>,
 ) -> AppResult<Json<Vec<Row>>> {
-    if query.limit.is_some_and(|l| l < 0) {
-        return Err(AppError::bad_request("limit 不能为负数").as_json());
+    let limit = query.limit.unwrap_or(crate::ledger::PAGE_ROWS as i64);
+    if !(0..=MAX_ROWS).contains(&limit) {
+        return Err(AppError::bad_request(format!("limit 应在 0 到 {MAX_ROWS} 之间")).as_json());
+    }
+    if query.offset.is_some_and(|o| o < 0) {
+        return Err(AppError::bad_request("offset 不能为负数").as_json());
     }
     let Ok(unit) = ledger.unit_for(&user).map_err(AppError::as_json)? else {
         return Ok(Json(Vec::new()));
     };
-    let filter = ObligationFilter { unit, due_before: query.due_before, ..Default::default() };
+    let tasks = state.tasks().await.map_err(AppError::as_json)?;
+    let today = state.today();
+    let filter = ObligationFilter {
+        unit,
+        due_before: query.due_before,
+        limit: Some(limit),
+        offset: query.offset,
+        ..ledger.filter(&tasks, today).map_err(AppError::as_json)?
+    };
     let list = state.store.obligations(&filter).await.map_err(store_error)?;
-    let tasks = state.store.tasks().await.map_err(store_error)?;
-    let mut rows = ledger.apply(list, &tasks, state.today()).map_err(AppError::as_json)?;
-    rows.truncate(query.limit.map_or(usize::MAX, |l| l as usize));
-    Ok(Json(rows))
+    Ok(Json(list.into_iter().map(|o| crate::ledger::row(o, today)).collect()))
 }
 
 /// One obligation; another unit's answers 404, as if it did not exist.
@@ -56,7 +69,7 @@ pub async fn obligation(
     let filter = ObligationFilter { id: Some(id), ..Default::default() };
     let found = state.store.obligations(&filter).await.map_err(|e| AppError::from(e).as_json())?;
     let o = found.into_iter().next().ok_or_else(|| AppError::not_found().as_json())?;
-    let directory = state.store.directory().await.map_err(|e| AppError::from(e).as_json())?;
+    let directory = state.directory().await.map_err(AppError::as_json)?;
     if !crate::auth::access(&user, &o, &directory).see {
         return Err(AppError::not_found().as_json());
     }
@@ -109,16 +122,12 @@ pub async fn review(
 }
 
 /// The office dashboard's figures (region-wide roles only).
-pub async fn dashboard(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-) -> AppResult<Json<crate::dashboard::Dashboard>> {
+pub async fn dashboard(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<axum::response::Response> {
     if !sees_region(user.role) {
         return Err(AppError::forbidden().as_json());
     }
-    let tasks = state.store.tasks().await.map_err(store_error)?;
-    let list = state.store.obligations(&ObligationFilter::default()).await.map_err(store_error)?;
-    Ok(Json(crate::dashboard::build(list, &tasks, state.today())))
+    let board = state.dashboard().await.map_err(AppError::as_json)?;
+    Ok(axum::response::IntoResponse::into_response(Json(&*board)))
 }
 
 pub async fn plans(State(state): State<AppState>, ApiUser(_): ApiUser) -> AppResult<Json<Vec<gongkai_store::PlanRow>>> {
@@ -161,7 +170,7 @@ pub async fn tasks(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> AppResult<Json<Vec<gongkai_store::TaskRow>>> {
-    Ok(Json(crate::auth::scope_tasks(&user, state.store.tasks().await.map_err(store_error)?)))
+    Ok(Json(crate::auth::scope_tasks(&user, state.tasks().await.map_err(AppError::as_json)?.to_vec())))
 }
 
 /// One task with the obligations the caller may see.
@@ -170,7 +179,7 @@ pub async fn task(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Value>> {
-    let tasks = crate::auth::scope_tasks(&user, state.store.tasks().await.map_err(store_error)?);
+    let tasks = crate::auth::scope_tasks(&user, state.tasks().await.map_err(AppError::as_json)?.to_vec());
     let task = tasks.into_iter().find(|t| t.id == id).ok_or_else(|| AppError::not_found().as_json())?;
     let unit = unit_scope(&user).map_err(AppError::as_json)?;
     let filter = ObligationFilter { unit, task_id: Some(id), ..Default::default() };

@@ -5,9 +5,9 @@
 
 use crate::ledger::{self, LedgerQuery, Row};
 use chrono::{Duration, NaiveDate};
-use gongkai_store::{ObligationRow, TaskRow};
+use gongkai_store::{Light, ObligationFilter, Store, StoreResult, TaskRow};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Default, Serialize)]
 pub struct Totals {
@@ -42,14 +42,24 @@ pub struct Share {
     pub link: String,
 }
 
+/// How many rows the dashboard's lists and unit table show; the rest are a
+/// click away in the 台账.
+pub const LIST_ROWS: usize = 50;
+
 #[derive(Debug, Serialize)]
 pub struct Dashboard {
     pub today: NaiveDate,
+    /// When the counts were made (China Standard Time): a province's
+    /// dashboard may be a few seconds behind while it is counted again.
+    pub counted_at: String,
     pub totals: Totals,
+    /// The units needing most attention first, at most [`LIST_ROWS`].
     pub units: Vec<UnitLine>,
-    /// Not done and due within 7 days, soonest first.
+    /// How many units have work, shown or not.
+    pub units_total: usize,
+    /// Not done and due within 7 days, soonest first (at most [`LIST_ROWS`]).
     pub next_7: Vec<Row>,
-    /// Overdue, longest overdue first.
+    /// Overdue, longest overdue first (at most [`LIST_ROWS`]).
     pub overdue: Vec<Row>,
     pub by_item: Vec<Share>,
     pub by_unit: Vec<Share>,
@@ -61,69 +71,63 @@ fn link(field: &str, value: &str) -> String {
     format!("/my{}", LedgerQuery::default().with(field, value))
 }
 
-pub fn build(list: Vec<ObligationRow>, tasks: &[TaskRow], today: NaiveDate) -> Dashboard {
-    let rows: Vec<Row> = list.into_iter().map(|o| ledger::row(o, today)).collect();
-    let open = |r: &&Row| r.light != "done";
-    let within =
-        |r: &&Row, days: i64| open(r) && r.o.due.is_some_and(|d| d >= today && d <= today + Duration::days(days));
-    let totals = Totals {
-        all: rows.len(),
-        done: rows.iter().filter(|r| r.light == "done").count(),
-        done_late: rows.iter().filter(|r| r.light == "done" && r.late).count(),
-        awaiting_review: rows.iter().filter(|r| matches!(r.o.status.as_str(), "submitted" | "signed")).count(),
-        returned: rows.iter().filter(|r| r.o.status == "returned").count(),
-        overdue: rows.iter().filter(|r| r.light == "red").count(),
-        within_7: rows.iter().filter(|r| within(r, ledger::SOON_DAYS)).count(),
-        within_30: rows.iter().filter(|r| within(r, 30)).count(),
-    };
-
-    let mut units: BTreeMap<&str, UnitLine> = BTreeMap::new();
-    for r in &rows {
-        let line = units.entry(&r.o.unit).or_insert_with(|| UnitLine {
-            unit: r.o.unit.clone(),
-            light: "green",
-            total: 0,
-            done: 0,
-            overdue: 0,
-            due_soon: 0,
-            worst_days: 0,
-        });
-        line.total += 1;
-        match r.light {
-            "done" => line.done += 1,
-            "red" => {
-                line.overdue += 1;
-                line.worst_days = line.worst_days.max(r.days.unwrap_or(0));
-            }
-            "yellow" => line.due_soon += 1,
-            _ => {}
-        }
+/// Counts every active obligation of one plan, or of all, as of `today`,
+/// and reads the two short lists; the obligations stream past once.
+pub async fn read(store: &Store, plan_id: Option<i64>, tasks: &[TaskRow], today: NaiveDate) -> StoreResult<Dashboard> {
+    let soon = today + Duration::days(ledger::SOON_DAYS);
+    let month = today + Duration::days(30);
+    let tallies = store.unit_tallies(plan_id, today, soon, month).await?;
+    let mut totals = Totals::default();
+    for t in &tallies {
+        totals.all += t.total as usize;
+        totals.done += t.done as usize;
+        totals.done_late += t.done_late as usize;
+        totals.awaiting_review += t.awaiting as usize;
+        totals.returned += t.returned as usize;
+        totals.overdue += t.overdue as usize;
+        totals.within_7 += t.due_soon as usize;
+        totals.within_30 += t.due_month as usize;
     }
-    let mut units: Vec<UnitLine> = units.into_values().collect();
-    for line in &mut units {
-        line.light = if line.overdue > 0 {
-            "red"
-        } else if line.due_soon > 0 {
-            "yellow"
-        } else {
-            "green"
-        };
-    }
+    let names = store.unit_names().await?;
+    let mut units: Vec<UnitLine> = tallies
+        .into_iter()
+        .map(|t| UnitLine {
+            unit: names.get(&t.unit_id).cloned().unwrap_or_else(|| format!("单位 {}", t.unit_id)),
+            light: if t.overdue > 0 {
+                "red"
+            } else if t.due_soon > 0 {
+                "yellow"
+            } else {
+                "green"
+            },
+            total: t.total as usize,
+            done: t.done as usize,
+            overdue: t.overdue as usize,
+            due_soon: t.due_soon as usize,
+            worst_days: t.earliest_overdue.map_or(0, |d| (today - d).num_days()),
+        })
+        .collect();
     units.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.due_soon.cmp(&a.due_soon)).then(a.unit.cmp(&b.unit)));
+    let units_total = units.len();
+    units.truncate(LIST_ROWS);
 
     let by_unit = units
         .iter()
         .map(|u| Share { label: u.unit.clone(), done: u.done, total: u.total, link: link("unit", &u.unit) })
         .collect();
     let mut items: BTreeMap<(u32, String), (usize, usize)> = BTreeMap::new();
-    let task_items: BTreeMap<i64, &[String]> = tasks.iter().map(|t| (t.id, t.items.as_slice())).collect();
-    for r in &rows {
-        for item in task_items.get(&r.o.task_id).copied().unwrap_or_default() {
+    let by_task: HashMap<i64, (usize, usize)> = store
+        .task_tallies(plan_id)
+        .await?
+        .into_iter()
+        .map(|t| (t.task_id, (t.done as usize, t.total as usize)))
+        .collect();
+    for t in tasks {
+        let Some((done, total)) = by_task.get(&t.id) else { continue };
+        for item in &t.items {
             let entry = items.entry((gongkai_domain::plan::item_number(item), item.clone())).or_default();
-            entry.1 += 1;
-            if r.light == "done" {
-                entry.0 += 1;
-            }
+            entry.0 += done;
+            entry.1 += total;
         }
     }
     let by_item = items
@@ -131,10 +135,17 @@ pub fn build(list: Vec<ObligationRow>, tasks: &[TaskRow], today: NaiveDate) -> D
         .map(|((_, item), (done, total))| Share { link: link("item", &item), label: item, done, total })
         .collect();
 
-    let mut next_7: Vec<Row> = rows.iter().filter(|r| within(r, ledger::SOON_DAYS)).cloned().collect();
-    next_7.sort_by_key(|r| r.o.due);
-    let mut overdue: Vec<Row> = rows.iter().filter(|r| r.light == "red").cloned().collect();
-    overdue.sort_by(|a, b| b.days.cmp(&a.days).then(a.o.unit.cmp(&b.o.unit)));
+    let list = |light| ObligationFilter {
+        plan_id,
+        light: Some(light),
+        as_of: Some(today),
+        limit: Some(LIST_ROWS as i64),
+        ..Default::default()
+    };
+    let next_7: Vec<Row> =
+        store.obligations(&list(Light::Yellow)).await?.into_iter().map(|o| ledger::row(o, today)).collect();
+    let overdue: Vec<Row> =
+        store.obligations(&list(Light::Red)).await?.into_iter().map(|o| ledger::row(o, today)).collect();
 
     let next_30_to = (today + Duration::days(30)).to_string();
     let links = BTreeMap::from([
@@ -156,7 +167,8 @@ pub fn build(list: Vec<ObligationRow>, tasks: &[TaskRow], today: NaiveDate) -> D
             ),
         ),
     ]);
-    Dashboard { today, totals, units, next_7, overdue, by_item, by_unit, links }
+    let counted_at = (chrono::Utc::now() + Duration::hours(8)).format("%H:%M:%S").to_string();
+    Ok(Dashboard { today, counted_at, totals, units, units_total, next_7, overdue, by_item, by_unit, links })
 }
 
 fn escape(text: &str) -> String {

@@ -78,7 +78,10 @@ pub fn store(root: &Path, bytes: &[u8]) -> std::io::Result<String> {
     }
     let dir = path.parent().ok_or_else(|| std::io::Error::other("no parent"))?;
     std::fs::create_dir_all(dir)?;
-    let temporary = dir.join(format!(".{sha256}.{}", std::process::id()));
+    // Unique per writer: two requests may carry the same file at once.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temporary = dir.join(format!(".{sha256}.{}.{n}", std::process::id()));
     let mut file = std::fs::File::create(&temporary)?;
     file.write_all(bytes)?;
     file.sync_all()?;

@@ -4,12 +4,13 @@
 
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
-use gongkai_store::{ObligationRow, TaskRow, User};
+use gongkai_store::{Light, ObligationFilter, ObligationRow, Order, TaskRow, User};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
-/// Days before a due date at which a light turns yellow.
-pub const SOON_DAYS: i64 = 7;
+pub use gongkai_store::SOON_DAYS;
+
+/// Rows on one page of the 台账; the API's default page is the same size.
+pub const PAGE_ROWS: usize = 1000;
 
 /// An obligation as a row in a list.
 #[derive(Debug, Clone, Serialize)]
@@ -103,6 +104,9 @@ pub struct LedgerQuery {
     /// "1" sorts descending.
     #[serde(default)]
     pub desc: Option<String>,
+    /// Page of [`PAGE_ROWS`] rows, from 1.
+    #[serde(default)]
+    pub page: Option<String>,
 }
 
 pub fn given(value: &Option<String>) -> Option<&str> {
@@ -131,11 +135,25 @@ impl LedgerQuery {
         })
     }
 
-    /// Narrows and sorts `list` (already limited to what the caller may see).
-    pub fn apply(&self, list: Vec<ObligationRow>, tasks: &[TaskRow], today: NaiveDate) -> AppResult<Vec<Row>> {
-        let from = date(&self.from, "起始日期")?;
-        let to = date(&self.to, "截止日期")?;
-        let task = given(&self.task)
+    /// The page asked for: 1 when not given.
+    pub fn page_number(&self) -> AppResult<i64> {
+        match given(&self.page) {
+            None => Ok(1),
+            Some(p) => p
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or_else(|| AppError::bad_request(format!("页码“{p}”无效：应为 1 起的整数"))),
+        }
+    }
+
+    /// The store filter for this query, checked: every field that is given
+    /// must make sense, or the answer names it. Plan items become the ids of
+    /// the tasks that carry them.
+    pub fn filter(&self, tasks: &[TaskRow], today: NaiveDate) -> AppResult<ObligationFilter> {
+        let due_from = date(&self.from, "起始日期")?;
+        let due_to = date(&self.to, "截止日期")?;
+        let task_id = given(&self.task)
             .map(|t| t.parse::<i64>().map_err(|_| AppError::bad_request(format!("任务编号“{t}”不是数字"))))
             .transpose()?;
         let status = given(&self.status);
@@ -146,49 +164,37 @@ impl LedgerQuery {
                 "状态“{s}”无效：可选 pending、submitted、signed、accepted、returned"
             )));
         }
-        let light = given(&self.light);
-        if let Some(l) = light
-            && !matches!(l, "red" | "yellow" | "green" | "done" | "late")
-        {
-            return Err(AppError::bad_request(format!("提示灯“{l}”无效：可选 red、yellow、green、done、late")));
-        }
-        let items: HashMap<i64, &[String]> = tasks.iter().map(|t| (t.id, t.items.as_slice())).collect();
-        let item = given(&self.item);
-        let mut rows: Vec<Row> = list
-            .into_iter()
-            .filter(|o| task.is_none_or(|t| o.task_id == t))
-            .filter(|o| status.is_none_or(|s| o.status == s))
-            .filter(|o| from.is_none_or(|f| o.due.is_some_and(|d| d >= f)))
-            .filter(|o| to.is_none_or(|t| o.due.is_some_and(|d| d <= t)))
-            .filter(|o| item.is_none_or(|i| items.get(&o.task_id).is_some_and(|list| list.iter().any(|x| x == i))))
-            .map(|o| row(o, today))
-            .filter(|r| match light {
-                Some("late") => r.late,
-                Some(l) => r.light == l,
-                None => true,
+        let light = given(&self.light)
+            .map(|l| {
+                Light::parse(l).ok_or_else(|| {
+                    AppError::bad_request(format!("提示灯“{l}”无效：可选 red、yellow、green、done、late"))
+                })
             })
-            .collect();
-        let rank = |light: &str| match light {
-            "red" => 0,
-            "yellow" => 1,
-            "green" => 2,
-            _ => 3,
-        };
-        match given(&self.sort).unwrap_or("due") {
-            "unit" => rows.sort_by(|a, b| a.o.unit.cmp(&b.o.unit).then(a.o.due.cmp(&b.o.due))),
-            "task" => rows.sort_by(|a, b| a.o.task_seq.cmp(&b.o.task_seq).then(a.o.due.cmp(&b.o.due))),
-            "status" => rows.sort_by(|a, b| a.o.status.cmp(&b.o.status).then(a.o.due.cmp(&b.o.due))),
-            "light" => rows.sort_by(|a, b| rank(a.light).cmp(&rank(b.light)).then(b.days.cmp(&a.days))),
-            // The store's order: by due date, open-ended last.
-            "due" => {}
+            .transpose()?;
+        let task_ids = given(&self.item)
+            .map(|item| tasks.iter().filter(|t| t.items.iter().any(|x| x == item)).map(|t| t.id).collect());
+        let order = match given(&self.sort).unwrap_or("due") {
+            "due" => Order::Due,
+            "unit" => Order::Unit,
+            "task" => Order::Task,
+            "status" => Order::Status,
+            "light" => Order::Light,
             other => {
                 return Err(AppError::bad_request(format!("排序“{other}”无效：可选 due、unit、task、status、light")));
             }
-        }
-        if given(&self.desc) == Some("1") {
-            rows.reverse();
-        }
-        Ok(rows)
+        };
+        Ok(ObligationFilter {
+            due_from,
+            due_to,
+            task_id,
+            task_ids,
+            status: status.map(String::from),
+            light,
+            as_of: Some(today),
+            order,
+            desc: given(&self.desc) == Some("1"),
+            ..Default::default()
+        })
     }
 
     /// This query as a URL query string with one field changed, for links
@@ -205,7 +211,12 @@ impl LedgerQuery {
             ("to", &self.to),
             ("sort", &self.sort),
             ("desc", &self.desc),
+            ("page", &self.page),
         ] {
+            // Any other change starts again at the first page.
+            if name == "page" && field != "page" {
+                continue;
+            }
             let value = if name == field { Some(value) } else { given(current) };
             if let Some(value) = value.filter(|v| !v.is_empty()) {
                 pairs.push((name, value.to_string()));
@@ -281,8 +292,8 @@ mod tests {
     fn bad_filters_are_named() {
         let today = NaiveDate::from_ymd_opt(2020, 12, 10).unwrap();
         let bad = LedgerQuery { from: Some("12/01/2020".into()), ..Default::default() };
-        assert!(bad.apply(Vec::new(), &[], today).unwrap_err().message.contains("12/01/2020"));
+        assert!(bad.filter(&[], today).unwrap_err().message.contains("12/01/2020"));
         let bad = LedgerQuery { sort: Some("colour".into()), ..Default::default() };
-        assert!(bad.apply(Vec::new(), &[], today).unwrap_err().message.contains("colour"));
+        assert!(bad.filter(&[], today).unwrap_err().message.contains("colour"));
     }
 }

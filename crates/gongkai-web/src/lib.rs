@@ -4,8 +4,9 @@
 mod api;
 mod assessment;
 pub mod auth;
+mod cache;
 mod calendar;
-mod dashboard;
+pub mod dashboard;
 mod directory;
 pub mod documents;
 pub mod error;

@@ -4,7 +4,7 @@
 use crate::auth::{self, LOCK_MINUTES, MAX_FAILURES, PageUser, SESSION_HOURS, cookie, sees_region, unit_scope};
 use crate::dashboard;
 use crate::error::{AppError, AppResult, FormBody};
-use crate::ledger::{self, LedgerQuery};
+use crate::ledger::{self, LedgerQuery, PAGE_ROWS};
 use crate::reports;
 use crate::secrets;
 use crate::state::AppState;
@@ -154,10 +154,7 @@ pub async fn home(State(state): State<AppState>, page: PageUser) -> AppResult<Re
     if !sees_region(page.user.role) {
         return Ok(Redirect::to("/my").into_response());
     }
-    let today = state.today();
-    let tasks = state.store.tasks().await?;
-    let list = state.store.obligations(&ObligationFilter::default()).await?;
-    let board = dashboard::build(list, &tasks, today);
+    let board = state.dashboard().await?;
     let charts = serde_json::json!({
         "by_item": dashboard::bar_chart("按方案项目的完成情况", &board.by_item),
         "by_unit": dashboard::bar_chart("按单位的完成情况", &board.by_unit),
@@ -176,23 +173,37 @@ pub async fn my_obligations(
     Query(query): Query<LedgerQuery>,
 ) -> AppResult<Html<String>> {
     let scope = unit_scope(&page.user)?;
-    let list = match query.unit_for(&page.user)? {
-        Ok(unit) => state.store.obligations(&ObligationFilter { unit, ..Default::default() }).await?,
+    let tasks = state.tasks().await?;
+    let mut filter = query.filter(&tasks, state.today())?;
+    let page_number = query.page_number()?;
+    filter.limit = Some(PAGE_ROWS as i64 + 1);
+    filter.offset = Some((page_number - 1) * PAGE_ROWS as i64);
+    let mut list = match query.unit_for(&page.user)? {
+        Ok(unit) => state.store.obligations(&ObligationFilter { unit, ..filter }).await?,
         Err(()) => Vec::new(),
     };
-    let tasks = state.store.tasks().await?;
-    let rows = query.apply(list, &tasks, state.today())?;
+    let more = list.len() > PAGE_ROWS;
+    list.truncate(PAGE_ROWS);
+    let today = state.today();
+    let rows: Vec<ledger::Row> = list.into_iter().map(|o| ledger::row(o, today)).collect();
+    let paging = serde_json::json!({
+        "page": page_number,
+        "previous": (page_number > 1).then(|| query.with("page", &(page_number - 1).to_string())),
+        "next": more.then(|| query.with("page", &(page_number + 1).to_string())),
+    });
     let (inbox, notices) = match &scope {
         Some(unit) => (state.store.inbox(unit, 10).await?, state.store.notices(Some(unit), None).await?),
         None => (Vec::new(), Vec::new()),
     };
     let units: Vec<String> = match scope {
         Some(_) => Vec::new(),
-        None => state.store.directory().await?.units().iter().map(|u| u.name.clone()).collect(),
+        None => state.directory().await?.units().iter().map(|u| u.name.clone()).collect(),
     };
-    let mut items: Vec<&String> = tasks.iter().flat_map(|t| &t.items).collect();
-    items.sort_by_key(|i| gongkai_domain::plan::item_number(i));
-    items.dedup();
+    // A province has thousands of tasks and a few dozen distinct items.
+    let distinct: std::collections::HashSet<&str> =
+        tasks.iter().flat_map(|t| t.items.iter().map(String::as_str)).collect();
+    let mut items: Vec<&str> = distinct.into_iter().collect();
+    items.sort_by_key(|i| (gongkai_domain::plan::item_number(i), *i));
     let sort_links: std::collections::BTreeMap<&str, String> = ["due", "unit", "task", "status", "light"]
         .into_iter()
         .map(|key| {
@@ -207,7 +218,7 @@ pub async fn my_obligations(
         serde_json::json!({
             "frame": frame(&state, &page),
             "title": if scope.is_some() { "我的任务" } else { "单位台账" },
-            "rows": rows, "query": query, "units": units, "items": items, "tasks": tasks, "sort_links": sort_links,
+            "rows": rows, "paging": paging, "query": query, "units": units, "items": items, "sort_links": sort_links,
             "inbox": inbox, "notices": notices,
         }),
     )?;
@@ -216,7 +227,7 @@ pub async fn my_obligations(
 
 pub async fn obligation(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
     let (o, access) = reports::find_obligation(&state, &page.user, id).await?;
-    let tasks = state.store.tasks().await?;
+    let tasks = state.tasks().await?;
     let task = tasks.iter().find(|t| t.id == o.task_id);
     let submissions = state.store.submissions(id).await?;
     let extensions = state.store.extensions(id).await?;
@@ -385,8 +396,14 @@ pub async fn download(State(state): State<AppState>, page: PageUser, Path(id): P
 
 /// 审核: reports waiting for this user's decision.
 pub async fn review_queue(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
-    let directory = state.store.directory().await?;
-    let all = state.store.obligations(&ObligationFilter::default()).await?;
+    let directory = state.directory().await?;
+    // Only work with a report waiting can be in the queue.
+    let mut all = Vec::new();
+    for status in ["submitted", "signed"] {
+        let waiting = ObligationFilter { status: Some(status.into()), ..Default::default() };
+        all.extend(state.store.obligations(&waiting).await?);
+    }
+    all.sort_by(|a, b| (a.due.is_none(), a.due, a.task_seq, a.id).cmp(&(b.due.is_none(), b.due, b.task_seq, b.id)));
     let today = state.today();
     let (mut to_sign, mut to_review) = (Vec::new(), Vec::new());
     for o in all {
@@ -452,7 +469,7 @@ pub async fn change_password(
 /// 任务清单: the list as written, beside how each cell was understood; the
 /// office sets each plan's sign-off rule here.
 pub async fn tasks(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
-    let tasks = auth::scope_tasks(&page.user, state.store.tasks().await?);
+    let tasks = auth::scope_tasks(&page.user, state.tasks().await?.to_vec());
     let rules = state.store.plan_rules().await?;
     let plans: Vec<serde_json::Value> = state
         .store
@@ -478,7 +495,7 @@ pub async fn tasks(State(state): State<AppState>, page: PageUser) -> AppResult<H
 /// One task with every unit's obligations (a unit's staff see their own);
 /// the office confirms the members of a "…等相关部门" group here.
 pub async fn task(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
-    let tasks = auth::scope_tasks(&page.user, state.store.tasks().await?);
+    let tasks = auth::scope_tasks(&page.user, state.tasks().await?.to_vec());
     let task = tasks.into_iter().find(|t| t.id == id).ok_or_else(AppError::not_found)?;
     let scope = unit_scope(&page.user)?;
     let own =
@@ -488,7 +505,6 @@ pub async fn task(State(state): State<AppState>, page: PageUser, Path(id): Path<
     let manages = auth::manages(page.user.role);
     let candidates: Vec<serde_json::Value> = if manages {
         state
-            .store
             .directory()
             .await?
             .units()

@@ -21,30 +21,38 @@ pub async fn index(State(state): State<AppState>) -> AppResult<Html<String>> {
     Ok(Html(state.render("public_index.html", serde_json::json!({ "frame": null, "plans": plans }))?))
 }
 
+/// A plan's progress: built from the database's counts, kept until the
+/// ledger changes or the day turns (it is the page the public reloads).
 pub async fn progress(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Html<String>> {
     let plan = plan(&state, id).await?;
-    let tasks: Vec<gongkai_store::TaskRow> =
-        state.store.tasks().await?.into_iter().filter(|t| t.plan_id == id).collect();
-    let list: Vec<gongkai_store::ObligationRow> =
-        state.store.obligations(&ObligationFilter::default()).await?.into_iter().filter(|o| o.plan_id == id).collect();
-    let board = dashboard::build(list, &tasks, state.today());
-    // Public bars link nowhere internal.
-    let strip = |shares: Vec<dashboard::Share>| -> Vec<dashboard::Share> {
-        shares.into_iter().map(|s| dashboard::Share { link: format!("/public/plans/{id}#published"), ..s }).collect()
-    };
-    let (by_item, by_unit) = (strip(board.by_item), strip(board.by_unit));
-    let published = state.store.published(id).await?;
-    let html = state.render(
-        "public_plan.html",
-        serde_json::json!({
-            "frame": null, "plan": plan, "tasks": tasks, "published": published,
-            "totals": { "all": board.totals.all, "done": board.totals.done },
-            "by_item": dashboard::bar_chart("按方案项目的完成情况", &by_item),
-            "by_unit": dashboard::bar_chart("按单位的完成情况", &by_unit),
-            "today": state.today(),
-        }),
-    )?;
-    Ok(Html(html))
+    let state_in = state.clone();
+    let page = state
+        .public_page(id, move |all_tasks, board| async move {
+            let state = state_in;
+            let tasks: Vec<&gongkai_store::TaskRow> = all_tasks.iter().filter(|t| t.plan_id == id).collect();
+            // Public bars link nowhere internal.
+            let strip = |shares: Vec<dashboard::Share>| -> Vec<dashboard::Share> {
+                shares
+                    .into_iter()
+                    .map(|s| dashboard::Share { link: format!("/public/plans/{id}#published"), ..s })
+                    .collect()
+            };
+            let (by_item, by_unit) = (strip(board.by_item), strip(board.by_unit));
+            let published = state.store.published(id).await?;
+            state.render(
+                "public_plan.html",
+                serde_json::json!({
+                    "frame": null, "plan": plan, "tasks": tasks, "published": published,
+                    "totals": { "all": board.totals.all, "done": board.totals.done },
+                    "units_total": board.units_total,
+                    "by_item": dashboard::bar_chart("按方案项目的完成情况", &by_item),
+                    "by_unit": dashboard::bar_chart("按单位的完成情况", &by_unit),
+                    "today": board.today,
+                }),
+            )
+        })
+        .await?;
+    Ok(Html(page.as_str().to_owned()))
 }
 
 /// The plan's due dates as a calendar anyone may subscribe to: one event
@@ -54,10 +62,9 @@ pub async fn calendar(State(state): State<AppState>, Path(file): Path<String>) -
     let plan = plan(&state, id).await?;
     let mut events: Vec<(chrono::NaiveDate, i32, String)> = state
         .store
-        .obligations(&ObligationFilter::default())
+        .obligations(&ObligationFilter { plan_id: Some(id), ..Default::default() })
         .await?
         .into_iter()
-        .filter(|o| o.plan_id == id)
         .filter_map(|o| o.due.map(|due| (due, o.task_seq, o.milestone)))
         .collect();
     events.sort();

@@ -25,7 +25,7 @@ pub async fn find_obligation(
 ) -> AppResult<(ObligationRow, Access)> {
     let found = state.store.obligations(&ObligationFilter { id: Some(id), ..Default::default() }).await?;
     let o = found.into_iter().next().ok_or_else(AppError::not_found)?;
-    let access = auth::access(user, &o, &state.store.directory().await?);
+    let access = auth::access(user, &o, &*state.directory().await?);
     if !access.see {
         return Err(AppError::not_found());
     }
@@ -119,7 +119,11 @@ pub async fn file_report(state: &AppState, user: &User, id: i64, form: ReportFor
     }
     let mut stored = Vec::new();
     for (name, content_type, bytes) in attachments {
-        let sha256 = crate::files::store(&state.files_dir, bytes)
+        // Writing and syncing a file blocks; keep it off the request threads.
+        let (root, owned) = (state.files_dir.clone(), bytes.clone());
+        let sha256 = tokio::task::spawn_blocking(move || crate::files::store(&root, &owned))
+            .await
+            .map_err(|e| AppError::internal(format!("storing a file: {e}")))?
             .map_err(|e| AppError::internal(format!("storing a file: {e}")))?;
         stored.push(gongkai_store::NewAttachment {
             file_name: name.clone(),

@@ -1,8 +1,11 @@
 //! What every request handler shares: the store, the templates, settings.
 
+use crate::cache::Cache;
+use crate::dashboard::{self, Dashboard};
 use crate::error::AppError;
 use chrono::{Duration, NaiveDate, Utc};
-use gongkai_store::Store;
+use gongkai_domain::units::Directory;
+use gongkai_store::{Store, TaskRow, Versions};
 use minijinja::Environment;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -46,9 +49,21 @@ fn templates() -> Environment<'static> {
 /// Failed sign-ins per login: how many, and when the last one was.
 pub type Failures = HashMap<String, (u32, chrono::DateTime<Utc>)>;
 
+/// What many requests read and few change, each kept with the versions it
+/// was built at (see `cache.rs`).
+#[derive(Default)]
+pub struct Caches {
+    tasks: Cache<i64, Vec<TaskRow>>,
+    directory: Cache<i64, Directory>,
+    dashboard: Cache<(Versions, NaiveDate), Dashboard>,
+    /// Public progress pages by plan, as sent.
+    public_pages: Cache<(Versions, NaiveDate), String>,
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    caches: Arc<Caches>,
     templates: Arc<Environment<'static>>,
     pub failures: Arc<Mutex<Failures>>,
     /// Mark cookies Secure (behind HTTPS).
@@ -65,6 +80,7 @@ impl AppState {
     pub fn new(store: Store) -> AppState {
         AppState {
             store,
+            caches: Arc::default(),
             templates: Arc::new(templates()),
             failures: Arc::default(),
             secure_cookies: false,
@@ -82,5 +98,58 @@ impl AppState {
     /// Today in China Standard Time (UTC+8), where every deadline is.
     pub fn today(&self) -> NaiveDate {
         self.today.unwrap_or_else(|| (Utc::now() + Duration::hours(8)).date_naive())
+    }
+
+    /// The active tasks of every plan, as stored now.
+    pub async fn tasks(&self) -> Result<Arc<Vec<TaskRow>>, AppError> {
+        let versions = self.store.versions().await?;
+        self.tasks_at(versions).await
+    }
+
+    async fn tasks_at(&self, versions: Versions) -> Result<Arc<Vec<TaskRow>>, AppError> {
+        let store = self.store.clone();
+        self.caches.tasks.get(0, versions.plans, || async move { Ok(store.tasks().await?) }).await
+    }
+
+    /// The unit directory, as stored now.
+    pub async fn directory(&self) -> Result<Arc<Directory>, AppError> {
+        let versions = self.store.versions().await?;
+        let store = self.store.clone();
+        self.caches.directory.get(0, versions.units, || async move { Ok(store.directory().await?) }).await
+    }
+
+    /// The office dashboard for today, from the database's counts (see
+    /// `cache.rs` for how fresh a province's is).
+    pub async fn dashboard(&self) -> Result<Arc<Dashboard>, AppError> {
+        let versions = self.store.versions().await?;
+        let today = self.today();
+        let state = self.clone();
+        self.caches
+            .dashboard
+            .get(0, (versions, today), || async move {
+                let tasks = state.tasks_at(versions).await?;
+                Ok(dashboard::read(&state.store, None, &tasks, today).await?)
+            })
+            .await
+    }
+
+    /// A public page of one plan, built by `build` from the plan's dashboard
+    /// and the tasks; kept until the ledger changes or the day turns.
+    pub async fn public_page<F, Fut>(&self, plan_id: i64, build: F) -> Result<Arc<String>, AppError>
+    where
+        F: FnOnce(Arc<Vec<TaskRow>>, Dashboard) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<String, AppError>> + Send,
+    {
+        let versions = self.store.versions().await?;
+        let today = self.today();
+        let state = self.clone();
+        self.caches
+            .public_pages
+            .get(plan_id, (versions, today), || async move {
+                let tasks = state.tasks_at(versions).await?;
+                let board = dashboard::read(&state.store, Some(plan_id), &tasks, today).await?;
+                build(tasks, board).await
+            })
+            .await
     }
 }

@@ -360,7 +360,84 @@ async fn api_loop(app: App) {
     assert_eq!(done["status"], "accepted");
 }
 
+/// The dashboard, the public progress page and the unit list are kept in
+/// memory between changes; a change made through another connection (as by
+/// a second server process or the CLI) shows on the next request.
+async fn cached_pages_follow_changes_made_elsewhere(app: App) {
+    let api = reqwest::Client::new();
+    let dashboard = || async {
+        let board: Value = api
+            .get(app.url("/api/v1/dashboard"))
+            .bearer_auth(app.token("office"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        (board["totals"]["done"].as_u64().unwrap(), board["totals"]["awaiting_review"].as_u64().unwrap())
+    };
+    let public = || async { api.get(app.url("/public/plans/1")).send().await.unwrap().text().await.unwrap() };
+    let (done, waiting) = dashboard().await;
+    let before = public().await;
+    assert_eq!(dashboard().await, (done, waiting), "read twice, the same");
+
+    let elsewhere = gongkai_store::Store::connect(&app.db_url).await.unwrap();
+    let own = elsewhere.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
+    let author = elsewhere.user_by_login("town").await.unwrap().unwrap().id;
+    let reviewer = elsewhere.user_by_login("office").await.unwrap().unwrap().id;
+    let report = |id: i64| gongkai_store::NewSubmission {
+        obligation_id: id,
+        author_id: author,
+        text: "另一进程报送".into(),
+        published_url: Some("https://www.conghua.gov.cn/zwgk/another-process".into()),
+        evidence_date: None,
+        submitted_on: chrono::NaiveDate::from_ymd_opt(2020, 11, 25).unwrap(),
+        files: Vec::new(),
+    };
+    elsewhere.submit(&report(own[0].id), "town").await.unwrap();
+    assert_eq!(dashboard().await, (done, waiting + 1), "a report waits");
+    elsewhere.review(own[0].id, reviewer, gongkai_store::Decision::Accept, "", "office").await.unwrap();
+    assert_eq!(dashboard().await, (done + 1, waiting), "accepted");
+    let after = public().await;
+    assert_ne!(before, after);
+    assert!(after.contains("another-process"), "the published address is on the public page");
+
+    // A unit renamed elsewhere is listed under its new name in the 台账's
+    // unit choice (a filter that matches no row: only the choice names units).
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let ledger = || async { office.get(app.url("/my?status=signed")).send().await.unwrap().text().await.unwrap() };
+    assert!(ledger().await.contains(TOWN));
+    assert!(!ledger().await.contains("温泉镇（新名）"));
+    let mut unit = elsewhere.directory().await.unwrap().find(TOWN).unwrap().clone();
+    unit.name = "温泉镇（新名）".into();
+    elsewhere.save_unit(Some(TOWN), &unit, "office").await.unwrap();
+    assert!(ledger().await.contains("温泉镇（新名）"));
+}
+
+/// The API's list comes in pages: `limit` (default and most allowed are
+/// stated in the answer to a wrong one) and `offset`.
+async fn the_list_comes_in_pages(app: App) {
+    let api = reqwest::Client::new();
+    let token = app.token("office");
+    let all = get_json(&api, app.url("/api/v1/obligations"), token).await;
+    let stored = app.store.obligations(&ObligationFilter::default()).await.unwrap();
+    assert_eq!(all.len(), stored.len(), "the seed fits in one default page");
+    let page = get_json(&api, app.url("/api/v1/obligations?limit=10&offset=10"), token).await;
+    let ids = |rows: &[Value]| rows.iter().map(|r| r["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    assert_eq!(ids(&page), ids(&all[10..20]));
+    let red = get_json(&api, app.url("/api/v1/obligations?light=red&limit=5"), token).await;
+    let all_red = get_json(&api, app.url("/api/v1/obligations?light=red"), token).await;
+    assert_eq!(ids(&red), ids(&all_red[..5.min(all_red.len())]));
+    for wrong in ["limit=20000", "limit=-1", "offset=-3"] {
+        let answer = api.get(app.url(&format!("/api/v1/obligations?{wrong}"))).bearer_auth(token).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::BAD_REQUEST, "{wrong}");
+    }
+}
+
 on_both_backends! {
+    cached_pages_follow_changes_made_elsewhere => cached_pages_follow_changes_made_elsewhere_on_sqlite, cached_pages_follow_changes_made_elsewhere_on_postgres;
+    the_list_comes_in_pages => the_list_comes_in_pages_on_sqlite, the_list_comes_in_pages_on_postgres;
     api_loop => the_report_loop_through_the_api_on_sqlite, the_report_loop_through_the_api_on_postgres;
     report_loop => the_report_and_review_loop_on_sqlite, the_report_and_review_loop_on_postgres;
     story => sign_in_scope_and_refusals_on_sqlite, sign_in_scope_and_refusals_on_postgres;

@@ -7,7 +7,10 @@
 use crate::channels::Channels;
 use chrono::NaiveDate;
 use gongkai_domain::supervision::{EventKind, Wording, events_due, is_open, working_days_after};
-use gongkai_store::{NewEvent, ObligationFilter, ObligationRow, Store};
+use gongkai_store::{NewEvent, ObligationFilter, ObligationRow, Order, Store};
+
+/// Obligations read per query in a pass.
+const PAGE: i64 = 10_000;
 use serde::Serialize;
 
 /// One message that went out (or could not).
@@ -30,8 +33,32 @@ pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &
     };
     let rules = store.plan_rules().await?;
     let calendar = store.calendar().await?;
-    let open: Vec<ObligationRow> =
-        store.obligations(&ObligationFilter::default()).await?.into_iter().filter(|o| is_open(&o.status)).collect();
+    // Open work due before the longest lead time ends, read a page at a time:
+    // a province has hundreds of thousands of open obligations.
+    let longest_lead = rules.values().flat_map(|r| r.lead_days.iter().copied()).max().unwrap_or(0).max(0);
+    let horizon = as_of + chrono::Duration::days(longest_lead + 1);
+    let mut open: Vec<ObligationRow> = Vec::new();
+    for status in ["pending", "returned"] {
+        let mut after_id = None;
+        loop {
+            let page = store
+                .obligations(&ObligationFilter {
+                    status: Some(status.into()),
+                    due_before: Some(horizon),
+                    after_id,
+                    order: Order::Id,
+                    limit: Some(PAGE),
+                    ..Default::default()
+                })
+                .await?;
+            after_id = page.last().map(|o| o.id);
+            let full = page.len() as i64 == PAGE;
+            open.extend(page.into_iter().filter(|o| is_open(&o.status)));
+            if !full {
+                break;
+            }
+        }
+    }
     let mut events = Vec::new();
     for o in &open {
         let (Some(due), Some(plan_rules)) = (o.due, rules.get(&o.plan_id)) else { continue };

@@ -66,6 +66,8 @@ pub const PASSWORD: &str = "测试密码-correct-horse";
 
 pub struct App {
     pub address: String,
+    /// The database's address, for a second connection ("another process").
+    pub db_url: String,
     pub store: Store,
     /// Bearer token per login.
     pub tokens: Vec<(String, String)>,
@@ -103,7 +105,7 @@ pub async fn spawn_app(url: Option<String>) -> App {
         tokens.push((login.to_string(), token));
     }
     let address = serve(&store, &dir.path().join("files")).await;
-    App { address, store, tokens, dir }
+    App { address, db_url: url, store, tokens, dir }
 }
 
 pub fn browser() -> reqwest::Client {

@@ -46,6 +46,13 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
             }
         });
     }
+    // Count the office dashboard now, not when the first person opens it.
+    let warm = state.clone();
+    tokio::spawn(async move {
+        if let Err(error) = warm.dashboard().await {
+            tracing::warn!(?error, "counting the dashboard at start failed");
+        }
+    });
     println!("gongkai 已启动：http://{address}/login （数据库 {}）", super::redact(db));
     gongkai_web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;

@@ -1,0 +1,121 @@
+//! What the dashboards count, counted by the database: a row per unit and
+//! per task instead of a province's two million obligations, and the
+//! versions that tell a cache when the counts it holds are stale.
+
+use crate::{Store, StoreResult, on_pool};
+use chrono::NaiveDate;
+
+/// Versions of the ledger's parts, bumped by database triggers in the same
+/// transaction as every change (see migration 0010).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Versions {
+    /// Obligations, their reports and reviews.
+    pub obligations: i64,
+    /// Plans, tasks and milestones.
+    pub plans: i64,
+    /// The unit directory.
+    pub units: i64,
+}
+
+/// One unit's active obligations counted as of a day.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UnitTally {
+    pub unit_id: i64,
+    pub total: i64,
+    /// Accepted.
+    pub done: i64,
+    /// Accepted after the due date.
+    pub done_late: i64,
+    /// A report waits for sign-off or review.
+    pub awaiting: i64,
+    pub returned: i64,
+    /// Not accepted and past the due date.
+    pub overdue: i64,
+    /// The earliest due date among those.
+    pub earliest_overdue: Option<NaiveDate>,
+    /// Not accepted, due from the day to `soon` (inclusive).
+    pub due_soon: i64,
+    /// Not accepted, due from the day to `month` (inclusive).
+    pub due_month: i64,
+}
+
+/// One task's active obligations: accepted, and all.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TaskTally {
+    pub task_id: i64,
+    pub done: i64,
+    pub total: i64,
+}
+
+impl Store {
+    pub async fn versions(&self) -> StoreResult<Versions> {
+        let rows: Vec<(String, i64)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT topic, version FROM ledger_versions").fetch_all(pool).await?
+        });
+        let mut versions = Versions::default();
+        for (topic, version) in rows {
+            match topic.as_str() {
+                "obligations" => versions.obligations = version,
+                "plans" => versions.plans = version,
+                "units" => versions.units = version,
+                _ => {}
+            }
+        }
+        Ok(versions)
+    }
+
+    /// Every unit's active obligations of one plan, or of all, counted by
+    /// the database as of `today` (a province's two million in one pass).
+    pub async fn unit_tallies(
+        &self,
+        plan_id: Option<i64>,
+        today: NaiveDate,
+        soon: NaiveDate,
+        month: NaiveDate,
+    ) -> StoreResult<Vec<UnitTally>> {
+        let in_plan = if plan_id.is_some() { "AND task_id IN (SELECT id FROM tasks WHERE plan_id = $4)" } else { "" };
+        let open = "status <> 'accepted'";
+        let sql = format!(
+            "SELECT unit_id, COUNT(*) AS total,
+                    SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END) AS done,
+                    SUM(CASE WHEN status = 'accepted' AND done_on > due_date THEN 1 ELSE 0 END) AS done_late,
+                    SUM(CASE WHEN status IN ('submitted', 'signed') THEN 1 ELSE 0 END) AS awaiting,
+                    SUM(CASE WHEN status = 'returned' THEN 1 ELSE 0 END) AS returned,
+                    SUM(CASE WHEN {open} AND due_date < $1 THEN 1 ELSE 0 END) AS overdue,
+                    MIN(CASE WHEN {open} AND due_date < $1 THEN due_date END) AS earliest_overdue,
+                    SUM(CASE WHEN {open} AND due_date >= $1 AND due_date <= $2 THEN 1 ELSE 0 END) AS due_soon,
+                    SUM(CASE WHEN {open} AND due_date >= $1 AND due_date <= $3 THEN 1 ELSE 0 END) AS due_month
+             FROM obligations WHERE active = TRUE {in_plan} GROUP BY unit_id"
+        );
+        Ok(on_pool!(self, pool => {
+            let query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(today).bind(soon).bind(month);
+            match plan_id {
+                Some(id) => query.bind(id).fetch_all(pool).await?,
+                None => query.fetch_all(pool).await?,
+            }
+        }))
+    }
+
+    /// Every task's active obligations of one plan, or of all: accepted, and all.
+    pub async fn task_tallies(&self, plan_id: Option<i64>) -> StoreResult<Vec<TaskTally>> {
+        let in_plan = if plan_id.is_some() { "AND task_id IN (SELECT id FROM tasks WHERE plan_id = $1)" } else { "" };
+        let sql = format!(
+            "SELECT task_id, SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END) AS done, COUNT(*) AS total
+             FROM obligations WHERE active = TRUE {in_plan} GROUP BY task_id"
+        );
+        Ok(on_pool!(self, pool => {
+            let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            match plan_id {
+                Some(id) => query.bind(id).fetch_all(pool).await?,
+                None => query.fetch_all(pool).await?,
+            }
+        }))
+    }
+
+    /// Unit names by id.
+    pub async fn unit_names(&self) -> StoreResult<std::collections::HashMap<i64, String>> {
+        let rows: Vec<(i64, String)> =
+            on_pool!(self, pool => sqlx::query_as("SELECT id, name FROM units").fetch_all(pool).await?);
+        Ok(rows.into_iter().collect())
+    }
+}
