@@ -403,7 +403,7 @@ pub async fn review_queue(State(state): State<AppState>, page: PageUser) -> AppR
         let waiting = ObligationFilter { status: Some(status.into()), ..Default::default() };
         all.extend(state.store.obligations(&waiting).await?);
     }
-    all.sort_by(|a, b| (a.due.is_none(), a.due, a.task_seq, a.id).cmp(&(b.due.is_none(), b.due, b.task_seq, b.id)));
+    all.sort_by_key(|o| (o.due.is_none(), o.due, o.task_seq, o.id));
     let today = state.today();
     let (mut to_sign, mut to_review) = (Vec::new(), Vec::new());
     for o in all {

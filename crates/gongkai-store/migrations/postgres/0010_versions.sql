@@ -1,7 +1,7 @@
 -- Versions of what the read caches are built from. Triggers bump them in the
 -- same transaction as every change, whoever makes it (a page, the API, the
 -- CLI, another server process), so a cache that remembers the version it was
--- built at knows when it is stale. Once per statement, not per row.
+-- built at knows when it is stale.
 
 CREATE TABLE ledger_versions (
     topic TEXT PRIMARY KEY,
@@ -9,9 +9,17 @@ CREATE TABLE ledger_versions (
 );
 INSERT INTO ledger_versions (topic, version) VALUES ('obligations', 1), ('plans', 1), ('units', 1);
 
+-- Once per topic and transaction: an import of twenty thousand rows is one
+-- bump, not twenty thousand versions of one row. The new version is seen
+-- when the transaction commits, together with its changes.
 CREATE FUNCTION bump_ledger_version() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    marker TEXT := 'gongkai.bumped_' || TG_ARGV[0];
 BEGIN
-    UPDATE ledger_versions SET version = version + 1 WHERE topic = TG_ARGV[0];
+    IF current_setting(marker, TRUE) IS DISTINCT FROM txid_current()::TEXT THEN
+        UPDATE ledger_versions SET version = version + 1 WHERE topic = TG_ARGV[0];
+        PERFORM set_config(marker, txid_current()::TEXT, TRUE);
+    END IF;
     RETURN NULL;
 END
 $$;
