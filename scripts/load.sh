@@ -82,6 +82,8 @@ if ! generated; then
   echo "== generating the province ($DISTRICTS districts × $UNITS units, $VILLAGES villages, $YEARS years)"
   /usr/bin/time -f "generated in %e s, peak memory %M KB" "$BIN" --db "$DB" demo-data --districts "$DISTRICTS" \
     --units-per-district "$UNITS" --villages "$VILLAGES" --years "$YEARS"
+  # Statistics for the planner now, not when autovacuum gets to it.
+  case "$DB" in postgres*) psql "$DB" -qc "VACUUM ANALYZE" ;; esac
 fi
 
 password="负载测试专用密码 2026"
@@ -165,15 +167,17 @@ head -n "$SUBMISSIONS" "$WORK/pending.tsv" >"$WORK/chosen.tsv"
 n=0
 while IFS= read -r unit; do
   n=$((n + 1))
-  add_account "load-unit-$n" handler "$unit"
-  token=$(g token create --login "load-unit-$n" | tail -n 1 | awk '{print $NF}')
+  login="load-$(printf '%s' "$unit" | md5sum | cut -c1-16)" # one account per unit, across runs
+  add_account "$login" handler "$unit"
+  token=$(g token create --login "$login" | tail -n 1 | awk '{print $NF}')
   awk -F'\t' -v u="$unit" -v t="$token" '$1 == u {print t, $2}' "$WORK/chosen.tsv" >>"$WORK/reports.txt"
 done < <(cut -f1 "$WORK/chosen.tsv" | uniq)
 echo "== $(wc -l <"$WORK/reports.txt") reports from $n units" >&2
 
 cat >"$WORK/submit.lua" <<'LUA'
 -- Each thread posts its share of the reports once; when its share is all
--- sent it asks for /api/v1/me until every report has its answer, then stops.
+-- sent its connections wait (delay) until every report has its answer, and
+-- it stops: the latencies are the reports' only.
 local threads, counter = {}, 0
 function setup(thread)
   thread:set("tid", counter)
@@ -194,12 +198,13 @@ function init(args)
 end
 local boundary = "gongkaiLoadBoundary"
 local filler = string.rep("0", 200 * 1024)
+delay = function()
+  if sent >= #reports then return 600000 end
+  return 0
+end
 request = function()
   sent = sent + 1
-  local r = reports[sent]
-  if r == nil then
-    return wrk.format("GET", "/api/v1/me", { ["Authorization"] = "Bearer " .. reports[1].token })
-  end
+  local r = reports[math.min(sent, #reports)]
   local body = "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n负载测试报送\r\n"
     .. "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"report.pdf\"\r\n"
     .. "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n% obligation " .. r.id .. "\n" .. filler
@@ -210,7 +215,6 @@ request = function()
   }, body)
 end
 response = function(status)
-  if status == 200 then return end -- /api/v1/me while the last reports are answered
   answered = answered + 1
   if status == 201 then created = created + 1 end
   if answered >= #reports then wrk.thread:stop() end
@@ -233,9 +237,9 @@ case "$DB" in
   sqlite://*) span="round((julianday(max(submitted_at)) - julianday(min(submitted_at))) * 86400, 1)" ;;
   *) span="round(extract(epoch FROM max(submitted_at) - min(submitted_at))::numeric, 1)" ;;
 esac
-# wrk keeps its clock running for the whole -d; the database's times say how
-# long the reports took, from the first stored to the last.
-REPORTS=$WORK/reports.txt CREATED=$WORK/created.txt DURATION=300s \
+# wrk keeps its clock running for the whole -d (twice the target's 60 s);
+# the database's times say how long the reports took, first to last.
+REPORTS=$WORK/reports.txt CREATED=$WORK/created.txt DURATION=120s \
   row "report with a 200 KB PDF ($(wc -l <"$WORK/reports.txt") distinct reports; rate from the database below)" \
   -s "$WORK/submit.lua" http://127.0.0.1:$PORT/
 echo
@@ -243,10 +247,14 @@ echo "peak memory (VmHWM) of the server: $(awk '/VmHWM/ {print $2, $3}' /proc/$S
 
 # Zero lost: every report answered 201 is stored, its obligation waits for review.
 created=$(cat "$WORK/created.txt")
-stored=$(sql "SELECT COUNT(*) FROM submissions WHERE text = '负载测试报送'")
-seconds=$(sql "SELECT $span FROM submissions WHERE text = '负载测试报送'")
+# This run's reports: their obligations are in reports.txt (earlier runs' are not).
+ids=$(awk '{print $2}' "$WORK/reports.txt" | paste -sd, -)
+mine="text = '负载测试报送' AND obligation_id IN ($ids)"
+stored=$(sql "SELECT COUNT(*) FROM submissions WHERE $mine")
+seconds=$(sql "SELECT $span FROM submissions WHERE $mine")
 echo "reports answered 201: $created; stored: $stored, the first to the last in $seconds s ($(echo "$stored / $seconds" | bc) reports/s)"
-[ "$created" = "$stored" ] || { echo "LOST or unacknowledged: $created answered 201, $stored stored" >&2; exit 1; }
+# More stored than answered is a report whose answer wrk did not wait for.
+[ "$stored" -ge "$created" ] || { echo "LOST: $created answered 201, only $stored stored" >&2; exit 1; }
 
 # Cold start on the province database, after the load.
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
