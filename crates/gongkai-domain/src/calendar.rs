@@ -7,6 +7,16 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
+/// Now in China Standard Time (UTC+8), where every deadline is.
+pub fn china_now() -> chrono::NaiveDateTime {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).naive_utc()
+}
+
+/// Today in China Standard Time.
+pub fn china_today() -> NaiveDate {
+    china_now().date()
+}
+
 /// The schedules 2020–2026, built into the binary.
 pub const BUILTIN_CSV: &str = include_str!("../data/holidays-cn.csv");
 

@@ -10,6 +10,10 @@ use serde_json::Value;
 /// Tables in the order their references need; sessions are not kept (a
 /// restored system signs everyone in again) and `audit_head` is written
 /// over the row every new database has.
+/// Backups from before obligations carried their task's number (migration
+/// 0011) restore without it; it is filled in from the tasks.
+const FILL_TASK_SEQ: &str = "UPDATE obligations SET task_seq = (SELECT seq FROM tasks WHERE tasks.id = obligations.task_id) WHERE task_seq IS NULL";
+
 pub const TABLES: [&str; 21] = [
     "units",
     "plans",
@@ -133,9 +137,7 @@ impl Store {
                         count += 1;
                     }
                 }
-                // Backups from before obligations carried their task's number.
-                sqlx::query("UPDATE obligations SET task_seq = (SELECT seq FROM tasks WHERE tasks.id = obligations.task_id) WHERE task_seq IS NULL")
-                    .execute(&mut *tx).await?;
+                sqlx::query(FILL_TASK_SEQ).execute(&mut *tx).await?;
                 tx.commit().await?;
             }
             Pool::Postgres(pool) => {
@@ -158,9 +160,7 @@ impl Store {
                     );
                     sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
                 }
-                // Backups from before obligations carried their task's number.
-                sqlx::query("UPDATE obligations SET task_seq = (SELECT seq FROM tasks WHERE tasks.id = obligations.task_id) WHERE task_seq IS NULL")
-                    .execute(&mut *tx).await?;
+                sqlx::query(FILL_TASK_SEQ).execute(&mut *tx).await?;
                 tx.commit().await?;
             }
         }

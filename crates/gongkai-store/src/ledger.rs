@@ -215,7 +215,7 @@ impl ObligationFilter {
         if let Some(status) = &self.status {
             conditions.push(format!("o.status = {}", arg(Arg::Text(status.clone()))));
         }
-        let today = self.as_of.unwrap_or_else(today_in_china);
+        let today = self.as_of.unwrap_or_else(gongkai_domain::calendar::china_today);
         let soon = today + chrono::Duration::days(SOON_DAYS);
         if let Some(light) = self.light {
             conditions.push(match light {
@@ -283,11 +283,6 @@ impl ObligationFilter {
         );
         (sql, args)
     }
-}
-
-/// Today in China Standard Time, where every deadline is.
-fn today_in_china() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 #[derive(sqlx::FromRow)]

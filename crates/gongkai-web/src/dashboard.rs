@@ -167,7 +167,7 @@ pub async fn read(store: &Store, plan_id: Option<i64>, tasks: &[TaskRow], today:
             ),
         ),
     ]);
-    let counted_at = (chrono::Utc::now() + Duration::hours(8)).format("%H:%M:%S").to_string();
+    let counted_at = gongkai_domain::calendar::china_now().format("%H:%M:%S").to_string();
     Ok(Dashboard { today, counted_at, totals, units, units_total, next_7, overdue, by_item, by_unit, links })
 }
 

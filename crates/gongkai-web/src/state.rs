@@ -3,7 +3,7 @@
 use crate::cache::Cache;
 use crate::dashboard::{self, Dashboard};
 use crate::error::AppError;
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use gongkai_domain::units::Directory;
 use gongkai_store::{Store, TaskRow, Versions};
 use minijinja::Environment;
@@ -97,7 +97,7 @@ impl AppState {
 
     /// Today in China Standard Time (UTC+8), where every deadline is.
     pub fn today(&self) -> NaiveDate {
-        self.today.unwrap_or_else(|| (Utc::now() + Duration::hours(8)).date_naive())
+        self.today.unwrap_or_else(gongkai_domain::calendar::china_today)
     }
 
     /// The active tasks of every plan, as stored now.

@@ -6,12 +6,12 @@
 
 use crate::channels::Channels;
 use chrono::NaiveDate;
-use gongkai_domain::supervision::{EventKind, Wording, events_due, is_open, working_days_after};
-use gongkai_store::{NewEvent, ObligationFilter, ObligationRow, Order, Store};
+use gongkai_domain::supervision::{EventKind, Wording, events_due, working_days_after};
+use gongkai_store::{NewEvent, ObligationFilter, Order, Store};
+use serde::Serialize;
 
 /// Obligations read per query in a pass.
 const PAGE: i64 = 10_000;
-use serde::Serialize;
 
 /// One message that went out (or could not).
 #[derive(Debug, Clone, Serialize)]
@@ -33,11 +33,13 @@ pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &
     };
     let rules = store.plan_rules().await?;
     let calendar = store.calendar().await?;
-    // Open work due before the longest lead time ends, read a page at a time:
-    // a province has hundreds of thousands of open obligations.
+    // Open work due before the longest lead time ends, read a page at a time
+    // and turned into events as it comes: a province has hundreds of
+    // thousands of open obligations.
     let longest_lead = rules.values().flat_map(|r| r.lead_days.iter().copied()).max().unwrap_or(0).max(0);
     let horizon = as_of + chrono::Duration::days(longest_lead + 1);
-    let mut open: Vec<ObligationRow> = Vec::new();
+    let mut events = Vec::new();
+    // The statuses `is_open` counts as open.
     for status in ["pending", "returned"] {
         let mut after_id = None;
         loop {
@@ -53,28 +55,26 @@ pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &
                 .await?;
             after_id = page.last().map(|o| o.id);
             let full = page.len() as i64 == PAGE;
-            open.extend(page.into_iter().filter(|o| is_open(&o.status)));
+            for o in &page {
+                let (Some(due), Some(plan_rules)) = (o.due, rules.get(&o.plan_id)) else { continue };
+                for event in events_due(due, &o.status, as_of, plan_rules, &calendar) {
+                    let new_due = (event.kind == EventKind::Escalation)
+                        .then(|| calendar.add_working_days(as_of, plan_rules.notice_working_days).ok())
+                        .flatten();
+                    let wording = Wording { unit: &o.unit, task_seq: o.task_seq, milestone: &o.milestone, due };
+                    let message = match (event.kind, new_due) {
+                        (EventKind::Reminder, _) => wording.reminder(event.lead.unwrap_or(0)),
+                        (EventKind::Overdue, _) | (EventKind::Escalation, None) => wording.overdue(),
+                        (EventKind::Escalation, Some(new_due)) => {
+                            wording.notice(working_days_after(due, as_of, &calendar), new_due)
+                        }
+                    };
+                    events.push(NewEvent { obligation_id: o.id, unit: o.unit.clone(), message, new_due, event });
+                }
+            }
             if !full {
                 break;
             }
-        }
-    }
-    let mut events = Vec::new();
-    for o in &open {
-        let (Some(due), Some(plan_rules)) = (o.due, rules.get(&o.plan_id)) else { continue };
-        for event in events_due(due, &o.status, as_of, plan_rules, &calendar) {
-            let new_due = (event.kind == EventKind::Escalation)
-                .then(|| calendar.add_working_days(as_of, plan_rules.notice_working_days).ok())
-                .flatten();
-            let wording = Wording { unit: &o.unit, task_seq: o.task_seq, milestone: &o.milestone, due };
-            let message = match (event.kind, new_due) {
-                (EventKind::Reminder, _) => wording.reminder(event.lead.unwrap_or(0)),
-                (EventKind::Overdue, _) | (EventKind::Escalation, None) => wording.overdue(),
-                (EventKind::Escalation, Some(new_due)) => {
-                    wording.notice(working_days_after(due, as_of, &calendar), new_due)
-                }
-            };
-            events.push(NewEvent { obligation_id: o.id, unit: o.unit.clone(), message, new_due, event });
         }
     }
     store.record_events(as_of, &events, actor).await?;

@@ -7,10 +7,7 @@ use crate::cli::{ContactCommand, MailArgs, RemindCommand};
 use gongkai_store::{Contact, Store};
 use std::process::ExitCode;
 
-/// Today in China Standard Time, where every deadline is.
-pub fn china_today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
+pub use gongkai_domain::calendar::china_today;
 
 pub fn channels(mail: &MailArgs) -> anyhow::Result<Channels> {
     let mail = mail.smtp.as_ref().map(|server| Mail { server: server.clone(), from: mail.mail_from.clone() });
