@@ -1,7 +1,12 @@
-//! The audit log's hash chain: every entry carries the hash of the one before
-//! it, so an edited or deleted entry is found by walking the chain.
+//! The audit log's chain: every entry carries an HMAC, under the server's
+//! key, of its content and the entry before it, so an edited, deleted or
+//! re-chained entry is found by walking the chain, even by someone who could
+//! write the database but does not hold the key. Signed checkpoints (the
+//! head's number and hash at a time), kept also outside the database, find a
+//! log cut back to an earlier state.
 
-use serde::Serialize;
+use crate::secret::{Purpose, SecretKey};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The `prev_hash` of the first entry.
@@ -34,43 +39,101 @@ pub struct Content<'a> {
     pub after: Option<&'a str>,
 }
 
-/// The hash of an entry's content chained to the hash before it. Fields are
-/// length-prefixed so that moving text between fields changes the hash.
-pub fn chain_hash(prev_hash: &str, seq: i64, content: Content<'_>) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(prev_hash.as_bytes());
-    hasher.update(seq.to_be_bytes());
-    let Content { at, actor, action, target, before, after } = content;
-    for field in [Some(at), Some(actor), Some(action), Some(target), before, after] {
-        match field {
-            Some(text) => {
-                hasher.update((text.len() as u64).to_be_bytes());
-                hasher.update(text.as_bytes());
+impl Content<'_> {
+    /// The bytes the hash covers: fields length-prefixed, so that moving text
+    /// between fields changes the hash.
+    fn encode(&self, prev_hash: &str, seq: i64) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(128);
+        bytes.extend_from_slice(prev_hash.as_bytes());
+        bytes.extend_from_slice(&seq.to_be_bytes());
+        let Content { at, actor, action, target, before, after } = *self;
+        for field in [Some(at), Some(actor), Some(action), Some(target), before, after] {
+            match field {
+                Some(text) => {
+                    bytes.extend_from_slice(&(text.len() as u64).to_be_bytes());
+                    bytes.extend_from_slice(text.as_bytes());
+                }
+                None => bytes.extend_from_slice(&u64::MAX.to_be_bytes()),
             }
-            None => hasher.update(u64::MAX.to_be_bytes()),
         }
+        bytes
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The keys the log is signed with, derived from the server's key.
+#[derive(Debug, Clone)]
+pub struct AuditKeys {
+    chain: SecretKey,
+    checkpoint: SecretKey,
+}
+
+impl AuditKeys {
+    pub fn new(key: &SecretKey) -> AuditKeys {
+        AuditKeys { chain: key.derive(Purpose::AuditChain), checkpoint: key.derive(Purpose::AuditCheckpoint) }
+    }
+
+    /// A name for the key that reveals nothing of it, kept beside the log so
+    /// that a server started with another key is told so.
+    pub fn key_id(&self) -> String {
+        self.checkpoint.mac(&[b"key id"])[..16].to_string()
+    }
+
+    /// The hash of an entry's content chained to the hash before it.
+    pub fn chain_hash(&self, prev_hash: &str, seq: i64, content: Content<'_>) -> String {
+        self.chain.mac(&[&content.encode(prev_hash, seq)])
+    }
+
+    /// Signs the head of the log as it is now.
+    pub fn checkpoint(&self, seq: i64, hash: &str, at: &str) -> Checkpoint {
+        let mac = self.checkpoint.mac(&[&checkpoint_bytes(seq, hash, at)]);
+        Checkpoint { seq, hash: hash.to_string(), at: at.to_string(), mac }
+    }
+
+    fn checkpoint_is_signed(&self, c: &Checkpoint) -> bool {
+        self.checkpoint.verify(&[&checkpoint_bytes(c.seq, &c.hash, &c.at)], &c.mac)
+    }
+}
+
+fn checkpoint_bytes(seq: i64, hash: &str, at: &str) -> Vec<u8> {
+    let mut bytes = seq.to_be_bytes().to_vec();
+    bytes.extend_from_slice(hash.as_bytes());
+    bytes.extend_from_slice(at.as_bytes());
+    bytes
+}
+
+/// The hash an entry had before the log was keyed (plain SHA-256 of the
+/// same encoding): read once, when an older log is signed with the key.
+pub fn unkeyed_hash(prev_hash: &str, seq: i64, content: Content<'_>) -> String {
+    crate::secret::hex(&Sha256::digest(content.encode(prev_hash, seq)))
 }
 
 impl AuditEntry {
-    pub fn expected_hash(&self) -> String {
-        let content = Content {
+    pub fn content(&self) -> Content<'_> {
+        Content {
             at: &self.at,
             actor: &self.actor,
             action: &self.action,
             target: &self.target,
             before: self.before.as_deref(),
             after: self.after.as_deref(),
-        };
-        chain_hash(&self.prev_hash, self.seq, content)
+        }
     }
+}
+
+/// The log's head at a moment, signed: `seq` entries, the last with `hash`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub hash: String,
+    /// RFC 3339.
+    pub at: String,
+    pub mac: String,
 }
 
 /// Where the chain breaks, and how.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainBreak {
-    #[error("第 {seq} 条审计记录的内容被改动过（哈希不符）")]
+    #[error("第 {seq} 条审计记录的内容被改动过（签名不符）")]
     Edited { seq: i64 },
     #[error("第 {expected} 条审计记录缺失（被删除）")]
     Missing { expected: i64 },
@@ -78,11 +141,26 @@ pub enum ChainBreak {
     Relinked { seq: i64 },
     #[error("审计记录应有 {expected} 条，实有 {found} 条（末尾记录被删除）")]
     Truncated { expected: i64, found: i64 },
+    #[error("{at} 的检查点签名不符（检查点被伪造或改动）")]
+    CheckpointForged { at: String },
+    #[error("第 {seq} 条审计记录与 {at} 的检查点不符（此后被改写）")]
+    CheckpointMismatch { seq: i64, at: String },
+    #[error("{at} 的检查点记录了 {expected} 条审计记录，现在只有 {found} 条（末尾记录被删除）")]
+    BeforeCheckpoint { expected: i64, found: i64, at: String },
 }
 
 /// Walks the chain in `seq` order; `head` is the count and last hash the
-/// database keeps beside the log.
-pub fn verify(entries: impl IntoIterator<Item = AuditEntry>, head: (i64, &str)) -> Result<i64, ChainBreak> {
+/// database keeps beside the log; every checkpoint must be signed and agree
+/// with the entry it names.
+pub fn verify(
+    keys: &AuditKeys,
+    entries: impl IntoIterator<Item = AuditEntry>,
+    head: (i64, &str),
+    checkpoints: &[Checkpoint],
+) -> Result<i64, ChainBreak> {
+    if let Some(forged) = checkpoints.iter().find(|c| !keys.checkpoint_is_signed(c)) {
+        return Err(ChainBreak::CheckpointForged { at: forged.at.clone() });
+    }
     let mut prev = GENESIS.to_string();
     let mut count = 0;
     for entry in entries {
@@ -93,11 +171,17 @@ pub fn verify(entries: impl IntoIterator<Item = AuditEntry>, head: (i64, &str)) 
         if entry.prev_hash != prev {
             return Err(ChainBreak::Relinked { seq: entry.seq });
         }
-        if entry.expected_hash() != entry.hash {
+        if keys.chain_hash(&entry.prev_hash, entry.seq, entry.content()) != entry.hash {
             return Err(ChainBreak::Edited { seq: entry.seq });
+        }
+        if let Some(c) = checkpoints.iter().find(|c| c.seq == entry.seq && c.hash != entry.hash) {
+            return Err(ChainBreak::CheckpointMismatch { seq: entry.seq, at: c.at.clone() });
         }
         prev = entry.hash;
         count = expected;
+    }
+    if let Some(c) = checkpoints.iter().filter(|c| c.seq > count).max_by_key(|c| c.seq) {
+        return Err(ChainBreak::BeforeCheckpoint { expected: c.seq, found: count, at: c.at.clone() });
     }
     if count != head.0 || (count > 0 && prev != head.1) {
         return Err(ChainBreak::Truncated { expected: head.0, found: count });
@@ -109,32 +193,27 @@ pub fn verify(entries: impl IntoIterator<Item = AuditEntry>, head: (i64, &str)) 
 mod tests {
     use super::*;
 
-    fn chain(n: i64) -> Vec<AuditEntry> {
+    fn keys() -> AuditKeys {
+        AuditKeys::new(&SecretKey::from_bytes([3; 32]))
+    }
+
+    fn chain(keys: &AuditKeys, n: i64) -> Vec<AuditEntry> {
         let mut prev = GENESIS.to_string();
         (1..=n)
             .map(|seq| {
-                let at = format!("2020-09-{seq:02}T08:00:00+08:00");
-                let content = Content {
-                    at: &at,
-                    actor: "office",
-                    action: "review",
-                    target: "obligation 7",
-                    before: None,
-                    after: Some("{}"),
-                };
-                let hash = chain_hash(&prev, seq, content);
-                let entry = AuditEntry {
+                let mut entry = AuditEntry {
                     seq,
-                    at,
+                    at: format!("2020-09-{seq:02}T08:00:00+08:00"),
                     actor: "office".into(),
                     action: "review".into(),
                     target: "obligation 7".into(),
                     before: None,
                     after: Some("{}".into()),
                     prev_hash: prev.clone(),
-                    hash: hash.clone(),
+                    hash: String::new(),
                 };
-                prev = hash;
+                entry.hash = keys.chain_hash(&prev, seq, entry.content());
+                prev = entry.hash.clone();
                 entry
             })
             .collect()
@@ -142,34 +221,87 @@ mod tests {
 
     #[test]
     fn an_intact_chain_verifies() {
-        let entries = chain(3);
-        let head = (3, entries[2].hash.clone());
-        assert_eq!(verify(entries, (head.0, &head.1)), Ok(3));
-        assert_eq!(verify(Vec::new(), (0, GENESIS)), Ok(0));
+        let keys = keys();
+        let entries = chain(&keys, 3);
+        let head = entries[2].hash.clone();
+        assert_eq!(verify(&keys, entries, (3, &head), &[]), Ok(3));
+        assert_eq!(verify(&keys, Vec::new(), (0, GENESIS), &[]), Ok(0));
     }
 
     #[test]
     fn an_edited_entry_is_named() {
-        let mut entries = chain(3);
+        let keys = keys();
+        let mut entries = chain(&keys, 3);
         let head = entries[2].hash.clone();
         entries[1].actor = "someone else".into();
-        assert_eq!(verify(entries, (3, &head)), Err(ChainBreak::Edited { seq: 2 }));
+        assert_eq!(verify(&keys, entries, (3, &head), &[]), Err(ChainBreak::Edited { seq: 2 }));
+    }
+
+    #[test]
+    fn a_chain_rewritten_without_the_key_does_not_verify() {
+        let keys = keys();
+        let mut entries = chain(&keys, 3);
+        // The forger recomputes every link the only way open to them.
+        let mut prev = GENESIS.to_string();
+        entries[1].actor = "forged".into();
+        for entry in &mut entries {
+            entry.prev_hash = prev.clone();
+            entry.hash = unkeyed_hash(&prev, entry.seq, entry.content());
+            prev = entry.hash.clone();
+        }
+        assert_eq!(verify(&keys, entries.clone(), (3, &prev), &[]), Err(ChainBreak::Edited { seq: 1 }));
+        let other = AuditKeys::new(&SecretKey::from_bytes([4; 32]));
+        assert_eq!(verify(&other, chain(&keys, 3), (3, &prev), &[]), Err(ChainBreak::Edited { seq: 1 }));
     }
 
     #[test]
     fn a_deleted_entry_is_named_also_the_last() {
-        let mut entries = chain(3);
+        let keys = keys();
+        let mut entries = chain(&keys, 3);
         let head = entries[2].hash.clone();
         entries.remove(1);
-        assert_eq!(verify(entries.clone(), (3, &head)), Err(ChainBreak::Missing { expected: 2 }));
-        let mut entries = chain(3);
+        assert_eq!(verify(&keys, entries, (3, &head), &[]), Err(ChainBreak::Missing { expected: 2 }));
+        let mut entries = chain(&keys, 3);
         entries.pop();
-        assert_eq!(verify(entries, (3, &head)), Err(ChainBreak::Truncated { expected: 3, found: 2 }));
+        assert_eq!(verify(&keys, entries, (3, &head), &[]), Err(ChainBreak::Truncated { expected: 3, found: 2 }));
+    }
+
+    #[test]
+    fn a_log_cut_back_past_a_checkpoint_is_found_even_with_its_head_mended() {
+        let keys = keys();
+        let entries = chain(&keys, 3);
+        let checkpoint = keys.checkpoint(3, &entries[2].hash, "2020-09-03T09:00:00Z");
+        let cut: Vec<AuditEntry> = entries[..2].to_vec();
+        let mended_head = cut[1].hash.clone();
+        assert_eq!(
+            verify(&keys, cut, (2, &mended_head), std::slice::from_ref(&checkpoint)),
+            Err(ChainBreak::BeforeCheckpoint { expected: 3, found: 2, at: checkpoint.at.clone() })
+        );
+        assert_eq!(verify(&keys, entries.clone(), (3, &entries[2].hash), &[checkpoint]), Ok(3));
+    }
+
+    #[test]
+    fn a_checkpoint_must_be_signed_and_agree_with_its_entry() {
+        let keys = keys();
+        let entries = chain(&keys, 3);
+        let head = entries[2].hash.clone();
+        let mut forged = keys.checkpoint(2, &entries[1].hash, "2020-09-02T09:00:00Z");
+        forged.seq = 3;
+        assert!(matches!(
+            verify(&keys, entries.clone(), (3, &head), &[forged]),
+            Err(ChainBreak::CheckpointForged { .. })
+        ));
+        let other = keys.checkpoint(2, &"f".repeat(64), "2020-09-02T09:00:00Z");
+        assert!(matches!(
+            verify(&keys, entries, (3, &head), &[other]),
+            Err(ChainBreak::CheckpointMismatch { seq: 2, .. })
+        ));
     }
 
     #[test]
     fn moving_text_between_fields_changes_the_hash() {
+        let keys = keys();
         let content = |at, actor| Content { at, actor, action: "d", target: "e", before: None, after: None };
-        assert_ne!(chain_hash(GENESIS, 1, content("a", "bc")), chain_hash(GENESIS, 1, content("ab", "c")));
+        assert_ne!(keys.chain_hash(GENESIS, 1, content("a", "bc")), keys.chain_hash(GENESIS, 1, content("ab", "c")));
     }
 }

@@ -17,7 +17,22 @@ pub fn china_today() -> NaiveDate {
     china_now().date()
 }
 
+/// A moment as people in China read it: "2020-11-25 14:03" (北京时间).
+pub fn china_day_time(moment: chrono::DateTime<chrono::Utc>) -> String {
+    (moment + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// The schedules 2020–2026, built into the binary.
+/// The years a plan, a date filter or a command may name: wide enough for
+/// any programme, narrow enough that date arithmetic never overflows.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// A day inside [`YEARS`].
+pub fn in_range(day: NaiveDate) -> bool {
+    use chrono::Datelike;
+    YEARS.contains(&day.year())
+}
+
 pub const BUILTIN_CSV: &str = include_str!("../data/holidays-cn.csv");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

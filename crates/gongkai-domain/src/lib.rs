@@ -8,9 +8,11 @@ pub mod numerals;
 
 pub use deadline::DeadlineText;
 pub mod audit;
+pub mod input;
 pub mod people;
 pub mod plan;
 pub mod responsible;
 pub mod scoring;
+pub mod secret;
 pub mod supervision;
 pub mod units;

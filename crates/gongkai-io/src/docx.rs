@@ -4,31 +4,24 @@
 //! first table are the title.
 
 use crate::ImportError;
+use crate::archive::Archive;
 use crate::grid::{Grid, GridCell};
+use crate::limits::{self, Budget};
+use crate::xml::{attr, entity};
+use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
-use std::io::{Cursor, Read};
+
+const FORMAT: &str = "Word 文件（.docx）";
+/// A title is a line or two; text before the first table beyond this is not.
+const MAX_TITLE_CHARS: usize = 200;
 
 fn corrupt(detail: impl std::fmt::Display) -> ImportError {
-    ImportError::Corrupt { format: "Word 文件（.docx）", detail: detail.to_string() }
+    ImportError::Corrupt { format: FORMAT, detail: detail.to_string() }
 }
 
 fn document_xml(bytes: &[u8]) -> Result<String, ImportError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
-    let mut file = archive.by_name("word/document.xml").map_err(|_| corrupt("缺少 word/document.xml"))?;
-    if file.size() > 64 * 1024 * 1024 {
-        return Err(corrupt("正文超过 64 MB"));
-    }
-    let mut xml = String::new();
-    file.read_to_string(&mut xml).map_err(corrupt)?;
-    Ok(xml)
-}
-
-fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.into_inner() == name)
-        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+    let mut archive = Archive::open(bytes, FORMAT, limits::ARCHIVE)?;
+    archive.read_text("word/document.xml")?.ok_or_else(|| corrupt("缺少 word/document.xml"))
 }
 
 struct CellBuild {
@@ -48,10 +41,19 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Grid>, Option<String>), ImportError> {
     let mut in_text = false;
     let mut paragraph_text = String::new();
     let mut in_paragraph = false;
+    let mut budget = Budget::default();
     loop {
         let event = reader
             .read_event()
             .map_err(|e| corrupt(format!("XML 在第 {} 字节处出错：{e}", reader.buffer_position())))?;
+        // Text outside tables only matters before the first one (the title).
+        if paragraph_text.len() > MAX_TITLE_CHARS * 4 {
+            let mut end = MAX_TITLE_CHARS * 4;
+            while !paragraph_text.is_char_boundary(end) {
+                end -= 1;
+            }
+            paragraph_text.truncate(end);
+        }
         match event {
             // Text of nested tables joins the cell that holds them.
             Event::Start(e) if table_depth > 1 && e.local_name().into_inner() == "t" => in_text = true,
@@ -95,28 +97,35 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Grid>, Option<String>), ImportError> {
                 push_text(&mut cell, &mut paragraph_text, table_depth, &text);
             }
             Event::GeneralRef(r) if in_text => {
-                let text = match r.as_ref() {
-                    "amp" => "&".to_string(),
-                    "lt" => "<".to_string(),
-                    "gt" => ">".to_string(),
-                    "quot" => "\"".to_string(),
-                    "apos" => "'".to_string(),
-                    _ => r.resolve_char_ref().ok().flatten().map(String::from).unwrap_or_default(),
-                };
-                push_text(&mut cell, &mut paragraph_text, table_depth, &text);
+                push_text(&mut cell, &mut paragraph_text, table_depth, &entity(&r));
             }
             Event::End(e) => match e.local_name().into_inner() {
                 "t" => in_text = false,
                 "tbl" => table_depth = table_depth.saturating_sub(1),
                 "tc" if table_depth == 1 => {
                     if let (Some(r), Some(c)) = (row.as_mut(), cell.take()) {
+                        if c.text.chars().count() > limits::MAX_CELL_CHARS {
+                            return Err(limits::cell_too_long(&format!(
+                                "第{}张表第{}行",
+                                grids.len(),
+                                grids.last().map_or(0, |g| g.rows.len()) + 1
+                            )));
+                        }
                         r.push(c);
+                        if r.len() > limits::MAX_COLUMNS {
+                            return Err(ImportError::TooLarge(format!(
+                                "第{}张表有一行超过 {} 个单元格",
+                                grids.len(),
+                                limits::MAX_COLUMNS
+                            )));
+                        }
                     }
                 }
                 "tr" if table_depth == 1 => {
                     let table = grids.len();
                     if let (Some(cells), Some(grid)) = (row.take(), grids.last_mut()) {
                         let at = format!("第{table}张表第{}行", grid.rows.len() + 1);
+                        budget.row(&at, cells.iter().map(|c| c.span).sum())?;
                         let mut laid = Vec::new();
                         for c in cells {
                             let text = if c.continues_merge { String::new() } else { c.text };
@@ -131,8 +140,12 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Grid>, Option<String>), ImportError> {
                     in_paragraph = false;
                     let text = paragraph_text.trim().to_string();
                     paragraph_text.clear();
-                    if grids.is_empty() && !text.is_empty() && !text.starts_with("附件") {
-                        title.push_str(&text.replace('\n', ""));
+                    if grids.is_empty()
+                        && !text.is_empty()
+                        && !text.starts_with("附件")
+                        && title.chars().count() < MAX_TITLE_CHARS
+                    {
+                        title.extend(text.chars().filter(|c| *c != '\n').take(MAX_TITLE_CHARS));
                     }
                 }
                 _ => {}

@@ -2,11 +2,15 @@
 //! (.xlsx) into one `SourceList` with every cell's place, and the unit
 //! directory from CSV.
 
+pub mod archive;
+pub mod backup;
 mod docx;
 mod grid;
+pub mod limits;
 pub mod out;
 mod text;
 pub mod units_csv;
+mod xml;
 
 /// The seed programme (从化区 2020, from `shared/seed/`) that a new
 /// installation starts with, built into the binary.
@@ -29,6 +33,9 @@ pub enum ImportError {
     Encoding,
     #[error("单位目录第 {line} 行：{message}")]
     Units { line: usize, message: String },
+    /// A file, or something inside it, is past one of the limits in `limits`.
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 /// The file formats a task list can come in.
@@ -81,8 +88,13 @@ fn decode_text(bytes: &[u8]) -> Result<String, ImportError> {
     if had_errors { Err(ImportError::Encoding) } else { Ok(text.into_owned()) }
 }
 
-/// Reads a task list from a file's bytes; `name` gives its format.
+/// Reads a task list from a file's bytes; `name` gives its format. Files
+/// larger than `limits::MAX_LIST_BYTES`, and files whose contents pass the
+/// other limits, are refused before they are read further.
 pub fn read_task_list(name: &str, bytes: &[u8]) -> Result<SourceList, ImportError> {
+    if bytes.len() > limits::MAX_LIST_BYTES {
+        return Err(limits::list_too_large());
+    }
     match Format::detect(name, bytes)? {
         Format::Docx => {
             let (grids, title) = docx::read(bytes)?;
@@ -94,7 +106,7 @@ pub fn read_task_list(name: &str, bytes: &[u8]) -> Result<SourceList, ImportErro
         }
         Format::Text => {
             let text = decode_text(bytes)?;
-            let (grid, title) = text::read(&text);
+            let (grid, title) = text::read(&text)?;
             grid::rows_from_grids(&[grid], "text", title)
         }
     }

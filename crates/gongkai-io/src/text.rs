@@ -2,27 +2,44 @@
 //! its own line behind a tab, rows of as many cells as the header has, blank
 //! lines anywhere. A line of several tab-separated fields is one whole row.
 
+use crate::ImportError;
 use crate::grid::{Grid, GridCell};
+use crate::limits::{self, Budget};
 
-pub fn read(text: &str) -> (Grid, Option<String>) {
+/// A title is a line or two.
+const MAX_TITLE_CHARS: usize = 200;
+
+fn checked(at: &str, text: &str) -> Result<String, ImportError> {
+    if text.chars().count() > limits::MAX_CELL_CHARS {
+        return Err(limits::cell_too_long(at));
+    }
+    Ok(text.to_string())
+}
+
+pub fn read(text: &str) -> Result<(Grid, Option<String>), ImportError> {
     let text = text.trim_start_matches('\u{feff}');
     let lines: Vec<&str> = text.lines().collect();
     let whole_rows = lines.iter().any(|l| l.trim_end().split('\t').filter(|f| !f.trim().is_empty()).count() >= 3);
     let mut title_lines: Vec<String> = Vec::new();
     let mut grid = Grid::default();
+    let mut budget = Budget::default();
     if whole_rows {
         for (index, line) in lines.iter().enumerate() {
             let at = format!("第{}行", index + 1);
             if !line.contains('\t') {
-                if grid.rows.is_empty() && !line.trim().is_empty() {
+                if grid.rows.is_empty() && !line.trim().is_empty() && title_lines.len() < 5 {
                     title_lines.push(clean_title(line));
                 }
                 continue;
             }
-            let cells = line.split('\t').map(|f| GridCell { text: f.trim().to_string(), cell_ref: None }).collect();
+            budget.row(&at, line.matches('\t').count() + 1)?;
+            let cells = line
+                .split('\t')
+                .map(|f| Ok(GridCell { text: checked(&at, f.trim())?, cell_ref: None }))
+                .collect::<Result<_, ImportError>>()?;
             grid.rows.push((at, cells));
         }
-        return (grid, title(title_lines));
+        return Ok((grid, title(title_lines)));
     }
     // One cell per line: read the cells, then cut them into rows as wide as the header.
     let mut cells: Vec<(usize, String)> = Vec::new();
@@ -30,24 +47,36 @@ pub fn read(text: &str) -> (Grid, Option<String>) {
     for (index, line) in lines.iter().enumerate() {
         if let Some(cell) = line.strip_prefix('\t') {
             started = true;
-            cells.push((index + 1, cell.trim().to_string()));
+            if cells.len() >= limits::MAX_CELLS {
+                return Err(ImportError::TooLarge(format!(
+                    "第{}行超出可读范围：清单最多 {} 个单元格",
+                    index + 1,
+                    limits::MAX_CELLS
+                )));
+            }
+            cells.push((index + 1, checked(&format!("第{}行", index + 1), cell.trim())?));
         } else if !line.trim().is_empty() {
             match (started, cells.last_mut()) {
                 // A line break inside a cell: the line belongs to the cell before it.
                 (true, Some((_, last))) => {
                     last.push_str(line.trim());
+                    if last.len() > limits::MAX_CELL_CHARS * 4 {
+                        return Err(limits::cell_too_long(&format!("第{}行", index + 1)));
+                    }
                 }
-                _ => title_lines.push(clean_title(line)),
+                _ if title_lines.len() < 5 => title_lines.push(clean_title(line)),
+                _ => {}
             }
         }
     }
     let width = header_width(&cells);
     for chunk in cells.chunks(width) {
         let at = format!("第{}行", chunk[0].0);
+        budget.row(&at, chunk.len())?;
         let row = chunk.iter().map(|(_, text)| GridCell { text: text.clone(), cell_ref: None }).collect();
         grid.rows.push((at, row));
     }
-    (grid, title(title_lines))
+    Ok((grid, title(title_lines)))
 }
 
 /// The number of header cells: from the first cell to the last one that
@@ -74,6 +103,12 @@ fn clean_title(line: &str) -> String {
 }
 
 fn title(lines: Vec<String>) -> Option<String> {
-    let joined: String = lines.into_iter().filter(|l| !l.starts_with("附件")).collect();
+    let joined: String = lines
+        .into_iter()
+        .filter(|l| !l.starts_with("附件"))
+        .collect::<String>()
+        .chars()
+        .take(MAX_TITLE_CHARS)
+        .collect();
     (!joined.is_empty()).then_some(joined)
 }

@@ -57,7 +57,7 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE plans SET scoring = $1 WHERE id = $2").bind(text).bind(plan_id).execute(&mut *tx).await?;
-            audit!(tx, actor, "plan.scoring", &format!("方案 {plan_id}"), Some(before), Some(text.to_string()));
+            audit!(self, tx, actor, "plan.scoring", &format!("方案 {plan_id}"), Some(before), Some(text.to_string()));
             tx.commit().await?;
         });
         Ok(())
@@ -78,7 +78,7 @@ impl Store {
             sqlx::query("INSERT INTO bonus_awards (plan_id, unit_id, item, note, awarded_by, awarded_at) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(plan_id).bind(unit_id).bind(item).bind(note).bind(actor).bind(Utc::now()).execute(&mut *tx).await?;
             let after = serde_json::json!({ "item": item, "note": note }).to_string();
-            audit!(tx, actor, "score.bonus", &format!("单位“{unit}”"), None, Some(after));
+            audit!(self, tx, actor, "score.bonus", &format!("单位“{unit}”"), None, Some(after));
             tx.commit().await?;
         });
         Ok(())

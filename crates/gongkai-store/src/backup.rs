@@ -1,20 +1,21 @@
 //! Backup and restore, portable between the backends: every table's rows as
-//! JSON, read inside one snapshot (so a backup taken while serving is
-//! consistent), and written back into a new, empty database of either kind.
-//! Rows keep their ids and the audit log its hashes, so the chain verifies
-//! after a restore.
+//! JSON text, streamed out of one snapshot (so a backup taken while serving
+//! is consistent and takes memory for one row at a time), and written back
+//! into a new, empty database of either kind inside one transaction that
+//! checks every value's domain and the audit chain before it commits.
+//! Rows keep their ids and the audit log its hashes.
 
 use crate::{BeginWrite, Pool, Store, StoreError, StoreResult};
+use gongkai_domain::audit::{self, AuditEntry, Checkpoint};
 use serde_json::Value;
 
-/// Tables in the order their references need; sessions are not kept (a
-/// restored system signs everyone in again) and `audit_head` is written
-/// over the row every new database has.
 /// Backups from before obligations carried their task's number (migration
 /// 0011) restore without it; it is filled in from the tasks.
 const FILL_TASK_SEQ: &str = "UPDATE obligations SET task_seq = (SELECT seq FROM tasks WHERE tasks.id = obligations.task_id) WHERE task_seq IS NULL";
 
-pub const TABLES: [&str; 21] = [
+/// Tables in the order their references need; `audit_head` is written over
+/// the row every new database has.
+pub const TABLES: [&str; 22] = [
     "units",
     "plans",
     "tasks",
@@ -25,6 +26,7 @@ pub const TABLES: [&str; 21] = [
     "api_tokens",
     "audit_events",
     "audit_head",
+    "audit_checkpoints",
     "submissions",
     "attachments",
     "reviews",
@@ -37,6 +39,11 @@ pub const TABLES: [&str; 21] = [
     "confirmed_members",
     "bonus_awards",
 ];
+
+/// Tables a backup leaves out on purpose: sign-ins (a restored system signs
+/// everyone in again), counts of failed sign-ins, the ledger's version
+/// counters (a new database starts its own), and the migrations' record.
+pub const NOT_BACKED_UP: [&str; 4] = ["sessions", "login_failures", "ledger_versions", "_sqlx_migrations"];
 
 /// Tables whose `id` the database numbers (PostgreSQL's sequences follow).
 const NUMBERED: [&str; 15] = [
@@ -57,57 +64,95 @@ const NUMBERED: [&str; 15] = [
     "bonus_awards",
 ];
 
-/// One table's rows.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TableRows {
-    pub table: String,
-    pub rows: Vec<Value>,
-}
+/// The values a column may hold; a backup with any other is refused.
+const DOMAINS: &[(&str, &str, &[&str])] = &[
+    ("users", "role", &["office", "handler", "head", "viewer", "admin"]),
+    ("obligations", "status", &crate::OBLIGATION_STATUSES),
+    ("reviews", "decision", &["accepted", "returned", "signed"]),
+    ("extensions", "status", &["pending", "granted", "refused"]),
+    ("deliveries", "status", &["pending", "sending", "sent", "failed"]),
+];
 
 fn quoted(name: &str) -> String {
     format!("\"{name}\"")
 }
 
 impl Store {
-    /// Every table's rows, read in one snapshot.
-    pub async fn dump(&self) -> StoreResult<Vec<TableRows>> {
-        let mut out = Vec::new();
+    /// The names of the tables in this database.
+    pub async fn table_names(&self) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> =
+            match &self.pool {
+                Pool::Sqlite(pool) => sqlx::query_as(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                )
+                .fetch_all(pool)
+                .await?,
+                Pool::Postgres(pool) => {
+                    sqlx::query_as(
+                        "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
+                    )
+                    .fetch_all(pool)
+                    .await?
+                }
+            };
+        Ok(rows.into_iter().map(|(name,)| name).collect())
+    }
+
+    /// Every backed-up table's rows, read in one snapshot and handed to
+    /// `each` one at a time as (table, Some(JSON text)); (table, None) starts
+    /// each table.
+    pub async fn dump<E: From<StoreError>>(
+        &self,
+        mut each: impl FnMut(&str, Option<&str>) -> Result<(), E>,
+    ) -> Result<usize, E> {
+        use futures_util::TryStreamExt;
+        let mut count = 0;
         match &self.pool {
             Pool::Sqlite(pool) => {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin().await.map_err(StoreError::from)?;
                 for table in TABLES {
+                    each(table, None)?;
                     let columns: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                         "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
                     )))
                     .fetch_all(&mut *tx)
-                    .await?;
+                    .await
+                    .map_err(StoreError::from)?;
                     let pairs: Vec<String> = columns.iter().map(|(c,)| format!("'{c}', {}", quoted(c))).collect();
                     let sql = format!("SELECT json_object({}) FROM {table} ORDER BY rowid", pairs.join(", "));
-                    let rows: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *tx).await?;
-                    out.push(parse(table, rows)?);
+                    let mut rows = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(sql)).fetch(&mut *tx);
+                    while let Some((row,)) = rows.try_next().await.map_err(StoreError::from)? {
+                        each(table, Some(&row))?;
+                        count += 1;
+                    }
                 }
-                tx.commit().await?;
+                tx.commit().await.map_err(StoreError::from)?;
             }
             Pool::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
+                let mut tx = pool.begin().await.map_err(StoreError::from)?;
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from)?;
                 for table in TABLES {
+                    each(table, None)?;
                     let sql = format!("SELECT row_to_json(t)::text FROM {table} t ORDER BY t");
-                    let rows: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *tx).await?;
-                    out.push(parse(table, rows)?);
+                    let mut rows = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(sql)).fetch(&mut *tx);
+                    while let Some((row,)) = rows.try_next().await.map_err(StoreError::from)? {
+                        each(table, Some(&row))?;
+                        count += 1;
+                    }
                 }
-                tx.commit().await?;
+                tx.commit().await.map_err(StoreError::from)?;
             }
         }
-        Ok(out)
+        Ok(count)
     }
 
-    /// Writes a dump into this database, which must be new: nothing but
-    /// what a fresh database has. All or nothing.
-    pub async fn load(&self, dump: &[TableRows]) -> StoreResult<usize> {
-        if let Some(unknown) = dump.iter().find(|t| !TABLES.contains(&t.table.as_str())) {
-            return Err(StoreError::Invalid(format!("备份中有未知的表“{}”", unknown.table)));
-        }
+    /// Starts writing a backup into this database, which must be new:
+    /// nothing but what a fresh database has. Rows go in with
+    /// [`Restore::insert`]; nothing is kept unless [`Restore::finish`] says so.
+    pub async fn begin_restore(&self) -> StoreResult<Restore> {
         let (units,): (i64,) =
             crate::on_pool!(self, pool => sqlx::query_as("SELECT COUNT(*) FROM units").fetch_one(pool).await?);
         let (users,): (i64,) =
@@ -115,44 +160,146 @@ impl Store {
         if units + users > 0 {
             return Err(StoreError::Invalid("只能恢复到新建的空数据库：这个数据库里已有数据".into()));
         }
-        let mut count = 0;
-        match &self.pool {
-            Pool::Sqlite(pool) => {
+        let tx = match &self.pool {
+            Pool::Sqlite(pool) => RestoreTx::Sqlite(pool.begin_write().await?),
+            Pool::Postgres(pool) => {
                 let mut tx = pool.begin_write().await?;
-                for table in dump {
+                sqlx::query("DELETE FROM audit_head").execute(&mut *tx).await?;
+                RestoreTx::Postgres(tx)
+            }
+        };
+        Ok(Restore { tx, count: 0, statements: std::collections::HashMap::new() })
+    }
+}
+
+enum RestoreTx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// A restore in progress: one transaction, rolled back unless finished.
+pub struct Restore {
+    tx: RestoreTx,
+    count: usize,
+    /// The insert statement of each table, made once.
+    statements: std::collections::HashMap<String, String>,
+}
+
+/// Refuses a row whose values are outside their column's domain.
+fn check_domain(table: &str, row: &Value) -> StoreResult<()> {
+    for (of_table, column, allowed) in DOMAINS {
+        if *of_table != table {
+            continue;
+        }
+        let value = row.get(*column).and_then(Value::as_str).unwrap_or_default();
+        if !allowed.contains(&value) {
+            let shown: String = value.chars().take(40).collect();
+            return Err(StoreError::Invalid(format!("备份中表“{table}”的 {column} 值“{shown}”无效，未恢复任何内容")));
+        }
+    }
+    if table == "units" {
+        let kind = row.get("kind").and_then(Value::as_str).unwrap_or_default();
+        if kind.parse::<gongkai_domain::units::UnitKind>().is_err() {
+            return Err(StoreError::Invalid(format!("备份中单位类别“{kind}”无效，未恢复任何内容")));
+        }
+    }
+    Ok(())
+}
+
+impl Restore {
+    /// One row of `table`, as JSON text.
+    pub async fn insert(&mut self, table: &str, row: &str) -> StoreResult<()> {
+        if !TABLES.contains(&table) {
+            return Err(StoreError::Invalid(format!("备份中有未知的表“{table}”")));
+        }
+        let value: Value = serde_json::from_str(row)
+            .map_err(|e| StoreError::Invalid(format!("备份中表“{table}”的一行无法读取：{e}")))?;
+        if !value.is_object() {
+            return Err(StoreError::Invalid(format!("备份中表“{table}”的一行不是对象")));
+        }
+        check_domain(table, &value)?;
+        match &mut self.tx {
+            RestoreTx::Sqlite(tx) => {
+                if !self.statements.contains_key(table) {
                     let columns: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                        "SELECT name FROM pragma_table_info('{}') ORDER BY cid",
-                        table.table
+                        "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
                     )))
-                    .fetch_all(&mut *tx)
+                    .fetch_all(&mut **tx)
                     .await?;
                     let names: Vec<String> = columns.iter().map(|(c,)| quoted(c)).collect();
                     let values: Vec<String> =
                         columns.iter().map(|(c,)| format!("json_extract($1, '$.\"{c}\"')")).collect();
-                    let verb = if table.table == "audit_head" { "INSERT OR REPLACE" } else { "INSERT" };
-                    let sql =
-                        format!("{verb} INTO {} ({}) SELECT {}", table.table, names.join(", "), values.join(", "));
-                    for row in &table.rows {
-                        sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(row.to_string()).execute(&mut *tx).await?;
-                        count += 1;
-                    }
+                    let verb = if table == "audit_head" { "INSERT OR REPLACE" } else { "INSERT" };
+                    let sql = format!("{verb} INTO {table} ({}) SELECT {}", names.join(", "), values.join(", "));
+                    self.statements.insert(table.to_string(), sql);
                 }
-                sqlx::query(FILL_TASK_SEQ).execute(&mut *tx).await?;
-                tx.commit().await?;
+                let sql = self.statements[table].clone();
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(row).execute(&mut **tx).await?;
             }
-            Pool::Postgres(pool) => {
-                let mut tx = pool.begin_write().await?;
-                for table in dump {
-                    let name = &table.table;
-                    if name == "audit_head" {
-                        sqlx::query("DELETE FROM audit_head").execute(&mut *tx).await?;
-                    }
-                    let sql = format!("INSERT INTO {name} SELECT * FROM json_populate_record(NULL::{name}, $1::json)");
-                    for row in &table.rows {
-                        sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(row.to_string()).execute(&mut *tx).await?;
-                        count += 1;
-                    }
-                }
+            RestoreTx::Postgres(tx) => {
+                let sql = format!("INSERT INTO {table} SELECT * FROM json_populate_record(NULL::{table}, $1::json)");
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(row).execute(&mut **tx).await?;
+            }
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Keeps what was restored. Gives the rows restored.
+    pub async fn commit(self) -> StoreResult<usize> {
+        match self.tx {
+            RestoreTx::Sqlite(tx) => tx.commit().await?,
+            RestoreTx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(self.count)
+    }
+
+    /// Continues the numbering and checks the restored audit log with
+    /// `store`'s key (its chain, its checkpoints and those in `published`),
+    /// inside the transaction: on any problem, dropping the restore keeps
+    /// nothing.
+    pub async fn verify(&mut self, store: &Store, published: &[Checkpoint]) -> StoreResult<()> {
+        const ENTRIES: &str =
+            "SELECT seq, at, actor, action, target, before, after, prev_hash, hash FROM audit_events ORDER BY seq";
+        const CHECKPOINTS: &str = "SELECT seq, hash, at, mac FROM audit_checkpoints ORDER BY seq";
+        type Entry = (i64, String, String, String, String, Option<String>, Option<String>, String, String);
+        let into_entry = |(seq, at, actor, action, target, before, after, prev_hash, hash): Entry| AuditEntry {
+            seq,
+            at,
+            actor,
+            action,
+            target,
+            before,
+            after,
+            prev_hash,
+            hash,
+        };
+        let check = |entries: Vec<Entry>,
+                     head: (i64, String, Option<String>),
+                     stored: Vec<(i64, String, String, String)>| {
+            if head.2.as_deref() != Some(store.keys.audit.key_id().as_str()) {
+                return Err(StoreError::WrongKey);
+            }
+            let mut checkpoints: Vec<Checkpoint> =
+                stored.into_iter().map(|(seq, hash, at, mac)| Checkpoint { seq, hash, at, mac }).collect();
+            checkpoints.extend(published.iter().cloned());
+            audit::verify(&store.keys.audit, entries.into_iter().map(into_entry), (head.0, &head.1), &checkpoints)
+                .map(|_| ())
+                .map_err(|broken| StoreError::Invalid(format!("备份中的审计日志校验失败：{broken}；未恢复任何内容")))
+        };
+        match &mut self.tx {
+            RestoreTx::Sqlite(tx) => {
+                let tx = &mut **tx;
+                sqlx::query(FILL_TASK_SEQ).execute(&mut *tx).await?;
+                let head = sqlx::query_as("SELECT count, hash, key_id FROM audit_head WHERE id = 1")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let entries = sqlx::query_as(ENTRIES).fetch_all(&mut *tx).await?;
+                let stored = sqlx::query_as(CHECKPOINTS).fetch_all(&mut *tx).await?;
+                check(entries, head, stored)?;
+            }
+            RestoreTx::Postgres(tx) => {
+                let tx = &mut **tx;
                 // The sequences continue after the restored ids.
                 for table in NUMBERED {
                     let sql = format!(
@@ -161,17 +308,32 @@ impl Store {
                     sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
                 }
                 sqlx::query(FILL_TASK_SEQ).execute(&mut *tx).await?;
-                tx.commit().await?;
+                let head: Option<(i64, String, Option<String>)> =
+                    sqlx::query_as("SELECT count, hash, key_id FROM audit_head WHERE id = 1")
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let head =
+                    head.ok_or_else(|| StoreError::Invalid("备份中缺少审计日志的头记录，未恢复任何内容".into()))?;
+                let entries = sqlx::query_as(ENTRIES).fetch_all(&mut *tx).await?;
+                let stored = sqlx::query_as(CHECKPOINTS).fetch_all(&mut *tx).await?;
+                check(entries, head, stored)?;
             }
         }
-        Ok(count)
+        Ok(())
     }
 }
 
-fn parse(table: &str, rows: Vec<(String,)>) -> StoreResult<TableRows> {
-    let rows = rows
-        .into_iter()
-        .map(|(text,)| serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{table}：{e}"))))
-        .collect::<StoreResult<Vec<Value>>>()?;
-    Ok(TableRows { table: table.to_string(), rows })
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_outside_their_domain_are_refused() {
+        let handler = serde_json::json!({ "id": 1, "role": "handler" });
+        assert!(check_domain("users", &handler).is_ok());
+        let forged = serde_json::json!({ "id": 1, "role": "superuser" });
+        assert!(check_domain("users", &forged).unwrap_err().to_string().contains("superuser"));
+        let status = serde_json::json!({ "id": 1, "status": "waived" });
+        assert!(check_domain("obligations", &status).is_err());
+    }
 }

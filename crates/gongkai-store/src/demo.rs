@@ -49,7 +49,7 @@ impl Store {
                 }
                 if n == 0 {
                     let after = serde_json::json!({ "reports": reports.len() }).to_string();
-                    audit!(tx, actor, "demo.history", "演示数据", None, Some(after));
+                    audit!(self, tx, actor, "demo.history", "演示数据", None, Some(after));
                 }
                 tx.commit().await?;
             });

@@ -472,7 +472,7 @@ impl Store {
             let changed = report.tasks_added + report.tasks_updated + report.tasks_retired > 0;
             if changed {
                 let after = serde_json::to_string(&report).unwrap_or_default();
-                audit!(tx, actor, "plan.import", &format!("方案“{title}”（{}年）", list.plan_year), None, Some(after));
+                audit!(self, tx, actor, "plan.import", &format!("方案“{title}”（{}年）", list.plan_year), None, Some(after));
             }
             tx.commit().await?;
         });
@@ -551,7 +551,7 @@ impl Store {
                 return Err(StoreError::NotFound(format!("方案 {plan_id}")));
             };
             sqlx::query("UPDATE plans SET head_signoff = $1 WHERE id = $2").bind(required).bind(plan_id).execute(&mut *tx).await?;
-            audit!(tx, actor, "plan.signoff", &format!("方案“{title}”"), Some(before.to_string()), Some(required.to_string()));
+            audit!(self, tx, actor, "plan.signoff", &format!("方案“{title}”"), Some(before.to_string()), Some(required.to_string()));
             tx.commit().await?;
         });
         Ok(())
@@ -590,7 +590,7 @@ impl Store {
                  ON CONFLICT (plan_id, task_key) DO UPDATE SET units = excluded.units",
             )
             .bind(plan_id).bind(&key).bind(join(&names)).execute(&mut *tx).await?;
-            audit!(tx, actor, "task.members", &format!("任务 {task_id}"), Some(before), Some(join(&names)));
+            audit!(self, tx, actor, "task.members", &format!("任务 {task_id}"), Some(before), Some(join(&names)));
             tx.commit().await?;
         });
         // The plan as stored, read again: only this task's units change.

@@ -8,6 +8,7 @@ mod assessment;
 mod audit_log;
 mod backup;
 mod demo;
+pub mod key_file;
 mod ledger;
 mod people;
 mod records;
@@ -15,7 +16,9 @@ mod reports;
 mod summary;
 mod supervision;
 
+use gongkai_domain::audit::AuditKeys;
 use gongkai_domain::calendar::{CalendarRow, DayKind};
+use gongkai_domain::secret::{Purpose, SecretKey};
 use gongkai_domain::units::{Directory, Unit};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -23,13 +26,13 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub use assessment::UnitScore;
-pub use audit_log::AuditFilter;
-pub use backup::TableRows;
+pub use audit_log::{AuditFilter, checkpoint_file};
+pub use backup::{NOT_BACKED_UP, Restore, TABLES};
 pub use demo::DemoReport;
 pub use ledger::{
     ImportReport, Light, MilestoneRow, ObligationFilter, ObligationRow, Order, PlanRow, SOON_DAYS, TaskRow,
 };
-pub use people::{NewUser, User};
+pub use people::{NewUser, TokenRow, User};
 pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, PublishedRow, ReviewRow, SubmissionRow};
 pub use summary::{TaskTally, UnitTally, Versions};
 pub use supervision::{Contact, ExtensionRow, InboxRow, NewEvent, NoticeRow, Outgoing, SchedulerLock};
@@ -50,6 +53,11 @@ pub enum StoreError {
     Database(sqlx::Error),
     #[error("数据库迁移失败：{0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The state changed since it was read: another request got there first.
+    #[error("{0}")]
+    Stale(String),
+    #[error("审计日志是用另一把密钥签名的：请使用这个数据库原来的密钥文件（--key-file）或 GONGKAI__SECRET__KEY")]
+    WrongKey,
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -107,11 +115,11 @@ impl BeginWrite for PgPool {
     }
 }
 
-/// Appends one entry to the audit log inside the transaction `$tx`: takes the
-/// write lock on `audit_head` first, so concurrent writers queue up and the
-/// chain never forks.
+/// Appends one entry to the audit log inside the transaction `$tx`, signed
+/// with `$store`'s key: takes the write lock on `audit_head` first, so
+/// concurrent writers queue up and the chain never forks.
 macro_rules! audit {
-    ($tx:expr, $actor:expr, $action:expr, $target:expr, $before:expr, $after:expr) => {{
+    ($store:expr, $tx:expr, $actor:expr, $action:expr, $target:expr, $before:expr, $after:expr) => {{
         let (seq, prev): (i64, String) =
             sqlx::query_as("UPDATE audit_head SET count = count + 1 WHERE id = 1 RETURNING count, hash")
                 .fetch_one(&mut *$tx)
@@ -127,7 +135,7 @@ macro_rules! audit {
             before: before.as_deref(),
             after: after.as_deref(),
         };
-        let hash = gongkai_domain::audit::chain_hash(&prev, seq, content);
+        let hash = $store.keys.audit.chain_hash(&prev, seq, content);
         sqlx::query(
             "INSERT INTO audit_events (seq, at, actor, action, target, before, after, prev_hash, hash)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -151,6 +159,14 @@ pub(crate) use audit;
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: Pool,
+    pub(crate) keys: std::sync::Arc<Keys>,
+}
+
+/// What the server's key signs in the store.
+#[derive(Debug)]
+pub(crate) struct Keys {
+    pub(crate) audit: AuditKeys,
+    pub(crate) backup: SecretKey,
 }
 
 /// Which backend a URL names.
@@ -175,8 +191,10 @@ impl Backend {
 }
 
 impl Store {
-    /// Opens (creating a SQLite file if needed) and migrates the database.
-    pub async fn connect(url: &str) -> StoreResult<Store> {
+    /// Opens (creating a SQLite file if needed) and migrates the database;
+    /// `key` signs the audit log and backups. A log signed with another key
+    /// is refused; a log from before signing is signed now.
+    pub async fn connect(url: &str, key: &SecretKey) -> StoreResult<Store> {
         let pool = match Backend::from_url(url)? {
             Backend::Postgres => Pool::Postgres(PgPoolOptions::new().max_connections(8).connect(url).await?),
             Backend::Sqlite => {
@@ -191,8 +209,10 @@ impl Store {
                 Pool::Sqlite(SqlitePoolOptions::new().max_connections(4).connect_with(options).await?)
             }
         };
-        let store = Store { pool };
+        let keys = Keys { audit: AuditKeys::new(key), backup: key.derive(Purpose::Backup) };
+        let store = Store { pool, keys: std::sync::Arc::new(keys) };
         store.migrate().await?;
+        store.sign_audit_log().await?;
         Ok(store)
     }
 
@@ -202,6 +222,11 @@ impl Store {
             Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
+    }
+
+    /// The key backups are signed with (derived from the server's key).
+    pub fn backup_key(&self) -> SecretKey {
+        self.keys.backup.clone()
     }
 
     pub fn backend(&self) -> Backend {
@@ -232,7 +257,7 @@ impl Store {
             let mut tx = pool.begin_write().await?;
             let names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
             let after = serde_json::json!({ "units": names, "replace": replace }).to_string();
-            audit!(tx, actor, "units.import", "单位目录", None, Some(after));
+            audit!(self, tx, actor, "units.import", "单位目录", None, Some(after));
             for unit in units {
                 sqlx::query(
                     "INSERT INTO units (name, aliases, kind, parent, inferred, note) VALUES ($1, $2, $3, $4, $5, $6)
@@ -285,7 +310,7 @@ impl Store {
                     sqlx::query("INSERT INTO units (name, aliases, kind, parent, inferred, note) VALUES ($1, $2, $3, $4, $5, $6)")
                         .bind(&unit.name).bind(unit.aliases.join("\n")).bind(unit.kind.as_str()).bind(&unit.parent)
                         .bind(unit.inferred).bind(&unit.note).execute(&mut *tx).await?;
-                    audit!(tx, actor, "units.add", &format!("单位“{}”", unit.name), None, Some(serde_json::to_string(&unit).unwrap_or_default()));
+                    audit!(self, tx, actor, "units.add", &format!("单位“{}”", unit.name), None, Some(serde_json::to_string(&unit).unwrap_or_default()));
                 }
                 Some(previous) => {
                     let old: Option<records::UnitRecord> = sqlx::query_as(
@@ -322,7 +347,7 @@ impl Store {
                     sqlx::query("UPDATE units SET aliases = $1, kind = $2, parent = $3, inferred = $4, note = $5 WHERE id = $6")
                         .bind(unit.aliases.join("\n")).bind(unit.kind.as_str()).bind(&unit.parent)
                         .bind(unit.inferred).bind(&unit.note).bind(id).execute(&mut *tx).await?;
-                    audit!(tx, actor, "units.edit", &format!("单位“{}”", old.name),
+                    audit!(self, tx, actor, "units.edit", &format!("单位“{}”", old.name),
                         Some(serde_json::to_string(&old).unwrap_or_default()), Some(serde_json::to_string(&unit).unwrap_or_default()));
                 }
             }
@@ -365,7 +390,7 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let after = rows.iter().map(|r| format!("{} {}..{} {:?}", r.name, r.from, r.to, r.kind)).collect::<Vec<_>>().join("\n");
-            audit!(tx, actor, "calendar.import", "节假日安排", None, Some(after));
+            audit!(self, tx, actor, "calendar.import", "节假日安排", None, Some(after));
             for row in rows {
                 let mut day = row.from;
                 while day <= row.to {
@@ -410,25 +435,32 @@ mod tests {
 }
 
 impl Store {
-    /// Moves an obligation along its workflow (pending → submitted → …).
+    /// Moves an obligation along its workflow (pending → submitted → …), on
+    /// the status it had when read.
     pub async fn set_obligation_status(&self, id: i64, status: &str, actor: &str) -> StoreResult<()> {
-        let done = on_pool!(self, pool => {
+        if !OBLIGATION_STATUSES.contains(&status) {
+            return Err(StoreError::Invalid(format!("未知的状态“{status}”")));
+        }
+        on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let before: Option<(String,)> = sqlx::query_as("SELECT status FROM obligations WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
             let Some((before,)) = before else {
                 return Err(StoreError::NotFound(format!("任务义务 {id}")));
             };
-            let done = sqlx::query("UPDATE obligations SET status = $1 WHERE id = $2").bind(status).bind(id).execute(&mut *tx).await?.rows_affected();
-            audit!(tx, actor, "obligation.status", &format!("任务义务 {id}"), Some(before), Some(status.to_string()));
+            let moved = sqlx::query("UPDATE obligations SET status = $1 WHERE id = $2 AND status = $3")
+                .bind(status).bind(id).bind(&before).execute(&mut *tx).await?.rows_affected();
+            if moved == 0 {
+                return Err(StoreError::Stale("这项任务的状态刚被他人更改，请刷新页面查看".into()));
+            }
+            audit!(self, tx, actor, "obligation.status", &format!("任务义务 {id}"), Some(before), Some(status.to_string()));
             tx.commit().await?;
-            done
         });
-        if done == 0 {
-            return Err(StoreError::NotFound(format!("任务义务 {id}")));
-        }
         Ok(())
     }
 }
+
+/// Every status an obligation can have.
+pub const OBLIGATION_STATUSES: [&str; 5] = ["pending", "submitted", "signed", "returned", "accepted"];
 
 /// Fresh databases for tests: each call gives the URL of a new, empty one.
 pub mod scratch {

@@ -66,6 +66,19 @@ const USER_COLUMNS: &str = "u.id, u.login, u.display_name, u.role, n.name AS uni
      u.must_change_password, u.disabled";
 const USER_TABLES: &str = "users u LEFT JOIN units n ON n.id = u.unit_id";
 
+/// An API token as its owner and the administrator see it (never the token).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
 #[derive(sqlx::FromRow)]
 struct SessionRecord {
     #[sqlx(flatten)]
@@ -104,21 +117,106 @@ impl Store {
                 other => other,
             })?;
             let after = serde_json::json!({ "login": new.login, "role": new.role, "unit": new.unit }).to_string();
-            audit!(tx, actor, "user.create", &format!("账号 {}", new.login), None, Some(after));
+            audit!(self, tx, actor, "user.create", &format!("账号 {}", new.login), None, Some(after));
             tx.commit().await?;
             id
         });
         Ok(id)
     }
 
-    /// Sets a new password hash and clears the must-change flag.
-    pub async fn set_password(&self, user_id: i64, password_hash: &str, actor: &str) -> StoreResult<()> {
+    /// The user's new password (its hash); clears the must-change flag and
+    /// ends every other session of the user (`keep` is the one in use).
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        keep: Option<&str>,
+        actor: &str,
+    ) -> StoreResult<()> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE users SET password_hash = $1, must_change_password = FALSE WHERE id = $2")
                 .bind(password_hash).bind(user_id).execute(&mut *tx).await?;
-            audit!(tx, actor, "user.password", &format!("账号 #{user_id}"), None, None);
+            let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR id_hash <> $2)")
+                .bind(user_id).bind(keep).execute(&mut *tx).await?.rows_affected();
+            audit!(self, tx, actor, "user.password", &format!("账号 #{user_id}"), None, Some(format!("结束其他登录 {ended} 个")));
             tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// An administrator gives the account a one-time password (its hash):
+    /// it must be changed at the next sign-in, and every session ends.
+    pub async fn reset_password(&self, user_id: i64, password_hash: &str, actor: &str) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let changed = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = TRUE WHERE id = $2")
+                .bind(password_hash).bind(user_id).execute(&mut *tx).await?.rows_affected();
+            if changed == 0 {
+                return Err(StoreError::NotFound(format!("账号 #{user_id}")));
+            }
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            audit!(self, tx, actor, "user.reset", &format!("账号 #{user_id}"), None, None);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Disables an account (its sessions end and its tokens stop working)
+    /// or enables it again.
+    pub async fn set_disabled(&self, user_id: i64, disabled: bool, actor: &str) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let changed = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2 AND disabled <> $1")
+                .bind(disabled).bind(user_id).execute(&mut *tx).await?.rows_affected();
+            if changed == 0 {
+                return Ok(());
+            }
+            if disabled {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            }
+            let action = if disabled { "user.disable" } else { "user.enable" };
+            audit!(self, tx, actor, action, &format!("账号 #{user_id}"), None, None);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Every account, by login.
+    pub async fn users(&self) -> StoreResult<Vec<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM {USER_TABLES} ORDER BY u.login");
+        let rows: Vec<UserRecord> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?
+        });
+        rows.into_iter().map(UserRecord::into_user).collect()
+    }
+
+    /// Counts a sign-in attempt for `login` before its password is checked,
+    /// in one statement that every server shares: `false` once more than
+    /// `max` attempts came within `window` of each other (the login is locked
+    /// until `window` has passed since the last). A success clears the count.
+    pub async fn count_login_attempt(&self, login: &str, max: i64, window: chrono::Duration) -> StoreResult<bool> {
+        let now = Utc::now();
+        let since = now - window;
+        let (count,): (i64,) = on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("DELETE FROM login_failures WHERE last_at < $1").bind(since).execute(&mut *tx).await?;
+            let count = sqlx::query_as(
+                "INSERT INTO login_failures (login, count, first_at, last_at) VALUES ($1, 1, $2, $2)
+                 ON CONFLICT (login) DO UPDATE SET count = login_failures.count + 1, last_at = excluded.last_at
+                 RETURNING count",
+            )
+            .bind(login).bind(now).fetch_one(&mut *tx).await?;
+            tx.commit().await?;
+            count
+        });
+        Ok(count <= max)
+    }
+
+    /// A successful sign-in forgets the attempts before it.
+    pub async fn clear_login_attempts(&self, login: &str) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM login_failures WHERE login = $1").bind(login).execute(pool).await?;
         });
         Ok(())
     }
@@ -132,7 +230,7 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound(format!("单位“{unit}”")))?;
             sqlx::query("INSERT INTO calendar_feeds (token_hash, unit_id, created_at) VALUES ($1, $2, $3)")
                 .bind(token_hash).bind(unit_id).bind(Utc::now()).execute(&mut *tx).await?;
-            audit!(tx, actor, "calendar.feed", &format!("{unit} 的日历订阅"), None, None);
+            audit!(self, tx, actor, "calendar.feed", &format!("{unit} 的日历订阅"), None, None);
             tx.commit().await?;
         });
         Ok(())
@@ -161,25 +259,70 @@ impl Store {
         row.map(UserRecord::into_user).transpose()
     }
 
-    /// Stores a token's hash for a user; the token itself is never stored.
-    pub async fn create_token(&self, user_id: i64, token_hash: &str, actor: &str) -> StoreResult<()> {
+    /// Stores a token's hash for a user, with a name to know it by and an
+    /// optional expiry; the token itself is never stored. Gives its id.
+    pub async fn create_token(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        name: &str,
+        expires_at: Option<DateTime<Utc>>,
+        actor: &str,
+    ) -> StoreResult<i64> {
+        let id = on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO api_tokens (user_id, token_hash, created_at, name, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(user_id).bind(token_hash).bind(Utc::now()).bind(name).bind(expires_at)
+            .fetch_one(&mut *tx).await?;
+            let after = serde_json::json!({ "token": id, "name": name, "expires_at": expires_at }).to_string();
+            audit!(self, tx, actor, "token.create", &format!("账号 #{user_id} 的接口令牌"), None, Some(after));
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+
+    /// Tokens, newest first: of one account, or of everyone.
+    pub async fn tokens(&self, user_id: Option<i64>) -> StoreResult<Vec<TokenRow>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT t.id, t.user_id, u.login, u.display_name, t.name, t.created_at, t.expires_at, t.revoked_at
+                 FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE ($1 IS NULL OR t.user_id = $1) ORDER BY t.id DESC",
+            ).bind(user_id).fetch_all(pool).await?
+        }))
+    }
+
+    /// Revokes a token (of `owner` only, when given); once is enough.
+    pub async fn revoke_token(&self, id: i64, owner: Option<i64>, actor: &str) -> StoreResult<()> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)")
-                .bind(user_id).bind(token_hash).bind(Utc::now())
-                .execute(&mut *tx).await?;
-            audit!(tx, actor, "token.create", &format!("账号 #{user_id} 的接口令牌"), None, None);
+            let found: Option<(i64, Option<DateTime<Utc>>)> =
+                sqlx::query_as("SELECT user_id, revoked_at FROM api_tokens WHERE id = $1 AND ($2 IS NULL OR user_id = $2)")
+                    .bind(id).bind(owner).fetch_optional(&mut *tx).await?;
+            let Some((user_id, revoked)) = found else {
+                return Err(StoreError::NotFound(format!("接口令牌 #{id}")));
+            };
+            if revoked.is_some() {
+                return Ok(());
+            }
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(Utc::now()).bind(id).execute(&mut *tx).await?;
+            audit!(self, tx, actor, "token.revoke", &format!("账号 #{user_id} 的接口令牌 #{id}"), None, None);
             tx.commit().await?;
         });
         Ok(())
     }
 
+    /// The user a live token belongs to: not revoked, not expired, account enabled.
     pub async fn user_by_token(&self, token_hash: &str) -> StoreResult<Option<User>> {
         let sql = format!(
-            "SELECT {USER_COLUMNS} FROM {USER_TABLES} JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND u.disabled = FALSE"
+            "SELECT {USER_COLUMNS} FROM {USER_TABLES} JOIN api_tokens t ON t.user_id = u.id
+             WHERE t.token_hash = $1 AND u.disabled = FALSE AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)"
         );
         let row: Option<UserRecord> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_optional(pool).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(Utc::now()).fetch_optional(pool).await?
         });
         row.map(UserRecord::into_user).transpose()
     }
@@ -189,7 +332,7 @@ impl Store {
         let action = if succeeded { "login" } else { "login.failed" };
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            audit!(tx, login, action, &format!("来自 {from}"), None, None);
+            audit!(self, tx, login, action, &format!("来自 {from}"), None, None);
             tx.commit().await?;
         });
         Ok(())

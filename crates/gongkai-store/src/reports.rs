@@ -83,6 +83,10 @@ impl Decision {
     }
 }
 
+/// What the loser of two simultaneous changes is told.
+const SUBMITTED_MEANWHILE: &str = "这项任务刚刚已被报送（可能是同事同时提交），本次未保存：请刷新页面查看";
+const DECIDED_MEANWHILE: &str = "这份报送刚刚已被他人处理（通过、退回或签发），本次未保存：请刷新页面查看";
+
 impl Store {
     /// Records a report and moves the obligation to `submitted`. Refused
     /// while an earlier report awaits review or after acceptance.
@@ -96,8 +100,14 @@ impl Store {
             };
             match status.as_str() {
                 "pending" | "returned" => {}
-                "submitted" | "signed" => return Err(StoreError::Invalid("已报送，正在等待审核；审核退回后才能再次报送".into())),
-                _ => return Err(StoreError::Invalid("这项任务已审核通过，无需再报送".into())),
+                "submitted" | "signed" => return Err(StoreError::Stale("已报送，正在等待审核；审核退回后才能再次报送".into())),
+                _ => return Err(StoreError::Stale("这项任务已审核通过，无需再报送".into())),
+            }
+            // On the status just read: of two reports sent at once, one moves it.
+            let moved = sqlx::query("UPDATE obligations SET status = 'submitted' WHERE id = $1 AND status = $2")
+                .bind(new.obligation_id).bind(&status).execute(&mut *tx).await?.rows_affected();
+            if moved == 0 {
+                return Err(StoreError::Stale(SUBMITTED_MEANWHILE.into()));
             }
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO submissions (obligation_id, author_id, text, published_url, evidence_date, submitted_at, submitted_on)
@@ -113,13 +123,12 @@ impl Store {
                 .bind(id).bind(&file.file_name).bind(&file.content_type).bind(file.size).bind(&file.sha256)
                 .execute(&mut *tx).await?;
             }
-            sqlx::query("UPDATE obligations SET status = 'submitted' WHERE id = $1").bind(new.obligation_id).execute(&mut *tx).await?;
             let files: Vec<&str> = new.files.iter().map(|f| f.file_name.as_str()).collect();
             let after = serde_json::json!({
                 "submission": id, "text": new.text, "published_url": new.published_url,
                 "evidence_date": new.evidence_date, "files": files,
             }).to_string();
-            audit!(tx, actor, "obligation.submit", &format!("任务义务 {}", new.obligation_id), Some(status), Some(after));
+            audit!(self, tx, actor, "obligation.submit", &format!("任务义务 {}", new.obligation_id), Some(status), Some(after));
             tx.commit().await?;
             id
         });
@@ -162,22 +171,26 @@ impl Store {
                 (false, _) => &["submitted"],
             };
             if !waiting.contains(&status.as_str()) {
-                return Err(StoreError::Invalid("这项任务义务当前没有待审核的报送".into()));
+                return Err(StoreError::Stale("这项任务当前没有待审核的报送（可能刚被他人处理），请刷新页面查看".into()));
             }
             let (submission_id,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM submissions WHERE obligation_id = $1")
                 .bind(obligation_id).fetch_one(&mut *tx).await?;
+            // On the status just read: of two decisions made at once, one counts.
+            let moved = sqlx::query(
+                "UPDATE obligations SET status = $1,
+                     done_on = CASE WHEN $1 = 'accepted' THEN (SELECT submitted_on FROM submissions WHERE id = $3) ELSE NULL END
+                 WHERE id = $2 AND status = $4",
+            )
+            .bind(decision.as_str()).bind(obligation_id).bind(submission_id).bind(&status).execute(&mut *tx).await?.rows_affected();
+            if moved == 0 {
+                return Err(StoreError::Stale(DECIDED_MEANWHILE.into()));
+            }
             sqlx::query("INSERT INTO reviews (submission_id, reviewer_id, decision, reason, reviewed_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(submission_id).bind(reviewer_id).bind(decision.as_str()).bind(reason.trim()).bind(Utc::now())
                 .execute(&mut *tx).await?;
-            sqlx::query(
-                "UPDATE obligations SET status = $1,
-                     done_on = CASE WHEN $1 = 'accepted' THEN (SELECT submitted_on FROM submissions WHERE id = $3) ELSE NULL END
-                 WHERE id = $2",
-            )
-            .bind(decision.as_str()).bind(obligation_id).bind(submission_id).execute(&mut *tx).await?;
             let after = serde_json::json!({ "submission": submission_id, "decision": decision.as_str(), "reason": reason.trim() }).to_string();
             let action = if decision == Decision::SignOff { "obligation.signoff" } else { "obligation.review" };
-            audit!(tx, actor, action, &format!("任务义务 {obligation_id}"), Some(status), Some(after));
+            audit!(self, tx, actor, action, &format!("任务义务 {obligation_id}"), Some(status), Some(after));
             tx.commit().await?;
         });
         Ok(())
@@ -247,7 +260,7 @@ impl Store {
                 return Err(StoreError::Invalid("只有审核通过的报送可以公开".into()));
             };
             sqlx::query("UPDATE submissions SET public = $1 WHERE id = $2").bind(public).bind(submission_id).execute(&mut *tx).await?;
-            audit!(tx, actor, "submission.public", &format!("报送 {submission_id}"), None, Some(public.to_string()));
+            audit!(self, tx, actor, "submission.public", &format!("报送 {submission_id}"), None, Some(public.to_string()));
             tx.commit().await?;
             obligation
         });

@@ -147,9 +147,12 @@ const NOTICE_COLUMNS: &str =
      JOIN tasks t ON t.id = o.task_id JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx";
 
 /// Inserts the next notice of the issue year inside `$tx`; gives (id, number).
+/// The audit log's lock is taken first, so two notices issued at once are
+/// numbered one after the other.
 macro_rules! insert_notice {
-    ($tx:expr, $obligation:expr, $issued_on:expr, $new_due:expr, $note:expr, $actor:expr) => {{
+    ($store:expr, $tx:expr, $obligation:expr, $issued_on:expr, $new_due:expr, $note:expr, $actor:expr) => {{
         use chrono::Datelike as _;
+        sqlx::query("UPDATE audit_head SET count = count WHERE id = 1").execute(&mut *$tx).await?;
         let year = $issued_on.year();
         let (number,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(number), 0) + 1 FROM notices WHERE year = $1")
             .bind(year)
@@ -170,7 +173,7 @@ macro_rules! insert_notice {
         .fetch_one(&mut *$tx)
         .await?;
         let after = serde_json::json!({ "number": notice_number(year, number), "new_due": $new_due, "note": $note }).to_string();
-        audit!($tx, $actor, "notice.issue", &format!("任务义务 {}", $obligation), None, Some(after));
+        audit!($store, $tx, $actor, "notice.issue", &format!("任务义务 {}", $obligation), None, Some(after));
         (id, number)
     }};
 }
@@ -221,7 +224,7 @@ impl Store {
             .bind(&contact.dingtalk_secret).bind(&contact.feishu_url).bind(&contact.feishu_secret)
             .execute(&mut *tx).await?;
             let after = serde_json::json!({ "email": contact.email, "channels": contact.channels() }).to_string();
-            audit!(tx, actor, "unit.contact", &format!("单位“{unit}”"), None, Some(after));
+            audit!(self, tx, actor, "unit.contact", &format!("单位“{unit}”"), None, Some(after));
             tx.commit().await?;
         });
         Ok(())
@@ -251,7 +254,7 @@ impl Store {
             let before: Option<(String,)> = sqlx::query_as("SELECT rules FROM plans WHERE id = $1").bind(plan_id).fetch_optional(&mut *tx).await?;
             let Some((before,)) = before else { return Err(StoreError::NotFound(format!("方案 {plan_id}"))) };
             sqlx::query("UPDATE plans SET rules = $1 WHERE id = $2").bind(&text).bind(plan_id).execute(&mut *tx).await?;
-            audit!(tx, actor, "plan.rules", &format!("方案 {plan_id}"), Some(before), Some(text.clone()));
+            audit!(self, tx, actor, "plan.rules", &format!("方案 {plan_id}"), Some(before), Some(text.clone()));
             tx.commit().await?;
         });
         Ok(())
@@ -285,7 +288,7 @@ impl Store {
                         .bind(event_id).bind(channel).execute(&mut *tx).await?;
                 }
                 if let (EventKind::Escalation, Some(new_due)) = (new.event.kind, new.new_due) {
-                    let (_, number) = insert_notice!(tx, new.obligation_id, as_of, new_due, "逾期未办，依规则自动督办", actor);
+                    let (_, number) = insert_notice!(self, tx, new.obligation_id, as_of, new_due, "逾期未办，依规则自动督办", actor);
                     let message = new.message.replace("{number}", &notice_number(as_of.year(), number));
                     sqlx::query("UPDATE reminder_events SET message = $1 WHERE id = $2").bind(message).bind(event_id).execute(&mut *tx).await?;
                 }
@@ -293,7 +296,7 @@ impl Store {
             }
             if !new_keys.is_empty() {
                 let after = serde_json::json!({ "as_of": as_of, "events": new_keys }).to_string();
-                audit!(tx, actor, "remind.run", &format!("提醒（{as_of}）"), None, Some(after));
+                audit!(self, tx, actor, "remind.run", &format!("提醒（{as_of}）"), None, Some(after));
             }
             tx.commit().await?;
         });
@@ -370,7 +373,21 @@ impl Store {
         let channels = self.contact(&unit).await?.channels();
         let id = on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let (notice_id, number) = insert_notice!(tx, obligation_id, issued_on, new_due, note, actor);
+            // Takes the obligation's row first: of two identical notices issued at
+            // once (a double click), the second sees the first and is refused.
+            let open = sqlx::query("UPDATE obligations SET status = status WHERE id = $1 AND active = TRUE AND status IN ('pending', 'returned')")
+                .bind(obligation_id).execute(&mut *tx).await?.rows_affected();
+            if open == 0 {
+                return Err(StoreError::Stale("这项任务已报送或已通过，无需督办".into()));
+            }
+            let (same,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM notices WHERE obligation_id = $1 AND issued_on = $2 AND new_due = $3",
+            )
+            .bind(obligation_id).bind(issued_on).bind(new_due).fetch_one(&mut *tx).await?;
+            if same > 0 {
+                return Err(StoreError::Stale(format!("今天已就这项任务发出过办结期限为 {new_due} 的督办通知")));
+            }
+            let (notice_id, number) = insert_notice!(self, tx, obligation_id, issued_on, new_due, note, actor);
             let key = format!("notice:{}", notice_number(issued_on.year(), number));
             let message = message.replace("{number}", &notice_number(issued_on.year(), number));
             let (event_id,): (i64,) = sqlx::query_as(
@@ -454,17 +471,24 @@ impl Store {
             }
             let open: Option<(i64,)> = sqlx::query_as("SELECT id FROM extensions WHERE obligation_id = $1 AND status = 'pending'")
                 .bind(obligation_id).fetch_optional(&mut *tx).await?;
+            const ALREADY_OPEN: &str = "已有一份延期申请在等待公开办答复";
             if open.is_some() {
-                return Err(StoreError::Invalid("已有一份延期申请在等待公开办答复".into()));
+                return Err(StoreError::Stale(ALREADY_OPEN.into()));
             }
+            // The database keeps one open request per obligation
+            // (extensions_one_open): of two sent at once, one is stored.
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO extensions (obligation_id, previous_due, requested_due, reason, requested_by, requested_at)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(obligation_id).bind(due).bind(requested_due).bind(reason.trim()).bind(actor).bind(Utc::now())
-            .fetch_one(&mut *tx).await?;
+            .fetch_one(&mut *tx).await
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Conflict { .. } => StoreError::Stale(ALREADY_OPEN.into()),
+                other => other,
+            })?;
             let after = serde_json::json!({ "requested_due": requested_due, "reason": reason.trim() }).to_string();
-            audit!(tx, actor, "extension.request", &format!("任务义务 {obligation_id}"), Some(due.to_string()), Some(after));
+            audit!(self, tx, actor, "extension.request", &format!("任务义务 {obligation_id}"), Some(due.to_string()), Some(after));
             tx.commit().await?;
             id
         });
@@ -482,17 +506,25 @@ impl Store {
                 "SELECT id, previous_due, requested_due FROM extensions WHERE obligation_id = $1 AND status = 'pending'",
             )
             .bind(obligation_id).fetch_optional(&mut *tx).await?;
+            const NONE_OPEN: &str = "这项任务没有待答复的延期申请（可能刚被他人答复），请刷新页面查看";
             let Some((id, previous, requested)) = open else {
-                return Err(StoreError::Invalid("这项任务义务没有待答复的延期申请".into()));
+                return Err(StoreError::Stale(NONE_OPEN.into()));
             };
             let status = if grant { "granted" } else { "refused" };
-            sqlx::query("UPDATE extensions SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5")
-                .bind(status).bind(actor).bind(Utc::now()).bind(note.trim()).bind(id).execute(&mut *tx).await?;
+            // On the request still pending: of two answers given at once, one counts.
+            let answered = sqlx::query(
+                "UPDATE extensions SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5 AND status = 'pending'",
+            )
+            .bind(status).bind(actor).bind(Utc::now()).bind(note.trim()).bind(id).execute(&mut *tx).await?.rows_affected();
+            if answered == 0 {
+                return Err(StoreError::Stale(NONE_OPEN.into()));
+            }
             if grant {
-                sqlx::query("UPDATE obligations SET due_date = $1 WHERE id = $2").bind(requested).bind(obligation_id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE obligations SET due_date = $1 WHERE id = $2 AND due_date = $3")
+                    .bind(requested).bind(obligation_id).bind(previous).execute(&mut *tx).await?;
             }
             let after = serde_json::json!({ "decision": status, "due": if grant { requested } else { previous }, "note": note.trim() }).to_string();
-            audit!(tx, actor, "extension.decide", &format!("任务义务 {obligation_id}"), Some(previous.to_string()), Some(after));
+            audit!(self, tx, actor, "extension.decide", &format!("任务义务 {obligation_id}"), Some(previous.to_string()), Some(after));
             tx.commit().await?;
         });
         Ok(())

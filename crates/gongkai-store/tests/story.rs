@@ -30,7 +30,7 @@ async fn import(store: &Store, text: &str) -> gongkai_store::ImportReport {
 }
 
 async fn story(url: &str) {
-    let store = Store::connect(url).await.unwrap();
+    let store = Store::connect(url, &gongkai_domain::secret::SecretKey::from_bytes([7; 32])).await.unwrap();
     store.save_units(&units_csv::conghua(), false, "测试").await.unwrap();
     let directory: Directory = store.directory().await.unwrap();
     assert_eq!(directory.find("区政务服务局").unwrap().name, "广州市从化区政务服务数据管理局");
@@ -100,13 +100,13 @@ async fn story(url: &str) {
     let entries = store.audit_entries(None, None, 100).await.unwrap();
     let actions: Vec<&str> = entries.iter().rev().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["units.import", "plan.import", "obligation.status", "plan.import"]);
-    assert_eq!(store.verify_audit().await.unwrap(), Ok(4));
+    assert_eq!(store.verify_audit(&[]).await.unwrap(), Ok(4));
     store.close().await;
 
     // An entry edited behind the application's back is found and named.
     tamper(url, "UPDATE audit_events SET actor = '某人' WHERE seq = 2").await;
-    let store = Store::connect(url).await.unwrap();
-    assert_eq!(store.verify_audit().await.unwrap(), Err(ChainBreak::Edited { seq: 2 }));
+    let store = Store::connect(url, &gongkai_domain::secret::SecretKey::from_bytes([7; 32])).await.unwrap();
+    assert_eq!(store.verify_audit(&[]).await.unwrap(), Err(ChainBreak::Edited { seq: 2 }));
     store.close().await;
 }
 

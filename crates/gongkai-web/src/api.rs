@@ -44,6 +44,9 @@ pub async fn obligations(
     if query.offset.is_some_and(|o| o < 0) {
         return Err(AppError::bad_request("offset 不能为负数").as_json());
     }
+    if query.due_before.is_some_and(|d| !gongkai_domain::calendar::in_range(d)) {
+        return Err(AppError::bad_request("due_before 应在 2000 至 2100 年之间").as_json());
+    }
     let Ok(unit) = ledger.unit_for(&user).map_err(AppError::as_json)? else {
         return Ok(Json(Vec::new()));
     };
@@ -205,7 +208,8 @@ pub async fn audit(
         return Err(AppError::forbidden().as_json());
     }
     let entries = state.store.audit_search(&query.filter().map_err(AppError::as_json)?).await.map_err(store_error)?;
-    let intact = state.store.verify_audit().await.map_err(store_error)?;
+    let published = state.published_checkpoints().map_err(AppError::as_json)?;
+    let intact = state.store.verify_audit(&published).await.map_err(store_error)?;
     Ok(Json(json!({ "intact": intact.is_ok(), "problem": intact.err().map(|e| e.to_string()), "entries": entries })))
 }
 

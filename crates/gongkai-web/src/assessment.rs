@@ -21,7 +21,8 @@ pub struct YearQuery {
 /// to the caller's unit for a unit's staff.
 async fn scores(state: &AppState, user: &User, year: Option<i32>) -> AppResult<(i32, NaiveDate, Vec<UnitScore>)> {
     let year = match year {
-        Some(year) => year,
+        Some(year) if gongkai_domain::calendar::YEARS.contains(&year) => year,
+        Some(year) => return Err(AppError::bad_request(format!("年份“{year}”应在 2000 到 2100 之间"))),
         None => state.store.plans().await?.last().map_or(state.today().year(), |p| p.plan_year),
     };
     let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| AppError::bad_request("年份无效"))?;
@@ -85,7 +86,8 @@ async fn save_rule(state: &AppState, user: &User, plan: i64, text: &str) -> AppR
     if user.role != gongkai_domain::people::Role::Office {
         return Err(AppError::forbidden());
     }
-    state.store.set_scoring_rule(plan, text, &user.login).await?;
+    let text = gongkai_domain::input::SCORING_RULE.clean(text)?;
+    state.store.set_scoring_rule(plan, &text, &user.login).await?;
     Ok(())
 }
 
@@ -125,11 +127,12 @@ async fn award(state: &AppState, user: &User, plan: i64, form: &BonusForm) -> Ap
     if user.role != gongkai_domain::people::Role::Office {
         return Err(AppError::forbidden());
     }
+    use gongkai_domain::input;
+    let (unit, item, note) =
+        (input::UNIT_NAME.clean(&form.unit)?, input::TITLE.clean(&form.item)?, input::REASON.clean(&form.note)?);
     let directory = state.store.directory().await?;
-    let unit = directory
-        .find(&form.unit)
-        .ok_or_else(|| AppError::bad_request(format!("单位“{}”不在单位目录中", form.unit)))?;
-    state.store.award_bonus(plan, &unit.name, &form.item, &form.note, &user.login).await?;
+    let unit = directory.find(&unit).ok_or_else(|| AppError::bad_request(format!("单位“{unit}”不在单位目录中")))?;
+    state.store.award_bonus(plan, &unit.name, &item, &note, &user.login).await?;
     Ok(())
 }
 

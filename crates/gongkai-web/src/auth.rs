@@ -16,7 +16,7 @@ pub const LOGIN_CSRF_COOKIE: &str = "gongkai_login_csrf";
 /// Sessions last a working day and a half.
 pub const SESSION_HOURS: i64 = 12;
 /// Failed sign-ins allowed per login before it is locked for a while.
-pub const MAX_FAILURES: u32 = 5;
+pub const MAX_FAILURES: i64 = 5;
 pub const LOCK_MINUTES: i64 = 15;
 
 pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
@@ -69,6 +69,31 @@ impl FromRequestParts<AppState> for PageUser {
     }
 }
 
+/// An account whose password was set by someone else (a new account, a
+/// reset) is refused by the API as by the pages until it is changed.
+fn must_change_first() -> Response {
+    AppError::new(axum::http::StatusCode::FORBIDDEN, "请先登录网页修改初始密码，再使用接口").as_json().into_response()
+}
+
+/// Whether the request reached us over HTTPS: always with
+/// `--secure-cookies`; otherwise when a trusted proxy (by default one on
+/// this machine) says so in `X-Forwarded-Proto: https`.
+pub fn is_https(state: &AppState, parts: &Parts) -> bool {
+    if state.secure_cookies {
+        return true;
+    }
+    let from_proxy = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .is_some_and(|peer| state.trusted_proxies.contains(&peer.0.ip()));
+    from_proxy
+        && parts
+            .headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+}
+
 /// A caller of the JSON API: a bearer token, or a page's session.
 pub struct ApiUser(pub User);
 
@@ -91,6 +116,7 @@ impl FromRequestParts<AppState> for ApiUser {
             (None, None) => return Err(refused()),
         };
         match found {
+            Ok(Some(user)) if user.must_change_password => Err(must_change_first()),
             Ok(Some(user)) => Ok(ApiUser(user)),
             Ok(None) => Err(refused()),
             Err(err) => Err(AppError::from(err).as_json().into_response()),
@@ -121,6 +147,7 @@ impl FromRequestParts<AppState> for TokenUser {
             return Err(refused());
         };
         match state.store.user_by_token(&secrets::secret_hash(token)).await {
+            Ok(Some(user)) if user.must_change_password => Err(must_change_first()),
             Ok(Some(user)) => Ok(TokenUser(user)),
             Ok(None) => Err(refused()),
             Err(err) => Err(AppError::from(err).as_json().into_response()),

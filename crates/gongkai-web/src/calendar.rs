@@ -11,7 +11,6 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::{Datelike, Duration, NaiveDate};
 use gongkai_store::{ObligationFilter, ObligationRow};
 use serde::Deserialize;
-use std::fmt::Write as _;
 
 #[derive(Deserialize)]
 pub struct MonthQuery {
@@ -19,11 +18,18 @@ pub struct MonthQuery {
     month: Option<String>,
 }
 
+/// The first day of the month asked for (`YYYY-MM`, 2000–2100), or of
+/// today's; any other text is refused before a date is computed from it.
 fn first_of_month(text: Option<&str>, today: NaiveDate) -> AppResult<NaiveDate> {
-    match text {
+    match text.map(str::trim) {
         None | Some("") => Ok(today.with_day(1).unwrap_or(today)),
-        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-            .map_err(|_| AppError::bad_request("月份应写作 YYYY-MM")),
+        Some(m) => {
+            let shown: String = m.chars().take(20).collect();
+            crate::ledger::date(&Some(format!("{m}-01")), "月份")
+                .ok()
+                .flatten()
+                .ok_or_else(|| AppError::bad_request(format!("月份“{shown}”应写作 YYYY-MM（2000 至 2100 年）")))
+        }
     }
 }
 
@@ -123,54 +129,70 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
     Ok(([(CONTENT_TYPE, "text/calendar; charset=utf-8")], ics).into_response())
 }
 
-/// A calendar of all-day events: (stable id, day, summary).
+/// A calendar of all-day events: (stable id, day, summary), written by the
+/// `icalendar` crate (escaping and folding per RFC 5545).
 pub fn ics(name: &str, events: impl Iterator<Item = (String, NaiveDate, String)>) -> String {
-    let mut ics = String::from(
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//gongkai//政务公开任务台账//ZH\r\nCALSCALE:GREGORIAN\r\n",
-    );
-    let _ = write!(ics, "{}", fold(&format!("X-WR-CALNAME:{}", escape(name))));
+    use icalendar::{Component, EventLike};
+    let mut calendar = icalendar::Calendar::new();
+    calendar.append_property(icalendar::Property::new("PRODID", "-//gongkai//政务公开任务台账//ZH"));
+    calendar.name(&ics_text(name));
     for (uid, day, summary) in events {
-        let _ = write!(ics, "BEGIN:VEVENT\r\nUID:{uid}@gongkai\r\nDTSTAMP:{}T000000Z\r\n", day.format("%Y%m%d"));
-        let _ = write!(
-            ics,
-            "DTSTART;VALUE=DATE:{}\r\nDTEND;VALUE=DATE:{}\r\n",
-            day.format("%Y%m%d"),
-            (day + Duration::days(1)).format("%Y%m%d")
-        );
-        let _ = write!(ics, "{}", fold(&format!("SUMMARY:{}", escape(&summary))));
-        ics.push_str("END:VEVENT\r\n");
+        let event = icalendar::Event::new()
+            .uid(&format!("{uid}@gongkai"))
+            .summary(&ics_text(&summary))
+            .starts(day)
+            .ends(day + Duration::days(1))
+            .done();
+        calendar.push(event);
     }
-    ics.push_str("END:VCALENDAR\r\n");
-    ics
+    calendar.done().to_string()
 }
 
-/// ICS text escaping.
-fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
-}
-
-/// Folds a content line at 75 octets without splitting a character.
-fn fold(line: &str) -> String {
-    let mut out = String::new();
-    let mut width = 0;
-    for c in line.chars() {
-        if width + c.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += c.len_utf8();
-    }
-    out.push_str("\r\n");
-    out
+/// Text as a calendar may carry it. The crate escapes line feeds but passes
+/// a bare carriage return through, which calendar programs read as the end
+/// of a line (an injected event): every line break becomes one `\n`, other
+/// control characters go.
+fn ics_text(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n").chars().filter(|c| *c == '\n' || !c.is_control()).collect()
 }
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+
+    fn unfolded(ics: &str) -> Vec<String> {
+        ics.replace("\r\n ", "").split("\r\n").map(String::from).collect()
+    }
+
+    #[test]
+    fn a_carriage_return_in_a_title_cannot_start_an_event() {
+        let day = NaiveDate::from_ymd_opt(2020, 11, 30).unwrap();
+        let evil = "截止\rEND:VEVENT\rBEGIN:VEVENT\rSUMMARY:假事件\r\nDTSTART:20201201";
+        let ics = super::ics("温泉镇\r任务", std::iter::once(("o-1".to_string(), day, evil.to_string())));
+        assert!(!ics.replace("\r\n", "").contains('\r'), "a bare CR is left: {ics:?}");
+        let lines = unfolded(&ics);
+        assert_eq!(lines.iter().filter(|l| *l == "BEGIN:VEVENT").count(), 1, "{lines:?}");
+        assert!(lines.iter().any(|l| l.starts_with("SUMMARY:截止\\nEND:VEVENT\\nBEGIN:VEVENT")), "{lines:?}");
+    }
+
     #[test]
     fn long_lines_fold_without_splitting_characters() {
-        let folded = super::fold(&format!("SUMMARY:{}", "政务公开".repeat(20)));
-        assert!(folded.split("\r\n").all(|l| l.len() <= 75));
-        assert_eq!(folded.replace("\r\n ", ""), format!("SUMMARY:{}\r\n", "政务公开".repeat(20)));
+        let day = NaiveDate::from_ymd_opt(2020, 11, 30).unwrap();
+        let long = "政务公开".repeat(20);
+        let ics = super::ics("日历", std::iter::once(("o-1".to_string(), day, long.clone())));
+        assert!(ics.split("\r\n").all(|l| l.len() <= 75), "{ics}");
+        assert!(unfolded(&ics).contains(&format!("SUMMARY:{long}")));
+    }
+
+    #[test]
+    fn months_outside_the_supported_years_are_refused() {
+        let today = NaiveDate::from_ymd_opt(2020, 11, 25).unwrap();
+        for bad in ["-262143-01", "262143-12", "1999-12", "2101-01", "2020-13", "abc"] {
+            assert!(super::first_of_month(Some(bad), today).is_err(), "{bad}");
+        }
+        assert_eq!(
+            super::first_of_month(Some("2020-02"), today).unwrap(),
+            NaiveDate::from_ymd_opt(2020, 2, 1).unwrap()
+        );
     }
 }

@@ -38,12 +38,14 @@ pub async fn save_unit(state: &AppState, user: &User, form: &UnitForm) -> AppRes
     if !auth::manages(user.role) {
         return Err(AppError::forbidden());
     }
-    let kind: UnitKind = form.kind.parse().map_err(AppError::bad_request)?;
-    let name = form.name.trim();
+    use gongkai_domain::input;
+    let kind: UnitKind = input::VALUE.clean(&form.kind)?.parse().map_err(AppError::bad_request)?;
+    let name = input::UNIT_NAME.clean(&form.name)?;
+    let name = name.as_str();
     if name.is_empty() {
         return Err(AppError::bad_request("单位全称不能为空"));
     }
-    let parent = Some(form.parent.trim().to_string()).filter(|p| !p.is_empty());
+    let parent = Some(input::UNIT_NAME.clean(&form.parent)?).filter(|p| !p.is_empty());
     if let Some(parent) = &parent {
         let directory = state.store.directory().await?;
         if directory.find(parent).is_none() {
@@ -52,13 +54,17 @@ pub async fn save_unit(state: &AppState, user: &User, form: &UnitForm) -> AppRes
     }
     let unit = Unit {
         name: name.to_string(),
-        aliases: aliases_from(&form.aliases),
+        aliases: aliases_from(&input::ALIASES.clean(&form.aliases)?)
+            .iter()
+            .map(|a| input::UNIT_NAME.clean(a))
+            .collect::<Result<_, _>>()?,
         kind,
         parent,
         inferred: form.inferred.as_deref().is_some_and(|v| !v.is_empty() && v != "false"),
-        note: form.note.trim().to_string(),
+        note: input::NOTE.clean(&form.note)?,
     };
-    let previous = Some(form.previous.trim()).filter(|p| !p.is_empty());
+    let previous = input::UNIT_NAME.clean(&form.previous)?;
+    let previous = Some(previous.as_str()).filter(|p| !p.is_empty());
     state.store.save_unit(previous, &unit, &user.login).await?;
     Ok(())
 }
@@ -68,8 +74,12 @@ pub async fn confirm_members(state: &AppState, user: &User, task_id: i64, units:
     if !auth::manages(user.role) {
         return Err(AppError::forbidden());
     }
+    if units.len() > 1_000 {
+        return Err(AppError::bad_request("一次最多确认 1000 个单位"));
+    }
+    let units = units.iter().map(|u| gongkai_domain::input::UNIT_NAME.clean(u)).collect::<Result<Vec<_>, _>>()?;
     let directory = state.store.directory().await?;
-    Ok(state.store.confirm_members(task_id, units, &directory, &user.login).await?)
+    Ok(state.store.confirm_members(task_id, &units, &directory, &user.login).await?)
 }
 
 fn kinds() -> Vec<serde_json::Value> {
@@ -184,16 +194,24 @@ pub async fn save_contact(state: &AppState, user: &User, form: &ContactForm) -> 
     if !auth::manages(user.role) {
         return Err(AppError::forbidden());
     }
+    use gongkai_domain::input;
+    let unit_name = input::UNIT_NAME.clean(&form.unit)?;
     let directory = state.store.directory().await?;
-    let unit = directory
-        .find(&form.unit)
-        .ok_or_else(|| AppError::bad_request(format!("单位“{}”不在单位目录中", form.unit)))?;
-    let email = form.email.trim();
+    let unit =
+        directory.find(&unit_name).ok_or_else(|| AppError::bad_request(format!("单位“{unit_name}”不在单位目录中")))?;
+    let email = input::EMAIL.clean(&form.email)?;
+    let email = email.as_str();
+    let (wecom_url, dingtalk_url, feishu_url) = (
+        input::URL.clean(&form.wecom_url)?,
+        input::URL.clean(&form.dingtalk_url)?,
+        input::URL.clean(&form.feishu_url)?,
+    );
+    let (dingtalk_secret, feishu_secret) =
+        (input::SECRET.clean(&form.dingtalk_secret)?, input::SECRET.clean(&form.feishu_secret)?);
     if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
         return Err(AppError::bad_request(format!("邮箱地址“{email}”无效")));
     }
-    for (what, url) in [("企业微信", &form.wecom_url), ("钉钉", &form.dingtalk_url), ("飞书", &form.feishu_url)]
-    {
+    for (what, url) in [("企业微信", &wecom_url), ("钉钉", &dingtalk_url), ("飞书", &feishu_url)] {
         let url = url.trim();
         if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
             return Err(AppError::bad_request(format!("{what}机器人地址应以 https:// 开头")));
@@ -203,11 +221,11 @@ pub async fn save_contact(state: &AppState, user: &User, form: &ContactForm) -> 
     let keep = |new: &str, old: &str| if new.trim().is_empty() { old.to_string() } else { new.trim().to_string() };
     let contact = gongkai_store::Contact {
         email: email.to_string(),
-        wecom_url: form.wecom_url.trim().to_string(),
-        dingtalk_url: form.dingtalk_url.trim().to_string(),
-        dingtalk_secret: keep(&form.dingtalk_secret, &before.dingtalk_secret),
-        feishu_url: form.feishu_url.trim().to_string(),
-        feishu_secret: keep(&form.feishu_secret, &before.feishu_secret),
+        wecom_url,
+        dingtalk_url,
+        dingtalk_secret: keep(&dingtalk_secret, &before.dingtalk_secret),
+        feishu_url,
+        feishu_secret: keep(&feishu_secret, &before.feishu_secret),
     };
     state.store.set_contact(&unit.name, &contact, &user.login).await?;
     Ok(contact.channels())

@@ -15,6 +15,19 @@ use gongkai_io::out::{Block, Document, LedgerLine, Section, chinese_number};
 use gongkai_store::{ObligationFilter, Store, StoreError};
 use serde::Deserialize;
 
+/// Characters of one report's text a 自查报告 quotes; the rest stays in the system.
+const QUOTED_CHARS: usize = 2_000;
+/// Rows of the 通报's overdue table; the rest are counted.
+const OVERDUE_ROWS: usize = 1_000;
+
+/// At most `max` characters of `text`, marked when cut.
+fn quoted(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    format!("{}……（全文见系统）", text.chars().take(max).collect::<String>())
+}
+
 /// "2020年12月31日", as documents date themselves.
 pub fn chinese_date(day: NaiveDate) -> String {
     format!("{}年{}月{}日", day.year(), day.month(), day.day())
@@ -102,8 +115,11 @@ pub async fn self_inspection(store: &Store, unit: &str, year: i32, today: NaiveD
                 .or_else(|| submissions.first());
             if let Some(s) = shown {
                 let on = s.submitted_on.unwrap_or_else(|| s.submitted_at.date_naive());
-                let mut text =
-                    format!("{} 报送：{}", chinese_date(on), if s.text.is_empty() { "（见附件）" } else { &s.text });
+                let mut text = format!(
+                    "{} 报送：{}",
+                    chinese_date(on),
+                    if s.text.is_empty() { "（见附件）".into() } else { quoted(&s.text, QUOTED_CHARS) }
+                );
                 if let Some(url) = &s.published_url {
                     text.push_str(&format!("　公开网址：{url}"));
                 }
@@ -160,6 +176,8 @@ pub async fn bulletin(store: &Store, year: i32, today: NaiveDate) -> Result<Docu
     let done = rows.iter().filter(|r| r.o.status == "accepted").count();
     let mut overdue: Vec<&Row> = rows.iter().filter(|r| r.light == "red").collect();
     overdue.sort_by_key(|r| std::cmp::Reverse(r.days));
+    let overdue_count = overdue.len();
+    overdue.truncate(OVERDUE_ROWS);
     let mut ranking = Vec::new();
     for group in ["部门", "镇街", "村居"] {
         let of_group: Vec<Vec<String>> = scores
@@ -183,13 +201,13 @@ pub async fn bulletin(store: &Store, year: i32, today: NaiveDate) -> Result<Docu
                     "{year}年工作任务清单共明确任务义务 {} 项，截至{}已完成并通过审核 {done} 项，逾期未完成 {} 项。",
                     rows.len(),
                     chinese_date(as_of),
-                    overdue.len()
+                    overdue_count
                 ))],
             },
             Section { heading: "二、考核排名".into(), blocks: ranking },
             Section {
                 heading: "三、逾期未完成情况".into(),
-                blocks: vec![if overdue.is_empty() {
+                blocks: [if overdue.is_empty() {
                     Block::Paragraph("无逾期未完成的任务义务。".into())
                 } else {
                     Block::Table {
@@ -206,7 +224,15 @@ pub async fn bulletin(store: &Store, year: i32, today: NaiveDate) -> Result<Docu
                             })
                             .collect(),
                     }
-                }],
+                }]
+                .into_iter()
+                .chain((overdue_count > OVERDUE_ROWS).then(|| {
+                    Block::Paragraph(format!(
+                        "以上为逾期最久的 {OVERDUE_ROWS} 项，另有 {} 项逾期未完成，详见台账。",
+                        overdue_count - OVERDUE_ROWS
+                    ))
+                }))
+                .collect(),
             },
             Section {
                 heading: "四、工作要求".into(),
@@ -217,6 +243,42 @@ pub async fn bulletin(store: &Store, year: i32, today: NaiveDate) -> Result<Docu
         ],
         signature: vec!["区政务公开工作办公室".into(), chinese_date(as_of)],
     })
+}
+
+/// One document is laid out at a time, off the request threads, so that a
+/// large one cannot starve the pages; a request waits this long for its turn.
+const WAIT_FOR_TURN: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long a request waits for its document before it is told to retry
+/// (the layout finishes in the background and frees the turn).
+const LAYOUT_TIME: std::time::Duration = std::time::Duration::from_secs(120);
+static ONE_LAYOUT: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// Runs `make` (a document's layout or a workbook) on the blocking pool, one
+/// at a time, within the waiting and layout times above.
+pub async fn bounded<T: Send + 'static>(make: impl FnOnce() -> Result<T, String> + Send + 'static) -> AppResult<T> {
+    let busy = || AppError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "正在生成其他文书，请稍等一两分钟后再试");
+    let permit = tokio::time::timeout(WAIT_FOR_TURN, ONE_LAYOUT.acquire()).await.map_err(|_| busy())?;
+    let permit = permit.map_err(|e| AppError::internal(e.to_string()))?;
+    let job = tokio::task::spawn_blocking(move || {
+        let _turn = permit;
+        make()
+    });
+    match tokio::time::timeout(LAYOUT_TIME, job).await {
+        Ok(Ok(result)) => result.map_err(AppError::bad_request),
+        Ok(Err(e)) => Err(AppError::internal(format!("document layout: {e}"))),
+        Err(_) => Err(busy()),
+    }
+}
+
+/// Lays a document out as .docx or .pdf, on the blocking pool, one at a time.
+async fn render_bounded(document: Document, pdf: bool) -> AppResult<Vec<u8>> {
+    if document.chars() > gongkai_io::out::MAX_DOCUMENT_CHARS {
+        return Err(AppError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            format!("文书内容超过 {} 字，请按单位或年份分开生成", gongkai_io::out::MAX_DOCUMENT_CHARS),
+        ));
+    }
+    bounded(move || render(&document, pdf)).await
 }
 
 /// Lays a document out as .docx or .pdf.
@@ -259,7 +321,8 @@ impl DocumentQuery {
 
     async fn year(&self, state: &AppState) -> AppResult<i32> {
         Ok(match self.year {
-            Some(year) => year,
+            Some(year) if gongkai_domain::calendar::YEARS.contains(&year) => year,
+            Some(year) => return Err(AppError::bad_request(format!("年份“{year}”应在 2000 到 2100 之间"))),
             None => state.store.plans().await?.last().map_or(state.today().year(), |p| p.plan_year),
         })
     }
@@ -269,7 +332,7 @@ impl DocumentQuery {
 pub async fn ledger_download(State(state): State<AppState>, page: PageUser) -> AppResult<Response> {
     let scope = auth::unit_scope(&page.user)?;
     let lines = ledger_lines(&state.store, scope.as_deref(), state.today()).await?;
-    let bytes = gongkai_io::out::ledger_xlsx(&lines).map_err(|e| AppError::internal(e.to_string()))?;
+    let bytes = bounded(move || gongkai_io::out::ledger_xlsx(&lines).map_err(|e| e.to_string())).await?;
     let name = format!("{}台账（{}）.xlsx", scope.as_deref().unwrap_or("政务公开"), state.today());
     Ok(download(bytes, &name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 }
@@ -291,8 +354,8 @@ pub async fn self_inspection_download(
     let pdf = query.pdf()?;
     let year = query.year(&state).await?;
     let document = self_inspection(&state.store, &unit, year, state.today()).await?;
-    let bytes = render(&document, pdf).map_err(AppError::bad_request)?;
     let name = format!("{}.{}", document.title, if pdf { "pdf" } else { "docx" });
+    let bytes = render_bounded(document, pdf).await?;
     Ok(download(bytes, &name, if pdf { "application/pdf" } else { DOCX }))
 }
 
@@ -308,7 +371,7 @@ pub async fn bulletin_download(
     let pdf = query.pdf()?;
     let year = query.year(&state).await?;
     let document = bulletin(&state.store, year, state.today()).await?;
-    let bytes = render(&document, pdf).map_err(AppError::bad_request)?;
     let name = format!("{}.{}", document.title, if pdf { "pdf" } else { "docx" });
+    let bytes = render_bounded(document, pdf).await?;
     Ok(download(bytes, &name, if pdf { "application/pdf" } else { DOCX }))
 }

@@ -57,8 +57,15 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(_) => AppError::not_found(),
             StoreError::Invalid(message) => AppError::bad_request(message),
             StoreError::Conflict { constraint } => AppError::new(StatusCode::CONFLICT, constraint),
+            StoreError::Stale(message) => AppError::new(StatusCode::CONFLICT, message),
             other => AppError::internal(other.to_string()),
         }
+    }
+}
+
+impl From<gongkai_domain::input::InputError> for AppError {
+    fn from(err: gongkai_domain::input::InputError) -> Self {
+        AppError::bad_request(err.to_string())
     }
 }
 
@@ -89,6 +96,40 @@ fn escape(text: &str) -> String {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// The body of a form or a JSON request, read within the route's size
+/// limit; one that carries a NUL character (as `%00` or `\u0000`) is
+/// refused here, whatever field it is in: no database keeps it the same way.
+async fn body_without_nul<S: Send + Sync>(
+    request: axum::extract::Request,
+    state: &S,
+    json: bool,
+) -> Result<axum::extract::Request, AppError> {
+    use axum::extract::FromRequest;
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::Bytes::from_request(axum::extract::Request::from_parts(parts.clone(), body), state)
+        .await
+        .map_err(|e| {
+        let error = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "提交的内容过长，未保存任何内容")
+        } else {
+            AppError::bad_request("提交的内容不完整，请重试")
+        };
+        if json { error.as_json() } else { error }
+    })?;
+    if contains_nul(&bytes, json) {
+        let error = AppError::bad_request("提交的内容中含有空字符（NUL），请删去后重试");
+        return Err(if json { error.as_json() } else { error });
+    }
+    Ok(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes)))
+}
+
+/// A NUL in a body as a form or JSON encodes it.
+fn contains_nul(bytes: &[u8], json: bool) -> bool {
+    let lower = |w: &[u8]| w.to_ascii_lowercase();
+    bytes.contains(&0)
+        || if json { bytes.windows(6).any(|w| lower(w) == b"\\u0000") } else { bytes.windows(3).any(|w| w == b"%00") }
+}
+
 /// A JSON request body; one that is not what the route takes is refused
 /// with a message in Chinese that names the problem, as JSON.
 pub struct JsonBody<T>(pub T);
@@ -97,6 +138,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
     type Rejection = AppError;
 
     async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let request = body_without_nul(request, state, true).await?;
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(JsonBody(value)),
             Err(rejection) => {
@@ -114,6 +156,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
     type Rejection = AppError;
 
     async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let request = body_without_nul(request, state, false).await?;
         match axum::Form::<T>::from_request(request, state).await {
             Ok(axum::Form(value)) => Ok(FormBody(value)),
             Err(rejection) => Err(AppError::bad_request(format!("表单内容不完整：{}", rejection.body_text()))),

@@ -15,6 +15,9 @@ use gongkai_domain::plan::{Understanding, understand};
 use gongkai_store::{ImportReport, User};
 use serde::{Deserialize, Serialize};
 
+/// An import request: a task list at most, and the form around it.
+pub const MAX_REQUEST_BYTES: usize = gongkai_io::limits::MAX_LIST_BYTES + 64 * 1024;
+
 /// The upload, or the reference to one already previewed.
 #[derive(Debug, Default, Deserialize)]
 pub struct ImportForm {
@@ -50,7 +53,7 @@ pub struct Outcome {
     pub saved: Option<ImportReport>,
 }
 
-async fn read(state: &AppState, mut multipart: Multipart) -> AppResult<ImportForm> {
+async fn read(mut multipart: Multipart) -> AppResult<ImportForm> {
     let mut form = ImportForm::default();
     while let Some(field) =
         multipart.next_field().await.map_err(|_| AppError::bad_request("上传的表单不完整，请重试"))?
@@ -58,7 +61,13 @@ async fn read(state: &AppState, mut multipart: Multipart) -> AppResult<ImportFor
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field.file_name().map(str::to_string);
         let bytes = field.bytes().await.map_err(|_| {
-            AppError::bad_request(format!("上传中断或文件超过 {} MB", state.max_upload / (1024 * 1024)))
+            AppError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "上传中断或文件超过 {}",
+                    gongkai_io::archive::megabytes(gongkai_io::limits::MAX_LIST_BYTES as u64)
+                ),
+            )
         })?;
         let text = || String::from_utf8_lossy(&bytes).trim().to_string();
         match name.as_str() {
@@ -95,9 +104,17 @@ pub async fn run(state: &AppState, user: &User, mut form: ImportForm) -> AppResu
         form.bytes = crate::files::read(&state.files_dir, &form.sha256)
             .map_err(|_| AppError::bad_request("预览的文件已不在，请重新上传"))?;
     }
-    if form.bytes.len() > state.max_upload {
-        return Err(AppError::bad_request(format!("文件超过 {} MB 上限", state.max_upload / (1024 * 1024))));
+    if form.bytes.len() > gongkai_io::limits::MAX_LIST_BYTES {
+        return Err(AppError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            gongkai_io::limits::list_too_large().to_string(),
+        ));
     }
+    use gongkai_domain::input;
+    form.file_name = input::FILE_NAME.clean(&form.file_name)?;
+    form.title = input::TITLE.clean(&form.title)?;
+    form.region = input::REGION.clean(&form.region)?;
+    form.year = input::VALUE.clean(&form.year)?;
     let list = gongkai_io::read_task_list(&form.file_name, &form.bytes)
         .map_err(|e| AppError::bad_request(format!("{}：{e}。未导入任何内容。", form.file_name)))?;
     let year = match form.year.as_str() {
@@ -105,7 +122,7 @@ pub async fn run(state: &AppState, user: &User, mut form: ImportForm) -> AppResu
         y => y
             .parse::<i32>()
             .ok()
-            .filter(|y| (2000..=2100).contains(y))
+            .filter(|y| gongkai_domain::calendar::YEARS.contains(y))
             .ok_or_else(|| AppError::bad_request(format!("计划年份“{y}”应是 2000 到 2100 之间的年份")))?,
     };
     let directory = state.store.directory().await?;
@@ -138,7 +155,7 @@ pub async fn page(State(state): State<AppState>, page: PageUser) -> AppResult<Ht
 
 /// Upload → preview; preview's 确认导入 → saved.
 pub async fn upload(State(state): State<AppState>, page: PageUser, multipart: Multipart) -> AppResult<Response> {
-    let form = read(&state, multipart).await?;
+    let form = read(multipart).await?;
     page.check_csrf(&form.csrf)?;
     let outcome = run(&state, &page.user, form).await?;
     let html = state.render(
@@ -157,7 +174,7 @@ pub async fn api(
     TokenUser(user): TokenUser,
     multipart: Multipart,
 ) -> AppResult<(StatusCode, Json<Outcome>)> {
-    let form = read(&state, multipart).await.map_err(AppError::as_json)?;
+    let form = read(multipart).await.map_err(AppError::as_json)?;
     let commit = form.commit == "1";
     let outcome = run(&state, &user, form).await.map_err(AppError::as_json)?;
     // Asked to save but the list has problems: nothing saved, every problem listed.

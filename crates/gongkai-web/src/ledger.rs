@@ -113,12 +113,17 @@ pub fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-/// An optional date field: empty is none, anything else must be YYYY-MM-DD.
+/// An optional date field: empty is none, anything else must be YYYY-MM-DD
+/// in the years a programme can have (2000–2100).
 pub fn date(value: &Option<String>, what: &str) -> AppResult<Option<NaiveDate>> {
     given(value)
         .map(|v| {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                .map_err(|_| AppError::bad_request(format!("{what}“{v}”应写作 YYYY-MM-DD")))
+            NaiveDate::parse_from_str(v, "%Y-%m-%d").ok().filter(|d| gongkai_domain::calendar::in_range(*d)).ok_or_else(
+                || {
+                    let shown: String = v.chars().take(20).collect();
+                    AppError::bad_request(format!("{what}“{shown}”应写作 YYYY-MM-DD（2000 至 2100 年）"))
+                },
+            )
         })
         .transpose()
 }

@@ -1,6 +1,7 @@
 //! gongkai's web side: pages in Simplified Chinese and the JSON API under
 //! `/api/v1`, sharing one set of permission checks (`auth.rs`).
 
+mod account;
 mod api;
 mod assessment;
 pub mod auth;

@@ -27,15 +27,15 @@ pub async fn not_found() -> AppError {
     AppError::not_found()
 }
 
-fn session_cookie(state: &AppState, value: &str, max_age: i64) -> String {
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
+fn session_cookie(secure: bool, value: &str, max_age: i64) -> String {
+    let secure = if secure { "; Secure" } else { "" };
     format!("{}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}", auth::SESSION_COOKIE)
 }
 
-pub async fn login_page(State(state): State<AppState>) -> AppResult<Response> {
+pub async fn login_page(State(state): State<AppState>, parts: Parts) -> AppResult<Response> {
     let csrf = secrets::new_secret().map_err(|e| AppError::internal(e.to_string()))?;
     let page = state.render("login.html", serde_json::json!({ "csrf": csrf, "error": null, "login": "" }))?;
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let secure = if auth::is_https(&state, &parts) { "; Secure" } else { "" };
     let cookie =
         format!("{}={csrf}; HttpOnly; SameSite=Strict; Path=/login; Max-Age=3600{secure}", auth::LOGIN_CSRF_COOKIE);
     Ok(([(SET_COOKIE, cookie)], Html(page)).into_response())
@@ -48,6 +48,10 @@ pub struct LoginForm {
     csrf: String,
 }
 
+/// 登录. Every attempt is counted in the database before the password is
+/// checked (so parallel guesses and other servers share the count); an
+/// unknown login is checked against a dummy hash, so it takes as long as a
+/// wrong password; what is recorded of the login is at most 64 characters.
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -57,47 +61,53 @@ pub async fn login(
     if cookie(&parts, auth::LOGIN_CSRF_COOKIE).as_deref() != Some(form.csrf.as_str()) {
         return Err(AppError::bad_request("登录页面已过期，请刷新后重新登录"));
     }
+    let limit = gongkai_domain::input::LOGIN.max_chars;
+    let typed: String = form.login.trim().chars().filter(|c| !c.is_control()).collect();
+    let too_long = typed.chars().count() > limit || form.password.len() > 1024;
+    let login: String = typed.chars().take(limit).collect();
+    let shown = if login.chars().count() > 40 {
+        format!("{}…", login.chars().take(40).collect::<String>())
+    } else {
+        login.clone()
+    };
     let again = |message: &str| -> AppResult<Response> {
-        let page = state
-            .render("login.html", serde_json::json!({ "csrf": form.csrf, "error": message, "login": form.login }))?;
+        let page =
+            state.render("login.html", serde_json::json!({ "csrf": form.csrf, "error": message, "login": shown }))?;
         Ok((axum::http::StatusCode::UNAUTHORIZED, Html(page)).into_response())
     };
-    let login = form.login.trim().to_string();
-    let now = Utc::now();
-    let locked = {
-        let failures = state.failures.lock().map_err(|_| AppError::internal("failure table poisoned"))?;
-        failures
-            .get(&login)
-            .is_some_and(|(count, last)| *count >= MAX_FAILURES && now - *last < Duration::minutes(LOCK_MINUTES))
-    };
-    if locked {
-        state.store.record_login(&login, false, &peer.ip().to_string()).await?;
+    let from = peer.ip().to_string();
+    let window = Duration::minutes(LOCK_MINUTES);
+    if !state.store.count_login_attempt(&login, MAX_FAILURES, window).await? {
+        state.store.record_login(&login, false, &from).await?;
         return again(&format!("密码错误次数过多，请 {LOCK_MINUTES} 分钟后再试"));
     }
-    let user = state.store.user_by_login(&login).await?;
-    let verified = match &user {
-        Some(user) if !user.disabled => secrets::verify_password(&form.password, &user.password_hash),
-        _ => false,
-    };
-    let Some(user) = user.filter(|_| verified) else {
-        if let Ok(mut failures) = state.failures.lock() {
-            let entry = failures.entry(login.clone()).or_insert((0, now));
-            *entry = (entry.0 + 1, now);
+    let user = if too_long { None } else { state.store.user_by_login(&login).await? };
+    let password = form.password.clone();
+    let hash = user.as_ref().filter(|u| !u.disabled).map(|u| u.password_hash.clone());
+    // Argon2 takes tens of milliseconds: off the request threads.
+    let verified = tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => secrets::verify_password(&password, &hash),
+        None => {
+            secrets::verify_dummy(&password);
+            false
         }
-        state.store.record_login(&login, false, &peer.ip().to_string()).await?;
+    })
+    .await
+    .map_err(|e| AppError::internal(e.to_string()))?;
+    let Some(user) = user.filter(|_| verified) else {
+        state.store.record_login(&login, false, &from).await?;
         return again("账号或密码不正确");
     };
-    if let Ok(mut failures) = state.failures.lock() {
-        failures.remove(&login);
-    }
+    state.store.clear_login_attempts(&login).await?;
     let secret = secrets::new_secret().map_err(|e| AppError::internal(e.to_string()))?;
     let csrf = secrets::new_secret().map_err(|e| AppError::internal(e.to_string()))?;
+    let now = Utc::now();
     state
         .store
         .create_session(&secrets::secret_hash(&secret), user.id, &csrf, now + Duration::hours(SESSION_HOURS))
         .await?;
-    state.store.record_login(&login, true, &peer.ip().to_string()).await?;
-    let cookie = session_cookie(&state, &secret, SESSION_HOURS * 3600);
+    state.store.record_login(&login, true, &from).await?;
+    let cookie = session_cookie(auth::is_https(&state, &parts), &secret, SESSION_HOURS * 3600);
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/")).into_response())
 }
 
@@ -116,7 +126,7 @@ pub async fn logout(
     if let Some(secret) = cookie(&parts, auth::SESSION_COOKIE) {
         state.store.delete_session(&secrets::secret_hash(&secret)).await?;
     }
-    Ok(([(SET_COOKIE, session_cookie(&state, "", 0))], Redirect::to("/login")).into_response())
+    Ok(([(SET_COOKIE, session_cookie(auth::is_https(&state, &parts), "", 0))], Redirect::to("/login")).into_response())
 }
 
 /// What every signed-in page shows in its header.
@@ -129,6 +139,7 @@ struct Frame<'a> {
     csrf: &'a str,
     sees_region: bool,
     audit: bool,
+    admin: bool,
     today: String,
 }
 
@@ -146,6 +157,7 @@ fn frame<'a>(state: &AppState, page: &'a PageUser) -> Frame<'a> {
         csrf: &page.csrf,
         sees_region: sees_region(page.user.role),
         audit: auth::manages(page.user.role),
+        admin: page.user.role == gongkai_domain::people::Role::Admin,
         today: state.today().to_string(),
     }
 }
@@ -440,19 +452,22 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     page: PageUser,
+    parts: Parts,
     FormBody(form): FormBody<PasswordForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
-    let problem = if !secrets::verify_password(&form.current, &page.user.password_hash) {
-        Some("当前密码不正确")
-    } else if form.new.chars().count() < 8 {
-        Some("新密码至少 8 个字符")
+    let (current, hash) = (form.current.clone(), page.user.password_hash.clone());
+    let current_ok = tokio::task::spawn_blocking(move || secrets::verify_password(&current, &hash))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    let problem = if !current_ok {
+        Some("当前密码不正确".to_string())
     } else if form.new != form.again {
-        Some("两次输入的新密码不一致")
+        Some("两次输入的新密码不一致".to_string())
     } else if form.new == form.current {
-        Some("新密码不能与当前密码相同")
+        Some("新密码不能与当前密码相同".to_string())
     } else {
-        None
+        gongkai_domain::people::password_problem(&form.new, &page.user.login)
     };
     if let Some(problem) = problem {
         let html = state.render(
@@ -462,7 +477,9 @@ pub async fn change_password(
         return Ok((axum::http::StatusCode::BAD_REQUEST, Html(html)).into_response());
     }
     let hash = secrets::hash_password(&form.new).map_err(|e| AppError::internal(e.to_string()))?;
-    state.store.set_password(page.user.id, &hash, &page.user.login).await?;
+    // Every other sign-in of this account ends; this one goes on.
+    let current = cookie(&parts, auth::SESSION_COOKIE).map(|s| secrets::secret_hash(&s));
+    state.store.set_password(page.user.id, &hash, current.as_deref(), &page.user.login).await?;
     Ok(Redirect::to("/").into_response())
 }
 
@@ -563,7 +580,7 @@ pub async fn audit_log(
         return Err(AppError::forbidden());
     }
     let entries = state.store.audit_search(&query.filter()?).await?;
-    let intact = state.store.verify_audit().await?;
+    let intact = state.store.verify_audit(&state.published_checkpoints()?).await?;
     let html = state.render(
         "audit.html",
         serde_json::json!({

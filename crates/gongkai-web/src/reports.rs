@@ -38,39 +38,60 @@ pub async fn find_obligation(
 /// evidence refers to, and files. Everything is checked before anything is
 /// stored.
 pub async fn read_form(state: &AppState, mut form: axum::extract::Multipart) -> AppResult<ReportForm> {
+    use gongkai_domain::input;
     let too_large = || {
         AppError::new(
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
             format!("上传内容超过 {} MB 上限，未保存任何内容", state.max_upload / (1024 * 1024)),
         )
     };
-    let (mut csrf, mut text, mut url, mut date) = (String::new(), String::new(), String::new(), String::new());
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    while let Some(field) = form.next_field().await.map_err(|e| {
+    let broken = |e: axum::extract::multipart::MultipartError| {
         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             too_large()
         } else {
-            AppError::bad_request("上传的表单不完整，请重试")
+            AppError::bad_request("上传中断或表单不完整，请重试")
         }
-    })? {
+    };
+    let (mut csrf, mut text, mut url, mut date) = (String::new(), String::new(), String::new(), String::new());
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    while let Some(mut field) = form.next_field().await.map_err(broken)? {
         let name = field.name().unwrap_or_default().to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let bytes = field.bytes().await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                too_large()
-            } else {
-                AppError::bad_request("上传中断，请重试")
+        if let Some(file_name) = field.file_name().map(str::to_string) {
+            if name != "files" {
+                continue;
             }
-        })?;
-        let value = || String::from_utf8_lossy(&bytes).trim().to_string();
-        match (name.as_str(), file_name) {
-            ("files", Some(file_name)) if !bytes.is_empty() || !file_name.is_empty() => {
-                files.push((file_name, bytes.to_vec()))
+            let bytes = field.bytes().await.map_err(broken)?;
+            if bytes.is_empty() && file_name.is_empty() {
+                continue;
             }
-            ("csrf", _) => csrf = value(),
-            ("text", _) => text = value(),
-            ("published_url", _) => url = value(),
-            ("evidence_date", _) => date = value(),
+            if files.len() >= input::MAX_FILES_PER_REPORT {
+                return Err(AppError::bad_request(format!(
+                    "一次报送最多附 {} 个文件，未保存任何内容",
+                    input::MAX_FILES_PER_REPORT
+                )));
+            }
+            files.push((input::FILE_NAME.clean(&file_name)?, bytes.to_vec()));
+            continue;
+        }
+        // A text field is read only up to what its longest value can take.
+        let field_kind = match name.as_str() {
+            "text" => input::REPORT_TEXT,
+            "published_url" => input::URL,
+            _ => input::VALUE,
+        };
+        let mut value = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(broken)? {
+            value.extend_from_slice(&chunk);
+            if value.len() > field_kind.max_chars * 4 + 1024 {
+                return Err(AppError::bad_request(format!("{}不能超过 {} 字", field_kind.label, field_kind.max_chars)));
+            }
+        }
+        let value = field_kind.clean(&String::from_utf8_lossy(&value))?;
+        match name.as_str() {
+            "csrf" => csrf = value,
+            "text" => text = value.trim().to_string(),
+            "published_url" => url = value,
+            "evidence_date" => date = value,
             _ => {}
         }
     }
@@ -85,10 +106,13 @@ pub async fn file_report(state: &AppState, user: &User, id: i64, form: ReportFor
         return Err(AppError::forbidden());
     }
     if !access.may_submit(&o) {
-        return Err(AppError::bad_request(match o.status.as_str() {
-            "accepted" => "这项任务已审核通过，无需再报送",
-            _ => "已报送，正在等待审核；退回后才能再次报送",
-        }));
+        return Err(AppError::new(
+            axum::http::StatusCode::CONFLICT,
+            match o.status.as_str() {
+                "accepted" => "这项任务已审核通过，无需再报送",
+                _ => "已报送，正在等待审核；退回后才能再次报送",
+            },
+        ));
     }
     let ReportForm { text, url, date, files, .. } = form;
     if text.is_empty() && files.is_empty() {
@@ -96,16 +120,12 @@ pub async fn file_report(state: &AppState, user: &User, id: i64, form: ReportFor
     }
     let published_url = match url.as_str() {
         "" => None,
-        u if (u.starts_with("http://") || u.starts_with("https://")) && u.len() <= 2000 => Some(u.to_string()),
-        _ => return Err(AppError::bad_request("公开网址应以 http:// 或 https:// 开头")),
+        u if (u.starts_with("http://") || u.starts_with("https://")) && !u.contains(char::is_whitespace) => {
+            Some(u.to_string())
+        }
+        _ => return Err(AppError::bad_request("公开网址应以 http:// 或 https:// 开头，且不含空格")),
     };
-    let evidence_date = match date.as_str() {
-        "" => None,
-        d => Some(
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| AppError::bad_request("材料日期应写作 YYYY-MM-DD"))?,
-        ),
-    };
+    let evidence_date = crate::ledger::date(&Some(date), "材料日期")?;
     let mut attachments = Vec::new();
     for (name, bytes) in &files {
         if bytes.len() > state.max_upload {
@@ -148,6 +168,8 @@ pub async fn file_report(state: &AppState, user: &User, id: i64, form: ReportFor
 /// returns; where the plan asks for it, the unit head first signs off
 /// (`signoff`) or returns.
 pub async fn decide(state: &AppState, user: &User, id: i64, decision: &str, reason: &str) -> AppResult<()> {
+    let reason = gongkai_domain::input::REASON.clean(reason)?;
+    let reason = reason.as_str();
     let (o, access) = find_obligation(state, user, id).await?;
     let decision = match decision {
         "accept" => gongkai_store::Decision::Accept,

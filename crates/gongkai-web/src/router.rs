@@ -2,15 +2,22 @@
 //! with security headers on every answer.
 
 use crate::state::AppState;
-use crate::{api, assessment, calendar, directory, documents, import, pages, public, supervision};
+use crate::{account, api, assessment, calendar, directory, documents, import, pages, public, supervision};
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+/// Forms and JSON bodies; the upload routes set their own, larger limit.
+fn form_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(MAX_BODY_BYTES)
+}
 
 pub fn router(state: AppState) -> Router {
     let public = Router::new()
@@ -45,6 +52,12 @@ pub fn router(state: AppState) -> Router {
         .route("/files/{id}", get(pages::download))
         .route("/review", get(pages::review_queue))
         .route("/password", get(pages::password_page).post(pages::change_password))
+        .route("/account/tokens", get(account::tokens_page).post(account::create_token_page))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token_page))
+        .route("/users", get(account::users_page).post(account::create_user_page))
+        .route("/users/{id}/disable", post(account::disable_page))
+        .route("/users/{id}/enable", post(account::enable_page))
+        .route("/users/{id}/reset", post(account::reset_page))
         .route("/tasks", get(pages::tasks))
         .route("/tasks/{id}", get(pages::task))
         .route("/tasks/{id}/members", post(directory::members))
@@ -54,7 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route("/units/contact", post(directory::contact_page))
         .route(
             "/import",
-            get(import::page).post(import::upload).layer(DefaultBodyLimit::max(state.max_upload + 1024 * 1024)),
+            get(import::page).post(import::upload).layer(DefaultBodyLimit::max(import::MAX_REQUEST_BYTES)),
         )
         .route("/audit", get(pages::audit_log))
         .route("/calendar", get(calendar::month))
@@ -77,7 +90,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/tasks/{id}/members", post(directory::api_members))
         .route("/api/v1/units", get(directory::api_list).post(directory::api_save))
         .route("/api/v1/units/contact", post(directory::api_contact))
-        .route("/api/v1/imports", post(import::api).layer(DefaultBodyLimit::max(state.max_upload + 1024 * 1024)))
+        .route("/api/v1/imports", post(import::api).layer(DefaultBodyLimit::max(import::MAX_REQUEST_BYTES)))
         .route("/api/v1/audit", get(api::audit))
         .route("/api/v1/calendar/feeds", post(calendar::api_new_feed))
         .route("/api/v1/notices", get(supervision::api_notices))
@@ -92,15 +105,35 @@ pub fn router(state: AppState) -> Router {
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
+    // What a signed-in person sees is theirs: no browser or proxy keeps it.
+    let private = || SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     public
-        .merge(signed_in)
-        .merge(api)
+        .merge(signed_in.layer(private()))
+        .merge(api.layer(private()))
         .fallback(pages::not_found)
+        .layer(form_limit())
+        .layer(axum::middleware::from_fn(refuse_nul_in_address))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header(header::REFERRER_POLICY, "same-origin"))
         .with_state(state)
+}
+
+/// A form or JSON body at most: the longest text field (a report, 20,000
+/// characters) percent-encoded, with room to spare.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A NUL in the address (`%00` in a path or query) is refused before any
+/// handler reads it, on every route.
+async fn refuse_nul_in_address(request: Request, next: Next) -> Response {
+    let address = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or_default();
+    if address.as_bytes().windows(3).any(|w| w == b"%00") {
+        let json = request.uri().path().starts_with("/api/");
+        let error = crate::error::AppError::bad_request("地址中含有空字符（NUL）");
+        return if json { error.as_json() } else { error }.into_response();
+    }
+    next.run(request).await
 }
 
 /// Serves on `listener` until `shutdown` resolves; tests bind port 0.

@@ -3,14 +3,13 @@
 use crate::cache::Cache;
 use crate::dashboard::{self, Dashboard};
 use crate::error::AppError;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use gongkai_domain::units::Directory;
 use gongkai_store::{Store, TaskRow, Versions};
 use minijinja::Environment;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Templates are compiled into the binary; a missing variable is an error,
 /// never an empty string.
@@ -39,15 +38,14 @@ fn templates() -> Environment<'static> {
         ("scoring.html", include_str!("../templates/scoring.html")),
         ("public_index.html", include_str!("../templates/public_index.html")),
         ("public_plan.html", include_str!("../templates/public_plan.html")),
+        ("tokens.html", include_str!("../templates/tokens.html")),
+        ("users.html", include_str!("../templates/users.html")),
     ] {
         // The templates are part of the program; a broken one fails every test.
         env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e}"));
     }
     env
 }
-
-/// Failed sign-ins per login: how many, and when the last one was.
-pub type Failures = HashMap<String, (u32, chrono::DateTime<Utc>)>;
 
 /// What many requests read and few change, each kept with the versions it
 /// was built at (see `cache.rs`).
@@ -65,9 +63,12 @@ pub struct AppState {
     pub store: Store,
     caches: Arc<Caches>,
     templates: Arc<Environment<'static>>,
-    pub failures: Arc<Mutex<Failures>>,
-    /// Mark cookies Secure (behind HTTPS).
+    /// Mark cookies Secure always (served over HTTPS).
     pub secure_cookies: bool,
+    /// Proxies whose `X-Forwarded-Proto` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The checkpoint file the audit log is verified against (see SECURITY.md).
+    pub checkpoint_file: Option<PathBuf>,
     /// A fixed "today" for tests and demos; otherwise China Standard Time.
     pub today: Option<NaiveDate>,
     /// Where evidence files are kept (content-addressed).
@@ -82,8 +83,9 @@ impl AppState {
             store,
             caches: Arc::default(),
             templates: Arc::new(templates()),
-            failures: Arc::default(),
             secure_cookies: false,
+            trusted_proxies: vec![std::net::Ipv4Addr::LOCALHOST.into(), std::net::Ipv6Addr::LOCALHOST.into()],
+            checkpoint_file: None,
             today: None,
             files_dir: PathBuf::from("gongkai-data/files"),
             max_upload: 50 * 1024 * 1024,
@@ -98,6 +100,15 @@ impl AppState {
     /// Today in China Standard Time (UTC+8), where every deadline is.
     pub fn today(&self) -> NaiveDate {
         self.today.unwrap_or_else(gongkai_domain::calendar::china_today)
+    }
+
+    /// The audit log's checkpoints published outside the database.
+    pub fn published_checkpoints(&self) -> Result<Vec<gongkai_domain::audit::Checkpoint>, AppError> {
+        match &self.checkpoint_file {
+            Some(path) => gongkai_store::checkpoint_file::read(path)
+                .map_err(|e| AppError::internal(format!("reading the checkpoint file: {e}"))),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// The active tasks of every plan, as stored now.

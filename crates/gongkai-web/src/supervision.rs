@@ -23,6 +23,7 @@ fn optional_date(text: &str, what: &str) -> AppResult<Option<NaiveDate>> {
 /// The office issues a 督办通知 for an obligation: a new deadline (by default
 /// the plan's number of working days from today) and a note.
 pub async fn issue(state: &AppState, user: &User, id: i64, new_due: &str, note: &str) -> AppResult<NoticeRow> {
+    let note = gongkai_domain::input::REASON.clean(note)?;
     let (o, _) = find_obligation(state, user, id).await?;
     if user.role != Role::Office {
         return Err(AppError::forbidden());
@@ -31,7 +32,7 @@ pub async fn issue(state: &AppState, user: &User, id: i64, new_due: &str, note: 
         return Err(AppError::bad_request("这项任务没有截止日期，不能督办"));
     };
     if !gongkai_domain::supervision::is_open(&o.status) {
-        return Err(AppError::bad_request("这项任务已报送或已通过，无需督办"));
+        return Err(AppError::new(axum::http::StatusCode::CONFLICT, "这项任务已报送或已通过，无需督办"));
     }
     let today = state.today();
     let calendar = state.store.calendar().await?;
@@ -51,6 +52,8 @@ pub async fn issue(state: &AppState, user: &User, id: i64, new_due: &str, note: 
 
 /// A unit asks for a later due date.
 pub async fn request(state: &AppState, user: &User, id: i64, due: &str, reason: &str) -> AppResult<i64> {
+    let reason = gongkai_domain::input::REASON.clean(reason)?;
+    let reason = reason.as_str();
     let (_, access) = find_obligation(state, user, id).await?;
     if !access.submit {
         return Err(AppError::forbidden());
@@ -61,6 +64,8 @@ pub async fn request(state: &AppState, user: &User, id: i64, due: &str, reason: 
 
 /// The office grants or refuses.
 pub async fn decide(state: &AppState, user: &User, id: i64, decision: &str, note: &str) -> AppResult<()> {
+    let note = gongkai_domain::input::REASON.clean(note)?;
+    let note = note.as_str();
     find_obligation(state, user, id).await?;
     if user.role != Role::Office {
         return Err(AppError::forbidden());

@@ -111,14 +111,15 @@ async fn other_units_work(app: &App) -> Ids {
             sha256,
         }],
     };
-    app.store.submit(&new, "liangkou").await.unwrap();
-    let file = app.store.submissions(o.id).await.unwrap()[0].attachments[0].id;
+    // A notice is issued on open work, before the report came in.
     let day = |d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
     let notice = app
         .store
         .issue_notice(o.id, day("2020-11-25"), day("2020-12-02"), "良口镇督办", "{number}", "office")
         .await
         .unwrap();
+    app.store.submit(&new, "liangkou").await.unwrap();
+    let file = app.store.submissions(o.id).await.unwrap()[0].attachments[0].id;
     Ids { obligation: o.id, task: o.task_id, file, notice: notice.id }
 }
 

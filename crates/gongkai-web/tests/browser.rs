@@ -312,10 +312,10 @@ async fn the_whole_loop(browser: &mut Browser, url: &str) {
 
     // The audit chain holds after all of it (what `gongkai audit verify`
     // checks), and names the entry someone edits afterwards.
-    let entries = store.verify_audit().await.unwrap().unwrap();
+    let entries = store.verify_audit(&[]).await.unwrap().unwrap();
     assert!(entries > 10, "every step was logged: {entries}");
     let review = store.audit_entries(None, Some("obligation.review"), 1).await.unwrap().remove(0);
     tamper_with_audit_row(url, review.seq).await;
-    let broken = store.verify_audit().await.unwrap().unwrap_err();
+    let broken = store.verify_audit(&[]).await.unwrap().unwrap_err();
     assert!(broken.to_string().contains(&format!("第 {} 条", review.seq)), "{broken}");
 }

@@ -77,7 +77,7 @@ async fn head_sign_off(app: App) {
     assert_eq!(post(&app, "townhead", &path, review("return")).await.1["status"], "returned");
     assert_eq!(submit(&app, "town", id).await, StatusCode::CREATED);
     assert_eq!(post(&app, "townhead", &path, review("signoff")).await.1["status"], "signed");
-    assert_eq!(post(&app, "townhead", &path, review("signoff")).await.0, StatusCode::BAD_REQUEST, "signed once");
+    assert_eq!(post(&app, "townhead", &path, review("signoff")).await.0, StatusCode::CONFLICT, "signed once");
 
     // Signed: the head's queue is empty, the reviewer's holds it.
     let (town_head, _) = sign_in(&app, "townhead", PASSWORD).await;
@@ -370,7 +370,7 @@ async fn notices_and_extensions(app: App) {
     assert_eq!(status, StatusCode::BAD_REQUEST, "earlier than due: {body}");
     assert_eq!(post(&app, "town", &path, ask("2020-12-10")).await.0, StatusCode::CREATED);
     let (status, body) = post(&app, "town", &path, ask("2020-12-15")).await;
-    assert!(status == StatusCode::BAD_REQUEST && body["error"].as_str().unwrap().contains("等待"), "{body}");
+    assert!(status == StatusCode::CONFLICT && body["error"].as_str().unwrap().contains("等待"), "{body}");
     let decision = format!("{path}/decision");
     assert_eq!(post(&app, "civil", &decision, json!({ "decision": "grant" })).await.0, StatusCode::FORBIDDEN);
     assert_eq!(post(&app, "town", &decision, json!({ "decision": "grant" })).await.0, StatusCode::FORBIDDEN);

@@ -24,7 +24,12 @@ fn import_seed(c: &mut Criterion) {
     group.bench_function("seed .docx into a new SQLite ledger", |b| {
         b.iter(|| {
             runtime.block_on(async {
-                let store = Store::connect(&scratch::sqlite_url(dir.path())).await.unwrap();
+                let store = Store::connect(
+                    &scratch::sqlite_url(dir.path()),
+                    &gongkai_domain::secret::SecretKey::from_bytes([7; 32]),
+                )
+                .await
+                .unwrap();
                 store.save_units(&units_csv::conghua(), false, "bench").await.unwrap();
                 let directory = store.directory().await.unwrap();
                 let list = read_task_list("seed.docx", &bytes).unwrap();

@@ -7,12 +7,34 @@ use std::path::PathBuf;
 /// The embedded default: a SQLite file beside where gongkai runs.
 pub const DEFAULT_DB: &str = "sqlite://gongkai-data/gongkai.db";
 
+/// A date on the command line: YYYY-MM-DD, in the years a programme can have.
+pub fn date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| gongkai_domain::calendar::in_range(*d))
+        .ok_or_else(|| "日期应写作 YYYY-MM-DD，且在 2000 至 2100 年之间".to_string())
+}
+
+/// A year on the command line: 2000 to 2100.
+pub fn year(text: &str) -> Result<i32, String> {
+    text.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| gongkai_domain::calendar::YEARS.contains(y))
+        .ok_or_else(|| "年份应在 2000 到 2100 之间".to_string())
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "gongkai", version, about = "政务公开工作任务清单平台：导入清单、生成台账、报送、审核、督办")]
 pub struct Cli {
     /// 数据库地址：sqlite://文件路径（默认，内嵌）或 postgres://用户@主机/库名
     #[arg(long, global = true, env = "GONGKAI__DATABASE__URL", default_value = DEFAULT_DB)]
     pub db: String,
+
+    /// 服务器密钥文件（签名审计日志与备份；默认在 SQLite 数据库文件旁，PostgreSQL 时为 gongkai-data/secret.key）。
+    /// 也可用环境变量 GONGKAI__SECRET__KEY 直接给出密钥（64 位十六进制）
+    #[arg(long, global = true, env = "GONGKAI__SECRET__KEY_FILE")]
+    pub key_file: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -92,7 +114,7 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 2)]
     pub years: usize,
     /// 第一年的年份
-    #[arg(long, default_value_t = 2020)]
+    #[arg(long, default_value_t = 2020, value_parser = year)]
     pub year: i32,
 }
 
@@ -106,7 +128,7 @@ pub enum ExportCommand {
         #[arg(long)]
         unit: Option<String>,
         /// 以该日期为“今天”计算逾期（YYYY-MM-DD）
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         now: Option<NaiveDate>,
     },
 }
@@ -117,22 +139,22 @@ pub enum ReportCommand {
     SelfInspection {
         #[arg(long)]
         unit: String,
-        #[arg(long)]
+        #[arg(long, value_parser = year)]
         year: i32,
         /// 输出文件：.docx 或 .pdf
         #[arg(long)]
         out: PathBuf,
         /// 报告日期（默认该年 12 月 31 日与今天中较早的一天）
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         now: Option<NaiveDate>,
     },
     /// 公开办通报：考核排名与逾期未完成情况
     Bulletin {
-        #[arg(long)]
+        #[arg(long, value_parser = year)]
         year: i32,
         #[arg(long)]
         out: PathBuf,
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         now: Option<NaiveDate>,
     },
 }
@@ -140,10 +162,10 @@ pub enum ReportCommand {
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
     /// 考核年份（该年的方案）
-    #[arg(long)]
+    #[arg(long, value_parser = year)]
     pub year: i32,
     /// 考核日（默认该年 12 月 31 日与今天中较早的一天）
-    #[arg(long)]
+    #[arg(long, value_parser = date)]
     pub now: Option<NaiveDate>,
     /// 以 JSON 数组输出：unit、score、explanation（另有 group、rank）
     #[arg(long)]
@@ -166,7 +188,7 @@ pub enum RemindCommand {
     /// 按某一天执行一次提醒：发送到期提醒、催办与督办，每条只发一次
     Run {
         /// 以该日期为“今天”（YYYY-MM-DD；默认今天，北京时间）
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         now: Option<NaiveDate>,
         /// 以 JSON 数组输出发出的消息
         #[arg(long)]
@@ -218,9 +240,29 @@ pub enum UserCommand {
         /// 显示名称
         #[arg(long)]
         name: Option<String>,
-        /// 从标准输入读取密码（第一行）
+        /// 从标准输入读取密码（第一行；至少 12 个字符，不能是常见密码）
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// 列出账号
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 停用账号：其登录立即失效，接口令牌不再可用
+    Disable {
+        #[arg(long)]
+        login: String,
+    },
+    /// 重新启用账号
+    Enable {
+        #[arg(long)]
+        login: String,
+    },
+    /// 重置密码：生成一次性密码并显示一次，账号的所有登录立即失效，下次登录须修改
+    ResetPassword {
+        #[arg(long)]
+        login: String,
     },
 }
 
@@ -230,13 +272,31 @@ pub enum TokenCommand {
     Create {
         #[arg(long)]
         login: String,
+        /// 用途（便于日后辨认与撤销）
+        #[arg(long, default_value = "命令行生成")]
+        name: String,
+        /// 有效天数（不写则长期有效，直到撤销）
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        expires_days: Option<u32>,
     },
+    /// 列出接口令牌（不显示令牌本身）
+    List {
+        /// 只列该账号的
+        #[arg(long)]
+        login: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 撤销接口令牌（按 list 显示的编号）
+    Revoke { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// 校验审计日志的哈希链：完好时退出码为 0，否则为 1 并指出第一条有问题的记录
+    /// 校验审计日志的签名链与检查点：完好时退出码为 0，否则为 1 并指出第一条有问题的记录
     Verify,
+    /// 为审计日志当前的末条记录签发检查点（服务运行时每 5 分钟自动签发），写入数据库与检查点文件
+    Checkpoint,
     /// 列出最近的审计记录
     List {
         #[arg(long, default_value_t = 50)]
@@ -257,7 +317,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub demo: bool,
     /// 以该日期为“今天”（演示与测试用，YYYY-MM-DD）
-    #[arg(long, alias = "now")]
+    #[arg(long, alias = "now", value_parser = date)]
     pub today: Option<NaiveDate>,
     /// 每隔多少秒执行一次提醒（0 为不执行）
     #[arg(long, default_value_t = 300, env = "GONGKAI__REMIND__EVERY_SECONDS")]
@@ -270,6 +330,14 @@ pub struct ServeArgs {
     /// 报送附件与导入文件的存放目录（按内容寻址）
     #[arg(long, default_value = "gongkai-data/files", env = "GONGKAI__FILES__DIR")]
     pub files: PathBuf,
+    /// 可信的反向代理地址（逗号分隔）：只有来自这些地址的 X-Forwarded-Proto: https 才被采信，据此给 Cookie 加 Secure
+    #[arg(
+        long = "trusted-proxy",
+        value_delimiter = ',',
+        default_value = "127.0.0.1,::1",
+        env = "GONGKAI__SERVER__TRUSTED_PROXIES"
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// 单个上传文件的大小上限（MB）
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=2048), env = "GONGKAI__FILES__MAX_UPLOAD_MB")]
     pub max_upload_mb: u32,
@@ -278,7 +346,7 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct DeadlineArgs {
     /// 计划年份（不写年份的日期属于该年）
-    #[arg(long, required_unless_present = "jsonl")]
+    #[arg(long, required_unless_present = "jsonl", value_parser = year)]
     pub year: Option<i32>,
     /// 从标准输入逐行读取 {"text": …, "plan_year": …}，逐行输出结果
     #[arg(long, conflicts_with = "text")]
@@ -293,7 +361,7 @@ pub struct ImportArgs {
     /// 任务清单文件：.docx、.xlsx 或 .txt
     pub file: PathBuf,
     /// 计划年份（默认取标题中的年份，否则为今年）
-    #[arg(long)]
+    #[arg(long, value_parser = year)]
     pub year: Option<i32>,
     /// 只显示每一行如何理解（单位、里程碑、日期），不保存
     #[arg(long)]
@@ -322,7 +390,7 @@ pub struct ObligationsArgs {
     #[arg(long)]
     pub unit: Option<String>,
     /// 只列截止日期早于该日的（YYYY-MM-DD）
-    #[arg(long)]
+    #[arg(long, value_parser = date)]
     pub due_before: Option<NaiveDate>,
     /// 最多列出多少条
     #[arg(long)]
@@ -353,5 +421,10 @@ pub enum CalendarCommand {
     /// 导入节假日安排（起始日期,结束日期,休|班,名称）
     Import { file: PathBuf },
     /// 推算某日之后第 N 个工作日
-    AddWorkingDays { date: NaiveDate, days: u32 },
+    AddWorkingDays {
+        #[arg(value_parser = date)]
+        date: NaiveDate,
+        #[arg(value_parser = clap::value_parser!(u32).range(0..=3650))]
+        days: u32,
+    },
 }

@@ -5,7 +5,7 @@ mod common;
 
 use common::{EVIDENCE, gongkai, scripted};
 use gongkai_store::{ObligationFilter, Store};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 /// Times rounded to the microsecond, as PostgreSQL keeps them.
 fn microseconds(value: &mut serde_json::Value) {
@@ -48,7 +48,7 @@ async fn a_backup_taken_while_serving_restores_into_sqlite_and_postgres() {
     let backup = dir.path().join("备份.zip");
 
     // Online: the server keeps the database open (and its scheduler writing).
-    let mut server = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+    let mut server = common::command()
         .args(["--db", &db, "serve", "--bind", "127.0.0.1:0", "--remind-every-seconds", "1", "--now", "2020-12-01"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -71,10 +71,10 @@ async fn a_backup_taken_while_serving_restores_into_sqlite_and_postgres() {
         tokio::task::block_in_place(|| {
             gongkai(target, &["restore", backup.to_str().unwrap(), "--files", restored_files.to_str().unwrap()])
         });
-        let restored = Store::connect(target).await.unwrap();
+        let restored = Store::connect(target, &common::key()).await.unwrap();
         let mut now = picture(&restored).await;
         // The server's reminder pass wrote after `before` was taken; compare what was there.
-        let original = Store::connect(&db).await.unwrap();
+        let original = Store::connect(&db, &common::key()).await.unwrap();
         let mut then = picture(&original).await;
         for picture in [&mut now, &mut then] {
             picture.as_object_mut().unwrap().remove("audit");
@@ -88,7 +88,7 @@ async fn a_backup_taken_while_serving_restores_into_sqlite_and_postgres() {
             }
         }
         assert_eq!(before["obligations"], now["obligations"]);
-        assert!(restored.verify_audit().await.unwrap().is_ok(), "{target}: the audit chain verifies");
+        assert!(restored.verify_audit(&[]).await.unwrap().is_ok(), "{target}: the audit chain verifies");
         let sha = now["reports"][0][0]["attachments"][0]["sha256"].as_str().unwrap().to_string();
         assert_eq!(gongkai_web::files::read(&restored_files, &sha).unwrap(), EVIDENCE);
         // A restored database keeps numbering after the restored ids.
@@ -108,7 +108,7 @@ async fn a_backup_taken_while_serving_restores_into_sqlite_and_postgres() {
             .unwrap();
         assert!(id > 2, "{target}: a new id after the restored ones");
         // Restoring over data is refused, and changes nothing.
-        let again = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        let again = common::command()
             .args(["--db", target, "restore", backup.to_str().unwrap(), "--files", restored_files.to_str().unwrap()])
             .output()
             .unwrap();
@@ -118,7 +118,7 @@ async fn a_backup_taken_while_serving_restores_into_sqlite_and_postgres() {
 
     let garbage = dir.path().join("garbage.zip");
     std::fs::write(&garbage, b"not a backup").unwrap();
-    let refused = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+    let refused = common::command()
         .args([
             "--db",
             &format!("sqlite://{}", dir.path().join("x.db").display()),

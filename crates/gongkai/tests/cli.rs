@@ -8,20 +8,14 @@ use common::{add_account, start};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 fn seed(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed").join(name)
 }
 
 fn gongkai(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("GONGKAI__DATABASE__URL")
-        .output()
-        .expect("run gongkai")
+    common::command().arg("--db").arg(db).args(args).env_remove("GONGKAI__DATABASE__URL").output().expect("run gongkai")
 }
 
 fn stdout(output: &Output) -> String {
@@ -52,12 +46,8 @@ fn deadline_prints_the_contracted_json() {
 
 #[test]
 fn deadline_jsonl_answers_each_line_in_order() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(["deadline", "--jsonl"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        common::command().args(["deadline", "--jsonl"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     let input = "{\"text\": \"12月下旬\", \"plan_year\": 2020}\n{\"text\": \"长期\", \"plan_year\": 2021}\n{\"text\": \"2021年1月起\", \"plan_year\": 2020}\n";
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     let output = child.wait_with_output().unwrap();

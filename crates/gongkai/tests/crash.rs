@@ -106,7 +106,7 @@ async fn acknowledged_reports_survive_sigkill_during_a_surge() {
     eprintln!("{} reports acknowledged across three SIGKILLs", acknowledged.len());
 
     // After the last restart: every acknowledged report, with its file.
-    let store = gongkai_store::Store::connect(&db).await.unwrap();
+    let store = gongkai_store::Store::connect(&db, &common::key()).await.unwrap();
     for (obligation, submission) in &acknowledged {
         let reports = store.submissions(*obligation).await.unwrap();
         let report = reports.iter().find(|s| s.id == *submission).unwrap_or_else(|| panic!("report {submission} lost"));
@@ -121,5 +121,5 @@ async fn acknowledged_reports_survive_sigkill_during_a_surge() {
     let mut connection = sqlx::SqliteConnection::connect(&db).await.unwrap();
     let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&mut connection).await.unwrap();
     assert_eq!(check, "ok");
-    assert!(store.verify_audit().await.unwrap().is_ok(), "the audit chain survived too");
+    assert!(store.verify_audit(&[]).await.unwrap().is_ok(), "the audit chain survived too");
 }

@@ -97,7 +97,7 @@ async fn the_self_inspection_report_as_word_and_pdf_and_the_bulletin() {
     let xml = docx_text(&bulletin);
     assert!(xml.contains("考核排名") && xml.contains("逾期未完成情况") && xml.contains(TOWN));
 
-    let refused = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+    let refused = common::command()
         .args(["--db", &db, "report", "self-inspection", "--unit", "温泉镇", "--year", "2020", "--out", "x.txt"])
         .output()
         .unwrap();

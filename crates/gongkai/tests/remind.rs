@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use base64::Engine;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -147,7 +147,7 @@ async fn robots_server(inbox: Inbox) -> u16 {
 }
 
 fn gongkai(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+    common::command()
         .args(["--db", db])
         .args(args)
         .env_remove("GONGKAI__DATABASE__URL")
@@ -257,7 +257,7 @@ impl Drop for Server {
 
 fn serve(db: &str, now: &str, smtp: &str) -> Server {
     Server(
-        Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        common::command()
             .args(["--db", db, "serve", "--bind", "127.0.0.1:0", "--now", now, "--remind-every-seconds", "1"])
             .args(["--smtp", smtp])
             .env_remove("GONGKAI__DATABASE__URL")

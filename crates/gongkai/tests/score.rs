@@ -10,7 +10,6 @@ use common::user;
 use gongkai_domain::people::Role;
 use gongkai_store::{Decision, NewSubmission, ObligationFilter, Store};
 use serde_json::Value;
-use std::process::Command;
 
 use common::TOWN;
 const QUIET_TOWN: &str = "广州市从化区良口镇人民政府";
@@ -41,11 +40,10 @@ async fn the_default_rule_scores_a_scripted_year_as_a_hand_calculation_does() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("g.db").display());
     let seed = format!("{}/../../../shared/seed/conghua-2020-tasklist.xlsx", env!("CARGO_MANIFEST_DIR"));
-    let gongkai =
-        |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_gongkai")).args(["--db", &db]).args(args).output().unwrap();
+    let gongkai = |args: &[&str]| common::command().args(["--db", &db]).args(args).output().unwrap();
     assert!(tokio::task::block_in_place(|| gongkai(&["import", &seed, "--year", "2020"])).status.success());
 
-    let store = Store::connect(&db).await.unwrap();
+    let store = Store::connect(&db, &common::key()).await.unwrap();
     let town = user(&store, "town", Role::Handler, Some(TOWN)).await;
     let office = user(&store, "office", Role::Office, None).await;
     let year_end = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap();

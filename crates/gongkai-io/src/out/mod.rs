@@ -24,6 +24,23 @@ pub struct Document {
     pub signature: Vec<String>,
 }
 
+/// The most text one document may carry (about 250 A4 pages): a request
+/// for more is refused before it is laid out.
+pub const MAX_DOCUMENT_CHARS: usize = 500_000;
+
+impl Document {
+    /// Characters of text in the document.
+    pub fn chars(&self) -> usize {
+        let blocks = self.sections.iter().flat_map(|s| &s.blocks).map(|b| match b {
+            Block::Paragraph(text) | Block::Subheading(text) => text.chars().count(),
+            Block::Table { header, rows } => {
+                header.iter().chain(rows.iter().flatten()).map(|cell| cell.chars().count()).sum()
+            }
+        });
+        self.title.chars().count() + blocks.sum::<usize>()
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Section {
     /// With its number, as it is printed: "一、总体情况".

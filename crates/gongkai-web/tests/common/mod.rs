@@ -14,9 +14,14 @@ use std::path::Path;
 pub const TOWN: &str = "广州市从化区温泉镇人民政府";
 pub const CIVIL: &str = "广州市从化区民政局";
 
+/// The server key the tests' stores are signed with.
+pub fn key() -> gongkai_domain::secret::SecretKey {
+    gongkai_domain::secret::SecretKey::from_bytes([7; 32])
+}
+
 /// A store at `url` with the built-in directory and the seed programme.
 pub async fn seeded_store(url: &str) -> Store {
-    let store = Store::connect(url).await.unwrap();
+    let store = Store::connect(url, &key()).await.unwrap();
     store.save_units(&gongkai_io::units_csv::conghua(), false, "测试").await.unwrap();
     let directory = store.directory().await.unwrap();
     let list = gongkai_io::read_task_list("seed.txt", gongkai_io::SEED_TASK_LIST.as_bytes()).unwrap();
@@ -101,7 +106,7 @@ pub async fn spawn_app(url: Option<String>) -> App {
     ] {
         let id = add_user(&store, login, role, unit, &hash, login == "fresh").await;
         let token = secrets::new_secret().unwrap();
-        store.create_token(id, &secrets::secret_hash(&token), "测试").await.unwrap();
+        store.create_token(id, &secrets::secret_hash(&token), "测试", None, "测试").await.unwrap();
         tokens.push((login.to_string(), token));
     }
     let address = serve(&store, &dir.path().join("files")).await;

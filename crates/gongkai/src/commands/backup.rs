@@ -1,61 +1,52 @@
 //! `gongkai backup FILE` (while serving) and `gongkai --db NEW restore FILE`:
-//! one zip with every table's rows (`gongkai-backup.json`, portable between
-//! SQLite and PostgreSQL) and the evidence files it refers to (`files/…`).
+//! one zip with every table's rows (portable between SQLite and PostgreSQL)
+//! and the evidence files they refer to, signed with the server's key (the
+//! format is `gongkai_io::backup`). A restore needs the same key; it checks
+//! every part before loading anything, refuses values outside their domain,
+//! and verifies the audit chain before it reports success.
 
+use super::Data;
 use anyhow::Context;
-use gongkai_store::{Store, TableRows};
-use serde::{Deserialize, Serialize};
-use std::io::{Read, Write};
+use gongkai_io::backup::{BackupReader, BackupWriter};
+use gongkai_store::Store;
 use std::path::Path;
 use std::process::ExitCode;
 
-const MANIFEST: &str = "gongkai-backup.json";
-
-#[derive(Serialize, Deserialize)]
-struct Backup {
-    format: String,
-    version: u32,
-    created_at: String,
-    tables: Vec<TableRows>,
-}
-
-/// The content addresses of the evidence files the rows refer to.
-fn attachment_hashes(tables: &[TableRows]) -> Vec<String> {
-    let mut hashes: Vec<String> = tables
-        .iter()
-        .filter(|t| t.table == "attachments")
-        .flat_map(|t| t.rows.iter().filter_map(|r| r["sha256"].as_str().map(String::from)))
-        .collect();
-    hashes.sort();
-    hashes.dedup();
-    hashes
+/// The content address of an attachment row.
+fn attachment_hash(row: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(row).ok()?;
+    value["sha256"].as_str().map(String::from)
 }
 
 pub async fn backup(store: &Store, out: &Path, files: &Path) -> anyhow::Result<ExitCode> {
-    let tables = store.dump().await?;
-    let hashes = attachment_hashes(&tables);
-    let rows: usize = tables.iter().map(|t| t.rows.len()).sum();
-    let manifest =
-        Backup { format: "gongkai-backup".into(), version: 1, created_at: chrono::Utc::now().to_rfc3339(), tables };
     // Written beside the target and renamed into place: a backup is whole or absent.
     let partial = out.with_extension("partial");
     let file = std::fs::File::create(&partial).with_context(|| format!("无法写入 {}", partial.display()))?;
-    let mut zip = zip::ZipWriter::new(file);
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
-    zip.start_file(MANIFEST, options)?;
-    serde_json::to_writer(&mut zip, &manifest)?;
+    let mut writer = BackupWriter::new(std::io::BufWriter::new(file), store.backup_key());
+    let mut hashes = Vec::new();
+    let rows = store
+        .dump(|table, row| -> anyhow::Result<()> {
+            let Some(row) = row else { return Ok(writer.begin_table(table)?) };
+            if table == "attachments"
+                && let Some(hash) = attachment_hash(row)
+            {
+                hashes.push(hash);
+            }
+            Ok(writer.row(row)?)
+        })
+        .await?;
+    hashes.sort();
+    hashes.dedup();
     let mut missing = Vec::new();
     for hash in &hashes {
         match gongkai_web::files::read(files, hash) {
-            Ok(bytes) => {
-                zip.start_file(format!("files/{hash}"), options)?;
-                zip.write_all(&bytes)?;
-            }
+            Ok(bytes) => writer.file(hash, &bytes)?,
             Err(_) => missing.push(hash.clone()),
         }
     }
-    zip.finish()?.sync_all()?;
+    let created_at = chrono::Utc::now().to_rfc3339();
+    let buffered = writer.finish(&created_at)?;
+    buffered.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     std::fs::rename(&partial, out)?;
     println!("已备份 {} 行、{} 个附件到 {}", rows, hashes.len() - missing.len(), out.display());
     if !missing.is_empty() {
@@ -65,50 +56,77 @@ pub async fn backup(store: &Store, out: &Path, files: &Path) -> anyhow::Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn restore(db: &str, input: &Path, files: &Path) -> anyhow::Result<ExitCode> {
+pub async fn restore(data: &Data, input: &Path, files: &Path) -> anyhow::Result<ExitCode> {
     let file = std::fs::File::open(input).with_context(|| format!("无法读取 {}", input.display()))?;
-    let mut zip = match zip::ZipArchive::new(file) {
-        Ok(zip) => zip,
-        Err(err) => {
-            eprintln!("{} 不是 gongkai 的备份文件：{err}", input.display());
-            return Ok(ExitCode::FAILURE);
-        }
+    let store = data.connect().await?;
+    let refused = |message: String| {
+        eprintln!("{message}");
+        eprintln!("未恢复任何内容。");
+        Ok(ExitCode::FAILURE)
     };
-    let manifest: Backup = {
-        let mut text = String::new();
-        match zip.by_name(MANIFEST) {
-            Ok(mut entry) => entry.read_to_string(&mut text)?,
-            Err(_) => {
-                eprintln!("{} 不是 gongkai 的备份文件（缺少 {MANIFEST}）", input.display());
-                return Ok(ExitCode::FAILURE);
-            }
+    let mut reader = match BackupReader::open(std::io::BufReader::new(file), store.backup_key()) {
+        Ok(reader) => reader,
+        Err(err) => return refused(format!("{}：{err}", input.display())),
+    };
+    // First every part and file against the signed manifest, then the load.
+    if let Err(err) = reader.verify() {
+        return refused(format!("{}：{err}", input.display()));
+    }
+    let mut restore = match store.begin_restore().await {
+        Ok(restore) => restore,
+        Err(err) => return refused(err.to_string()),
+    };
+    let mut count = 0;
+    for table in reader.manifest.tables.clone() {
+        let mut rows = match reader.table_rows(&table) {
+            Ok(rows) => rows,
+            Err(err) => return refused(format!("{}：{err}", input.display())),
         };
-        serde_json::from_str(&text).context("备份文件已损坏")?
+        loop {
+            let row = match rows.next_line() {
+                Ok(Some(row)) => row,
+                Ok(None) => break,
+                Err(err) => return refused(format!("{}：{err}", input.display())),
+            };
+            if let Err(err) = restore.insert(&table.name, row).await {
+                return refused(err.to_string());
+            }
+            count += 1;
+        }
+    }
+    // The backup's own checkpoints are in its rows; what is published beside
+    // this database is of the one that was here before, if any.
+    if let Err(err) = restore.verify(&store, &[]).await {
+        return refused(err.to_string());
+    }
+    // The files, once the rows have passed every check.
+    let file_list = match reader.file_list() {
+        Ok(list) => list,
+        Err(err) => return refused(format!("{}：{err}", input.display())),
     };
-    if manifest.format != "gongkai-backup" || manifest.version != 1 {
-        eprintln!("不认识的备份格式：{} 版本 {}", manifest.format, manifest.version);
-        return Ok(ExitCode::FAILURE);
+    for entry in &file_list {
+        let mut bytes = Vec::with_capacity(entry.bytes.min(64 << 20) as usize);
+        if let Err(err) = reader.copy_file(entry, &mut bytes) {
+            return refused(format!("{}：{err}", input.display()));
+        }
+        gongkai_web::files::store(files, &bytes).context("无法写入附件目录")?;
     }
-    // Files first: a restored row never points at a file that is not there.
-    let mut restored_files = 0;
-    for hash in attachment_hashes(&manifest.tables) {
-        let Ok(mut entry) = zip.by_name(&format!("files/{hash}")) else { continue };
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes)?;
-        let stored = gongkai_web::files::store(files, &bytes).context("无法写入附件目录")?;
-        anyhow::ensure!(stored == hash, "备份中的附件 {hash} 已损坏");
-        restored_files += 1;
-    }
-    super::prepare_sqlite_dir(db)?;
-    let store = Store::connect(db).await.with_context(|| format!("无法打开数据库 {}", super::redact(db)))?;
-    match store.load(&manifest.tables).await {
-        Ok(rows) => {
-            println!("已恢复 {rows} 行、{restored_files} 个附件（备份于 {}）", manifest.created_at);
+    match restore.commit().await {
+        Ok(_) => {
+            let old = data.checkpoint_path();
+            if old.exists() {
+                let aside =
+                    old.with_extension(format!("jsonl.before-restore-{}", chrono::Utc::now().format("%Y%m%d%H%M%S")));
+                std::fs::rename(&old, &aside).with_context(|| format!("无法移开旧检查点文件 {}", old.display()))?;
+                println!("原有的检查点文件属于恢复前的数据库，已改名为 {}", aside.display());
+            }
+            println!(
+                "已恢复 {count} 行、{} 个附件（备份于 {}），审计日志校验完好",
+                file_list.len(),
+                reader.manifest.created_at
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Err(err) => {
-            eprintln!("{err}");
-            Ok(ExitCode::FAILURE)
-        }
+        Err(err) => refused(err.to_string()),
     }
 }

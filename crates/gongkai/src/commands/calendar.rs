@@ -1,17 +1,18 @@
 //! `gongkai calendar`: the working-day calendar, built in for 2020–2026 and
 //! extended by an admin's holiday files.
 
-use super::open;
+use super::Data;
 use crate::cli::CalendarCommand;
 use anyhow::Context;
 use gongkai_domain::calendar;
 use std::process::ExitCode;
 
-pub async fn run(db: &str, command: CalendarCommand) -> anyhow::Result<ExitCode> {
-    let store = open(db).await?;
+pub async fn run(data: &Data, command: CalendarCommand) -> anyhow::Result<ExitCode> {
+    let store = data.open().await?;
     match command {
         CalendarCommand::Import { file } => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取文件 {}", file.display()))?;
+            let bytes = super::read_capped(&file, 1024 * 1024)?;
+            let text = String::from_utf8(bytes).with_context(|| format!("{} 不是 UTF-8 文本", file.display()))?;
             let rows = match calendar::parse_rows(&text) {
                 Ok(rows) => rows,
                 Err(err) => {

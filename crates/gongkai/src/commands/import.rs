@@ -2,9 +2,8 @@
 //! and (unless `--dry-run`) save it as a plan with its obligations. Bad input
 //! is reported row by row and nothing is stored.
 
-use super::open;
+use super::Data;
 use crate::cli::ImportArgs;
-use anyhow::Context;
 use chrono::Datelike;
 use gongkai_domain::deadline::Occurrence;
 use gongkai_domain::plan::{TaskDraft, Understanding, understand};
@@ -12,8 +11,14 @@ use gongkai_domain::units::Directory;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(&args.file).with_context(|| format!("无法读取文件 {}", args.file.display()))?;
+pub async fn run(data: &Data, args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let bytes = match super::read_capped(&args.file, gongkai_io::limits::MAX_LIST_BYTES) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("{err}（{}）\n未导入任何内容。", gongkai_io::limits::list_too_large());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
     let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let list = match gongkai_io::read_task_list(&name, &bytes) {
         Ok(list) => list,
@@ -33,7 +38,7 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     };
     // A dry run against an embedded database that does not exist yet reads
     // the built-in directory and creates nothing.
-    let store = if args.dry_run && !super::exists(db) { None } else { Some(open(db).await?) };
+    let store = if args.dry_run && !data.exists() { None } else { Some(data.open().await?) };
     let directory = match &store {
         Some(store) => store.directory().await?,
         None => Directory::new(gongkai_io::units_csv::conghua()),

@@ -16,30 +16,142 @@ mod units;
 
 use crate::cli::{Cli, Command};
 use anyhow::Context;
+use gongkai_domain::secret::SecretKey;
 use gongkai_store::{Backend, Store};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let data = Data { db: cli.db, key_file: cli.key_file };
     match cli.command {
-        Command::Serve(args) => serve::run(&cli.db, args).await,
+        Command::Serve(args) => serve::run(&data, args).await,
         Command::Deadline(args) => deadline::run(args),
-        Command::Import(args) => import::run(&cli.db, args).await,
-        Command::Tasks(args) => ledger::tasks(&open(&cli.db).await?, args).await,
-        Command::Obligations(args) => ledger::obligations(&open(&cli.db).await?, args).await,
-        Command::Units(command) => units::run(&open(&cli.db).await?, command).await,
-        Command::Calendar(command) => calendar::run(&cli.db, command).await,
-        Command::User(command) => people::user(&open(&cli.db).await?, command).await,
-        Command::Token(command) => people::token(&open(&cli.db).await?, command).await,
-        Command::Audit(command) => audit::run(&open(&cli.db).await?, command).await,
-        Command::Remind(command) => remind::run(&open(&cli.db).await?, command).await,
-        Command::Contact(command) => remind::contact(&open(&cli.db).await?, command).await,
-        Command::Score(args) => score(&open(&cli.db).await?, args).await,
-        Command::Export(command) => documents::export(&open(&cli.db).await?, command).await,
-        Command::Report(command) => documents::report(&open(&cli.db).await?, command).await,
-        Command::DemoData(args) => demo::run(&open(&cli.db).await?, args).await,
-        Command::Backup { file, files } => backup::backup(&open(&cli.db).await?, &file, &files).await,
-        Command::Restore { file, files } => backup::restore(&cli.db, &file, &files).await,
+        Command::Import(args) => import::run(&data, args).await,
+        Command::Tasks(args) => ledger::tasks(&data.open().await?, args).await,
+        Command::Obligations(args) => ledger::obligations(&data.open().await?, args).await,
+        Command::Units(command) => units::run(&data.open().await?, command).await,
+        Command::Calendar(command) => calendar::run(&data, command).await,
+        Command::User(command) => people::user(&data.open().await?, command).await,
+        Command::Token(command) => people::token(&data.open().await?, command).await,
+        Command::Audit(command) => audit::run(&data, command).await,
+        Command::Remind(command) => remind::run(&data.open().await?, command).await,
+        Command::Contact(command) => remind::contact(&data.open().await?, command).await,
+        Command::Score(args) => score(&data.open().await?, args).await,
+        Command::Export(command) => documents::export(&data.open().await?, command).await,
+        Command::Report(command) => documents::report(&data.open().await?, command).await,
+        Command::DemoData(args) => demo::run(&data.open().await?, args).await,
+        Command::Backup { file, files } => backup::backup(&data.open().await?, &file, &files).await,
+        Command::Restore { file, files } => backup::restore(&data, &file, &files).await,
     }
+}
+
+/// Where the data is: the database, and the server's key that signs its
+/// audit log and backups (kept outside the database on purpose).
+#[derive(Debug, Clone)]
+pub struct Data {
+    pub db: String,
+    pub key_file: Option<PathBuf>,
+}
+
+/// The environment variable that may hold the key itself (64 hex digits),
+/// for servers that share one PostgreSQL database.
+const KEY_VARIABLE: &str = "GONGKAI__SECRET__KEY";
+
+impl Data {
+    /// The key file: as given, else beside an embedded database's file, else
+    /// in `gongkai-data/`.
+    pub fn key_path(&self) -> PathBuf {
+        if let Some(path) = &self.key_file {
+            return path.clone();
+        }
+        match Backend::from_url(&self.db) {
+            Ok(Backend::Sqlite) => Path::new(sqlite_path(&self.db))
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("secret.key"), |dir| dir.join("secret.key")),
+            _ => PathBuf::from("gongkai-data/secret.key"),
+        }
+    }
+
+    /// Where signed checkpoints of this database's audit log are published:
+    /// beside the key, one file per database ("audit-checkpoints-gongkai.jsonl"
+    /// for `gongkai.db`, "…-host-port-name.jsonl" on PostgreSQL).
+    pub fn checkpoint_path(&self) -> PathBuf {
+        let name = match Backend::from_url(&self.db) {
+            Ok(Backend::Postgres) => {
+                let rest = self.db.split_once("://").map_or(self.db.as_str(), |(_, rest)| rest);
+                let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+                rest.split('?').next().unwrap_or(rest).to_string()
+            }
+            _ => Path::new(sqlite_path(&self.db))
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        };
+        let slug: String =
+            name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '_' { c } else { '-' }).collect();
+        self.key_path().with_file_name(format!("audit-checkpoints-{slug}.jsonl"))
+    }
+
+    /// The server's key (from the environment, else the key file, made on
+    /// first use), and whether its file was made just now.
+    fn key_made(&self) -> anyhow::Result<(SecretKey, bool)> {
+        if let Ok(text) = std::env::var(KEY_VARIABLE) {
+            let key = SecretKey::from_hex(&text).map_err(|e| anyhow::anyhow!("环境变量 {KEY_VARIABLE}：{e}"))?;
+            return Ok((key, false));
+        }
+        Ok(gongkai_store::key_file::load_or_create(&self.key_path())?)
+    }
+
+    /// False only for an embedded database whose file is not there yet.
+    pub fn exists(&self) -> bool {
+        exists(&self.db)
+    }
+
+    /// Opens the database, creating the embedded SQLite file (and its folder) on
+    /// first use and loading the built-in unit directory into an empty one.
+    pub async fn open(&self) -> anyhow::Result<Store> {
+        let store = self.connect().await?;
+        if store.unit_count().await? == 0 {
+            store.save_units(&gongkai_io::units_csv::conghua(), false, &cli_actor()).await?;
+        }
+        Ok(store)
+    }
+
+    /// Opens the database as it is (a restore needs it empty).
+    pub async fn connect(&self) -> anyhow::Result<Store> {
+        prepare_sqlite_dir(&self.db)?;
+        let (key, made) = self.key_made()?;
+        let store = match Store::connect(&self.db, &key).await {
+            Ok(store) => store,
+            Err(err) => {
+                // A key made for a database that already has one is no use.
+                if made && matches!(err, gongkai_store::StoreError::WrongKey) {
+                    let _ = std::fs::remove_file(self.key_path());
+                }
+                let key_path = self.key_path();
+                return Err(anyhow::Error::new(err).context(format!(
+                    "无法打开数据库 {}（密钥文件 {}）",
+                    redact(&self.db),
+                    key_path.display()
+                )));
+            }
+        };
+        Ok(store)
+    }
+}
+
+/// Reads a file given on the command line, at most `max` bytes: a larger
+/// one (or a device that never ends) is refused, not read into memory.
+pub fn read_capped(path: &Path, max: usize) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(max as u64 + 1).read_to_end(&mut bytes).with_context(|| format!("无法读取文件 {}", path.display()))?;
+    if bytes.len() > max {
+        anyhow::bail!("文件 {} 超过 {} MB 上限，未读取", path.display(), max / (1024 * 1024));
+    }
+    Ok(bytes)
 }
 
 /// `gongkai score`: each unit's score with every point explained.
@@ -78,17 +190,6 @@ pub fn prepare_sqlite_dir(url: &str) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
     }
     Ok(())
-}
-
-/// Opens the database, creating the embedded SQLite file (and its folder) on
-/// first use and loading the built-in unit directory into an empty one.
-pub async fn open(url: &str) -> anyhow::Result<Store> {
-    prepare_sqlite_dir(url)?;
-    let store = Store::connect(url).await.with_context(|| format!("无法打开数据库 {}", redact(url)))?;
-    if store.unit_count().await? == 0 {
-        store.save_units(&gongkai_io::units_csv::conghua(), false, &cli_actor()).await?;
-    }
-    Ok(store)
 }
 
 /// Who the audit log names for changes made from the command line.

@@ -1,7 +1,7 @@
 //! `gongkai serve`: the web pages and the JSON API. A new database gets the
 //! seed programme and an admin account whose password is printed once.
 
-use super::{cli_actor, open};
+use super::{Data, cli_actor};
 use crate::cli::ServeArgs;
 use anyhow::Context;
 use gongkai_domain::people::Role;
@@ -10,11 +10,15 @@ use gongkai_store::{NewUser, Store};
 use gongkai_web::{AppState, secrets};
 use std::process::ExitCode;
 
-pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
+/// How often the audit log's head is signed into a checkpoint.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+
+pub async fn run(data: &Data, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let db = data.db.as_str();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("GONGKAI_LOG").unwrap_or_else(|_| "info".into()))
         .try_init();
-    let store = open(db).await?;
+    let store = data.open().await?;
     first_start(&store).await?;
     if args.demo {
         demo_accounts(&store).await?;
@@ -24,6 +28,8 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let address = listener.local_addr()?;
     let mut state = AppState::new(store);
     state.secure_cookies = args.secure_cookies;
+    state.trusted_proxies = args.trusted_proxies.clone();
+    state.checkpoint_file = Some(data.checkpoint_path());
     state.today = args.today;
     std::fs::create_dir_all(&args.files).with_context(|| format!("无法创建附件目录 {}", args.files.display()))?;
     state.files_dir = args.files.clone();
@@ -46,6 +52,18 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
             }
         });
     }
+    // The audit log's head, signed now and every few minutes, is published
+    // outside the database (see SECURITY.md).
+    let (store, published) = (state.store.clone(), data.clone());
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(CHECKPOINT_EVERY);
+        loop {
+            ticks.tick().await;
+            if let Err(error) = super::audit::checkpoint(&store, &published).await {
+                tracing::error!(%error, "signing an audit checkpoint failed");
+            }
+        }
+    });
     // Count the office dashboard now, not when the first person opens it.
     let warm = state.clone();
     tokio::spawn(async move {

@@ -1,14 +1,13 @@
 //! `gongkai units`: import the directory from CSV, list it.
 
 use crate::cli::UnitsCommand;
-use anyhow::Context;
 use gongkai_store::{Store, StoreError};
 use std::process::ExitCode;
 
 pub async fn run(store: &Store, command: UnitsCommand) -> anyhow::Result<ExitCode> {
     match command {
         UnitsCommand::Import { file, replace } => {
-            let bytes = std::fs::read(&file).with_context(|| format!("无法读取文件 {}", file.display()))?;
+            let bytes = super::read_capped(&file, 16 * 1024 * 1024)?;
             let units = match gongkai_io::units_csv::parse(&bytes) {
                 Ok(units) => units,
                 Err(err) => {

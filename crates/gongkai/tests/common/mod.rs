@@ -12,9 +12,24 @@ pub const REPORTED: &str = "公示栏照片齐全";
 /// The evidence file's bytes, kept in `files/` beside the database.
 pub const EVIDENCE: &[u8] = b"%PDF-1.4\n%%EOF\n";
 
+/// The server key the tests run with (given in the environment, so that no
+/// key file is made beside the sources when a test uses PostgreSQL).
+pub const KEY_HEX: &str = "7e57000000000000000000000000000000000000000000000000000000007e57";
+
+pub fn key() -> gongkai_domain::secret::SecretKey {
+    gongkai_domain::secret::SecretKey::from_hex(KEY_HEX).unwrap()
+}
+
+/// The binary, with the tests' key and no database from the environment.
+pub fn command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gongkai"));
+    command.env("GONGKAI__SECRET__KEY", KEY_HEX).env_remove("GONGKAI__DATABASE__URL");
+    command
+}
+
 /// Runs the binary; its output when it succeeds.
 pub fn gongkai(db: &str, args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_gongkai")).args(["--db", db]).args(args).output().unwrap();
+    let output = command().args(["--db", db]).args(args).output().unwrap();
     assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -24,7 +39,7 @@ pub async fn scripted(dir: &Path) -> (String, Store) {
     let db = format!("sqlite://{}", dir.join("g.db").display());
     let seed = format!("{}/../../../shared/seed/conghua-2020-tasklist.docx", env!("CARGO_MANIFEST_DIR"));
     tokio::task::block_in_place(|| gongkai(&db, &["import", &seed, "--year", "2020"]));
-    let store = Store::connect(&db).await.unwrap();
+    let store = Store::connect(&db, &key()).await.unwrap();
     let ids = [user(&store, "town", Role::Handler, Some(TOWN)).await, user(&store, "office", Role::Office, None).await];
     let own = store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
     let report = own.iter().find(|o| o.due == chrono::NaiveDate::from_ymd_opt(2020, 11, 30)).unwrap();
@@ -53,12 +68,8 @@ pub fn add_account(db: &str, login: &str, role: &str, unit: Option<&str>) {
     if let Some(unit) = unit {
         args.extend(["--unit", unit]);
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child =
+        command().args(args).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::null()).spawn().unwrap();
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), "一个足够长的密码 2020\n".as_bytes()).unwrap();
     assert!(child.wait().unwrap().success(), "user add {login}");
 }
@@ -94,7 +105,7 @@ impl Drop for Server {
 /// Starts `gongkai serve` on a free port and waits until it answers.
 pub fn start(db: &str, args: &[&str]) -> Server {
     use std::io::BufRead;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+    let mut child = command()
         .args(["--db", db, "serve", "--bind", "127.0.0.1:0"])
         .args(args)
         .env_remove("GONGKAI__DATABASE__URL")
