@@ -142,6 +142,9 @@ fn to_chinese(n: u32) -> Option<String> {
     })
 }
 
+/// The longest 完成时间及方式 cell read (real ones run to a few hundred).
+pub const MAX_DEADLINE_CHARS: usize = 500;
+
 /// Reads every row against the directory. Problems do not stop the reading:
 /// the preview shows all of them at once.
 pub fn understand(list: &SourceList, directory: &Directory, plan_year: i32) -> Understanding {
@@ -166,6 +169,12 @@ pub fn understand(list: &SourceList, directory: &Directory, plan_year: i32) -> U
                 continue;
             }
         };
+        // A deadline cell is a sentence or two; a long one would make a
+        // milestone of every clause and the preview grow with them.
+        if row.deadline.text.chars().count() > MAX_DEADLINE_CHARS {
+            problem(&row.deadline, format!("完成时间及方式超过 {MAX_DEADLINE_CHARS} 字，请精简后再导入"));
+            continue;
+        }
         let deadline = DeadlineText::parse(&row.deadline.text, plan_year);
         if row.deadline.text.trim().is_empty() {
             problem(&row.deadline, "完成时间及方式为空".into());

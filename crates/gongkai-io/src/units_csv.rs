@@ -23,30 +23,39 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Unit>, ImportError> {
     };
     let (short_at, parent_at, source_at) = (column("short_name"), column("parent"), column("source"));
     let mut units: Vec<Unit> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (index, record) in reader.records().enumerate() {
         let line = index + 2;
         let record = record.map_err(|e| ImportError::Units { line, message: e.to_string() })?;
-        let field = |at: Option<usize>| at.and_then(|i| record.get(i)).unwrap_or("").trim().to_string();
-        let name = field(Some(name_at));
+        let cleaned = |at: Option<usize>, kind: gongkai_domain::input::Field| {
+            kind.clean(at.and_then(|i| record.get(i)).unwrap_or(""))
+                .map_err(|e| ImportError::Units { line, message: e.to_string() })
+        };
+        let field = |at: Option<usize>| cleaned(at, gongkai_domain::input::UNIT_NAME);
+        let name = field(Some(name_at))?;
         if name.is_empty() {
             return Err(ImportError::Units { line, message: "单位全称为空".into() });
         }
-        let kind_field = field(Some(kind_at));
+        let kind_field = cleaned(Some(kind_at), gongkai_domain::input::VALUE)?;
         let mut parts = kind_field.split(';').map(str::trim);
         let kind: UnitKind =
             parts.next().unwrap_or("").parse().map_err(|message| ImportError::Units { line, message })?;
         let inferred = parts.any(|p| p == "inferred");
-        if units.iter().any(|u| u.name == name) {
+        if !seen.insert(name.clone()) {
             return Err(ImportError::Units { line, message: format!("单位“{name}”重复") });
         }
-        let parent = Some(field(parent_at)).filter(|p| !p.is_empty());
+        let parent = Some(field(parent_at)?).filter(|p| !p.is_empty());
+        let aliases = aliases_from(&cleaned(short_at, gongkai_domain::input::ALIASES)?);
+        if let Some(long) = aliases.iter().find(|a| a.chars().count() > gongkai_domain::input::UNIT_NAME.max_chars) {
+            return Err(ImportError::Units { line, message: format!("简称“{long}”过长") });
+        }
         units.push(Unit {
             name,
-            aliases: aliases_from(&field(short_at)),
+            aliases,
             kind,
             parent,
             inferred,
-            note: field(source_at),
+            note: cleaned(source_at, gongkai_domain::input::NOTE)?,
         });
     }
     Ok(units)

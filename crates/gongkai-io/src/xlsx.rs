@@ -49,7 +49,7 @@ fn parse_cell_name(name: &str) -> Option<(u32, u32)> {
     }
     let col = letters.bytes().fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1));
     let row: u32 = digits.parse().ok()?;
-    (row >= 1 && row <= 1_048_576 && col <= 16_384).then(|| (row - 1, col - 1))
+    ((1..=1_048_576).contains(&row) && col <= 16_384).then(|| (row - 1, col - 1))
 }
 
 /// The sheets in the workbook's order: (name, relationship id).

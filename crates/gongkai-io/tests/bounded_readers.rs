@@ -275,6 +275,50 @@ proptest! {
     }
 
     #[test]
+    fn mutated_backups_are_refused_within_bounds(
+        edits in proptest::collection::vec((proptest::num::usize::ANY, proptest::num::u8::ANY), 1..8),
+        cut in proptest::option::of(proptest::num::usize::ANY),
+    ) {
+        let key = gongkai_domain::secret::SecretKey::from_bytes([9; 32]);
+        let mut bytes = backup_bytes(&key);
+        for (at, byte) in edits {
+            let at = at % bytes.len();
+            bytes[at] = byte;
+        }
+        if let Some(cut) = cut {
+            bytes.truncate(cut % bytes.len());
+        }
+        // A change the zip format ignores (a timestamp) may pass; what
+        // matters here is that no byte makes the reader panic or balloon.
+        let (_, peak) = measured_backup(bytes, &key);
+        prop_assert!(peak < BOUND, "{} bytes", peak);
+    }
+
+    #[test]
+    fn backups_with_rewritten_parts_are_refused(which in 0usize..4, byte in proptest::num::u8::ANY, at in proptest::num::usize::ANY) {
+        let key = gongkai_domain::secret::SecretKey::from_bytes([9; 32]);
+        let original = backup_bytes(&key);
+        let part = ["tables/users.jsonl", "tables/units.jsonl", "files.jsonl", "manifest.json"][which];
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&original)).unwrap();
+        let mut parts = Vec::new();
+        for index in 0..archive.len() {
+            let mut entry = archive.by_index(index).unwrap();
+            let name = entry.name().unwrap().to_string();
+            let mut body = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut body).unwrap();
+            if name == part {
+                let at = at % body.len().max(1);
+                if body.is_empty() { body.push(byte) } else if body[at] == byte { body.insert(at, byte) } else { body[at] = byte }
+            }
+            parts.push((name, body));
+        }
+        let parts: Vec<(&str, Vec<u8>)> = parts.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+        let (accepted, peak) = measured_backup(zip_of(&parts), &key);
+        prop_assert!(!accepted, "a rewritten {} was accepted", part);
+        prop_assert!(peak < BOUND, "{} bytes", peak);
+    }
+
+    #[test]
     fn seed_files_with_mutated_xml_read_or_are_refused_within_bounds(
         which in 0usize..2,
         edits in proptest::collection::vec((proptest::num::usize::ANY, 0usize..SNIPPETS.len()), 1..8),
@@ -302,6 +346,71 @@ proptest! {
         let parts: Vec<(&str, Vec<u8>)> = parts.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
         let _ = assert_bounded("mutated XML", name, &zip_of(&parts));
     }
+}
+
+/// A small signed backup: two tables and one file.
+fn backup_bytes(key: &gongkai_domain::secret::SecretKey) -> Vec<u8> {
+    let mut writer = gongkai_io::backup::BackupWriter::new(std::io::Cursor::new(Vec::new()), key.clone());
+    writer.begin_table("users").unwrap();
+    for i in 0..20 {
+        writer.row(&format!(r#"{{"id":{i},"login":"u{i}","role":"handler"}}"#)).unwrap();
+    }
+    writer.begin_table("units").unwrap();
+    writer.row(r#"{"id":1,"name":"区发改局"}"#).unwrap();
+    let body = b"%PDF-1.4 evidence";
+    let sha = sha_hex(body);
+    writer.file(&sha, body).unwrap();
+    writer.finish("2020-11-25T00:00:00Z").unwrap().into_inner()
+}
+
+fn sha_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    gongkai_domain::secret::hex(&sha2::Sha256::digest(bytes))
+}
+
+/// Opens, verifies and reads a backup the way a restore does; gives whether
+/// it was accepted, and the most bytes allocated meanwhile.
+fn measured_backup(bytes: Vec<u8>, key: &gongkai_domain::secret::SecretKey) -> (bool, usize) {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let before = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let accepted = (|| -> Result<(), gongkai_io::backup::BackupError> {
+        let mut reader = gongkai_io::backup::BackupReader::open(std::io::Cursor::new(bytes), key.clone())?;
+        reader.verify()?;
+        for table in reader.manifest.tables.clone() {
+            let mut rows = reader.table_rows(&table)?;
+            while rows.next_line()?.is_some() {}
+        }
+        for file in reader.file_list()? {
+            reader.copy_file(&file, &mut std::io::sink())?;
+        }
+        Ok(())
+    })()
+    .is_ok();
+    (accepted, PEAK.load(Ordering::Relaxed).saturating_sub(before))
+}
+
+#[test]
+fn a_backup_reads_back_only_with_its_key() {
+    let key = gongkai_domain::secret::SecretKey::from_bytes([9; 32]);
+    let bytes = backup_bytes(&key);
+    assert!(measured_backup(bytes.clone(), &key).0);
+    let other = gongkai_domain::secret::SecretKey::from_bytes([8; 32]);
+    assert!(!measured_backup(bytes, &other).0);
+}
+
+#[test]
+fn a_backup_line_without_end_is_read_only_to_the_line_limit() {
+    // A part whose one line is longer than any row can be: reading stops at
+    // the line limit and refuses it.
+    let key = gongkai_domain::secret::SecretKey::from_bytes([9; 32]);
+    let mut writer = gongkai_io::backup::BackupWriter::new(std::io::Cursor::new(Vec::new()), key.clone());
+    writer.begin_table("audit_events").unwrap();
+    writer.row(&"x".repeat(gongkai_io::backup::MAX_LINE_BYTES + 10)).unwrap();
+    let bytes = writer.finish("2020-11-25T00:00:00Z").unwrap().into_inner();
+    let (accepted, peak) = measured_backup(bytes, &key);
+    assert!(!accepted, "a line past the limit is refused");
+    assert!(peak < BOUND, "{peak}");
 }
 
 /// Pieces of markup that break structure, claim sizes, or nest.

@@ -375,3 +375,30 @@ pub async fn bulletin_download(
     let bytes = render_bounded(document, pdf).await?;
     Ok(download(bytes, &name, if pdf { "application/pdf" } else { DOCX }))
 }
+
+#[cfg(test)]
+mod tests {
+    use gongkai_io::out::{Block, Document, Section};
+
+    #[test]
+    fn a_long_report_is_quoted_in_part_and_marked() {
+        assert_eq!(super::quoted("已公开", 10), "已公开");
+        let quoted = super::quoted(&"字".repeat(50), 10);
+        assert_eq!(quoted, format!("{}……（全文见系统）", "字".repeat(10)));
+    }
+
+    #[tokio::test]
+    async fn a_document_past_its_size_is_refused_before_layout() {
+        let paragraph = Block::Paragraph("字".repeat(1_000));
+        let document = Document {
+            title: "自查报告".into(),
+            sections: vec![Section { heading: "一、".into(), blocks: vec![paragraph; 600] }],
+            ..Default::default()
+        };
+        let refused = super::render_bounded(document, false).await.unwrap_err();
+        assert_eq!(refused.status, axum::http::StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(refused.message.contains("500000"));
+        let small = Document { title: "通报".into(), ..Default::default() };
+        assert!(!super::render_bounded(small, false).await.unwrap().is_empty());
+    }
+}

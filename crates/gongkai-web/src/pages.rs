@@ -85,15 +85,9 @@ pub async fn login(
     let password = form.password.clone();
     let hash = user.as_ref().filter(|u| !u.disabled).map(|u| u.password_hash.clone());
     // Argon2 takes tens of milliseconds: off the request threads.
-    let verified = tokio::task::spawn_blocking(move || match hash {
-        Some(hash) => secrets::verify_password(&password, &hash),
-        None => {
-            secrets::verify_dummy(&password);
-            false
-        }
-    })
-    .await
-    .map_err(|e| AppError::internal(e.to_string()))?;
+    let verified = tokio::task::spawn_blocking(move || secrets::check_sign_in(&password, hash.as_deref()))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?;
     let Some(user) = user.filter(|_| verified) else {
         state.store.record_login(&login, false, &from).await?;
         return again("账号或密码不正确");

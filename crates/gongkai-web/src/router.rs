@@ -9,6 +9,7 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use std::convert::Infallible;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
@@ -19,7 +20,13 @@ fn form_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(MAX_BODY_BYTES)
 }
 
+/// Requests that carry files (reports with evidence, task lists) are held in
+/// memory while they are checked: at most this many at once, the rest wait
+/// their turn, so that many large uploads cannot exhaust the machine.
+pub const UPLOADS_AT_ONCE: usize = 4;
+
 pub fn router(state: AppState) -> Router {
+    let uploads = tower::limit::GlobalConcurrencyLimitLayer::new(UPLOADS_AT_ONCE);
     let public = Router::new()
         .route("/login", get(pages::login_page).post(pages::login))
         .route("/static/site.css", get(pages::stylesheet))
@@ -34,7 +41,9 @@ pub fn router(state: AppState) -> Router {
         .route("/obligations/{id}", get(pages::obligation))
         .route(
             "/obligations/{id}/submit",
-            post(pages::submit).layer(DefaultBodyLimit::max(state.max_upload + 1024 * 1024)),
+            post(pages::submit)
+                .layer::<_, Infallible>(DefaultBodyLimit::max(state.max_upload + 1024 * 1024))
+                .layer(uploads.clone()),
         )
         .route("/obligations/{id}/review", post(pages::review))
         .route("/obligations/{id}/notice", post(supervision::issue_page))
@@ -67,7 +76,10 @@ pub fn router(state: AppState) -> Router {
         .route("/units/contact", post(directory::contact_page))
         .route(
             "/import",
-            get(import::page).post(import::upload).layer(DefaultBodyLimit::max(import::MAX_REQUEST_BYTES)),
+            get(import::page)
+                .post(import::upload)
+                .layer::<_, Infallible>(DefaultBodyLimit::max(import::MAX_REQUEST_BYTES))
+                .layer(uploads.clone()),
         )
         .route("/audit", get(pages::audit_log))
         .route("/calendar", get(calendar::month))
@@ -79,7 +91,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/obligations/{id}", get(api::obligation))
         .route(
             "/api/v1/obligations/{id}/submissions",
-            get(api::submissions).post(api::submit).layer(DefaultBodyLimit::max(state.max_upload + 1024 * 1024)),
+            get(api::submissions)
+                .post(api::submit)
+                .layer::<_, Infallible>(DefaultBodyLimit::max(state.max_upload + 1024 * 1024))
+                .layer(uploads.clone()),
         )
         .route("/api/v1/obligations/{id}/review", post(api::review))
         .route("/api/v1/dashboard", get(api::dashboard))
@@ -90,7 +105,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/tasks/{id}/members", post(directory::api_members))
         .route("/api/v1/units", get(directory::api_list).post(directory::api_save))
         .route("/api/v1/units/contact", post(directory::api_contact))
-        .route("/api/v1/imports", post(import::api).layer(DefaultBodyLimit::max(import::MAX_REQUEST_BYTES)))
+        .route(
+            "/api/v1/imports",
+            post(import::api)
+                .layer::<_, Infallible>(DefaultBodyLimit::max(import::MAX_REQUEST_BYTES))
+                .layer(uploads.clone()),
+        )
         .route("/api/v1/audit", get(api::audit))
         .route("/api/v1/calendar/feeds", post(calendar::api_new_feed))
         .route("/api/v1/notices", get(supervision::api_notices))

@@ -24,15 +24,30 @@ pub fn hash_password(password: &str) -> Result<String, SecretError> {
 
 /// True when `password` matches the stored hash; a malformed hash never matches.
 pub fn verify_password(password: &str, hash: &str) -> bool {
+    #[cfg(test)]
+    VERIFICATIONS.with(|n| n.set(n.get() + 1));
     Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
 }
 
-/// Checks a password against a hash of nothing, taking as long as a real
-/// check: a sign-in with an unknown login must not answer faster.
-pub fn verify_dummy(password: &str) {
+#[cfg(test)]
+thread_local! {
+    /// Argon2 checks made on this thread, for tests.
+    static VERIFICATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A sign-in's password check: against the account's hash, or, for an
+/// unknown or disabled login (`None`), against a hash of nothing, so that
+/// both take the same time and the answer does not tell which logins exist.
+pub fn check_sign_in(password: &str, hash: Option<&str>) -> bool {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let hash = DUMMY.get_or_init(|| hash_password("没有这个账号 no such account").unwrap_or_default());
-    let _ = verify_password(password, hash);
+    match hash {
+        Some(hash) => verify_password(password, hash),
+        None => {
+            let dummy = DUMMY.get_or_init(|| hash_password("没有这个账号 no such account").unwrap_or_default());
+            let _ = verify_password(password, dummy);
+            false
+        }
+    }
 }
 
 /// 32 random bytes as hex: session ids, API tokens, CSRF tokens.
@@ -71,6 +86,19 @@ mod tests {
         assert!(verify_password("正确的密码 horse", &hash));
         assert!(!verify_password("错误的密码", &hash));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn an_unknown_login_costs_a_password_check_like_a_known_one() {
+        let hash = hash_password("正确的密码 horse 2020").unwrap();
+        let checks = || VERIFICATIONS.with(std::cell::Cell::get);
+        let before = checks();
+        assert!(!check_sign_in("猜的密码", Some(&hash)));
+        let known = checks() - before;
+        let before = checks();
+        assert!(!check_sign_in("猜的密码", None));
+        assert_eq!(checks() - before, known, "an unknown login is checked against a dummy hash");
+        assert!(check_sign_in("正确的密码 horse 2020", Some(&hash)));
     }
 
     #[test]
