@@ -101,17 +101,17 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// 区的数量
-    #[arg(long, default_value_t = 100)]
+    /// 区的数量（1–1000）
+    #[arg(long, default_value_t = 100, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000))]
     pub districts: usize,
-    /// 每个区的单位数（部门、镇街等，不含村）
-    #[arg(long, default_value_t = 100)]
+    /// 每个区的单位数（部门、镇街等，不含村；1–1000）
+    #[arg(long, default_value_t = 100, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000))]
     pub units_per_district: usize,
-    /// 全省的村（居）总数，平均分到各区的镇街
-    #[arg(long, default_value_t = 30_000)]
+    /// 全省的村（居）总数，平均分到各区的镇街（至多 1000000）
+    #[arg(long, default_value_t = 30_000, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1_000_000))]
     pub villages: usize,
-    /// 清单的年数（每区每年一份）
-    #[arg(long, default_value_t = 2)]
+    /// 清单的年数（每区每年一份；1–10）
+    #[arg(long, default_value_t = 2, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=10))]
     pub years: usize,
     /// 第一年的年份
     #[arg(long, default_value_t = 2020, value_parser = year)]
