@@ -64,6 +64,9 @@ pub async fn run(data: &Data, args: ServeArgs) -> anyhow::Result<ExitCode> {
             }
         }
     });
+    // The dummy hash an unknown login is checked against is made now, so the
+    // first such sign-in takes no longer than any other.
+    tokio::task::spawn_blocking(|| gongkai_web::secrets::check_sign_in("", None));
     // Count the office dashboard now, not when the first person opens it.
     let warm = state.clone();
     tokio::spawn(async move {
