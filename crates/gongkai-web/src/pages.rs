@@ -340,6 +340,9 @@ pub struct PlanSettingsForm {
 
 /// Checks reminder rules as the office types them.
 pub fn checked_rules(rules: gongkai_domain::supervision::Rules) -> AppResult<gongkai_domain::supervision::Rules> {
+    if rules.lead_days.len() > 10 {
+        return Err(AppError::bad_request("提前提醒最多设 10 个天数"));
+    }
     if rules.lead_days.iter().any(|d| !(1..=90).contains(d)) {
         return Err(AppError::bad_request("提前提醒的天数应在 1 到 90 之间"));
     }
