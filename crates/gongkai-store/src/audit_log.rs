@@ -5,7 +5,7 @@ use crate::{BeginWrite, Store, StoreError, StoreResult, audit, on_pool};
 use gongkai_domain::audit::{self, AuditEntry, ChainBreak, Checkpoint};
 
 #[derive(sqlx::FromRow)]
-struct AuditRecord {
+pub(crate) struct AuditRecord {
     seq: i64,
     at: String,
     actor: String,
@@ -33,7 +33,7 @@ impl From<AuditRecord> for AuditEntry {
     }
 }
 
-const COLUMNS: &str = "seq, at, actor, action, target, before, after, prev_hash, hash";
+pub(crate) const COLUMNS: &str = "seq, at, actor, action, target, before, after, prev_hash, hash";
 
 /// Which entries to read; every field narrows, none is required.
 #[derive(Debug, Clone, Default)]
@@ -180,7 +180,7 @@ impl Store {
 }
 
 #[derive(sqlx::FromRow)]
-struct CheckpointRecord {
+pub(crate) struct CheckpointRecord {
     seq: i64,
     hash: String,
     at: String,

@@ -259,31 +259,16 @@ impl Restore {
     /// inside the transaction: on any problem, dropping the restore keeps
     /// nothing.
     pub async fn verify(&mut self, store: &Store, published: &[Checkpoint]) -> StoreResult<()> {
-        const ENTRIES: &str =
-            "SELECT seq, at, actor, action, target, before, after, prev_hash, hash FROM audit_events ORDER BY seq";
+        use crate::audit_log::{AuditRecord, COLUMNS, CheckpointRecord};
+        let entries_sql = format!("SELECT {COLUMNS} FROM audit_events ORDER BY seq");
         const CHECKPOINTS: &str = "SELECT seq, hash, at, mac FROM audit_checkpoints ORDER BY seq";
-        type Entry = (i64, String, String, String, String, Option<String>, Option<String>, String, String);
-        let into_entry = |(seq, at, actor, action, target, before, after, prev_hash, hash): Entry| AuditEntry {
-            seq,
-            at,
-            actor,
-            action,
-            target,
-            before,
-            after,
-            prev_hash,
-            hash,
-        };
-        let check = |entries: Vec<Entry>,
-                     head: (i64, String, Option<String>),
-                     stored: Vec<(i64, String, String, String)>| {
+        let check = |entries: Vec<AuditRecord>, head: (i64, String, Option<String>), stored: Vec<CheckpointRecord>| {
             if head.2.as_deref() != Some(store.keys.audit.key_id().as_str()) {
                 return Err(StoreError::WrongKey);
             }
-            let mut checkpoints: Vec<Checkpoint> =
-                stored.into_iter().map(|(seq, hash, at, mac)| Checkpoint { seq, hash, at, mac }).collect();
+            let mut checkpoints: Vec<Checkpoint> = stored.into_iter().map(Checkpoint::from).collect();
             checkpoints.extend(published.iter().cloned());
-            audit::verify(&store.keys.audit, entries.into_iter().map(into_entry), (head.0, &head.1), &checkpoints)
+            audit::verify(&store.keys.audit, entries.into_iter().map(AuditEntry::from), (head.0, &head.1), &checkpoints)
                 .map(|_| ())
                 .map_err(|broken| StoreError::Invalid(format!("备份中的审计日志校验失败：{broken}；未恢复任何内容")))
         };
@@ -294,7 +279,7 @@ impl Restore {
                 let head = sqlx::query_as("SELECT count, hash, key_id FROM audit_head WHERE id = 1")
                     .fetch_one(&mut *tx)
                     .await?;
-                let entries = sqlx::query_as(ENTRIES).fetch_all(&mut *tx).await?;
+                let entries = sqlx::query_as(sqlx::AssertSqlSafe(entries_sql.clone())).fetch_all(&mut *tx).await?;
                 let stored = sqlx::query_as(CHECKPOINTS).fetch_all(&mut *tx).await?;
                 check(entries, head, stored)?;
             }
@@ -314,7 +299,7 @@ impl Restore {
                         .await?;
                 let head =
                     head.ok_or_else(|| StoreError::Invalid("备份中缺少审计日志的头记录，未恢复任何内容".into()))?;
-                let entries = sqlx::query_as(ENTRIES).fetch_all(&mut *tx).await?;
+                let entries = sqlx::query_as(sqlx::AssertSqlSafe(entries_sql.clone())).fetch_all(&mut *tx).await?;
                 let stored = sqlx::query_as(CHECKPOINTS).fetch_all(&mut *tx).await?;
                 check(entries, head, stored)?;
             }

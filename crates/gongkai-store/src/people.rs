@@ -22,6 +22,17 @@ pub struct User {
     pub disabled: bool,
 }
 
+impl User {
+    /// The account's state as the administrator reads it.
+    pub fn state_label(&self) -> &'static str {
+        match (self.disabled, self.must_change_password) {
+            (true, _) => "已停用",
+            (false, true) => "待修改初始密码",
+            (false, false) => "正常",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub login: String,
@@ -77,6 +88,17 @@ pub struct TokenRow {
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TokenRow {
+    /// Whether the token works at `now`, in words.
+    pub fn state_label(&self, now: DateTime<Utc>) -> &'static str {
+        match (self.revoked_at, self.expires_at) {
+            (Some(_), _) => "已撤销",
+            (None, Some(end)) if end <= now => "已过期",
+            _ => "有效",
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]

@@ -25,12 +25,7 @@ pub struct CsrfOnly {
 const TOKEN_DAYS: [i64; 5] = [30, 90, 180, 365, 0];
 
 fn token_view(t: &TokenRow) -> serde_json::Value {
-    let now = Utc::now();
-    let state = match (t.revoked_at, t.expires_at) {
-        (Some(_), _) => "已撤销",
-        (None, Some(end)) if end <= now => "已过期",
-        _ => "有效",
-    };
+    let state = t.state_label(Utc::now());
     let day = |d: chrono::DateTime<Utc>| gongkai_domain::calendar::china_day_time(d);
     serde_json::json!({
         "id": t.id, "owner": format!("{}（{}）", t.display_name, t.login), "name": t.name,
@@ -118,16 +113,9 @@ async fn render_users(
         .await?
         .iter()
         .map(|u| {
-            let status = if u.disabled {
-                "已停用"
-            } else if u.must_change_password {
-                "待修改初始密码"
-            } else {
-                "正常"
-            };
             serde_json::json!({
                 "id": u.id, "login": u.login, "name": u.display_name, "role": u.role.label(), "unit": u.unit,
-                "disabled": u.disabled, "status": status, "me": u.id == page.user.id,
+                "disabled": u.disabled, "status": u.state_label(), "me": u.id == page.user.id,
             })
         })
         .collect();

@@ -30,13 +30,7 @@ pub async fn user(store: &Store, command: UserCommand) -> anyhow::Result<ExitCod
                 println!("{}", serde_json::to_string_pretty(&users)?);
             } else {
                 for u in &users {
-                    let state = if u.disabled {
-                        "已停用"
-                    } else if u.must_change_password {
-                        "待修改初始密码"
-                    } else {
-                        "正常"
-                    };
+                    let state = u.state_label();
                     println!(
                         "{:<16} {:<12} {:<8} {:<8} {}",
                         u.login,
@@ -190,11 +184,10 @@ pub async fn token(store: &Store, command: TokenCommand) -> anyhow::Result<ExitC
             }
             let now = chrono::Utc::now();
             for t in &tokens {
-                let state = match (t.revoked_at, t.expires_at) {
-                    (Some(_), _) => "已撤销".to_string(),
-                    (None, Some(end)) if end <= now => "已过期".to_string(),
-                    (None, Some(end)) => format!("有效至 {}", gongkai_domain::calendar::china_day_time(end)),
-                    (None, None) => "长期有效".to_string(),
+                let state = match (t.state_label(now), t.expires_at) {
+                    ("有效", Some(end)) => format!("有效至 {}", gongkai_domain::calendar::china_day_time(end)),
+                    ("有效", None) => "长期有效".to_string(),
+                    (state, _) => state.to_string(),
                 };
                 let made = gongkai_domain::calendar::china_day_time(t.created_at);
                 println!("#{:<5} {:<16} {made}  {state}  {}", t.id, t.login, t.name);
