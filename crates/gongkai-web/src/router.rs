@@ -23,7 +23,7 @@ fn form_limit() -> DefaultBodyLimit {
 /// Requests that carry files (reports with evidence, task lists) are held in
 /// memory while they are checked: at most this many at once, the rest wait
 /// their turn, so that many large uploads cannot exhaust the machine.
-pub const UPLOADS_AT_ONCE: usize = 4;
+pub const UPLOADS_AT_ONCE: usize = 8;
 
 pub fn router(state: AppState) -> Router {
     let uploads = tower::limit::GlobalConcurrencyLimitLayer::new(UPLOADS_AT_ONCE);
