@@ -1,23 +1,10 @@
-//! 考核 as stored: each plan's rule text, the bonus items awarded, and a
-//! year's scores computed from what units actually did.
+//! 考核 as stored: each plan's rule text, the bonus items awarded, and what
+//! units actually did in a year (the scoring is `gongkai_app::assessment`).
 
 use crate::{BeginWrite, Store, StoreError, StoreResult, audit, on_pool};
 use chrono::{NaiveDate, Utc};
-use gongkai_domain::scoring::{self, DEFAULT_RULE, Item, Line, Rule};
+use gongkai_domain::scoring::{DEFAULT_RULE, Item, Rule};
 use gongkai_domain::units::UnitKind;
-use serde::Serialize;
-use std::collections::BTreeMap;
-
-/// One unit's result.
-#[derive(Debug, Clone, Serialize)]
-pub struct UnitScore {
-    pub unit: String,
-    /// 部门 or 镇街: units are ranked within their group.
-    pub group: &'static str,
-    pub score: f64,
-    pub rank: usize,
-    pub explanation: Vec<Line>,
-}
 
 #[derive(sqlx::FromRow)]
 struct Assessed {
@@ -29,15 +16,6 @@ struct Assessed {
     done_on: Option<NaiveDate>,
     status: String,
     returns: i64,
-}
-
-/// Departments and towns are ranked apart, as offices publish them.
-fn group(kind: UnitKind) -> &'static str {
-    match kind {
-        UnitKind::Town | UnitKind::Street => "镇街",
-        UnitKind::Village | UnitKind::Community => "村居",
-        _ => "部门",
-    }
 }
 
 impl Store {
@@ -84,10 +62,10 @@ impl Store {
         Ok(())
     }
 
-    /// Scores every unit with work due in the year's plans by `as_of`: the
-    /// rule of the year's first plan, the bonuses of all its plans; ranked
-    /// within 部门 and 镇街, best first.
-    pub async fn assess(&self, year: i32, as_of: NaiveDate) -> StoreResult<Vec<UnitScore>> {
+    /// What a year's 考核 is computed from: the rule of the year's first
+    /// plan, every unit's items due by `as_of` (with its kind), and the
+    /// bonuses awarded in the year's plans.
+    pub async fn assessment_inputs(&self, year: i32, as_of: NaiveDate) -> StoreResult<AssessmentInputs> {
         let plans: Vec<(i64,)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT id FROM plans WHERE plan_year = $1 ORDER BY id").bind(year).fetch_all(pool).await?
         });
@@ -114,35 +92,31 @@ impl Store {
             ).bind(year).fetch_all(pool).await?;
             (rows, bonuses)
         });
-        let mut by_unit: BTreeMap<String, (UnitKind, Vec<Item>)> = BTreeMap::new();
+        let mut units: Vec<(String, UnitKind, Vec<Item>)> = Vec::new();
         for row in rows {
             let kind: UnitKind = row.kind.parse().map_err(StoreError::Corrupt)?;
             let done_on = row.done_on.filter(|d| row.status == "accepted" && *d <= as_of);
-            by_unit.entry(row.unit).or_insert((kind, Vec::new())).1.push(Item {
+            let item = Item {
                 title: format!("任务{} {}", row.task_seq, row.milestone),
                 due: row.due,
                 done_on,
                 returns: row.returns as u32,
-            });
+            };
+            match units.last_mut() {
+                Some((unit, _, items)) if *unit == row.unit => items.push(item),
+                _ => units.push((row.unit, kind, vec![item])),
+            }
         }
-        let mut out = Vec::new();
-        for (unit, (kind, items)) in by_unit {
-            let awarded: Vec<String> = bonuses.iter().filter(|(u, _)| *u == unit).map(|(_, b)| b.clone()).collect();
-            let scored = scoring::score(&rule, &items, &awarded).map_err(StoreError::Invalid)?;
-            out.push(UnitScore {
-                unit,
-                group: group(kind),
-                score: scored.score,
-                rank: 0,
-                explanation: scored.explanation,
-            });
-        }
-        out.sort_by(|a, b| a.group.cmp(b.group).then(b.score.total_cmp(&a.score)).then(a.unit.cmp(&b.unit)));
-        let mut rank = 0;
-        for i in 0..out.len() {
-            rank = if i > 0 && out[i - 1].group == out[i].group { rank + 1 } else { 1 };
-            out[i].rank = rank;
-        }
-        Ok(out)
+        Ok(AssessmentInputs { rule, units, bonuses })
     }
+}
+
+/// What a year's scores are computed from (see `assessment_inputs`).
+#[derive(Debug, Clone)]
+pub struct AssessmentInputs {
+    pub rule: Rule,
+    /// Each unit with its kind and its items, in directory order.
+    pub units: Vec<(String, UnitKind, Vec<Item>)>,
+    /// (unit, bonus item) awarded.
+    pub bonuses: Vec<(String, String)>,
 }

@@ -25,7 +25,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use std::str::FromStr;
 use std::time::Duration;
 
-pub use assessment::UnitScore;
+pub use assessment::AssessmentInputs;
 pub use audit_log::{AuditFilter, checkpoint_file};
 pub use backup::{NOT_BACKED_UP, Restore, TABLES};
 pub use demo::DemoReport;

@@ -6,11 +6,11 @@
 use crate::auth::PageUser;
 use crate::error::{AppError, AppResult, FormBody};
 use crate::pages::frame_json;
-use crate::secrets;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
+use gongkai_app::secrets;
 use gongkai_domain::input;
 use gongkai_domain::people::Role;
 use gongkai_store::{NewUser, TokenRow};

@@ -8,8 +8,9 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{Datelike, NaiveDate};
-use gongkai_store::{UnitScore, User};
+use chrono::NaiveDate;
+use gongkai_app::assessment::UnitScore;
+use gongkai_store::User;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -20,18 +21,7 @@ pub struct YearQuery {
 /// The year's scores as of today (or the year's end, if earlier), limited
 /// to the caller's unit for a unit's staff.
 async fn scores(state: &AppState, user: &User, year: Option<i32>) -> AppResult<(i32, NaiveDate, Vec<UnitScore>)> {
-    let year = match year {
-        Some(year) if gongkai_domain::calendar::YEARS.contains(&year) => year,
-        Some(year) => return Err(AppError::bad_request(format!("年份“{year}”应在 2000 到 2100 之间"))),
-        None => state.store.plans().await?.last().map_or(state.today().year(), |p| p.plan_year),
-    };
-    let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| AppError::bad_request("年份无效"))?;
-    let as_of = end.min(state.today());
-    let mut all = state.store.assess(year, as_of).await?;
-    if let Some(unit) = auth::unit_scope(user)? {
-        all.retain(|s| s.unit == unit);
-    }
-    Ok((year, as_of, all))
+    Ok(gongkai_app::assessment::scores_for(state, user, year).await?)
 }
 
 pub async fn page(
@@ -83,12 +73,7 @@ pub struct RuleForm {
 }
 
 async fn save_rule(state: &AppState, user: &User, plan: i64, text: &str) -> AppResult<()> {
-    if user.role != gongkai_domain::people::Role::Office {
-        return Err(AppError::forbidden());
-    }
-    let text = gongkai_domain::input::SCORING_RULE.clean(text)?;
-    state.store.set_scoring_rule(plan, &text, &user.login).await?;
-    Ok(())
+    Ok(gongkai_app::assessment::save_rule(state, user, plan, text).await?)
 }
 
 pub async fn save_rule_page(
@@ -124,16 +109,7 @@ pub struct BonusForm {
 }
 
 async fn award(state: &AppState, user: &User, plan: i64, form: &BonusForm) -> AppResult<()> {
-    if user.role != gongkai_domain::people::Role::Office {
-        return Err(AppError::forbidden());
-    }
-    use gongkai_domain::input;
-    let (unit, item, note) =
-        (input::UNIT_NAME.clean(&form.unit)?, input::TITLE.clean(&form.item)?, input::REASON.clean(&form.note)?);
-    let directory = state.store.directory().await?;
-    let unit = directory.find(&unit).ok_or_else(|| AppError::bad_request(format!("单位“{unit}”不在单位目录中")))?;
-    state.store.award_bonus(plan, &unit.name, &item, &note, &user.login).await?;
-    Ok(())
+    Ok(gongkai_app::assessment::award(state, user, plan, &form.unit, &form.item, &form.note).await?)
 }
 
 pub async fn award_page(

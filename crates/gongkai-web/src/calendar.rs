@@ -3,12 +3,12 @@
 
 use crate::auth::{PageUser, unit_scope};
 use crate::error::{AppError, AppResult, FormBody};
-use crate::secrets;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{Datelike, Duration, NaiveDate};
+use gongkai_app::secrets;
 use gongkai_store::{ObligationFilter, ObligationRow};
 use serde::Deserialize;
 

@@ -8,78 +8,18 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use gongkai_domain::units::{Unit, UnitKind, aliases_from};
+use gongkai_app::directory::{ContactForm, UnitForm};
+use gongkai_domain::units::{Unit, UnitKind};
 use gongkai_store::{ImportReport, User};
 use serde::Deserialize;
 
-/// A unit as a form or a JSON body sends it.
-#[derive(Debug, Deserialize)]
-pub struct UnitForm {
-    #[serde(default)]
-    pub csrf: String,
-    /// The unit's current full name; empty adds a new unit.
-    #[serde(default)]
-    pub previous: String,
-    pub name: String,
-    /// Short names, separated by "/" or "、".
-    #[serde(default)]
-    pub aliases: String,
-    pub kind: String,
-    #[serde(default)]
-    pub parent: String,
-    /// Present (any value) while the row is still a guess.
-    #[serde(default)]
-    pub inferred: Option<String>,
-    #[serde(default)]
-    pub note: String,
-}
-
 pub async fn save_unit(state: &AppState, user: &User, form: &UnitForm) -> AppResult<()> {
-    if !auth::manages(user.role) {
-        return Err(AppError::forbidden());
-    }
-    use gongkai_domain::input;
-    let kind: UnitKind = input::VALUE.clean(&form.kind)?.parse().map_err(AppError::bad_request)?;
-    let name = input::UNIT_NAME.clean(&form.name)?;
-    let name = name.as_str();
-    if name.is_empty() {
-        return Err(AppError::bad_request("单位全称不能为空"));
-    }
-    let parent = Some(input::UNIT_NAME.clean(&form.parent)?).filter(|p| !p.is_empty());
-    if let Some(parent) = &parent {
-        let directory = state.store.directory().await?;
-        if directory.find(parent).is_none() {
-            return Err(AppError::bad_request(format!("上级单位“{parent}”不在单位目录中")));
-        }
-    }
-    let unit = Unit {
-        name: name.to_string(),
-        aliases: aliases_from(&input::ALIASES.clean(&form.aliases)?)
-            .iter()
-            .map(|a| input::UNIT_NAME.clean(a))
-            .collect::<Result<_, _>>()?,
-        kind,
-        parent,
-        inferred: form.inferred.as_deref().is_some_and(|v| !v.is_empty() && v != "false"),
-        note: input::NOTE.clean(&form.note)?,
-    };
-    let previous = input::UNIT_NAME.clean(&form.previous)?;
-    let previous = Some(previous.as_str()).filter(|p| !p.is_empty());
-    state.store.save_unit(previous, &unit, &user.login).await?;
-    Ok(())
+    Ok(gongkai_app::directory::save_unit(state, user, form).await?)
 }
 
 /// The office names who the "…等相关部门" of a task are.
 pub async fn confirm_members(state: &AppState, user: &User, task_id: i64, units: &[String]) -> AppResult<ImportReport> {
-    if !auth::manages(user.role) {
-        return Err(AppError::forbidden());
-    }
-    if units.len() > 1_000 {
-        return Err(AppError::bad_request("一次最多确认 1000 个单位"));
-    }
-    let units = units.iter().map(|u| gongkai_domain::input::UNIT_NAME.clean(u)).collect::<Result<Vec<_>, _>>()?;
-    let directory = state.store.directory().await?;
-    Ok(state.store.confirm_members(task_id, &units, &directory, &user.login).await?)
+    Ok(gongkai_app::directory::confirm_members(state, user, task_id, units).await?)
 }
 
 fn kinds() -> Vec<serde_json::Value> {
@@ -167,68 +107,9 @@ pub async fn edit(
     Ok(Html(html))
 }
 
-/// A unit's channels as the office types them; an empty secret keeps the
-/// one already set (secrets are never shown again).
-#[derive(Debug, Deserialize)]
-pub struct ContactForm {
-    #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
-    pub unit: String,
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub wecom_url: String,
-    #[serde(default)]
-    pub dingtalk_url: String,
-    #[serde(default)]
-    pub dingtalk_secret: String,
-    #[serde(default)]
-    pub feishu_url: String,
-    #[serde(default)]
-    pub feishu_secret: String,
-}
-
 /// Saves and gives the channels the unit now has.
 pub async fn save_contact(state: &AppState, user: &User, form: &ContactForm) -> AppResult<Vec<&'static str>> {
-    if !auth::manages(user.role) {
-        return Err(AppError::forbidden());
-    }
-    use gongkai_domain::input;
-    let unit_name = input::UNIT_NAME.clean(&form.unit)?;
-    let directory = state.store.directory().await?;
-    let unit =
-        directory.find(&unit_name).ok_or_else(|| AppError::bad_request(format!("单位“{unit_name}”不在单位目录中")))?;
-    let email = input::EMAIL.clean(&form.email)?;
-    let email = email.as_str();
-    let (wecom_url, dingtalk_url, feishu_url) = (
-        input::URL.clean(&form.wecom_url)?,
-        input::URL.clean(&form.dingtalk_url)?,
-        input::URL.clean(&form.feishu_url)?,
-    );
-    let (dingtalk_secret, feishu_secret) =
-        (input::SECRET.clean(&form.dingtalk_secret)?, input::SECRET.clean(&form.feishu_secret)?);
-    if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
-        return Err(AppError::bad_request(format!("邮箱地址“{email}”无效")));
-    }
-    for (what, url) in [("企业微信", &wecom_url), ("钉钉", &dingtalk_url), ("飞书", &feishu_url)] {
-        let url = url.trim();
-        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(AppError::bad_request(format!("{what}机器人地址应以 https:// 开头")));
-        }
-    }
-    let before = state.store.contact(&unit.name).await?;
-    let keep = |new: &str, old: &str| if new.trim().is_empty() { old.to_string() } else { new.trim().to_string() };
-    let contact = gongkai_store::Contact {
-        email: email.to_string(),
-        wecom_url,
-        dingtalk_url,
-        dingtalk_secret: keep(&dingtalk_secret, &before.dingtalk_secret),
-        feishu_url,
-        feishu_secret: keep(&feishu_secret, &before.feishu_secret),
-    };
-    state.store.set_contact(&unit.name, &contact, &user.login).await?;
-    Ok(contact.channels())
+    Ok(gongkai_app::directory::save_contact(state, user, form).await?)
 }
 
 pub async fn contact_page(

@@ -1,299 +1,18 @@
-//! The papers offices file, assembled from what units actually did: the 台账
-//! workbook, a unit's year-end 自查报告, and the office's 通报 (ranking and
-//! overdue list). Used by the pages' downloads and by the command line.
+//! Downloads of the papers offices file: the 台账 workbook, a unit's 自查报告
+//! and the office's 通报 (assembled and laid out by `gongkai_app::documents`).
 
 use crate::auth::{self, PageUser};
 use crate::error::{AppError, AppResult};
-use crate::ledger::{self, Row};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, NaiveDate};
-use gongkai_domain::units::Directory;
-use gongkai_io::out::{Block, Document, LedgerLine, Section, chinese_number};
-use gongkai_store::{ObligationFilter, Store, StoreError};
+use gongkai_app::documents::{bounded, bulletin, ledger_lines, render_bounded, self_inspection};
 use serde::Deserialize;
 
-/// Characters of one report's text a 自查报告 quotes; the rest stays in the system.
-const QUOTED_CHARS: usize = 2_000;
-/// Rows of the 通报's overdue table; the rest are counted.
-const OVERDUE_ROWS: usize = 1_000;
-
-/// At most `max` characters of `text`, marked when cut.
-fn quoted(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    format!("{}……（全文见系统）", text.chars().take(max).collect::<String>())
-}
-
-/// "2020年12月31日", as documents date themselves.
-pub fn chinese_date(day: NaiveDate) -> String {
-    format!("{}年{}月{}日", day.year(), day.month(), day.day())
-}
-
-fn short_name(directory: &Directory, unit: &str) -> String {
-    directory.find(unit).map_or(unit, |u| u.short_name()).to_string()
-}
-
-/// The 台账 rows, of one unit or of all.
-pub async fn ledger_lines(store: &Store, unit: Option<&str>, today: NaiveDate) -> Result<Vec<LedgerLine>, StoreError> {
-    let directory = store.directory().await?;
-    let list = store.obligations(&ObligationFilter { unit: unit.map(String::from), ..Default::default() }).await?;
-    Ok(list
-        .into_iter()
-        .map(|o| {
-            let row = ledger::row(o, today);
-            LedgerLine {
-                task_seq: row.o.task_seq,
-                unit_short: short_name(&directory, &row.o.unit),
-                unit: row.o.unit.clone(),
-                milestone: row.o.milestone.clone(),
-                when: row.when.clone(),
-                recipient: row.o.recipient.clone().unwrap_or_else(|| "区政务公开办".into()),
-                status: row.status_label.to_string(),
-                timing: row.timing.clone(),
-                light: row.light.to_string(),
-                done_on: row.o.done_on.map(|d| d.to_string()).unwrap_or_default(),
-            }
-        })
-        .collect())
-}
-
-/// A unit's 自查报告 for a year, as of `today`: task by task, what it
-/// reported, when, with what evidence, and what is still open.
-pub async fn self_inspection(store: &Store, unit: &str, year: i32, today: NaiveDate) -> Result<Document, StoreError> {
-    let directory = store.directory().await?;
-    let unit = directory.find(unit).ok_or_else(|| StoreError::NotFound(format!("单位“{unit}”")))?.name.clone();
-    let plans: Vec<_> = store.plans().await?.into_iter().filter(|p| p.plan_year == year).collect();
-    if plans.is_empty() {
-        return Err(StoreError::NotFound(format!("{year} 年的方案")));
-    }
-    let tasks = store.tasks().await?;
-    let rows: Vec<Row> = store
-        .obligations(&ObligationFilter { unit: Some(unit.clone()), ..Default::default() })
-        .await?
-        .into_iter()
-        .filter(|o| plans.iter().any(|p| p.id == o.plan_id))
-        .map(|o| ledger::row(o, today))
-        .collect();
-    let done: Vec<&Row> = rows.iter().filter(|r| r.o.status == "accepted").collect();
-    let late = done.iter().filter(|r| r.late).count();
-    let waiting = rows.iter().filter(|r| matches!(r.o.status.as_str(), "submitted" | "signed")).count();
-    let open: Vec<&Row> = rows.iter().filter(|r| gongkai_domain::supervision::is_open(&r.o.status)).collect();
-    let titles: Vec<String> = plans.iter().map(|p| format!("《{}》", p.title)).collect();
-    let mut task_ids: Vec<i64> = rows.iter().map(|r| r.o.task_id).collect();
-    task_ids.dedup();
-
-    let overview = format!(
-        "{year}年，我单位承担{}中的 {} 项工作任务、{} 项任务义务。截至{}，已完成并通过审核 {} 项（其中按时完成 {} 项，逾期完成 {} 项），已报送待审核 {} 项，尚未完成 {} 项。",
-        titles.join("、"),
-        task_ids.len(),
-        rows.len(),
-        chinese_date(today),
-        done.len(),
-        done.len() - late,
-        late,
-        waiting,
-        open.len()
-    );
-    let mut work = Section { heading: "二、任务完成情况".into(), blocks: Vec::new() };
-    for (n, task_id) in task_ids.iter().enumerate() {
-        let Some(task) = tasks.iter().find(|t| t.id == *task_id) else { continue };
-        work.blocks.push(Block::Subheading(format!("（{}）{}", chinese_number(n + 1), task.task)));
-        for row in rows.iter().filter(|r| r.o.task_id == *task_id) {
-            work.blocks.push(Block::Paragraph(format!(
-                "{}（{}）：{}，{}。",
-                row.o.milestone, row.when, row.status_label, row.timing
-            )));
-            let submissions = store.submissions(row.o.id).await?;
-            // The report that counts: the accepted one, else the latest.
-            let shown = submissions
-                .iter()
-                .find(|s| s.reviews.iter().any(|r| r.decision == "accepted"))
-                .or_else(|| submissions.first());
-            if let Some(s) = shown {
-                let on = s.submitted_on.unwrap_or_else(|| s.submitted_at.date_naive());
-                let mut text = format!(
-                    "{} 报送：{}",
-                    chinese_date(on),
-                    if s.text.is_empty() { "（见附件）".into() } else { quoted(&s.text, QUOTED_CHARS) }
-                );
-                if let Some(url) = &s.published_url {
-                    text.push_str(&format!("　公开网址：{url}"));
-                }
-                if !s.attachments.is_empty() {
-                    let files: Vec<&str> = s.attachments.iter().map(|a| a.file_name.as_str()).collect();
-                    text.push_str(&format!("　佐证材料：{}", files.join("、")));
-                }
-                work.blocks.push(Block::Paragraph(text));
-            }
-        }
-    }
-    let open_block = if open.is_empty() {
-        Block::Paragraph("截至本报告日，承担的任务义务均已报送。".into())
-    } else {
-        Block::Table {
-            header: vec!["任务".into(), "要求".into(), "时间".into(), "情况".into()],
-            rows: open
-                .iter()
-                .map(|r| vec![format!("任务{}", r.o.task_seq), r.o.milestone.clone(), r.when.clone(), r.timing.clone()])
-                .collect(),
-        }
-    };
-    Ok(Document {
-        title: format!("{}{year}年政务公开工作自查报告", short_name(&directory, &unit)),
-        subtitle: None,
-        sections: vec![
-            Section { heading: "一、总体情况".into(), blocks: vec![Block::Paragraph(overview)] },
-            work,
-            Section { heading: "三、尚未完成的工作".into(), blocks: vec![open_block] },
-            Section {
-                heading: "四、下一步工作打算".into(),
-                blocks: vec![Block::Paragraph(
-                    "针对尚未完成的工作，我单位将明确责任人和完成时限，逐项整改落实，按时报送办理情况和佐证材料，并将政务公开工作纳入日常管理，持续提升公开质量。"
-                        .into(),
-                )],
-            },
-        ],
-        signature: vec![unit, chinese_date(today)],
-    })
-}
-
-/// The office's 通报 for a year: the ranking and what is overdue.
-pub async fn bulletin(store: &Store, year: i32, today: NaiveDate) -> Result<Document, StoreError> {
-    let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| StoreError::Invalid("年份无效".into()))?;
-    let as_of = end.min(today);
-    let scores = store.assess(year, as_of).await?;
-    let rows: Vec<Row> = store
-        .obligations(&ObligationFilter::default())
-        .await?
-        .into_iter()
-        .map(|o| ledger::row(o, as_of))
-        .filter(|r| r.o.due.is_some_and(|d| d.year() == year))
-        .collect();
-    let done = rows.iter().filter(|r| r.o.status == "accepted").count();
-    let mut overdue: Vec<&Row> = rows.iter().filter(|r| r.light == "red").collect();
-    overdue.sort_by_key(|r| std::cmp::Reverse(r.days));
-    let overdue_count = overdue.len();
-    overdue.truncate(OVERDUE_ROWS);
-    let mut ranking = Vec::new();
-    for group in ["部门", "镇街", "村居"] {
-        let of_group: Vec<Vec<String>> = scores
-            .iter()
-            .filter(|s| s.group == group)
-            .map(|s| vec![s.rank.to_string(), s.unit.clone(), format!("{:.2}", s.score)])
-            .collect();
-        if !of_group.is_empty() {
-            ranking.push(Block::Subheading(format!("（{}）{group}", chinese_number(ranking.len() / 2 + 1))));
-            ranking
-                .push(Block::Table { header: vec!["名次".into(), "单位".into(), "得分".into()], rows: of_group });
-        }
-    }
-    Ok(Document {
-        title: format!("关于{year}年政务公开工作任务落实情况的通报"),
-        subtitle: Some(format!("（截至{}）", chinese_date(as_of))),
-        sections: vec![
-            Section {
-                heading: "一、总体情况".into(),
-                blocks: vec![Block::Paragraph(format!(
-                    "{year}年工作任务清单共明确任务义务 {} 项，截至{}已完成并通过审核 {done} 项，逾期未完成 {} 项。",
-                    rows.len(),
-                    chinese_date(as_of),
-                    overdue_count
-                ))],
-            },
-            Section { heading: "二、考核排名".into(), blocks: ranking },
-            Section {
-                heading: "三、逾期未完成情况".into(),
-                blocks: [if overdue.is_empty() {
-                    Block::Paragraph("无逾期未完成的任务义务。".into())
-                } else {
-                    Block::Table {
-                        header: vec!["单位".into(), "任务".into(), "截止".into(), "逾期天数".into()],
-                        rows: overdue
-                            .iter()
-                            .map(|r| {
-                                vec![
-                                    r.o.unit.clone(),
-                                    format!("任务{} {}", r.o.task_seq, r.o.milestone),
-                                    r.o.due.map(|d| d.to_string()).unwrap_or_default(),
-                                    r.days.unwrap_or(0).to_string(),
-                                ]
-                            })
-                            .collect(),
-                    }
-                }]
-                .into_iter()
-                .chain((overdue_count > OVERDUE_ROWS).then(|| {
-                    Block::Paragraph(format!(
-                        "以上为逾期最久的 {OVERDUE_ROWS} 项，另有 {} 项逾期未完成，详见台账。",
-                        overdue_count - OVERDUE_ROWS
-                    ))
-                }))
-                .collect(),
-            },
-            Section {
-                heading: "四、工作要求".into(),
-                blocks: vec![Block::Paragraph(
-                    "请各单位对照本通报，抓紧办理逾期任务，于督办期限内报送办理情况；排名靠后的单位要认真分析原因，切实整改。".into(),
-                )],
-            },
-        ],
-        signature: vec!["区政务公开工作办公室".into(), chinese_date(as_of)],
-    })
-}
-
-/// One document is laid out at a time, off the request threads, so that a
-/// large one cannot starve the pages; a request waits this long for its turn.
-const WAIT_FOR_TURN: std::time::Duration = std::time::Duration::from_secs(30);
-/// How long a request waits for its document before it is told to retry
-/// (the layout finishes in the background and frees the turn).
-const LAYOUT_TIME: std::time::Duration = std::time::Duration::from_secs(120);
-static ONE_LAYOUT: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
-
-/// Runs `make` (a document's layout or a workbook) on the blocking pool, one
-/// at a time, within the waiting and layout times above.
-pub async fn bounded<T: Send + 'static>(make: impl FnOnce() -> Result<T, String> + Send + 'static) -> AppResult<T> {
-    let busy = || AppError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "正在生成其他文书，请稍等一两分钟后再试");
-    let permit = tokio::time::timeout(WAIT_FOR_TURN, ONE_LAYOUT.acquire()).await.map_err(|_| busy())?;
-    let permit = permit.map_err(|e| AppError::internal(e.to_string()))?;
-    let job = tokio::task::spawn_blocking(move || {
-        let _turn = permit;
-        make()
-    });
-    match tokio::time::timeout(LAYOUT_TIME, job).await {
-        Ok(Ok(result)) => result.map_err(AppError::bad_request),
-        Ok(Err(e)) => Err(AppError::internal(format!("document layout: {e}"))),
-        Err(_) => Err(busy()),
-    }
-}
-
-/// Lays a document out as .docx or .pdf, on the blocking pool, one at a time.
-async fn render_bounded(document: Document, pdf: bool) -> AppResult<Vec<u8>> {
-    if document.chars() > gongkai_io::out::MAX_DOCUMENT_CHARS {
-        return Err(AppError::new(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            format!("文书内容超过 {} 字，请按单位或年份分开生成", gongkai_io::out::MAX_DOCUMENT_CHARS),
-        ));
-    }
-    bounded(move || render(&document, pdf)).await
-}
-
-/// Lays a document out as .docx or .pdf.
-pub fn render(document: &Document, pdf: bool) -> Result<Vec<u8>, String> {
-    match pdf {
-        #[cfg(feature = "pdf")]
-        true => gongkai_io::out::pdf(document).map_err(|e| e.to_string()),
-        #[cfg(not(feature = "pdf"))]
-        true => Err("这个版本构建时未包含 PDF 输出：请导出 .docx，或使用默认构建".into()),
-        false => Ok(gongkai_io::out::docx(document)),
-    }
-}
-
 fn download(bytes: Vec<u8>, name: &str, content_type: &'static str) -> Response {
-    let disposition = format!("attachment; filename=\"download\"; filename*=UTF-8''{}", ledger::percent_encode(name));
+    let disposition =
+        format!("attachment; filename=\"download\"; filename*=UTF-8''{}", crate::ledger::percent_encode(name));
     ([(CONTENT_TYPE, content_type.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
@@ -320,11 +39,7 @@ impl DocumentQuery {
     }
 
     async fn year(&self, state: &AppState) -> AppResult<i32> {
-        Ok(match self.year {
-            Some(year) if gongkai_domain::calendar::YEARS.contains(&year) => year,
-            Some(year) => return Err(AppError::bad_request(format!("年份“{year}”应在 2000 到 2100 之间"))),
-            None => state.store.plans().await?.last().map_or(state.today().year(), |p| p.plan_year),
-        })
+        Ok(gongkai_app::assessment::year_or_latest(state, self.year).await?)
     }
 }
 
@@ -370,35 +85,8 @@ pub async fn bulletin_download(
     }
     let pdf = query.pdf()?;
     let year = query.year(&state).await?;
-    let document = bulletin(&state.store, year, state.today()).await?;
+    let document = bulletin(&state, year, state.today()).await?;
     let name = format!("{}.{}", document.title, if pdf { "pdf" } else { "docx" });
     let bytes = render_bounded(document, pdf).await?;
     Ok(download(bytes, &name, if pdf { "application/pdf" } else { DOCX }))
-}
-
-#[cfg(test)]
-mod tests {
-    use gongkai_io::out::{Block, Document, Section};
-
-    #[test]
-    fn a_long_report_is_quoted_in_part_and_marked() {
-        assert_eq!(super::quoted("已公开", 10), "已公开");
-        let quoted = super::quoted(&"字".repeat(50), 10);
-        assert_eq!(quoted, format!("{}……（全文见系统）", "字".repeat(10)));
-    }
-
-    #[tokio::test]
-    async fn a_document_past_its_size_is_refused_before_layout() {
-        let paragraph = Block::Paragraph("字".repeat(1_000));
-        let document = Document {
-            title: "自查报告".into(),
-            sections: vec![Section { heading: "一、".into(), blocks: vec![paragraph; 600] }],
-            ..Default::default()
-        };
-        let refused = super::render_bounded(document, false).await.unwrap_err();
-        assert_eq!(refused.status, axum::http::StatusCode::PAYLOAD_TOO_LARGE);
-        assert!(refused.message.contains("500000"));
-        let small = Document { title: "通报".into(), ..Default::default() };
-        assert!(!super::render_bounded(small, false).await.unwrap().is_empty());
-    }
 }

@@ -63,6 +63,21 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<gongkai_app::Error> for AppError {
+    fn from(err: gongkai_app::Error) -> Self {
+        use gongkai_app::Error;
+        match err {
+            Error::Invalid(message) => AppError::bad_request(message),
+            Error::Forbidden => AppError::forbidden(),
+            Error::NotFound => AppError::not_found(),
+            Error::Conflict(message) => AppError::new(StatusCode::CONFLICT, message),
+            Error::TooLarge(message) => AppError::new(StatusCode::PAYLOAD_TOO_LARGE, message),
+            Error::Busy(message) => AppError::new(StatusCode::SERVICE_UNAVAILABLE, message),
+            Error::Internal(detail) => AppError::internal(detail),
+        }
+    }
+}
+
 impl From<gongkai_domain::input::InputError> for AppError {
     fn from(err: gongkai_domain::input::InputError) -> Self {
         AppError::bad_request(err.to_string())

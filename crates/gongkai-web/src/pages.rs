@@ -1,19 +1,19 @@
 //! Server-rendered pages in Simplified Chinese. GET renders; POST acts and
 //! answers 303 See Other. Every form carries the session's CSRF token.
 
-use crate::auth::{self, LOCK_MINUTES, MAX_FAILURES, PageUser, SESSION_HOURS, cookie, sees_region, unit_scope};
+use crate::auth::{self, PageUser, cookie, sees_region, unit_scope};
 use crate::dashboard;
 use crate::error::{AppError, AppResult, FormBody};
 use crate::ledger::{self, LedgerQuery, PAGE_ROWS};
 use crate::reports;
-use crate::secrets;
 use crate::state::AppState;
 use axum::extract::Query;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{Duration, Utc};
+use gongkai_app::people::{self, SignIn};
+use gongkai_app::secrets;
 use gongkai_domain::units::UnitKind;
 use gongkai_store::ObligationFilter;
 use serde::{Deserialize, Serialize};
@@ -48,10 +48,8 @@ pub struct LoginForm {
     csrf: String,
 }
 
-/// 登录. Every attempt is counted in the database before the password is
-/// checked (so parallel guesses and other servers share the count); an
-/// unknown login is checked against a dummy hash, so it takes as long as a
-/// wrong password; what is recorded of the login is at most 64 characters.
+/// 登录 (`gongkai_app::people::sign_in`): every attempt is counted before the
+/// password is checked, and an unknown login takes as long as a wrong one.
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -61,48 +59,25 @@ pub async fn login(
     if cookie(&parts, auth::LOGIN_CSRF_COOKIE).as_deref() != Some(form.csrf.as_str()) {
         return Err(AppError::bad_request("登录页面已过期，请刷新后重新登录"));
     }
-    let limit = gongkai_domain::input::LOGIN.max_chars;
-    let typed: String = form.login.trim().chars().filter(|c| !c.is_control()).collect();
-    let too_long = typed.chars().count() > limit || form.password.len() > 1024;
-    let login: String = typed.chars().take(limit).collect();
-    let shown = if login.chars().count() > 40 {
-        format!("{}…", login.chars().take(40).collect::<String>())
-    } else {
-        login.clone()
-    };
     let again = |message: &str| -> AppResult<Response> {
+        let typed = form.login.trim();
+        let shown = if typed.chars().count() > 40 {
+            format!("{}…", typed.chars().take(40).collect::<String>())
+        } else {
+            typed.to_string()
+        };
         let page =
             state.render("login.html", serde_json::json!({ "csrf": form.csrf, "error": message, "login": shown }))?;
         Ok((axum::http::StatusCode::UNAUTHORIZED, Html(page)).into_response())
     };
-    let from = peer.ip().to_string();
-    let window = Duration::minutes(LOCK_MINUTES);
-    if !state.store.count_login_attempt(&login, MAX_FAILURES, window).await? {
-        state.store.record_login(&login, false, &from).await?;
-        return again(&format!("密码错误次数过多，请 {LOCK_MINUTES} 分钟后再试"));
+    match people::sign_in(&state, &form.login, &form.password, &peer.ip().to_string()).await? {
+        SignIn::Locked => again(&format!("密码错误次数过多，请 {} 分钟后再试", people::LOCK_MINUTES)),
+        SignIn::Refused => again("账号或密码不正确"),
+        SignIn::Signed { secret, .. } => {
+            let cookie = session_cookie(auth::is_https(&state, &parts), &secret, people::SESSION_HOURS * 3600);
+            Ok(([(SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+        }
     }
-    let user = if too_long { None } else { state.store.user_by_login(&login).await? };
-    let password = form.password.clone();
-    let hash = user.as_ref().filter(|u| !u.disabled).map(|u| u.password_hash.clone());
-    // Argon2 takes tens of milliseconds: off the request threads.
-    let verified = tokio::task::spawn_blocking(move || secrets::check_sign_in(&password, hash.as_deref()))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))?;
-    let Some(user) = user.filter(|_| verified) else {
-        state.store.record_login(&login, false, &from).await?;
-        return again("账号或密码不正确");
-    };
-    state.store.clear_login_attempts(&login).await?;
-    let secret = secrets::new_secret().map_err(|e| AppError::internal(e.to_string()))?;
-    let csrf = secrets::new_secret().map_err(|e| AppError::internal(e.to_string()))?;
-    let now = Utc::now();
-    state
-        .store
-        .create_session(&secrets::secret_hash(&secret), user.id, &csrf, now + Duration::hours(SESSION_HOURS))
-        .await?;
-    state.store.record_login(&login, true, &from).await?;
-    let cookie = session_cookie(auth::is_https(&state, &parts), &secret, SESSION_HOURS * 3600);
-    Ok(([(SET_COOKIE, cookie)], Redirect::to("/")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -395,7 +370,7 @@ pub async fn plan_settings(
 pub async fn download(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Response> {
     let (file, obligation_id) = state.store.attachment(id).await?.ok_or_else(AppError::not_found)?;
     reports::find_obligation(&state, &page.user, obligation_id).await?;
-    let bytes = crate::files::read(&state.files_dir, &file.sha256)
+    let bytes = gongkai_app::files::read(&state.files_dir, &file.sha256)
         .map_err(|e| AppError::internal(format!("reading a file: {e}")))?;
     let disposition =
         format!("attachment; filename=\"file\"; filename*=UTF-8''{}", ledger::percent_encode(&file.file_name));
@@ -453,31 +428,21 @@ pub async fn change_password(
     FormBody(form): FormBody<PasswordForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
-    let (current, hash) = (form.current.clone(), page.user.password_hash.clone());
-    let current_ok = tokio::task::spawn_blocking(move || secrets::verify_password(&current, &hash))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))?;
-    let problem = if !current_ok {
-        Some("当前密码不正确".to_string())
-    } else if form.new != form.again {
-        Some("两次输入的新密码不一致".to_string())
-    } else if form.new == form.current {
-        Some("新密码不能与当前密码相同".to_string())
-    } else {
-        gongkai_domain::people::password_problem(&form.new, &page.user.login)
-    };
-    if let Some(problem) = problem {
-        let html = state.render(
-            "password.html",
-            serde_json::json!({ "frame": frame(&state, &page), "error": problem, "forced": page.user.must_change_password }),
-        )?;
-        return Ok((axum::http::StatusCode::BAD_REQUEST, Html(html)).into_response());
-    }
-    let hash = secrets::hash_password(&form.new).map_err(|e| AppError::internal(e.to_string()))?;
     // Every other sign-in of this account ends; this one goes on.
     let current = cookie(&parts, auth::SESSION_COOKIE).map(|s| secrets::secret_hash(&s));
-    state.store.set_password(page.user.id, &hash, current.as_deref(), &page.user.login).await?;
-    Ok(Redirect::to("/").into_response())
+    let changed =
+        people::change_password(&state, &page.user, &form.current, &form.new, &form.again, current.as_deref());
+    match changed.await {
+        Ok(()) => Ok(Redirect::to("/").into_response()),
+        Err(gongkai_app::Error::Invalid(problem)) => {
+            let html = state.render(
+                "password.html",
+                serde_json::json!({ "frame": frame(&state, &page), "error": problem, "forced": page.user.must_change_password }),
+            )?;
+            Ok((axum::http::StatusCode::BAD_REQUEST, Html(html)).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// 任务清单: the list as written, beside how each cell was understood; the

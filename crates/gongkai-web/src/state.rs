@@ -1,9 +1,10 @@
 //! What every request handler shares: the store, the templates, settings.
 
-use crate::cache::Cache;
 use crate::dashboard::{self, Dashboard};
 use crate::error::AppError;
 use chrono::NaiveDate;
+use gongkai_app::App;
+use gongkai_app::cache::Cache;
 use gongkai_domain::units::Directory;
 use gongkai_store::{Store, TaskRow, Versions};
 use minijinja::Environment;
@@ -48,19 +49,21 @@ fn templates() -> Environment<'static> {
 }
 
 /// What many requests read and few change, each kept with the versions it
-/// was built at (see `cache.rs`).
+/// was built at (see `gongkai_app::cache`); the task list and the directory
+/// are the app's.
 #[derive(Default)]
 pub struct Caches {
-    tasks: Cache<i64, Vec<TaskRow>>,
-    directory: Cache<i64, Directory>,
     dashboard: Cache<(Versions, NaiveDate), Dashboard>,
     /// Public progress pages by plan, as sent.
     public_pages: Cache<(Versions, NaiveDate), String>,
 }
 
+/// The app (`gongkai_app::App`: store, files, today) and what the web adds:
+/// templates, page caches, cookie and proxy settings. Handlers reach the
+/// app's fields and use-cases through it.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    pub app: App,
     caches: Arc<Caches>,
     templates: Arc<Environment<'static>>,
     /// Mark cookies Secure always (served over HTTPS).
@@ -69,37 +72,37 @@ pub struct AppState {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The checkpoint file the audit log is verified against (see SECURITY.md).
     pub checkpoint_file: Option<PathBuf>,
-    /// A fixed "today" for tests and demos; otherwise China Standard Time.
-    pub today: Option<NaiveDate>,
-    /// Where evidence files are kept (content-addressed).
-    pub files_dir: PathBuf,
-    /// The largest file accepted, in bytes.
-    pub max_upload: usize,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
+impl std::ops::DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut App {
+        &mut self.app
+    }
 }
 
 impl AppState {
     pub fn new(store: Store) -> AppState {
         AppState {
-            store,
+            app: App::new(store),
             caches: Arc::default(),
             templates: Arc::new(templates()),
             secure_cookies: false,
             trusted_proxies: vec![std::net::Ipv4Addr::LOCALHOST.into(), std::net::Ipv6Addr::LOCALHOST.into()],
             checkpoint_file: None,
-            today: None,
-            files_dir: PathBuf::from("gongkai-data/files"),
-            max_upload: 50 * 1024 * 1024,
         }
     }
 
     pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, AppError> {
         let template = self.templates.get_template(name).map_err(|e| AppError::internal(e.to_string()))?;
         template.render(minijinja::value::Serde(context)).map_err(|e| AppError::internal(format!("{name}: {e}")))
-    }
-
-    /// Today in China Standard Time (UTC+8), where every deadline is.
-    pub fn today(&self) -> NaiveDate {
-        self.today.unwrap_or_else(gongkai_domain::calendar::china_today)
     }
 
     /// The audit log's checkpoints published outside the database.
@@ -113,20 +116,12 @@ impl AppState {
 
     /// The active tasks of every plan, as stored now.
     pub async fn tasks(&self) -> Result<Arc<Vec<TaskRow>>, AppError> {
-        let versions = self.store.versions().await?;
-        self.tasks_at(versions).await
-    }
-
-    async fn tasks_at(&self, versions: Versions) -> Result<Arc<Vec<TaskRow>>, AppError> {
-        let store = self.store.clone();
-        self.caches.tasks.get(0, versions.plans, || async move { Ok(store.tasks().await?) }).await
+        Ok(self.app.tasks().await?)
     }
 
     /// The unit directory, as stored now.
     pub async fn directory(&self) -> Result<Arc<Directory>, AppError> {
-        let versions = self.store.versions().await?;
-        let store = self.store.clone();
-        self.caches.directory.get(0, versions.units, || async move { Ok(store.directory().await?) }).await
+        Ok(self.app.directory().await?)
     }
 
     /// The office dashboard for today, from the database's counts (see
@@ -138,7 +133,7 @@ impl AppState {
         self.caches
             .dashboard
             .get(0, (versions, today), || async move {
-                let tasks = state.tasks_at(versions).await?;
+                let tasks = state.app.tasks_at(versions).await?;
                 Ok(dashboard::read(&state.store, None, &tasks, today).await?)
             })
             .await
@@ -157,7 +152,7 @@ impl AppState {
         self.caches
             .public_pages
             .get(plan_id, (versions, today), || async move {
-                let tasks = state.tasks_at(versions).await?;
+                let tasks = state.app.tasks_at(versions).await?;
                 let board = dashboard::read(&state.store, Some(plan_id), &tasks, today).await?;
                 build(tasks, board).await
             })

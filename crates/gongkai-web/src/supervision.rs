@@ -10,79 +10,28 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
-use gongkai_domain::people::Role;
-use gongkai_domain::supervision::{Wording, working_days_after};
 use gongkai_store::{ExtensionRow, NoticeRow, User};
 use serde::Deserialize;
-
-fn optional_date(text: &str, what: &str) -> AppResult<Option<NaiveDate>> {
-    crate::ledger::date(&Some(text.to_string()), what)
-}
 
 /// The office issues a 督办通知 for an obligation: a new deadline (by default
 /// the plan's number of working days from today) and a note.
 pub async fn issue(state: &AppState, user: &User, id: i64, new_due: &str, note: &str) -> AppResult<NoticeRow> {
-    let note = gongkai_domain::input::REASON.clean(note)?;
-    let (o, _) = find_obligation(state, user, id).await?;
-    if user.role != Role::Office {
-        return Err(AppError::forbidden());
-    }
-    let Some(due) = o.due else {
-        return Err(AppError::bad_request("这项任务没有截止日期，不能督办"));
-    };
-    if !gongkai_domain::supervision::is_open(&o.status) {
-        return Err(AppError::new(axum::http::StatusCode::CONFLICT, "这项任务已报送或已通过，无需督办"));
-    }
-    let today = state.today();
-    let calendar = state.store.calendar().await?;
-    let rules = state.store.plan_rules().await?.remove(&o.plan_id).unwrap_or_default();
-    let new_due = match optional_date(new_due, "新的办结期限")? {
-        Some(date) if date <= today => return Err(AppError::bad_request("新的办结期限应晚于今天")),
-        Some(date) => date,
-        None => calendar
-            .add_working_days(today, rules.notice_working_days)
-            .map_err(|e| AppError::bad_request(e.to_string()))?,
-    };
-    let wording = Wording { unit: &o.unit, task_seq: o.task_seq, milestone: &o.milestone, due };
-    let message = wording.notice(working_days_after(due, today, &calendar), new_due);
-    let note = if note.trim().is_empty() { "公开办督办" } else { note.trim() };
-    Ok(state.store.issue_notice(id, today, new_due, note, &message, &user.login).await?)
+    Ok(gongkai_app::supervision::issue(state, user, id, new_due, note).await?)
 }
 
 /// A unit asks for a later due date.
 pub async fn request(state: &AppState, user: &User, id: i64, due: &str, reason: &str) -> AppResult<i64> {
-    let reason = gongkai_domain::input::REASON.clean(reason)?;
-    let reason = reason.as_str();
-    let (_, access) = find_obligation(state, user, id).await?;
-    if !access.submit {
-        return Err(AppError::forbidden());
-    }
-    let due = optional_date(due, "申请的截止日期")?.ok_or_else(|| AppError::bad_request("请填写申请延至的日期"))?;
-    Ok(state.store.request_extension(id, due, reason, &user.login).await?)
+    Ok(gongkai_app::supervision::request(state, user, id, due, reason).await?)
 }
 
 /// The office grants or refuses.
 pub async fn decide(state: &AppState, user: &User, id: i64, decision: &str, note: &str) -> AppResult<()> {
-    let note = gongkai_domain::input::REASON.clean(note)?;
-    let note = note.as_str();
-    find_obligation(state, user, id).await?;
-    if user.role != Role::Office {
-        return Err(AppError::forbidden());
-    }
-    let grant = match decision {
-        "grant" => true,
-        "refuse" => false,
-        _ => return Err(AppError::bad_request("请选择“同意”(grant)或“不同意”(refuse)")),
-    };
-    state.store.decide_extension(id, grant, note, &user.login).await?;
-    Ok(())
+    Ok(gongkai_app::supervision::decide(state, user, id, decision, note).await?)
 }
 
 /// Notices the user may read: a unit's own, or all for the region's roles.
 async fn visible_notices(state: &AppState, user: &User, id: Option<i64>) -> AppResult<Vec<NoticeRow>> {
-    let scope = auth::unit_scope(user)?;
-    Ok(state.store.notices(scope.as_deref(), id).await?)
+    Ok(gongkai_app::supervision::visible_notices(state, user, id).await?)
 }
 
 #[derive(Deserialize)]

@@ -1,10 +1,8 @@
 //! `gongkai`: the one binary. Parses the command line and hands each
 //! subcommand to its module in `commands/`.
 
-mod channels;
 mod cli;
 mod commands;
-mod remind;
 
 use clap::Parser;
 use std::process::ExitCode;

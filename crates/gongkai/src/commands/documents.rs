@@ -5,8 +5,8 @@ use super::remind::china_today;
 use crate::cli::{ExportCommand, ReportCommand};
 use anyhow::Context;
 use chrono::NaiveDate;
+use gongkai_app::documents;
 use gongkai_store::Store;
-use gongkai_web::documents;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -51,10 +51,12 @@ pub async fn export(store: &Store, command: ExportCommand) -> anyhow::Result<Exi
 pub async fn report(store: &Store, command: ReportCommand) -> anyhow::Result<ExitCode> {
     let (document, out) = match command {
         ReportCommand::SelfInspection { unit, year, out, now } => {
-            (documents::self_inspection(store, &unit, year, report_day(year, now)?).await, out)
+            let day = report_day(year, now)?;
+            (documents::self_inspection(store, &unit, year, day).await.map_err(gongkai_app::Error::from), out)
         }
         ReportCommand::Bulletin { year, out, now } => {
-            (documents::bulletin(store, year, report_day(year, now)?).await, out)
+            let app = gongkai_app::App::new(store.clone());
+            (documents::bulletin(&app, year, report_day(year, now)?).await, out)
         }
     };
     let Some(pdf) = wants_pdf(&out) else {

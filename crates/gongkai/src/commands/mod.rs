@@ -158,7 +158,7 @@ pub fn read_capped(path: &Path, max: usize) -> anyhow::Result<Vec<u8>> {
 async fn score(store: &Store, args: crate::cli::ScoreArgs) -> anyhow::Result<ExitCode> {
     let year_end = chrono::NaiveDate::from_ymd_opt(args.year, 12, 31).context("年份无效")?;
     let as_of = args.now.unwrap_or_else(|| year_end.min(remind::china_today()));
-    let scores = store.assess(args.year, as_of).await?;
+    let scores = gongkai_app::assessment::scores(&gongkai_app::App::new(store.clone()), args.year, as_of).await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&scores)?);
         return Ok(ExitCode::SUCCESS);

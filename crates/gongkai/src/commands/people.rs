@@ -3,10 +3,10 @@
 
 use crate::cli::{TokenCommand, UserCommand};
 use anyhow::Context;
+use gongkai_app::secrets;
 use gongkai_domain::input;
 use gongkai_domain::people::Role;
 use gongkai_store::{NewUser, Store, StoreError, User};
-use gongkai_web::secrets;
 use std::io::{BufRead, Read};
 use std::process::ExitCode;
 

@@ -2,8 +2,8 @@
 //! set`: where a unit is told.
 
 use super::cli_actor;
-use crate::channels::{Channels, Mail};
 use crate::cli::{ContactCommand, MailArgs, RemindCommand};
+use gongkai_app::channels::{Channels, Mail};
 use gongkai_store::{Contact, Store};
 use std::process::ExitCode;
 
@@ -11,13 +11,13 @@ pub use gongkai_domain::calendar::china_today;
 
 pub fn channels(mail: &MailArgs) -> anyhow::Result<Channels> {
     let mail = mail.smtp.as_ref().map(|server| Mail { server: server.clone(), from: mail.mail_from.clone() });
-    Channels::new(mail.as_ref())
+    Ok(Channels::new(mail.as_ref())?)
 }
 
 pub async fn run(store: &Store, command: RemindCommand) -> anyhow::Result<ExitCode> {
     let RemindCommand::Run { now, json, mail } = command;
     let as_of = now.unwrap_or_else(china_today);
-    let sent = crate::remind::pass(store, as_of, &channels(&mail)?, &cli_actor()).await?;
+    let sent = gongkai_app::remind::pass(store, as_of, &channels(&mail)?, &cli_actor()).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&sent)?);
     } else if sent.is_empty() {

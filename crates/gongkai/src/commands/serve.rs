@@ -4,10 +4,11 @@
 use super::{Data, cli_actor};
 use crate::cli::ServeArgs;
 use anyhow::Context;
+use gongkai_app::secrets;
 use gongkai_domain::people::Role;
 use gongkai_domain::plan::understand;
 use gongkai_store::{NewUser, Store};
-use gongkai_web::{AppState, secrets};
+use gongkai_web::AppState;
 use std::process::ExitCode;
 
 /// How often the audit log's head is signed into a checkpoint.
@@ -42,7 +43,7 @@ pub async fn run(data: &Data, args: ServeArgs) -> anyhow::Result<ExitCode> {
             loop {
                 ticks.tick().await;
                 let as_of = fixed.unwrap_or_else(super::remind::china_today);
-                match crate::remind::pass(&store, as_of, &channels, "提醒任务").await {
+                match gongkai_app::remind::pass(&store, as_of, &channels, "提醒任务").await {
                     Ok(sent) if !sent.is_empty() => {
                         tracing::info!(as_of = %as_of, count = sent.len(), "reminders sent")
                     }
@@ -66,7 +67,7 @@ pub async fn run(data: &Data, args: ServeArgs) -> anyhow::Result<ExitCode> {
     });
     // The dummy hash an unknown login is checked against is made now, so the
     // first such sign-in takes no longer than any other.
-    tokio::task::spawn_blocking(|| gongkai_web::secrets::check_sign_in("", None));
+    tokio::task::spawn_blocking(|| secrets::check_sign_in("", None));
     // Count the office dashboard now, not when the first person opens it.
     let warm = state.clone();
     tokio::spawn(async move {

@@ -27,7 +27,7 @@ pub struct Sent {
 
 /// Runs one pass. Gives nothing when another process holds the scheduler
 /// (two servers on one PostgreSQL database).
-pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &str) -> anyhow::Result<Vec<Sent>> {
+pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &str) -> crate::Result<Vec<Sent>> {
     let Some(_lock) = store.try_scheduler_lock().await? else {
         return Ok(Vec::new());
     };

@@ -26,18 +26,24 @@ pub struct Channels {
 }
 
 impl Channels {
-    pub fn new(mail: Option<&Mail>) -> anyhow::Result<Channels> {
+    pub fn new(mail: Option<&Mail>) -> crate::Result<Channels> {
         let mail = match mail {
             Some(mail) => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&mail.server)
-                    .map_err(|e| anyhow::anyhow!("SMTP 服务器地址无效：{e}"))?
+                    .map_err(|e| crate::Error::invalid(format!("SMTP 服务器地址无效：{e}")))?
                     .build();
-                let from = mail.from.parse().map_err(|e| anyhow::anyhow!("发件人地址“{}”无效：{e}", mail.from))?;
+                let from = mail
+                    .from
+                    .parse()
+                    .map_err(|e| crate::Error::invalid(format!("发件人地址“{}”无效：{e}", mail.from)))?;
                 Some((transport, from))
             }
             None => None,
         };
-        let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build()?;
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(15))
+            .build()
+            .map_err(|e| crate::Error::internal(format!("HTTP client: {e}")))?;
         Ok(Channels { mail, http })
     }
 
@@ -61,7 +67,7 @@ impl Channels {
                     format!(
                         "{}{separator}timestamp={timestamp}&sign={}",
                         contact.dingtalk_url,
-                        gongkai_web::ledger::percent_encode(&sign)
+                        percent_encoding::utf8_percent_encode(&sign, percent_encoding::NON_ALPHANUMERIC)
                     )
                 };
                 let body = json!({ "msgtype": "text", "text": { "content": out.message } });

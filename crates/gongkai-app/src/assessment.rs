@@ -1,0 +1,96 @@
+//! 考核: each unit's score out of 100 under its plan's rule, every point
+//! explained, ranked within 部门, 镇街 and 村居 as offices publish them; the
+//! office edits the rule and awards bonus items.
+
+use crate::{App, Error, Result};
+use chrono::{Datelike, NaiveDate};
+use gongkai_domain::people::Role;
+use gongkai_domain::scoring::{self, Line};
+use gongkai_domain::units::UnitKind;
+use gongkai_store::User;
+use serde::Serialize;
+
+/// One unit's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitScore {
+    pub unit: String,
+    /// 部门, 镇街 or 村居: units are ranked within their group.
+    pub group: &'static str,
+    pub score: f64,
+    pub rank: usize,
+    pub explanation: Vec<Line>,
+}
+
+/// Departments, towns and villages are ranked apart.
+fn group(kind: UnitKind) -> &'static str {
+    match kind {
+        UnitKind::Town | UnitKind::Street => "镇街",
+        UnitKind::Village | UnitKind::Community => "村居",
+        _ => "部门",
+    }
+}
+
+/// Scores every unit with work due in the year's plans by `as_of`: the rule
+/// of the year's first plan, the bonuses of all its plans; ranked within
+/// each group, best first.
+pub async fn scores(app: &App, year: i32, as_of: NaiveDate) -> Result<Vec<UnitScore>> {
+    let inputs = app.store.assessment_inputs(year, as_of).await?;
+    let mut out = Vec::new();
+    for (unit, kind, items) in inputs.units {
+        let awarded: Vec<String> = inputs.bonuses.iter().filter(|(u, _)| *u == unit).map(|(_, b)| b.clone()).collect();
+        let scored = scoring::score(&inputs.rule, &items, &awarded).map_err(Error::Invalid)?;
+        out.push(UnitScore { unit, group: group(kind), score: scored.score, rank: 0, explanation: scored.explanation });
+    }
+    out.sort_by(|a, b| a.group.cmp(b.group).then(b.score.total_cmp(&a.score)).then(a.unit.cmp(&b.unit)));
+    let mut rank = 0;
+    for i in 0..out.len() {
+        rank = if i > 0 && out[i - 1].group == out[i].group { rank + 1 } else { 1 };
+        out[i].rank = rank;
+    }
+    Ok(out)
+}
+
+/// The year's plans, or the latest plan's year; a year outside 2000–2100 is refused.
+pub async fn year_or_latest(app: &App, year: Option<i32>) -> Result<i32> {
+    match year {
+        Some(year) if gongkai_domain::calendar::YEARS.contains(&year) => Ok(year),
+        Some(year) => Err(Error::Invalid(format!("年份“{year}”应在 2000 到 2100 之间"))),
+        None => Ok(app.store.plans().await?.last().map_or(app.today().year(), |p| p.plan_year)),
+    }
+}
+
+/// The year's scores as of today (or the year's end, if earlier), limited
+/// to the caller's unit for a unit's staff.
+pub async fn scores_for(app: &App, user: &User, year: Option<i32>) -> Result<(i32, NaiveDate, Vec<UnitScore>)> {
+    let year = year_or_latest(app, year).await?;
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| Error::invalid("年份无效"))?;
+    let as_of = end.min(app.today());
+    let mut all = scores(app, year, as_of).await?;
+    if let Some(unit) = crate::access::unit_scope(user)? {
+        all.retain(|s| s.unit == unit);
+    }
+    Ok((year, as_of, all))
+}
+
+/// The office saves a plan's rule; one with a mistake is refused whole.
+pub async fn save_rule(app: &App, user: &User, plan: i64, text: &str) -> Result<()> {
+    if user.role != Role::Office {
+        return Err(Error::Forbidden);
+    }
+    let text = gongkai_domain::input::SCORING_RULE.clean(text)?;
+    app.store.set_scoring_rule(plan, &text, &user.login).await?;
+    Ok(())
+}
+
+/// The office awards a bonus item of the plan's rule to a unit.
+pub async fn award(app: &App, user: &User, plan: i64, unit: &str, item: &str, note: &str) -> Result<()> {
+    if user.role != Role::Office {
+        return Err(Error::Forbidden);
+    }
+    use gongkai_domain::input;
+    let (unit, item, note) = (input::UNIT_NAME.clean(unit)?, input::TITLE.clean(item)?, input::REASON.clean(note)?);
+    let directory = app.directory().await?;
+    let unit = directory.find(&unit).ok_or_else(|| Error::Invalid(format!("单位“{unit}”不在单位目录中")))?;
+    app.store.award_bonus(plan, &unit.name, &item, &note, &user.login).await?;
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! 导入: a .docx/.xlsx/.txt list read within limits, every row understood
+//! against the directory with every problem at its row and cell, saved only
+//! when asked and clean. The file waits in the content-addressed store
+//! between preview and confirmation, so the confirmed import is exactly the
+//! previewed file.
+
+use crate::{App, Error, Result};
+use chrono::Datelike;
+use gongkai_domain::plan::{Understanding, understand};
+use gongkai_store::{ImportReport, User};
+use serde::{Deserialize, Serialize};
+
+/// The upload, or the reference to one already previewed.
+#[derive(Debug, Default, Deserialize)]
+pub struct ImportRequest {
+    #[serde(default)]
+    pub file_name: String,
+    /// Set when confirming: where the previewed file is kept.
+    #[serde(default)]
+    pub sha256: String,
+    #[serde(default)]
+    pub year: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub region: String,
+    /// "1" to save after a clean preview.
+    #[serde(default)]
+    pub commit: String,
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Outcome {
+    pub file_name: String,
+    pub sha256: String,
+    pub title: String,
+    pub region: String,
+    pub year: i32,
+    pub understanding: Understanding,
+    /// Present once saved.
+    pub saved: Option<ImportReport>,
+}
+
+/// Reads the list, understands it against the directory, and saves it when
+/// asked and when nothing is wrong. Nothing is stored on any problem.
+pub async fn run(app: &App, user: &User, mut form: ImportRequest) -> Result<Outcome> {
+    if !crate::access::manages(user.role) {
+        return Err(Error::Forbidden);
+    }
+    if form.bytes.is_empty() {
+        if form.sha256.is_empty() {
+            return Err(Error::invalid("请选择要导入的清单文件（.docx、.xlsx 或 .txt）"));
+        }
+        if form.sha256.len() != 64 || !form.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::invalid("预览的文件标识无效，请重新上传"));
+        }
+        form.bytes = crate::files::read(&app.files_dir, &form.sha256)
+            .map_err(|_| Error::invalid("预览的文件已不在，请重新上传"))?;
+    }
+    if form.bytes.len() > gongkai_io::limits::MAX_LIST_BYTES {
+        return Err(Error::TooLarge(gongkai_io::limits::list_too_large().to_string()));
+    }
+    use gongkai_domain::input;
+    form.file_name = input::FILE_NAME.clean(&form.file_name)?;
+    form.title = input::TITLE.clean(&form.title)?;
+    form.region = input::REGION.clean(&form.region)?;
+    form.year = input::VALUE.clean(&form.year)?;
+    let list = gongkai_io::read_task_list(&form.file_name, &form.bytes)
+        .map_err(|e| Error::invalid(format!("{}：{e}。未导入任何内容。", form.file_name)))?;
+    let year = match form.year.as_str() {
+        "" => list.title.as_deref().and_then(gongkai_io::year_in).unwrap_or_else(|| app.today().year()),
+        y => y
+            .parse::<i32>()
+            .ok()
+            .filter(|y| gongkai_domain::calendar::YEARS.contains(y))
+            .ok_or_else(|| Error::invalid(format!("计划年份“{y}”应是 2000 到 2100 之间的年份")))?,
+    };
+    let directory = app.store.directory().await?;
+    let understanding = understand(&list, &directory, year);
+    let title = Some(form.title.clone())
+        .filter(|t| !t.is_empty())
+        .or_else(|| understanding.title.clone())
+        .unwrap_or_else(|| form.file_name.rsplit_once('.').map_or(form.file_name.clone(), |(stem, _)| stem.into()));
+    let region = if form.region.is_empty() { "从化区".to_string() } else { form.region.clone() };
+    let sha256 = crate::files::store(&app.files_dir, &form.bytes)
+        .map_err(|e| Error::internal(format!("keeping an upload: {e}")))?;
+    let saved = if form.commit == "1" && understanding.problems.is_empty() {
+        Some(app.store.save_plan(&understanding, &title, &region, &directory, &user.login).await?)
+    } else {
+        None
+    };
+    Ok(Outcome { file_name: form.file_name, sha256, title, region, year, understanding, saved })
+}

@@ -1,0 +1,119 @@
+//! 报送 and 审核: a unit reports with text, an address, a date and files;
+//! its head signs off where the plan asks; the reviewer accepts or returns.
+//! The pages and the API call these, so they make exactly the same checks.
+
+use crate::access::{self, Access};
+use crate::{App, Error, Result};
+use gongkai_store::{ObligationFilter, ObligationRow, User};
+
+/// A report as sent, its text fields already cleaned at the edge.
+pub struct NewReport {
+    pub text: String,
+    pub url: String,
+    pub date: String,
+    /// (name, bytes).
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Finds an obligation and what the user may do with it; one the user may
+/// not see answers not-found, as if it did not exist.
+pub async fn find_obligation(app: &App, user: &User, id: i64) -> Result<(ObligationRow, Access)> {
+    let found = app.store.obligations(&ObligationFilter { id: Some(id), ..Default::default() }).await?;
+    let o = found.into_iter().next().ok_or(Error::NotFound)?;
+    let access = access::access(user, &o, &*app.directory().await?);
+    if !access.see {
+        return Err(Error::NotFound);
+    }
+    Ok((o, access))
+}
+
+/// Checks a report against the user's rights and its own content, stores
+/// its files, then records it. Nothing is stored when a check fails.
+pub async fn file_report(app: &App, user: &User, id: i64, report: NewReport) -> Result<i64> {
+    let (o, access) = find_obligation(app, user, id).await?;
+    if !access.submit {
+        return Err(Error::Forbidden);
+    }
+    if !access.may_submit(&o) {
+        return Err(Error::Conflict(
+            match o.status.as_str() {
+                "accepted" => "这项任务已审核通过，无需再报送",
+                _ => "已报送，正在等待审核；退回后才能再次报送",
+            }
+            .into(),
+        ));
+    }
+    let NewReport { text, url, date, files } = report;
+    if text.is_empty() && files.is_empty() {
+        return Err(Error::invalid("请填写报送内容或附上文件"));
+    }
+    let published_url = match url.as_str() {
+        "" => None,
+        u if (u.starts_with("http://") || u.starts_with("https://")) && !u.contains(char::is_whitespace) => {
+            Some(u.to_string())
+        }
+        _ => return Err(Error::invalid("公开网址应以 http:// 或 https:// 开头，且不含空格")),
+    };
+    let evidence_date = crate::optional_date(&date, "材料日期")?;
+    let mut attachments = Vec::new();
+    for (name, bytes) in &files {
+        if bytes.len() > app.max_upload {
+            return Err(Error::TooLarge(format!(
+                "文件“{name}”超过 {} MB 上限，未保存任何内容",
+                app.max_upload / (1024 * 1024)
+            )));
+        }
+        let content_type = crate::files::check(name, bytes, app.max_upload).map_err(Error::Invalid)?;
+        attachments.push((name, content_type, bytes));
+    }
+    let mut stored = Vec::new();
+    for (name, content_type, bytes) in attachments {
+        // Writing and syncing a file blocks; keep it off the request threads.
+        let (root, owned) = (app.files_dir.clone(), bytes.clone());
+        let sha256 = tokio::task::spawn_blocking(move || crate::files::store(&root, &owned))
+            .await
+            .map_err(|e| Error::internal(format!("storing a file: {e}")))?
+            .map_err(|e| Error::internal(format!("storing a file: {e}")))?;
+        stored.push(gongkai_store::NewAttachment {
+            file_name: name.clone(),
+            content_type: content_type.to_string(),
+            size: bytes.len() as i64,
+            sha256,
+        });
+    }
+    let new = gongkai_store::NewSubmission {
+        obligation_id: o.id,
+        author_id: user.id,
+        text,
+        published_url,
+        evidence_date,
+        submitted_on: app.today(),
+        files: stored,
+    };
+    Ok(app.store.submit(&new, &user.login).await?)
+}
+
+/// Decides on the latest report, if the user may: the reviewer accepts or
+/// returns; where the plan asks for it, the unit head first signs off
+/// (`signoff`) or returns.
+pub async fn decide(app: &App, user: &User, id: i64, decision: &str, reason: &str) -> Result<()> {
+    let reason = gongkai_domain::input::REASON.clean(reason)?;
+    let reason = reason.as_str();
+    let (o, access) = find_obligation(app, user, id).await?;
+    let decision = match decision {
+        "accept" => gongkai_store::Decision::Accept,
+        "return" => gongkai_store::Decision::Return,
+        "signoff" => gongkai_store::Decision::SignOff,
+        _ => return Err(Error::invalid("请选择“通过”(accept)、“退回”(return)或“签发”(signoff)")),
+    };
+    let allowed = match decision {
+        gongkai_store::Decision::Accept => access.review,
+        gongkai_store::Decision::SignOff => access.sign,
+        gongkai_store::Decision::Return => access.review || (access.sign && o.status == "submitted"),
+    };
+    if !allowed {
+        return Err(Error::Forbidden);
+    }
+    app.store.review(id, user.id, decision, reason, &user.login).await?;
+    Ok(())
+}
