@@ -4,6 +4,7 @@
 
 use crate::{Error, Result};
 use gongkai_domain::people::Role;
+use gongkai_domain::status::ObligationStatus;
 use gongkai_store::User;
 
 /// The unit whose work a user is limited to, if any. Office, viewer and admin
@@ -50,16 +51,16 @@ pub struct Access {
 impl Access {
     /// Report now: nothing waiting, nothing accepted.
     pub fn may_submit(&self, o: &gongkai_store::ObligationRow) -> bool {
-        self.submit && matches!(o.status.as_str(), "pending" | "returned")
+        self.submit && o.status.is_open()
     }
 
     pub fn may_sign(&self, o: &gongkai_store::ObligationRow) -> bool {
-        self.sign && o.signoff && o.status == "submitted"
+        self.sign && o.signoff && o.status == ObligationStatus::Submitted
     }
 
     /// Decide now: a report waits, signed off where the plan asks for it.
     pub fn may_review(&self, o: &gongkai_store::ObligationRow) -> bool {
-        self.review && o.status == if o.signoff { "signed" } else { "submitted" }
+        self.review && o.status == if o.signoff { ObligationStatus::Signed } else { ObligationStatus::Submitted }
     }
 }
 

@@ -6,6 +6,7 @@
 use crate::ledger::{self, Row};
 use crate::{App, Error, Result};
 use chrono::{Datelike, NaiveDate};
+use gongkai_domain::status::ObligationStatus;
 use gongkai_domain::units::Directory;
 use gongkai_io::out::{Block, Document, LedgerLine, Section, chinese_number};
 use gongkai_store::{ObligationFilter, Store, StoreError};
@@ -82,10 +83,10 @@ pub async fn self_inspection(
         .filter(|o| plans.iter().any(|p| p.id == o.plan_id))
         .map(|o| ledger::row(o, today))
         .collect();
-    let done: Vec<&Row> = rows.iter().filter(|r| r.o.status == "accepted").collect();
+    let done: Vec<&Row> = rows.iter().filter(|r| r.o.status == ObligationStatus::Accepted).collect();
     let late = done.iter().filter(|r| r.late).count();
-    let waiting = rows.iter().filter(|r| matches!(r.o.status.as_str(), "submitted" | "signed")).count();
-    let open: Vec<&Row> = rows.iter().filter(|r| gongkai_domain::supervision::is_open(&r.o.status)).collect();
+    let waiting = rows.iter().filter(|r| r.o.status.is_waiting()).count();
+    let open: Vec<&Row> = rows.iter().filter(|r| r.o.status.is_open()).collect();
     let titles: Vec<String> = plans.iter().map(|p| format!("《{}》", p.title)).collect();
     let mut task_ids: Vec<i64> = rows.iter().map(|r| r.o.task_id).collect();
     task_ids.dedup();
@@ -178,7 +179,7 @@ pub async fn bulletin(app: &App, year: i32, today: NaiveDate) -> Result<Document
         .map(|o| ledger::row(o, as_of))
         .filter(|r| r.o.due.is_some_and(|d| d.year() == year))
         .collect();
-    let done = rows.iter().filter(|r| r.o.status == "accepted").count();
+    let done = rows.iter().filter(|r| r.o.status == ObligationStatus::Accepted).count();
     let mut overdue: Vec<&Row> = rows.iter().filter(|r| r.light == "red").collect();
     overdue.sort_by_key(|r| std::cmp::Reverse(r.days));
     let overdue_count = overdue.len();

@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use gongkai_store::ObligationRow;
 use serde::Serialize;
 
-pub use gongkai_store::SOON_DAYS;
+use gongkai_domain::status::Light;
+pub use gongkai_domain::status::SOON_DAYS;
 
 /// An obligation as a row in a list.
 #[derive(Debug, Clone, Serialize)]
@@ -25,18 +26,8 @@ pub struct Row {
     pub late: bool,
 }
 
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "pending" => "待报送",
-        "submitted" => "已报送",
-        "signed" => "已签发",
-        "accepted" => "已通过",
-        "returned" => "已退回",
-        _ => "未知",
-    }
-}
-
-/// Dates in words, traffic light, and on time or late, as of `today`.
+/// Dates in words, traffic light (the domain's rule), and on time or late,
+/// as of `today`.
 pub fn row(o: ObligationRow, today: NaiveDate) -> Row {
     let when = match (o.kind.as_str(), o.from, o.due) {
         ("start", Some(from), _) => format!("{from} 起"),
@@ -45,28 +36,28 @@ pub fn row(o: ObligationRow, today: NaiveDate) -> Row {
         ("relative", ..) => "按事件起算".into(),
         _ => "长期".into(),
     };
-    let (light, days, timing, late) = match (o.status.as_str(), o.due) {
-        ("accepted", Some(due)) => {
+    let light = Light::of(o.status, o.due, today);
+    let (days, timing, late) = match (light, o.due) {
+        (Light::Done, Some(due)) => {
             let late_by = o.done_on.map_or(0, |done| (done - due).num_days());
             if late_by > 0 {
-                ("done", Some(late_by), format!("逾期 {late_by} 天完成"), true)
+                (Some(late_by), format!("逾期 {late_by} 天完成"), true)
             } else {
-                ("done", None, "按时完成".to_string(), false)
+                (None, "按时完成".to_string(), false)
             }
         }
-        ("accepted", None) => ("done", None, "已完成".to_string(), false),
-        (_, Some(due)) if due < today => {
+        (Light::Done, None) => (None, "已完成".to_string(), false),
+        (Light::Red, Some(due)) => {
             let by = (today - due).num_days();
-            ("red", Some(by), format!("已逾期 {by} 天"), true)
+            (Some(by), format!("已逾期 {by} 天"), true)
         }
         (_, Some(due)) => {
             let left = (due - today).num_days();
-            let light = if left <= SOON_DAYS { "yellow" } else { "green" };
-            (light, Some(left), if left == 0 { "今天到期".to_string() } else { format!("{left} 天后到期") }, false)
+            (Some(left), if left == 0 { "今天到期".to_string() } else { format!("{left} 天后到期") }, false)
         }
-        (_, None) => ("green", None, "无固定期限".to_string(), false),
+        (_, None) => (None, "无固定期限".to_string(), false),
     };
-    Row { status_label: status_label(&o.status), when, light, days, timing, late, o }
+    Row { status_label: o.status.label(), when, light: light.as_str(), days, timing, late, o }
 }
 
 #[cfg(test)]
@@ -86,7 +77,7 @@ mod tests {
             due: due.map(day),
             from: None,
             to: None,
-            status: status.into(),
+            status: status.parse().unwrap(),
             recipient: None,
             channel: None,
             done_on: done_on.map(day),

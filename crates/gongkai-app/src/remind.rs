@@ -6,6 +6,7 @@
 
 use crate::channels::Channels;
 use chrono::NaiveDate;
+use gongkai_domain::status::ObligationStatus;
 use gongkai_domain::supervision::{EventKind, Wording, events_due, working_days_after};
 use gongkai_store::{NewEvent, ObligationFilter, Order, Store};
 use serde::Serialize;
@@ -40,12 +41,12 @@ pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &
     let horizon = as_of + chrono::Duration::days(longest_lead + 1);
     let mut events = Vec::new();
     // The statuses `is_open` counts as open.
-    for status in ["pending", "returned"] {
+    for status in ObligationStatus::ALL.iter().copied().filter(|s| s.is_open()) {
         let mut after_id = None;
         loop {
             let page = store
                 .obligations(&ObligationFilter {
-                    status: Some(status.into()),
+                    status: Some(status),
                     due_before: Some(horizon),
                     after_id,
                     order: Order::Id,
@@ -57,7 +58,7 @@ pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &
             let full = page.len() as i64 == PAGE;
             for o in &page {
                 let (Some(due), Some(plan_rules)) = (o.due, rules.get(&o.plan_id)) else { continue };
-                for event in events_due(due, &o.status, as_of, plan_rules, &calendar) {
+                for event in events_due(due, o.status, as_of, plan_rules, &calendar) {
                     let new_due = (event.kind == EventKind::Escalation)
                         .then(|| calendar.add_working_days(as_of, plan_rules.notice_working_days).ok())
                         .flatten();

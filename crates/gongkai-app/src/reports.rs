@@ -4,6 +4,7 @@
 
 use crate::access::{self, Access};
 use crate::{App, Error, Result};
+use gongkai_domain::status::ObligationStatus;
 use gongkai_store::{ObligationFilter, ObligationRow, User};
 
 /// A report as sent, its text fields already cleaned at the edge.
@@ -109,7 +110,7 @@ pub async fn decide(app: &App, user: &User, id: i64, decision: &str, reason: &st
     let allowed = match decision {
         gongkai_store::Decision::Accept => access.review,
         gongkai_store::Decision::SignOff => access.sign,
-        gongkai_store::Decision::Return => access.review || (access.sign && o.status == "submitted"),
+        gongkai_store::Decision::Return => access.review || (access.sign && o.status == ObligationStatus::Submitted),
     };
     if !allowed {
         return Err(Error::Forbidden);

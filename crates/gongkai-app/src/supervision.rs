@@ -19,7 +19,7 @@ pub async fn issue(app: &App, user: &User, id: i64, new_due: &str, note: &str) -
     let Some(due) = o.due else {
         return Err(Error::invalid("这项任务没有截止日期，不能督办"));
     };
-    if !gongkai_domain::supervision::is_open(&o.status) {
+    if !o.status.is_open() {
         return Err(Error::Conflict("这项任务已报送或已通过，无需督办".into()));
     }
     let today = app.today();

@@ -14,5 +14,6 @@ pub mod plan;
 pub mod responsible;
 pub mod scoring;
 pub mod secret;
+pub mod status;
 pub mod supervision;
 pub mod units;

@@ -3,6 +3,7 @@
 //! of working days overdue. Each event has a key that makes it happen once.
 
 use crate::calendar::Calendar;
+use crate::status::ObligationStatus;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -58,17 +59,18 @@ pub struct Event {
     pub lead: Option<i64>,
 }
 
-/// Work still the unit's to do: not reported, or returned to it.
-pub fn is_open(status: &str) -> bool {
-    matches!(status, "pending" | "returned")
-}
-
 /// What is due to be told about an obligation as of `today`. A reminder is
 /// the one for the nearest lead time reached, so a scheduler that missed a
 /// few days sends one reminder, not three; the caller keeps the keys
 /// already sent and sends only new ones.
-pub fn events_due(due: NaiveDate, status: &str, today: NaiveDate, rules: &Rules, calendar: &Calendar) -> Vec<Event> {
-    if !is_open(status) {
+pub fn events_due(
+    due: NaiveDate,
+    status: ObligationStatus,
+    today: NaiveDate,
+    rules: &Rules,
+    calendar: &Calendar,
+) -> Vec<Event> {
+    if !status.is_open() {
         return Vec::new();
     }
     let left = (due - today).num_days();
@@ -164,7 +166,7 @@ mod tests {
 
     fn keys(today: &str, status: &str) -> Vec<String> {
         let calendar = crate::calendar::builtin();
-        events_due(day("2020-11-30"), status, day(today), &Rules::default(), calendar)
+        events_due(day("2020-11-30"), status.parse().unwrap(), day(today), &Rules::default(), calendar)
             .into_iter()
             .map(|e| e.key.trim_end_matches(":2020-11-30").to_string())
             .collect()

@@ -64,14 +64,20 @@ const NUMBERED: [&str; 15] = [
     "bonus_awards",
 ];
 
-/// The values a column may hold; a backup with any other is refused.
-const DOMAINS: &[(&str, &str, &[&str])] = &[
-    ("users", "role", &["office", "handler", "head", "viewer", "admin"]),
-    ("obligations", "status", &crate::OBLIGATION_STATUSES),
-    ("reviews", "decision", &["accepted", "returned", "signed"]),
-    ("extensions", "status", &["pending", "granted", "refused"]),
-    ("deliveries", "status", &["pending", "sending", "sent", "failed"]),
-];
+/// The column whose values must be one of an enum's words, per table: a
+/// backup with any other word is refused.
+fn domain(table: &str) -> Option<(&'static str, Vec<&'static str>)> {
+    use gongkai_domain::status::{Decision, DeliveryStatus, ExtensionStatus, ObligationStatus};
+    Some(match table {
+        "users" => ("role", gongkai_domain::people::Role::ALL.iter().map(|r| r.as_str()).collect()),
+        "obligations" => ("status", ObligationStatus::ALL.iter().map(|s| s.as_str()).collect()),
+        "reviews" => ("decision", Decision::ALL.iter().map(|s| s.as_str()).collect()),
+        "extensions" => ("status", ExtensionStatus::ALL.iter().map(|s| s.as_str()).collect()),
+        "deliveries" => ("status", DeliveryStatus::ALL.iter().map(|s| s.as_str()).collect()),
+        "units" => ("kind", gongkai_domain::units::UnitKind::ALL.iter().map(|k| k.as_str()).collect()),
+        _ => return None,
+    })
+}
 
 fn quoted(name: &str) -> String {
     format!("\"{name}\"")
@@ -187,21 +193,11 @@ pub struct Restore {
 
 /// Refuses a row whose values are outside their column's domain.
 fn check_domain(table: &str, row: &Value) -> StoreResult<()> {
-    for (of_table, column, allowed) in DOMAINS {
-        if *of_table != table {
-            continue;
-        }
-        let value = row.get(*column).and_then(Value::as_str).unwrap_or_default();
-        if !allowed.contains(&value) {
-            let shown: String = value.chars().take(40).collect();
-            return Err(StoreError::Invalid(format!("备份中表“{table}”的 {column} 值“{shown}”无效，未恢复任何内容")));
-        }
-    }
-    if table == "units" {
-        let kind = row.get("kind").and_then(Value::as_str).unwrap_or_default();
-        if kind.parse::<gongkai_domain::units::UnitKind>().is_err() {
-            return Err(StoreError::Invalid(format!("备份中单位类别“{kind}”无效，未恢复任何内容")));
-        }
+    let Some((column, allowed)) = domain(table) else { return Ok(()) };
+    let value = row.get(column).and_then(Value::as_str).unwrap_or_default();
+    if !allowed.contains(&value) {
+        let shown: String = value.chars().take(40).collect();
+        return Err(StoreError::Invalid(format!("备份中表“{table}”的 {column} 值“{shown}”无效，未恢复任何内容")));
     }
     Ok(())
 }

@@ -63,7 +63,8 @@ pub struct ObligationRow {
     pub due: Option<NaiveDate>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ObligationStatus,
     /// Who the milestone reports to ("区民政局"), as the list wrote it.
     pub recipient: Option<String>,
     /// Where the result is to be published ("区政府门户网站").
@@ -84,36 +85,7 @@ pub struct PlanRow {
     pub head_signoff: bool,
 }
 
-/// Days before a due date at which open work counts as due soon (yellow).
-pub const SOON_DAYS: i64 = 7;
-
-/// Where open work stands on a given day, and what was done late.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Light {
-    /// Open and past its due date.
-    Red,
-    /// Open and due within [`SOON_DAYS`].
-    Yellow,
-    /// Open, due later or without a due date.
-    Green,
-    /// Accepted.
-    Done,
-    /// Overdue now, or accepted after its due date.
-    Late,
-}
-
-impl Light {
-    pub fn parse(text: &str) -> Option<Light> {
-        Some(match text {
-            "red" => Light::Red,
-            "yellow" => Light::Yellow,
-            "green" => Light::Green,
-            "done" => Light::Done,
-            "late" => Light::Late,
-            _ => return None,
-        })
-    }
-}
+pub use gongkai_domain::status::{Light, ObligationStatus, SOON_DAYS};
 
 /// The orders a list can be read in; each ends in the due date, then id.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -152,7 +124,7 @@ pub struct ObligationFilter {
     pub task_ids: Option<Vec<i64>>,
     pub plan_id: Option<i64>,
     /// pending, submitted, signed, accepted, returned.
-    pub status: Option<String>,
+    pub status: Option<ObligationStatus>,
     pub light: Option<Light>,
     /// The day lights are judged on (for `light` and [`Order::Light`]);
     /// today in China Standard Time when not given.
@@ -213,27 +185,13 @@ impl ObligationFilter {
             conditions.push(format!("t.plan_id = {}", arg(Arg::Int(id))));
         }
         if let Some(status) = &self.status {
-            conditions.push(format!("o.status = {}", arg(Arg::Text(status.clone()))));
+            conditions.push(format!("o.status = {}", arg(Arg::Text(status.as_str().to_string()))));
         }
         let today = self.as_of.unwrap_or_else(gongkai_domain::calendar::china_today);
         let soon = today + chrono::Duration::days(SOON_DAYS);
         if let Some(light) = self.light {
-            conditions.push(match light {
-                Light::Red => format!("o.status <> 'accepted' AND o.due_date < {}", arg(Arg::Date(today))),
-                Light::Yellow => format!(
-                    "o.status <> 'accepted' AND o.due_date >= {} AND o.due_date <= {}",
-                    arg(Arg::Date(today)),
-                    arg(Arg::Date(soon))
-                ),
-                Light::Green => {
-                    format!("o.status <> 'accepted' AND (o.due_date IS NULL OR o.due_date > {})", arg(Arg::Date(soon)))
-                }
-                Light::Done => "o.status = 'accepted'".into(),
-                Light::Late => format!(
-                    "((o.status = 'accepted' AND o.done_on > o.due_date) OR (o.status <> 'accepted' AND o.due_date < {}))",
-                    arg(Arg::Date(today))
-                ),
-            });
+            let (today, soon) = (arg(Arg::Date(today)), arg(Arg::Date(soon)));
+            conditions.push(light.sql("o.", &today, &soon));
         }
         let dir = if self.desc { "DESC" } else { "ASC" };
         // Unit names compare by their bytes on both databases.
@@ -258,12 +216,10 @@ impl ObligationFilter {
             Order::Task => format!("o.task_seq {dir}, {by_due}"),
             Order::Id => format!("o.id {dir}"),
             Order::Status => format!("o.status {dir}, {by_due}"),
-            Order::Light => format!(
-                "CASE WHEN o.status = 'accepted' THEN 3 WHEN o.due_date IS NULL THEN 2 \
-                 WHEN o.due_date < {today} THEN 0 WHEN o.due_date <= {soon} THEN 1 ELSE 2 END {dir}, {by_due}",
-                today = arg(Arg::Date(today)),
-                soon = arg(Arg::Date(soon)),
-            ),
+            Order::Light => {
+                let (today, soon) = (arg(Arg::Date(today)), arg(Arg::Date(soon)));
+                format!("{} {dir}, {by_due}", Light::sql_rank("o.", &today, &soon))
+            }
         };
         let limit = arg(Arg::Int(self.limit.unwrap_or(i64::MAX)));
         let offset = arg(Arg::Int(self.offset.unwrap_or(0)));

@@ -425,6 +425,34 @@ mod tests {
     }
 
     #[test]
+    fn the_database_refuses_exactly_the_words_the_enums_do_not_have() {
+        use gongkai_domain::status::{Decision, DeliveryStatus, ExtensionStatus, ObligationStatus};
+        let words = |all: Vec<&str>| all.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(", ");
+        let columns = [
+            ("obligations_status", words(ObligationStatus::ALL.iter().map(|s| s.as_str()).collect())),
+            ("reviews_decision", words(Decision::ALL.iter().map(|s| s.as_str()).collect())),
+            ("extensions_status", words(ExtensionStatus::ALL.iter().map(|s| s.as_str()).collect())),
+            ("deliveries_status", words(DeliveryStatus::ALL.iter().map(|s| s.as_str()).collect())),
+            ("users_role", words(gongkai_domain::people::Role::ALL.iter().map(|r| r.as_str()).collect())),
+            ("units_kind", words(gongkai_domain::units::UnitKind::ALL.iter().map(|k| k.as_str()).collect())),
+        ];
+        for backend in ["sqlite", "postgres"] {
+            let sql =
+                std::fs::read_to_string(format!("{}/migrations/{backend}/0013_checks.sql", env!("CARGO_MANIFEST_DIR")))
+                    .unwrap();
+            for (name, list) in &columns {
+                let column = name.split_once('_').unwrap().1;
+                let at = sql.find(&format!("{name}_check")).unwrap_or_else(|| panic!("{backend}: no check on {name}"));
+                assert!(
+                    sql[at..].contains(&format!("{column} IN ({list})"))
+                        || sql[at..].contains(&format!("NEW.{column} NOT IN ({list})")),
+                    "{backend}: {name} allows other words than ({list})"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_backend_comes_from_the_url_scheme_and_others_are_refused() {
         use super::Backend;
         assert_eq!(Backend::from_url("postgres://u@localhost/db").unwrap(), Backend::Postgres);
@@ -438,7 +466,7 @@ impl Store {
     /// Moves an obligation along its workflow (pending → submitted → …), on
     /// the status it had when read.
     pub async fn set_obligation_status(&self, id: i64, status: &str, actor: &str) -> StoreResult<()> {
-        if !OBLIGATION_STATUSES.contains(&status) {
+        if gongkai_domain::status::ObligationStatus::parse(status).is_none() {
             return Err(StoreError::Invalid(format!("未知的状态“{status}”")));
         }
         on_pool!(self, pool => {
@@ -458,9 +486,6 @@ impl Store {
         Ok(())
     }
 }
-
-/// Every status an obligation can have.
-pub const OBLIGATION_STATUSES: [&str; 5] = ["pending", "submitted", "signed", "returned", "accepted"];
 
 /// Fresh databases for tests: each call gives the URL of a new, empty one.
 pub mod scratch {

@@ -4,6 +4,7 @@
 
 use crate::{Store, StoreResult, on_pool};
 use chrono::NaiveDate;
+use gongkai_domain::status::Light;
 
 /// Versions of the ledger's parts, bumped by database triggers in the same
 /// transaction as every change (see migration 0010).
@@ -74,17 +75,21 @@ impl Store {
         month: NaiveDate,
     ) -> StoreResult<Vec<UnitTally>> {
         let in_plan = if plan_id.is_some() { "AND task_id IN (SELECT id FROM tasks WHERE plan_id = $4)" } else { "" };
-        let open = "status <> 'accepted'";
+        // The lights as the domain's table states them ($1 today, $2 the
+        // end of the soon window); the month is the same window, 30 days on.
+        let light = |light: Light| light.sql("", "$1", "$2");
+        let (done, red, yellow) = (light(Light::Done), light(Light::Red), light(Light::Yellow));
+        let this_month = Light::Yellow.sql("", "$1", "$3");
         let sql = format!(
             "SELECT unit_id, COUNT(*) AS total,
-                    SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END) AS done,
-                    SUM(CASE WHEN status = 'accepted' AND done_on > due_date THEN 1 ELSE 0 END) AS done_late,
+                    SUM(CASE WHEN {done} THEN 1 ELSE 0 END) AS done,
+                    SUM(CASE WHEN {done} AND done_on > due_date THEN 1 ELSE 0 END) AS done_late,
                     SUM(CASE WHEN status IN ('submitted', 'signed') THEN 1 ELSE 0 END) AS awaiting,
                     SUM(CASE WHEN status = 'returned' THEN 1 ELSE 0 END) AS returned,
-                    SUM(CASE WHEN {open} AND due_date < $1 THEN 1 ELSE 0 END) AS overdue,
-                    MIN(CASE WHEN {open} AND due_date < $1 THEN due_date END) AS earliest_overdue,
-                    SUM(CASE WHEN {open} AND due_date >= $1 AND due_date <= $2 THEN 1 ELSE 0 END) AS due_soon,
-                    SUM(CASE WHEN {open} AND due_date >= $1 AND due_date <= $3 THEN 1 ELSE 0 END) AS due_month
+                    SUM(CASE WHEN {red} THEN 1 ELSE 0 END) AS overdue,
+                    MIN(CASE WHEN {red} THEN due_date END) AS earliest_overdue,
+                    SUM(CASE WHEN {yellow} THEN 1 ELSE 0 END) AS due_soon,
+                    SUM(CASE WHEN {this_month} THEN 1 ELSE 0 END) AS due_month
              FROM obligations WHERE active = TRUE {in_plan} GROUP BY unit_id"
         );
         Ok(on_pool!(self, pool => {

@@ -122,9 +122,10 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
     let token = file.strip_suffix(".ics").ok_or_else(AppError::not_found)?;
     let unit = state.store.feed_unit(&secrets::secret_hash(token)).await?.ok_or_else(AppError::not_found)?;
     let list = state.store.obligations(&ObligationFilter { unit: Some(unit.clone()), ..Default::default() }).await?;
-    let events = list.iter().filter(|o| o.status != "accepted").filter_map(|o| {
-        o.due.map(|due| (format!("obligation-{}", o.id), due, format!("截止：任务{} {}", o.task_seq, o.milestone)))
-    });
+    let events =
+        list.iter().filter(|o| o.status != gongkai_domain::status::ObligationStatus::Accepted).filter_map(|o| {
+            o.due.map(|due| (format!("obligation-{}", o.id), due, format!("截止：任务{} {}", o.task_seq, o.milestone)))
+        });
     let ics = ics(&format!("{unit} 政务公开任务"), events);
     Ok(([(CONTENT_TYPE, "text/calendar; charset=utf-8")], ics).into_response())
 }

@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use gongkai_store::{Light, ObligationFilter, Order, TaskRow, User};
 use serde::{Deserialize, Serialize};
 
-pub use gongkai_app::ledger::{Row, SOON_DAYS, row, status_label};
+pub use gongkai_app::ledger::{Row, SOON_DAYS, row};
+use gongkai_domain::status::ObligationStatus;
 
 /// Rows on one page of the 台账; the API's default page is the same size.
 pub const PAGE_ROWS: usize = 1000;
@@ -89,14 +90,13 @@ impl LedgerQuery {
         let task_id = given(&self.task)
             .map(|t| t.parse::<i64>().map_err(|_| AppError::bad_request(format!("任务编号“{t}”不是数字"))))
             .transpose()?;
-        let status = given(&self.status);
-        if let Some(s) = status
-            && status_label(s) == "未知"
-        {
-            return Err(AppError::bad_request(format!(
-                "状态“{s}”无效：可选 pending、submitted、signed、accepted、returned"
-            )));
-        }
+        let status = given(&self.status)
+            .map(|s| {
+                ObligationStatus::parse(s).ok_or_else(|| {
+                    AppError::bad_request(format!("状态“{s}”无效：可选 pending、submitted、signed、accepted、returned"))
+                })
+            })
+            .transpose()?;
         let light = given(&self.light)
             .map(|l| {
                 Light::parse(l).ok_or_else(|| {
@@ -121,7 +121,7 @@ impl LedgerQuery {
             due_to,
             task_id,
             task_ids,
-            status: status.map(String::from),
+            status,
             light,
             as_of: Some(today),
             order,

@@ -14,6 +14,7 @@ use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_app::people::{self, SignIn};
 use gongkai_app::secrets;
+use gongkai_domain::status::ObligationStatus;
 use gongkai_domain::units::UnitKind;
 use gongkai_store::ObligationFilter;
 use serde::{Deserialize, Serialize};
@@ -214,8 +215,8 @@ pub async fn obligation(State(state): State<AppState>, page: PageUser, Path(id):
     let extensions = state.store.extensions(id).await?;
     let notices: Vec<gongkai_store::NoticeRow> =
         state.store.notices(Some(&o.unit), None).await?.into_iter().filter(|n| n.obligation_id == id).collect();
-    let returned = o.status == "returned";
-    let open = gongkai_domain::supervision::is_open(&o.status);
+    let returned = o.status == ObligationStatus::Returned;
+    let open = o.status.is_open();
     let office = page.user.role == gongkai_domain::people::Role::Office;
     let pending_extension = extensions.iter().any(|e| e.status == "pending");
     let html = state.render(
@@ -226,7 +227,7 @@ pub async fn obligation(State(state): State<AppState>, page: PageUser, Path(id):
             "may_publish": access.review,
             "max_mb": state.max_upload / (1024 * 1024), "returned": returned,
             "extensions": extensions, "notices": notices,
-            "may_request_extension": access.submit && o.due.is_some() && o.status != "accepted" && !pending_extension,
+            "may_request_extension": access.submit && o.due.is_some() && o.status != ObligationStatus::Accepted && !pending_extension,
             "may_decide_extension": office && pending_extension,
             "may_issue_notice": office && open && o.due.is_some_and(|d| d < state.today()),
             "o": ledger::row(o, state.today()),
@@ -383,8 +384,8 @@ pub async fn review_queue(State(state): State<AppState>, page: PageUser) -> AppR
     let directory = state.directory().await?;
     // Only work with a report waiting can be in the queue.
     let mut all = Vec::new();
-    for status in ["submitted", "signed"] {
-        let waiting = ObligationFilter { status: Some(status.into()), ..Default::default() };
+    for status in [ObligationStatus::Submitted, ObligationStatus::Signed] {
+        let waiting = ObligationFilter { status: Some(status), ..Default::default() };
         all.extend(state.store.obligations(&waiting).await?);
     }
     all.sort_by_key(|o| (o.due.is_none(), o.due, o.task_seq, o.id));

@@ -206,7 +206,7 @@ async fn decide(client: &reqwest::Client, app: &App, id: i64, decision: &str, re
 
 async fn status_of(app: &App, id: i64) -> String {
     let filter = ObligationFilter { id: Some(id), ..Default::default() };
-    app.store.obligations(&filter).await.unwrap().remove(0).status
+    app.store.obligations(&filter).await.unwrap().remove(0).status.to_string()
 }
 
 /// The loop the issue asks for: a town reports its 村居 report with a PDF to

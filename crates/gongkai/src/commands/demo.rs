@@ -130,7 +130,10 @@ pub async fn run(store: &Store, args: DemoArgs) -> anyhow::Result<ExitCode> {
         .obligations(&ObligationFilter { due_before: Some(as_of), ..Default::default() })
         .await?
         .into_iter()
-        .filter(|o| o.status == "pending" && o.due.is_some_and(|d| d.year() >= args.year))
+        .filter(|o| {
+            o.status == gongkai_domain::status::ObligationStatus::Pending
+                && o.due.is_some_and(|d| d.year() >= args.year)
+        })
         .filter_map(|o| o.due.map(|d| (o.id, d)))
         .collect();
     let reports: Vec<DemoReport> = due

@@ -71,7 +71,7 @@ pub async fn obligations(store: &Store, args: ObligationsArgs) -> anyhow::Result
                 due: o.due,
                 from: o.from,
                 to: o.to,
-                status: &o.status,
+                status: o.status.as_str(),
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&out)?);
