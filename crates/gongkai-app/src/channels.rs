@@ -27,6 +27,8 @@ pub struct Channels {
 
 impl Channels {
     pub fn new(mail: Option<&Mail>) -> crate::Result<Channels> {
+        // One TLS provider for SMTP and the robots' HTTPS; installing it twice is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mail = match mail {
             Some(mail) => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&mail.server)

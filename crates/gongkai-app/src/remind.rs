@@ -1,23 +1,53 @@
-//! One scheduler pass as of a day: find what is due to be told (reminders
+//! The reminder pass as of a day: find what is due to be told (reminders
 //! before the due date, 催办 after it, 督办 after the plan's number of working
 //! days), record it once, then send every delivery this process claims.
 //! `gongkai remind run` runs one pass; `gongkai serve` runs one every few
 //! minutes.
+//!
+//! The pass works on [`DueWork`]: anything with a subject, a responsible
+//! unit, a due date and rules — an obligation today, a request with a legal
+//! clock or an inspection finding tomorrow. Each kind of work only says what
+//! of it is due ([`due_obligations`] for the task list); the events, their
+//! keys, the outbox and the channels are one code path for all.
 
 use crate::channels::Channels;
 use chrono::NaiveDate;
+use gongkai_domain::calendar::Calendar;
 use gongkai_domain::status::ObligationStatus;
-use gongkai_domain::supervision::{EventKind, Wording, events_due, working_days_after};
-use gongkai_store::{NewEvent, ObligationFilter, Order, Store};
+use gongkai_domain::supervision::{EventKind, Rules, Wording, events_due, working_days_after};
+use gongkai_store::{NewEvent, ObligationFilter, Order, Store, Subject};
 use serde::Serialize;
 
 /// Obligations read per query in a pass.
 const PAGE: i64 = 10_000;
 
+/// The name of the reminders' job (one lock per job name on PostgreSQL).
+pub const JOB: &str = "reminders";
+
+/// One piece of work under supervision, as of a pass.
+#[derive(Debug, Clone)]
+pub struct DueWork {
+    pub subject: Subject,
+    /// The unit responsible (its full name).
+    pub unit: String,
+    /// The work as the unit reads it: "任务12“…”".
+    pub what: String,
+    pub due: NaiveDate,
+    /// Still the unit's to do; done work is never chased.
+    pub open: bool,
+    /// When to remind and escalate (a plan's rules for obligations).
+    pub rules: Rules,
+    /// 督办 issues a numbered notice with a new deadline (obligations do).
+    pub notices: bool,
+}
+
 /// One message that went out (or could not).
 #[derive(Debug, Clone, Serialize)]
 pub struct Sent {
-    pub obligation: i64,
+    /// For work on the task list, the obligation's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub obligation: Option<i64>,
+    pub subject: Subject,
     pub unit: String,
     /// reminder, 催办 or 督办.
     pub kind: String,
@@ -26,21 +56,35 @@ pub struct Sent {
     pub error: Option<String>,
 }
 
-/// Runs one pass. Gives nothing when another process holds the scheduler
-/// (two servers on one PostgreSQL database).
-pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &str) -> crate::Result<Vec<Sent>> {
-    let Some(_lock) = store.try_scheduler_lock().await? else {
-        return Ok(Vec::new());
-    };
+/// The events due about `work` as of `as_of`, with the words the unit reads.
+pub fn events_for(work: &DueWork, as_of: NaiveDate, calendar: &Calendar) -> Vec<NewEvent> {
+    let wording = Wording { unit: &work.unit, what: work.what.clone(), due: work.due };
+    events_due(work.due, work.open, as_of, &work.rules, calendar)
+        .into_iter()
+        .map(|event| {
+            let new_due = (event.kind == EventKind::Escalation && work.notices)
+                .then(|| calendar.add_working_days(as_of, work.rules.notice_working_days).ok())
+                .flatten();
+            let message = match (event.kind, new_due) {
+                (EventKind::Reminder, _) => wording.reminder(event.lead.unwrap_or(0)),
+                (EventKind::Overdue, _) | (EventKind::Escalation, None) => wording.overdue(),
+                (EventKind::Escalation, Some(new_due)) => {
+                    wording.notice(working_days_after(work.due, as_of, calendar), new_due)
+                }
+            };
+            NewEvent { subject: work.subject.clone(), unit: work.unit.clone(), message, new_due, event }
+        })
+        .collect()
+}
+
+/// The task list's open work due before the longest lead time ends, read a
+/// page at a time and turned into events as it comes: a province has
+/// hundreds of thousands of open obligations.
+pub async fn due_obligations(store: &Store, as_of: NaiveDate, calendar: &Calendar) -> crate::Result<Vec<NewEvent>> {
     let rules = store.plan_rules().await?;
-    let calendar = store.calendar().await?;
-    // Open work due before the longest lead time ends, read a page at a time
-    // and turned into events as it comes: a province has hundreds of
-    // thousands of open obligations.
     let longest_lead = rules.values().flat_map(|r| r.lead_days.iter().copied()).max().unwrap_or(0).max(0);
     let horizon = as_of + chrono::Duration::days(longest_lead + 1);
     let mut events = Vec::new();
-    // The statuses `is_open` counts as open.
     for status in ObligationStatus::ALL.iter().copied().filter(|s| s.is_open()) {
         let mut after_id = None;
         loop {
@@ -56,29 +100,37 @@ pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &
                 .await?;
             after_id = page.last().map(|o| o.id);
             let full = page.len() as i64 == PAGE;
-            for o in &page {
+            for o in page {
                 let (Some(due), Some(plan_rules)) = (o.due, rules.get(&o.plan_id)) else { continue };
-                for event in events_due(due, o.status, as_of, plan_rules, &calendar) {
-                    let new_due = (event.kind == EventKind::Escalation)
-                        .then(|| calendar.add_working_days(as_of, plan_rules.notice_working_days).ok())
-                        .flatten();
-                    let wording = Wording { unit: &o.unit, task_seq: o.task_seq, milestone: &o.milestone, due };
-                    let message = match (event.kind, new_due) {
-                        (EventKind::Reminder, _) => wording.reminder(event.lead.unwrap_or(0)),
-                        (EventKind::Overdue, _) | (EventKind::Escalation, None) => wording.overdue(),
-                        (EventKind::Escalation, Some(new_due)) => {
-                            wording.notice(working_days_after(due, as_of, &calendar), new_due)
-                        }
-                    };
-                    events.push(NewEvent { obligation_id: o.id, unit: o.unit.clone(), message, new_due, event });
-                }
+                let work = DueWork {
+                    subject: Subject::obligation(o.id),
+                    what: Wording::obligation(&o.unit, o.task_seq, &o.milestone, due).what,
+                    unit: o.unit,
+                    due,
+                    open: o.status.is_open(),
+                    rules: plan_rules.clone(),
+                    notices: true,
+                };
+                events.extend(events_for(&work, as_of, calendar));
             }
             if !full {
                 break;
             }
         }
     }
-    store.record_events(as_of, &events, actor).await?;
+    Ok(events)
+}
+
+/// Records `events` once each, then sends every delivery this process can
+/// claim, whatever its subject.
+pub async fn tell(
+    store: &Store,
+    as_of: NaiveDate,
+    events: &[NewEvent],
+    channels: &Channels,
+    actor: &str,
+) -> crate::Result<Vec<Sent>> {
+    store.record_events(as_of, events, actor).await?;
     let mut sent = Vec::new();
     loop {
         let batch = store.claim_deliveries(200).await?;
@@ -92,7 +144,8 @@ pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &
             }
             store.finish_delivery(out.delivery_id, outcome.clone()).await?;
             sent.push(Sent {
-                obligation: out.obligation,
+                obligation: out.subject.obligation_id(),
+                subject: out.subject,
                 unit: out.unit,
                 kind: out.kind,
                 channel: out.channel,
@@ -101,4 +154,15 @@ pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &
         }
     }
     Ok(sent)
+}
+
+/// Runs one pass over the task list. Gives nothing when another process
+/// holds the reminders' job (two servers on one PostgreSQL database).
+pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &str) -> crate::Result<Vec<Sent>> {
+    let Some(_lock) = store.try_job_lock(JOB).await? else {
+        return Ok(Vec::new());
+    };
+    let calendar = store.calendar().await?;
+    let events = due_obligations(store, as_of, &calendar).await?;
+    tell(store, as_of, &events, channels, actor).await
 }

@@ -32,7 +32,7 @@ pub async fn issue(app: &App, user: &User, id: i64, new_due: &str, note: &str) -
             calendar.add_working_days(today, rules.notice_working_days).map_err(|e| Error::invalid(e.to_string()))?
         }
     };
-    let wording = Wording { unit: &o.unit, task_seq: o.task_seq, milestone: &o.milestone, due };
+    let wording = Wording::obligation(&o.unit, o.task_seq, &o.milestone, due);
     let message = wording.notice(working_days_after(due, today, &calendar), new_due);
     let note = if note.trim().is_empty() { "公开办督办" } else { note.trim() };
     Ok(app.store.issue_notice(id, today, new_due, note, &message, &user.login).await?)

@@ -1,9 +1,10 @@
-//! Supervision rules: when an obligation's unit is reminded before its due
-//! date, chased (催办) after it, and sent a formal 督办通知 once it is a number
-//! of working days overdue. Each event has a key that makes it happen once.
+//! Supervision rules: when the unit responsible for a piece of work (an
+//! obligation, a request with a legal clock, an inspection finding) is
+//! reminded before its due date, chased (催办) after it, and sent a formal
+//! 督办通知 once it is a number of working days overdue. Each event has a key
+//! that makes it happen once per subject.
 
 use crate::calendar::Calendar;
-use crate::status::ObligationStatus;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -63,14 +64,8 @@ pub struct Event {
 /// the one for the nearest lead time reached, so a scheduler that missed a
 /// few days sends one reminder, not three; the caller keeps the keys
 /// already sent and sends only new ones.
-pub fn events_due(
-    due: NaiveDate,
-    status: ObligationStatus,
-    today: NaiveDate,
-    rules: &Rules,
-    calendar: &Calendar,
-) -> Vec<Event> {
-    if !status.is_open() {
+pub fn events_due(due: NaiveDate, open: bool, today: NaiveDate, rules: &Rules, calendar: &Calendar) -> Vec<Event> {
+    if !open {
         return Vec::new();
     }
     let left = (due - today).num_days();
@@ -118,36 +113,30 @@ pub fn working_days_after(from: NaiveDate, to: NaiveDate, calendar: &Calendar) -
 /// number, which is given when the notice is stored.
 pub struct Wording<'a> {
     pub unit: &'a str,
-    pub task_seq: i32,
-    pub milestone: &'a str,
+    /// The work as the unit reads it: "任务12“各镇（街）11月30日前报区民政局汇总”".
+    pub what: String,
     pub due: NaiveDate,
 }
 
-impl Wording<'_> {
+impl<'a> Wording<'a> {
+    /// The words for one of a task list's obligations.
+    pub fn obligation(unit: &'a str, task_seq: i32, milestone: &str, due: NaiveDate) -> Wording<'a> {
+        Wording { unit, what: format!("任务{task_seq}“{milestone}”"), due }
+    }
+
     pub fn reminder(&self, lead: i64) -> String {
-        format!(
-            "【到期提醒】{}：{}将于 {} 到期（还有 {lead} 天），请按时办理并报送。",
-            self.unit,
-            self.what(),
-            self.due
-        )
+        format!("【到期提醒】{}：{}将于 {} 到期（还有 {lead} 天），请按时办理并报送。", self.unit, self.what, self.due)
     }
 
     pub fn overdue(&self) -> String {
-        format!("【催办】{}：{}已于 {} 到期，尚未报送，请尽快办理。", self.unit, self.what(), self.due)
+        format!("【催办】{}：{}已于 {} 到期，尚未报送，请尽快办理。", self.unit, self.what, self.due)
     }
 
     pub fn notice(&self, late_working_days: u32, new_due: NaiveDate) -> String {
         format!(
             "【督办通知 {{number}}】{}：{}原定 {} 完成，已逾期 {late_working_days} 个工作日。请于 {new_due} 前办结并报送。",
-            self.unit,
-            self.what(),
-            self.due
+            self.unit, self.what, self.due
         )
-    }
-
-    fn what(&self) -> String {
-        format!("任务{}“{}”", self.task_seq, self.milestone)
     }
 }
 
@@ -159,6 +148,7 @@ pub fn notice_number(year: i32, number: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::status::ObligationStatus;
 
     fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -166,10 +156,16 @@ mod tests {
 
     fn keys(today: &str, status: &str) -> Vec<String> {
         let calendar = crate::calendar::builtin();
-        events_due(day("2020-11-30"), status.parse().unwrap(), day(today), &Rules::default(), calendar)
-            .into_iter()
-            .map(|e| e.key.trim_end_matches(":2020-11-30").to_string())
-            .collect()
+        events_due(
+            day("2020-11-30"),
+            status.parse::<ObligationStatus>().unwrap().is_open(),
+            day(today),
+            &Rules::default(),
+            calendar,
+        )
+        .into_iter()
+        .map(|e| e.key.trim_end_matches(":2020-11-30").to_string())
+        .collect()
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub use ledger::{
 pub use people::{NewUser, TokenRow, User};
 pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, PublishedRow, ReviewRow, SubmissionRow};
 pub use summary::{TaskTally, UnitTally, Versions};
-pub use supervision::{Contact, ExtensionRow, InboxRow, NewEvent, NoticeRow, Outgoing, SchedulerLock};
+pub use supervision::{Contact, ExtensionRow, InboxRow, NewEvent, NoticeRow, Outgoing, SchedulerLock, Subject};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -1,7 +1,8 @@
-//! Reminders, 催办 and 督办: the events told about obligations (each once per
-//! obligation and key, whatever runs the scheduler and how often), their
-//! deliveries per channel (claimed before sending, so two schedulers never
-//! send one twice), each unit's channels, and the numbered 督办 notices.
+//! Reminders, 催办 and 督办: the events told about a subject — an obligation,
+//! a request, a finding — (each once per subject and key, whatever runs the
+//! scheduler and how often), their deliveries per channel (claimed before
+//! sending, so two schedulers never send one twice), each unit's channels,
+//! the numbered 督办 notices, and one lock per scheduled job.
 
 use crate::{BeginWrite, Pool, Store, StoreError, StoreResult, audit, on_pool};
 use chrono::{Datelike, NaiveDate, Utc};
@@ -40,10 +41,32 @@ impl Contact {
     }
 }
 
+/// What an event is about: a kind ("obligation", "request", "finding")
+/// and the id of the row of that kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Subject {
+    pub kind: String,
+    pub id: i64,
+}
+
+impl Subject {
+    pub const OBLIGATION: &'static str = "obligation";
+
+    pub fn obligation(id: i64) -> Subject {
+        Subject { kind: Subject::OBLIGATION.into(), id }
+    }
+
+    /// The obligation's id, for an event about one.
+    pub fn obligation_id(&self) -> Option<i64> {
+        (self.kind == Subject::OBLIGATION).then_some(self.id)
+    }
+}
+
 /// An event the scheduler found due, with the words the unit will read.
 #[derive(Debug, Clone)]
 pub struct NewEvent {
-    pub obligation_id: i64,
+    pub subject: Subject,
+    /// The unit told (its full name).
     pub unit: String,
     pub event: Event,
     pub message: String,
@@ -56,7 +79,7 @@ pub struct NewEvent {
 pub struct Outgoing {
     pub delivery_id: i64,
     pub channel: String,
-    pub obligation: i64,
+    pub subject: Subject,
     pub unit: String,
     pub kind: String,
     pub message: String,
@@ -83,7 +106,10 @@ pub struct NoticeRow {
 /// What a unit was told, for its inbox.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct InboxRow {
-    pub obligation_id: i64,
+    pub subject_kind: String,
+    pub subject_id: i64,
+    /// For an event about an obligation.
+    pub obligation_id: Option<i64>,
     pub kind: String,
     pub message: String,
     pub as_of: NaiveDate,
@@ -125,15 +151,24 @@ impl From<NoticeRecord> for NoticeRow {
     }
 }
 
-/// Held while one process runs the scheduler: on PostgreSQL a session-level
-/// advisory lock on a connection of its own, released when this is dropped
-/// (the connection closes, even if the process dies).
+/// Held while one process runs a scheduled job: on PostgreSQL a
+/// session-level advisory lock on a connection of its own, released when
+/// this is dropped (the connection closes, even if the process dies).
 pub struct SchedulerLock {
     _connection: Option<sqlx::PgConnection>,
 }
 
-/// The advisory lock's key: "gongkai" in ASCII, fits in a bigint.
-const SCHEDULER_LOCK: i64 = 0x0067_6f6e_676b_6169;
+/// A job's advisory lock key: "gongkai" in ASCII for the reminders (the key
+/// they always had), another for each other job name.
+fn job_lock_key(job: &str) -> i64 {
+    const REMINDERS: i64 = 0x0067_6f6e_676b_6169;
+    match job {
+        "reminders" => REMINDERS,
+        // FNV-1a: the same key for the same name in every process.
+        other => other.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+            as i64,
+    }
+}
 
 /// A claimed delivery is sent within this time or claimed again.
 const CLAIM_MINUTES: i64 = 10;
@@ -179,15 +214,17 @@ macro_rules! insert_notice {
 }
 
 impl Store {
-    /// On PostgreSQL, `None` while another process runs the scheduler. On
-    /// SQLite one process serves a file; the claims keep sending single.
-    pub async fn try_scheduler_lock(&self) -> StoreResult<Option<SchedulerLock>> {
+    /// On PostgreSQL, `None` while another process runs the job `job`
+    /// ("reminders", "inspections", "clocks"): one lock per job name, so
+    /// different jobs run side by side. On SQLite one process serves a
+    /// file; the claims keep sending single.
+    pub async fn try_job_lock(&self, job: &str) -> StoreResult<Option<SchedulerLock>> {
         match &self.pool {
             Pool::Sqlite(_) => Ok(Some(SchedulerLock { _connection: None })),
             Pool::Postgres(pool) => {
                 let mut connection = pool.acquire().await?.detach();
                 let (locked,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
-                    .bind(SCHEDULER_LOCK)
+                    .bind(job_lock_key(job))
                     .fetch_one(&mut connection)
                     .await?;
                 Ok(locked.then_some(SchedulerLock { _connection: Some(connection) }))
@@ -260,9 +297,9 @@ impl Store {
         Ok(())
     }
 
-    /// Records the events not yet recorded (an obligation's key once ever),
-    /// with a delivery per channel of its unit, and for a 督办 the numbered
-    /// notice, all in one transaction. Gives how many were new.
+    /// Records the events not yet recorded (a subject's key once ever), with
+    /// a delivery per channel of its unit, and for a 督办 about an obligation
+    /// the numbered notice, all in one transaction. Gives how many were new.
     pub async fn record_events(&self, as_of: NaiveDate, events: &[NewEvent], actor: &str) -> StoreResult<usize> {
         let mut contacts: HashMap<&str, Contact> = HashMap::new();
         for event in events {
@@ -275,24 +312,25 @@ impl Store {
             let mut tx = pool.begin_write().await?;
             for new in events {
                 let inserted: Option<(i64,)> = sqlx::query_as(
-                    "INSERT INTO reminder_events (obligation_id, event_key, kind, lead_days, as_of, message, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)
-                     ON CONFLICT (obligation_id, event_key) DO NOTHING RETURNING id",
+                    "INSERT INTO reminder_events (subject_kind, subject_id, unit_id, obligation_id, event_key, kind, lead_days, as_of, message, created_at)
+                     SELECT $1, $2, u.id, $3, $4, $5, $6, $7, $8, $9 FROM units u WHERE u.name = $10
+                     ON CONFLICT (subject_kind, subject_id, event_key) DO NOTHING RETURNING id",
                 )
-                .bind(new.obligation_id).bind(&new.event.key).bind(new.event.kind.label()).bind(new.event.lead)
-                .bind(as_of).bind(&new.message).bind(Utc::now())
+                .bind(&new.subject.kind).bind(new.subject.id).bind(new.subject.obligation_id())
+                .bind(&new.event.key).bind(new.event.kind.label()).bind(new.event.lead)
+                .bind(as_of).bind(&new.message).bind(Utc::now()).bind(&new.unit)
                 .fetch_optional(&mut *tx).await?;
                 let Some((event_id,)) = inserted else { continue };
                 for channel in contacts.get(new.unit.as_str()).map(Contact::channels).unwrap_or_else(|| vec!["web"]) {
                     sqlx::query("INSERT INTO deliveries (event_id, channel) VALUES ($1, $2)")
                         .bind(event_id).bind(channel).execute(&mut *tx).await?;
                 }
-                if let (EventKind::Escalation, Some(new_due)) = (new.event.kind, new.new_due) {
-                    let (_, number) = insert_notice!(self, tx, new.obligation_id, as_of, new_due, "逾期未办，依规则自动督办", actor);
+                if let (EventKind::Escalation, Some(new_due), Some(obligation)) = (new.event.kind, new.new_due, new.subject.obligation_id()) {
+                    let (_, number) = insert_notice!(self, tx, obligation, as_of, new_due, "逾期未办，依规则自动督办", actor);
                     let message = new.message.replace("{number}", &notice_number(as_of.year(), number));
                     sqlx::query("UPDATE reminder_events SET message = $1 WHERE id = $2").bind(message).bind(event_id).execute(&mut *tx).await?;
                 }
-                new_keys.push(format!("任务义务 {}：{}", new.obligation_id, new.event.key));
+                new_keys.push(format!("{} {}：{}", new.subject.kind, new.subject.id, new.event.key));
             }
             if !new_keys.is_empty() {
                 let after = serde_json::json!({ "as_of": as_of, "events": new_keys }).to_string();
@@ -310,11 +348,10 @@ impl Store {
         let stale = Utc::now() - chrono::Duration::minutes(CLAIM_MINUTES);
         // A failed delivery waits a minute before it is tried again.
         let retry = Utc::now() - chrono::Duration::minutes(1);
-        let candidates: Vec<(i64, String, i64, String, String, String)> = on_pool!(self, pool => {
+        let candidates: Vec<(i64, String, String, i64, String, String, String)> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT d.id, d.channel, e.obligation_id, u.name, e.kind, e.message
-                 FROM deliveries d JOIN reminder_events e ON e.id = d.event_id
-                 JOIN obligations o ON o.id = e.obligation_id JOIN units u ON u.id = o.unit_id
+                "SELECT d.id, d.channel, e.subject_kind, e.subject_id, u.name, e.kind, e.message
+                 FROM deliveries d JOIN reminder_events e ON e.id = d.event_id JOIN units u ON u.id = e.unit_id
                  WHERE d.status = 'pending' OR (d.status = 'failed' AND d.attempts < $1 AND d.claimed_at < $4)
                     OR (d.status = 'sending' AND d.claimed_at < $2)
                  ORDER BY d.id LIMIT $3",
@@ -322,7 +359,7 @@ impl Store {
         });
         let mut out = Vec::new();
         let mut contacts: HashMap<String, Contact> = HashMap::new();
-        for (delivery_id, channel, obligation, unit, kind, message) in candidates {
+        for (delivery_id, channel, subject_kind, subject_id, unit, kind, message) in candidates {
             let claimed = on_pool!(self, pool => {
                 sqlx::query(
                     "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claimed_at = $1
@@ -335,7 +372,8 @@ impl Store {
                     contacts.insert(unit.clone(), self.contact(&unit).await?);
                 }
                 let contact = contacts[&unit].clone();
-                out.push(Outgoing { delivery_id, channel, obligation, unit, kind, message, contact });
+                let subject = Subject { kind: subject_kind, id: subject_id };
+                out.push(Outgoing { delivery_id, channel, subject, unit, kind, message, contact });
             }
         }
         Ok(out)
@@ -391,10 +429,11 @@ impl Store {
             let key = format!("notice:{}", notice_number(issued_on.year(), number));
             let message = message.replace("{number}", &notice_number(issued_on.year(), number));
             let (event_id,): (i64,) = sqlx::query_as(
-                "INSERT INTO reminder_events (obligation_id, event_key, kind, lead_days, as_of, message, created_at)
-                 VALUES ($1, $2, $3, NULL, $4, $5, $6) RETURNING id",
+                "INSERT INTO reminder_events (subject_kind, subject_id, unit_id, obligation_id, event_key, kind, lead_days, as_of, message, created_at)
+                 SELECT $1, o.id, o.unit_id, o.id, $2, $3, NULL, $4, $5, $6 FROM obligations o WHERE o.id = $7 RETURNING id",
             )
-            .bind(obligation_id).bind(&key).bind(EventKind::Escalation.label()).bind(issued_on).bind(&message).bind(Utc::now())
+            .bind(Subject::OBLIGATION).bind(&key).bind(EventKind::Escalation.label()).bind(issued_on).bind(&message).bind(Utc::now())
+            .bind(obligation_id)
             .fetch_one(&mut *tx).await?;
             for channel in &channels {
                 sqlx::query("INSERT INTO deliveries (event_id, channel) VALUES ($1, $2)").bind(event_id).bind(*channel).execute(&mut *tx).await?;
@@ -420,8 +459,8 @@ impl Store {
     pub async fn inbox(&self, unit: &str, limit: i64) -> StoreResult<Vec<InboxRow>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT e.obligation_id, e.kind, e.message, e.as_of FROM reminder_events e
-                 JOIN obligations o ON o.id = e.obligation_id JOIN units u ON u.id = o.unit_id
+                "SELECT e.subject_kind, e.subject_id, e.obligation_id, e.kind, e.message, e.as_of FROM reminder_events e
+                 JOIN units u ON u.id = e.unit_id
                  WHERE u.name = $1 ORDER BY e.id DESC LIMIT $2",
             ).bind(unit).bind(limit).fetch_all(pool).await?
         }))

@@ -25,7 +25,11 @@ pub async fn run(store: &Store, command: RemindCommand) -> anyhow::Result<ExitCo
     } else {
         for s in &sent {
             let outcome = s.error.as_deref().map_or("已发送".to_string(), |e| format!("失败：{e}"));
-            println!("{as_of} {} 任务义务 {} {} {}：{outcome}", s.kind, s.obligation, s.unit, s.channel);
+            let what = match s.obligation {
+                Some(id) => format!("任务义务 {id}"),
+                None => format!("{} {}", s.subject.kind, s.subject.id),
+            };
+            println!("{as_of} {} {what} {} {}：{outcome}", s.kind, s.unit, s.channel);
         }
     }
     Ok(if sent.iter().any(|s| s.error.is_some()) { ExitCode::FAILURE } else { ExitCode::SUCCESS })
