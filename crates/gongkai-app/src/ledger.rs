@@ -60,6 +60,19 @@ pub fn row(o: ObligationRow, today: NaiveDate) -> Row {
     Row { status_label: o.status.label(), when, light: light.as_str(), days, timing, late, o }
 }
 
+/// Percent-encodes everything but unreserved characters (RFC 3986).
+pub fn percent_encode(text: &str) -> String {
+    const UNRESERVED: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    percent_encoding::utf8_percent_encode(text, UNRESERVED).to_string()
+}
+
+/// A 台账 list's query from its filter fields: "?unit=%E6%B8%A9…&light=red".
+pub fn query(fields: &[(&str, &str)]) -> String {
+    let pairs: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect();
+    format!("?{}", pairs.join("&"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ pub mod assessment;
 pub mod backup;
 pub mod cache;
 pub mod channels;
+pub mod dashboard;
 pub mod directory;
 pub mod documents;
 mod error;

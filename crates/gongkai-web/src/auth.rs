@@ -66,7 +66,7 @@ impl FromRequestParts<AppState> for PageUser {
 /// An account whose password was set by someone else (a new account, a
 /// reset) is refused by the API as by the pages until it is changed.
 fn must_change_first() -> Response {
-    AppError::new(axum::http::StatusCode::FORBIDDEN, "请先登录网页修改初始密码，再使用接口").as_json().into_response()
+    AppError::new(axum::http::StatusCode::FORBIDDEN, "请先登录网页修改初始密码，再使用接口").into_response()
 }
 
 /// Whether the request reached us over HTTPS: always with
@@ -95,7 +95,7 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let refused = || AppError::unauthorized().as_json().into_response();
+        let refused = || AppError::unauthorized().into_response();
         let bearer = parts
             .headers
             .get(AUTHORIZATION)
@@ -113,7 +113,7 @@ impl FromRequestParts<AppState> for ApiUser {
             Ok(Some(user)) if user.must_change_password => Err(must_change_first()),
             Ok(Some(user)) => Ok(ApiUser(user)),
             Ok(None) => Err(refused()),
-            Err(err) => Err(AppError::from(err).as_json().into_response()),
+            Err(err) => Err(AppError::from(err).into_response()),
         }
     }
 }
@@ -128,7 +128,6 @@ impl FromRequestParts<AppState> for TokenUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let refused = || {
             AppError::new(axum::http::StatusCode::UNAUTHORIZED, "修改数据的接口需要 Authorization: Bearer 令牌")
-                .as_json()
                 .into_response()
         };
         let Some(token) = parts
@@ -144,7 +143,7 @@ impl FromRequestParts<AppState> for TokenUser {
             Ok(Some(user)) if user.must_change_password => Err(must_change_first()),
             Ok(Some(user)) => Ok(TokenUser(user)),
             Ok(None) => Err(refused()),
-            Err(err) => Err(AppError::from(err).as_json().into_response()),
+            Err(err) => Err(AppError::from(err).into_response()),
         }
     }
 }

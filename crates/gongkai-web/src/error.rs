@@ -1,5 +1,8 @@
 //! One error type for every handler: a status, a message for the user, and
-//! for 500s a detail that is logged and never shown.
+//! for 500s a detail that is logged and never shown. A handler never picks
+//! the body's format: an error answers as a page, and the API's route group
+//! turns every error answer into JSON (`json_errors`) — chosen once, by where
+//! the route is.
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -11,13 +14,18 @@ pub struct AppError {
     pub message: String,
     /// Logged, never sent.
     detail: Option<String>,
-    /// Answer with JSON (the API) rather than a page.
-    pub json: bool,
+}
+
+/// What an error answer said, kept on the response for `json_errors`.
+#[derive(Debug, Clone)]
+struct ErrorBody {
+    status: StatusCode,
+    message: String,
 }
 
 impl AppError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> AppError {
-        AppError { status, message: message.into(), detail: None, json: false }
+        AppError { status, message: message.into(), detail: None }
     }
 
     pub fn internal(detail: impl Into<String>) -> AppError {
@@ -25,7 +33,6 @@ impl AppError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             message: "服务器内部错误，请稍后再试".into(),
             detail: Some(detail.into()),
-            json: false,
         }
     }
 
@@ -43,11 +50,6 @@ impl AppError {
 
     pub fn bad_request(message: impl Into<String>) -> AppError {
         AppError::new(StatusCode::BAD_REQUEST, message)
-    }
-
-    pub fn as_json(mut self) -> AppError {
-        self.json = true;
-        self
     }
 }
 
@@ -89,24 +91,37 @@ impl IntoResponse for AppError {
         if let Some(detail) = &self.detail {
             tracing::error!(status = %self.status, %detail, "request failed");
         }
-        if self.json {
-            let body = serde_json::json!({ "error": self.message, "status": self.status.as_u16() });
-            return (self.status, axum::Json(body)).into_response();
-        }
         // A plain page that needs no template, so an error never hides another.
         let page = format!(
             "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{code} · 政务公开</title>\
              <link rel=\"stylesheet\" href=\"/static/site.css\"></head><body><main class=\"narrow\"><h1>{code}</h1>\
              <p>{message}</p><p><a href=\"/\">返回首页</a></p></main></body></html>",
             code = self.status.as_u16(),
-            message = escape(&self.message),
+            message = minijinja::HtmlEscape(&self.message),
         );
-        (self.status, Html(page)).into_response()
+        let mut response = (self.status, Html(page)).into_response();
+        response.extensions_mut().insert(ErrorBody { status: self.status, message: self.message });
+        response
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// The API group's answers: an error answer becomes
+/// `{"error": "…", "status": N}`, whatever produced it.
+pub async fn json_errors(response: Response) -> Response {
+    match response.extensions().get::<ErrorBody>().cloned() {
+        Some(ErrorBody { status, message }) => {
+            let body = serde_json::json!({ "error": message, "status": status.as_u16() });
+            let mut json = (status, axum::Json(body)).into_response();
+            // Headers set for the error (a cookie) stay.
+            for (name, value) in response.headers() {
+                if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+                    json.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            json
+        }
+        None => response,
+    }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -124,16 +139,14 @@ async fn body_without_nul<S: Send + Sync>(
     let bytes = axum::body::Bytes::from_request(axum::extract::Request::from_parts(parts.clone(), body), state)
         .await
         .map_err(|e| {
-        let error = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "提交的内容过长，未保存任何内容")
         } else {
             AppError::bad_request("提交的内容不完整，请重试")
-        };
-        if json { error.as_json() } else { error }
+        }
     })?;
     if contains_nul(&bytes, json) {
-        let error = AppError::bad_request("提交的内容中含有空字符（NUL），请删去后重试");
-        return Err(if json { error.as_json() } else { error });
+        return Err(AppError::bad_request("提交的内容中含有空字符（NUL），请删去后重试"));
     }
     Ok(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes)))
 }
@@ -156,9 +169,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
         let request = body_without_nul(request, state, true).await?;
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(JsonBody(value)),
-            Err(rejection) => {
-                Err(AppError::bad_request(format!("请求内容不是所需的 JSON：{}", rejection.body_text())).as_json())
-            }
+            Err(rejection) => Err(AppError::bad_request(format!("请求内容不是所需的 JSON：{}", rejection.body_text()))),
         }
     }
 }

@@ -1,21 +1,35 @@
 //! gongkai's web side: pages in Simplified Chinese and the JSON API under
-//! `/api/v1`, sharing one set of permission checks (`auth.rs`).
+//! `/api/v1`. One folder per area — `<area>/pages.rs` (forms, GET renders and
+//! POST answers 303), `<area>/api.rs` (JSON), `<area>/mod.rs` (what both
+//! share and the area's routes) — and `templates/<area>/` beside them. The
+//! use-cases and permission rules are `gongkai_app`'s; what is here reads
+//! requests and renders answers.
+//!
+//! The shared pieces: `router.rs` (the table assembled from the areas'
+//! routes), `state.rs` (the app plus templates and page caches), `auth.rs`
+//! (who is asking), `error.rs` (one error type; JSON for the API group),
+//! `page.rs` (the page frame). Areas depend on these, never the reverse, and
+//! not on each other except through `ledger` (the 台账's query) and
+//! `reports` (finding an obligation the user may see).
+//!
+//! May depend on: `gongkai-app`, `gongkai-store`, `gongkai-domain`, `gongkai-io`.
 
 mod account;
-mod api;
 mod assessment;
+mod audit;
 pub mod auth;
 mod calendar;
-pub mod dashboard;
 mod directory;
-pub mod documents;
+mod documents;
 pub mod error;
 mod import;
 pub mod ledger;
-mod pages;
+mod page;
+mod plans;
 mod public;
 mod reports;
 pub mod router;
+pub mod routes;
 pub mod state;
 mod supervision;
 

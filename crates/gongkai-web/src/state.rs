@@ -1,10 +1,10 @@
 //! What every request handler shares: the store, the templates, settings.
 
-use crate::dashboard::{self, Dashboard};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use gongkai_app::App;
 use gongkai_app::cache::Cache;
+use gongkai_app::dashboard::{self, Dashboard};
 use gongkai_domain::units::Directory;
 use gongkai_store::{Store, TaskRow, Versions};
 use minijinja::Environment;
@@ -17,30 +17,30 @@ use std::sync::Arc;
 fn templates() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    env.add_filter("urlencode", |text: String| crate::ledger::percent_encode(&text));
+    env.add_filter("urlencode", |text: String| gongkai_app::ledger::percent_encode(&text));
     for (name, source) in [
         ("base.html", include_str!("../templates/base.html")),
-        ("login.html", include_str!("../templates/login.html")),
-        ("dashboard.html", include_str!("../templates/dashboard.html")),
-        ("my.html", include_str!("../templates/my.html")),
-        ("obligation.html", include_str!("../templates/obligation.html")),
-        ("review.html", include_str!("../templates/review.html")),
-        ("password.html", include_str!("../templates/password.html")),
-        ("tasks.html", include_str!("../templates/tasks.html")),
-        ("task.html", include_str!("../templates/task.html")),
-        ("audit.html", include_str!("../templates/audit.html")),
-        ("calendar.html", include_str!("../templates/calendar.html")),
-        ("units.html", include_str!("../templates/units.html")),
-        ("unit.html", include_str!("../templates/unit.html")),
-        ("import.html", include_str!("../templates/import.html")),
-        ("notices.html", include_str!("../templates/notices.html")),
-        ("notice.html", include_str!("../templates/notice.html")),
-        ("scores.html", include_str!("../templates/scores.html")),
-        ("scoring.html", include_str!("../templates/scoring.html")),
-        ("public_index.html", include_str!("../templates/public_index.html")),
-        ("public_plan.html", include_str!("../templates/public_plan.html")),
-        ("tokens.html", include_str!("../templates/tokens.html")),
-        ("users.html", include_str!("../templates/users.html")),
+        ("account/login.html", include_str!("../templates/account/login.html")),
+        ("account/password.html", include_str!("../templates/account/password.html")),
+        ("account/tokens.html", include_str!("../templates/account/tokens.html")),
+        ("account/users.html", include_str!("../templates/account/users.html")),
+        ("ledger/dashboard.html", include_str!("../templates/ledger/dashboard.html")),
+        ("ledger/my.html", include_str!("../templates/ledger/my.html")),
+        ("reports/obligation.html", include_str!("../templates/reports/obligation.html")),
+        ("reports/review.html", include_str!("../templates/reports/review.html")),
+        ("plans/tasks.html", include_str!("../templates/plans/tasks.html")),
+        ("plans/task.html", include_str!("../templates/plans/task.html")),
+        ("import/import.html", include_str!("../templates/import/import.html")),
+        ("directory/units.html", include_str!("../templates/directory/units.html")),
+        ("directory/unit.html", include_str!("../templates/directory/unit.html")),
+        ("supervision/notices.html", include_str!("../templates/supervision/notices.html")),
+        ("supervision/notice.html", include_str!("../templates/supervision/notice.html")),
+        ("assessment/scores.html", include_str!("../templates/assessment/scores.html")),
+        ("assessment/scoring.html", include_str!("../templates/assessment/scoring.html")),
+        ("calendar/calendar.html", include_str!("../templates/calendar/calendar.html")),
+        ("audit/audit.html", include_str!("../templates/audit/audit.html")),
+        ("public/index.html", include_str!("../templates/public/index.html")),
+        ("public/plan.html", include_str!("../templates/public/plan.html")),
     ] {
         // The templates are part of the program; a broken one fails every test.
         env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e}"));

@@ -27,24 +27,11 @@ struct Route {
 /// The routes as `router.rs` declares them: each `.route("path", …)` with the
 /// methods its handlers are given.
 fn routes() -> Vec<Route> {
-    let source = include_str!("../src/router.rs");
-    let mut out = Vec::new();
-    let mut rest = source;
-    while let Some(at) = rest.find(".route(") {
-        rest = &rest[at + ".route(".len()..];
-        let open = rest.find('"').unwrap();
-        let close = open + 1 + rest[open + 1..].find('"').unwrap();
-        let path = rest[open + 1..close].to_string();
-        let end = rest.find(".route(").unwrap_or(rest.len());
-        let body = &rest[close..end];
-        let multipart = body.contains("DefaultBodyLimit");
-        for (token, method) in [("get(", "GET"), ("post(", "POST")] {
-            if body.contains(token) {
-                out.push(Route { method, path: path.clone(), multipart });
-            }
-        }
-    }
-    out
+    // From the router's own table, as its areas declared the routes.
+    gongkai_web::router::route_list()
+        .into_iter()
+        .map(|r| Route { method: r.method, path: r.path.to_string(), multipart: r.upload })
+        .collect()
 }
 
 /// Routes anyone may call without signing in.

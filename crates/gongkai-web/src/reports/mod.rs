@@ -1,7 +1,11 @@
 //! Reports as the pages and the API send them (multipart, read within
 //! limits); the checks and the storing are `gongkai_app::reports`.
 
+pub mod api;
+pub mod pages;
+
 use crate::error::{AppError, AppResult};
+use crate::routes::{Group, Routes};
 use crate::state::AppState;
 use gongkai_app::access::Access;
 use gongkai_store::{ObligationRow, User};
@@ -99,4 +103,18 @@ pub async fn file_report(state: &AppState, user: &User, id: i64, form: ReportFor
 /// Decides on the latest report (`gongkai_app::reports::decide`).
 pub async fn decide(state: &AppState, user: &User, id: i64, decision: &str, reason: &str) -> AppResult<()> {
     Ok(gongkai_app::reports::decide(state, user, id, decision, reason).await?)
+}
+
+pub fn routes(routes: Routes) -> Routes {
+    let evidence = routes.evidence_request_bytes();
+    routes
+        .get(Group::Pages, "/obligations/{id}", pages::obligation)
+        .upload(Group::Pages, "/obligations/{id}/submit", pages::submit, evidence)
+        .post(Group::Pages, "/obligations/{id}/review", pages::review)
+        .post(Group::Pages, "/obligations/{id}/public", pages::make_public)
+        .get(Group::Pages, "/files/{id}", pages::download)
+        .get(Group::Pages, "/review", pages::review_queue)
+        .get(Group::Api, "/api/v1/obligations/{id}/submissions", api::submissions)
+        .upload(Group::Api, "/api/v1/obligations/{id}/submissions", api::submit, evidence)
+        .post(Group::Api, "/api/v1/obligations/{id}/review", api::review)
 }

@@ -1,11 +1,12 @@
 //! 工作台: the programme at a glance, for the office, leaders and the admin —
 //! counts by status, traffic lights per unit, what falls due in 7 and 30
-//! days, what is overdue and by how long, completion by plan item and by unit
-//! (bar charts drawn here as SVG). Every number links to the list behind it.
+//! days, what is overdue and by how long, completion by plan item and by
+//! unit. Every number carries the link to the 台账 list behind it.
 
-use crate::ledger::{self, LedgerQuery, Row};
+use crate::ledger::{self, Row};
 use chrono::{Duration, NaiveDate};
-use gongkai_store::{Light, ObligationFilter, Store, StoreResult, TaskRow};
+use gongkai_domain::status::Light;
+use gongkai_store::{ObligationFilter, Store, TaskRow};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -67,13 +68,23 @@ pub struct Dashboard {
     pub links: BTreeMap<&'static str, String>,
 }
 
+/// The 台账 narrowed by the fields given: "/my?unit=…&sort=light".
+fn listing(fields: &[(&str, &str)]) -> String {
+    format!("/my{}", ledger::query(fields))
+}
+
 fn link(field: &str, value: &str) -> String {
-    format!("/my{}", LedgerQuery::default().with(field, value))
+    listing(&[(field, value)])
 }
 
 /// Counts every active obligation of one plan, or of all, as of `today`,
 /// and reads the two short lists; the obligations stream past once.
-pub async fn read(store: &Store, plan_id: Option<i64>, tasks: &[TaskRow], today: NaiveDate) -> StoreResult<Dashboard> {
+pub async fn read(
+    store: &Store,
+    plan_id: Option<i64>,
+    tasks: &[TaskRow],
+    today: NaiveDate,
+) -> crate::Result<Dashboard> {
     let soon = today + Duration::days(ledger::SOON_DAYS);
     let month = today + Duration::days(30);
     let tallies = store.unit_tallies(plan_id, today, soon, month).await?;
@@ -154,70 +165,10 @@ pub async fn read(store: &Store, plan_id: Option<i64>, tasks: &[TaskRow], today:
         ("done_late", link("light", "late")),
         ("awaiting_review", "/review".to_string()),
         ("returned", link("status", "returned")),
-        (
-            "overdue",
-            format!("/my{}", LedgerQuery { light: Some("red".into()), ..Default::default() }.with("sort", "light")),
-        ),
+        ("overdue", listing(&[("light", "red"), ("sort", "light")])),
         ("within_7", link("light", "yellow")),
-        (
-            "within_30",
-            format!(
-                "/my{}",
-                LedgerQuery { from: Some(today.to_string()), ..Default::default() }.with("to", &next_30_to)
-            ),
-        ),
+        ("within_30", listing(&[("from", &today.to_string()), ("to", &next_30_to)])),
     ]);
     let counted_at = gongkai_domain::calendar::china_now().format("%H:%M:%S").to_string();
     Ok(Dashboard { today, counted_at, totals, units, units_total, next_7, overdue, by_item, by_unit, links })
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
-
-/// A horizontal bar per share: the done part green, the rest grey, the
-/// figures at the end; each bar links to its list. Drawn on the server so
-/// that it needs no script.
-pub fn bar_chart(title: &str, shares: &[Share]) -> String {
-    const ROW: usize = 24;
-    const LABEL: usize = 190;
-    const BAR: usize = 360;
-    let height = ROW * shares.len() + 8;
-    let mut svg = format!(
-        r#"<svg class="chart" role="img" aria-label="{}" viewBox="0 0 {} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">"#,
-        escape(title),
-        LABEL + BAR + 130
-    );
-    for (i, share) in shares.iter().enumerate() {
-        let y = i * ROW + 4;
-        let done_width = (BAR * share.done).checked_div(share.total).unwrap_or(0);
-        let percent = (100 * share.done).checked_div(share.total).unwrap_or(0);
-        let label = escape(&share.label);
-        svg.push_str(&format!(
-            r##"<a href="{link}"><title>{label}：完成 {done}/{total}（{percent}%）</title><text x="{lx}" y="{ty}" text-anchor="end" font-size="13">{label}</text><rect x="{LABEL}" y="{y}" width="{BAR}" height="16" fill="#e3e5e8"/><rect x="{LABEL}" y="{y}" width="{done_width}" height="16" fill="#2e7d32"/><text x="{fx}" y="{ty}" font-size="13">{done}/{total}　{percent}%</text></a>"##,
-            link = escape(&share.link),
-            done = share.done,
-            total = share.total,
-            lx = LABEL - 8,
-            ty = y + 13,
-            fx = LABEL + BAR + 8,
-        ));
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chart_text_is_escaped_and_bars_are_proportional() {
-        let shares = vec![Share { label: "<b>镇</b>".into(), done: 1, total: 4, link: "/my?unit=x".into() }];
-        let svg = bar_chart("完成情况", &shares);
-        assert!(svg.contains("&lt;b&gt;镇&lt;/b&gt;"));
-        assert!(!svg.contains("<b>"));
-        assert!(svg.contains(r#"width="90""#), "a quarter of 360: {svg}");
-        assert!(svg.contains("1/4　25%"));
-    }
 }

@@ -1,7 +1,13 @@
-//! The 台账's filters and sorting as a page's query or the API's, checked
-//! field by field; the rows themselves are `gongkai_app::ledger`.
+//! 工作台 and 单位台账 / 我的任务: the dashboard, and the 台账's filters and
+//! sorting as a page's query or the API's, checked field by field; the rows
+//! themselves are `gongkai_app::ledger`.
+
+pub mod api;
+pub mod chart;
+pub mod pages;
 
 use crate::error::{AppError, AppResult};
+use crate::routes::{Group, Routes};
 use chrono::NaiveDate;
 use gongkai_store::{Light, ObligationFilter, Order, TaskRow, User};
 use serde::{Deserialize, Serialize};
@@ -160,11 +166,14 @@ impl LedgerQuery {
     }
 }
 
-/// Percent-encodes everything but unreserved characters (RFC 3986).
-pub fn percent_encode(text: &str) -> String {
-    const UNRESERVED: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
-    percent_encoding::utf8_percent_encode(text, UNRESERVED).to_string()
+pub use gongkai_app::ledger::percent_encode;
+
+pub fn routes(routes: Routes) -> Routes {
+    routes
+        .get(Group::Pages, "/", pages::home)
+        .get(Group::Pages, "/my", pages::my_obligations)
+        .get(Group::Api, "/api/v1/obligations", api::obligations)
+        .get(Group::Api, "/api/v1/obligations/{id}", api::obligation)
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 //! text, files, reasons for returns, people — unless a reviewer made a
 //! report's text public.
 
-use crate::dashboard;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -18,7 +17,7 @@ async fn plan(state: &AppState, id: i64) -> AppResult<PlanRow> {
 
 pub async fn index(State(state): State<AppState>) -> AppResult<Html<String>> {
     let plans = state.store.plans().await?;
-    Ok(Html(state.render("public_index.html", serde_json::json!({ "frame": null, "plans": plans }))?))
+    Ok(Html(state.render("public/index.html", serde_json::json!({ "frame": null, "plans": plans }))?))
 }
 
 /// A plan's progress: built from the database's counts, kept until the
@@ -31,22 +30,22 @@ pub async fn progress(State(state): State<AppState>, Path(id): Path<i64>) -> App
             let state = state_in;
             let tasks: Vec<&gongkai_store::TaskRow> = all_tasks.iter().filter(|t| t.plan_id == id).collect();
             // Public bars link nowhere internal.
-            let strip = |shares: Vec<dashboard::Share>| -> Vec<dashboard::Share> {
+            let strip = |shares: Vec<gongkai_app::dashboard::Share>| -> Vec<gongkai_app::dashboard::Share> {
                 shares
                     .into_iter()
-                    .map(|s| dashboard::Share { link: format!("/public/plans/{id}#published"), ..s })
+                    .map(|s| gongkai_app::dashboard::Share { link: format!("/public/plans/{id}#published"), ..s })
                     .collect()
             };
             let (by_item, by_unit) = (strip(board.by_item), strip(board.by_unit));
             let published = state.store.published(id).await?;
             state.render(
-                "public_plan.html",
+                "public/plan.html",
                 serde_json::json!({
                     "frame": null, "plan": plan, "tasks": tasks, "published": published,
                     "totals": { "all": board.totals.all, "done": board.totals.done },
                     "units_total": board.units_total,
-                    "by_item": dashboard::bar_chart("按方案项目的完成情况", &by_item),
-                    "by_unit": dashboard::bar_chart("按单位的完成情况", &by_unit),
+                    "by_item": crate::ledger::chart::bar_chart("按方案项目的完成情况", &by_item),
+                    "by_unit": crate::ledger::chart::bar_chart("按单位的完成情况", &by_unit),
                     "today": board.today,
                 }),
             )

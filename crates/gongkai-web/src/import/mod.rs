@@ -3,13 +3,14 @@
 //! confirm. The file waits in the content-addressed store between the two
 //! steps, so the confirmed import is exactly the previewed file.
 
-use crate::auth::{self, PageUser, TokenUser};
+pub mod pages;
+
+use crate::routes::{Group, Routes};
+pub mod api;
+
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use axum::Json;
-use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::Multipart;
 use gongkai_app::import::{ImportRequest, Outcome};
 use gongkai_store::User;
 
@@ -64,42 +65,9 @@ pub async fn run(state: &AppState, user: &User, form: ImportForm) -> AppResult<O
     Ok(gongkai_app::import::run(state, user, form.request).await?)
 }
 
-pub async fn page(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
-    if !auth::manages(page.user.role) {
-        return Err(AppError::forbidden());
-    }
-    let html = state.render(
-        "import.html",
-        serde_json::json!({ "frame": crate::pages::frame_json(&state, &page), "outcome": null, "max_mb": state.max_upload / (1024 * 1024) }),
-    )?;
-    Ok(Html(html))
-}
-
-/// Upload → preview; preview's 确认导入 → saved.
-pub async fn upload(State(state): State<AppState>, page: PageUser, multipart: Multipart) -> AppResult<Response> {
-    let form = read(multipart).await?;
-    page.check_csrf(&form.csrf)?;
-    let outcome = run(&state, &page.user, form).await?;
-    let html = state.render(
-        "import.html",
-        serde_json::json!({
-            "frame": crate::pages::frame_json(&state, &page), "outcome": outcome,
-            "max_mb": state.max_upload / (1024 * 1024),
-        }),
-    )?;
-    Ok(Html(html).into_response())
-}
-
-/// `POST /api/v1/imports`: the same fields as the page; `commit=1` saves.
-pub async fn api(
-    State(state): State<AppState>,
-    TokenUser(user): TokenUser,
-    multipart: Multipart,
-) -> AppResult<(StatusCode, Json<Outcome>)> {
-    let form = read(multipart).await.map_err(AppError::as_json)?;
-    let commit = form.request.commit == "1";
-    let outcome = run(&state, &user, form).await.map_err(AppError::as_json)?;
-    // Asked to save but the list has problems: nothing saved, every problem listed.
-    let status = if commit && outcome.saved.is_none() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok((status, Json(outcome)))
+pub fn routes(routes: Routes) -> Routes {
+    routes
+        .get(Group::Pages, "/import", pages::page)
+        .upload(Group::Pages, "/import", pages::upload, MAX_REQUEST_BYTES)
+        .upload(Group::Api, "/api/v1/imports", api::api, MAX_REQUEST_BYTES)
 }

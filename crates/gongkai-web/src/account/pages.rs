@@ -4,17 +4,23 @@
 //! one-time password shown once, every session of the account ended).
 
 use crate::auth::PageUser;
+use crate::auth::{self, cookie};
 use crate::error::{AppError, AppResult, FormBody};
-use crate::pages::frame_json;
+use crate::page::{frame, frame_json};
 use crate::state::AppState;
+use axum::extract::ConnectInfo;
 use axum::extract::{Path, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
+use gongkai_app::people::{self, SignIn};
 use gongkai_app::secrets;
 use gongkai_domain::input;
 use gongkai_domain::people::Role;
 use gongkai_store::{NewUser, TokenRow};
 use serde::Deserialize;
+use std::net::SocketAddr;
 
 #[derive(Deserialize)]
 pub struct CsrfOnly {
@@ -39,7 +45,7 @@ async fn render_tokens(state: &AppState, page: &PageUser, new_token: Option<Stri
     let tokens = state.store.tokens(if admin { None } else { Some(page.user.id) }).await?;
     let tokens: Vec<serde_json::Value> = tokens.iter().map(token_view).collect();
     let html = state.render(
-        "tokens.html",
+        "account/tokens.html",
         serde_json::json!({
             "frame": frame_json(state, page), "tokens": tokens, "new_token": new_token, "admin": admin,
             "days": TOKEN_DAYS,
@@ -63,7 +69,7 @@ pub struct TokenForm {
 }
 
 /// A new token for the signed-in user, shown this once.
-pub async fn create_token_page(
+pub async fn create_token(
     State(state): State<AppState>,
     page: PageUser,
     FormBody(form): FormBody<TokenForm>,
@@ -85,7 +91,7 @@ pub async fn create_token_page(
 }
 
 /// Revokes one of the user's tokens (the administrator: anyone's).
-pub async fn revoke_token_page(
+pub async fn revoke_token(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
@@ -124,7 +130,7 @@ async fn render_users(
     let units: Vec<String> = state.directory().await?.units().iter().map(|u| u.name.clone()).collect();
     let status = if error.is_some() { axum::http::StatusCode::BAD_REQUEST } else { axum::http::StatusCode::OK };
     let html = state.render(
-        "users.html",
+        "account/users.html",
         serde_json::json!({
             "frame": frame_json(state, page), "users": users, "roles": roles, "units": units,
             "shown": shown, "error": error,
@@ -153,7 +159,7 @@ pub struct NewUserForm {
 }
 
 /// A new account with a one-time password, shown once.
-pub async fn create_user_page(
+pub async fn create_user(
     State(state): State<AppState>,
     page: PageUser,
     FormBody(form): FormBody<NewUserForm>,
@@ -205,7 +211,7 @@ async fn set_disabled(state: &AppState, page: &PageUser, id: i64, csrf: &str, di
     Ok(Redirect::to("/users").into_response())
 }
 
-pub async fn disable_page(
+pub async fn disable(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
@@ -214,7 +220,7 @@ pub async fn disable_page(
     set_disabled(&state, &page, id, &form.csrf, true).await
 }
 
-pub async fn enable_page(
+pub async fn enable(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
@@ -225,7 +231,7 @@ pub async fn enable_page(
 
 /// A one-time password for the account, shown once; it must be changed at
 /// the next sign-in and every session of the account ends.
-pub async fn reset_page(
+pub async fn reset(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<i64>,
@@ -239,4 +245,115 @@ pub async fn reset_page(
     state.store.reset_password(id, &hash, &page.user.login).await?;
     let shown = serde_json::json!({ "login": user.login, "password": password, "created": false });
     render_users(&state, &page, Some(shown), None).await
+}
+
+fn session_cookie(secure: bool, value: &str, max_age: i64) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}", auth::SESSION_COOKIE)
+}
+
+pub async fn login_page(State(state): State<AppState>, parts: Parts) -> AppResult<Response> {
+    let csrf = secrets::new_secret().map_err(|e| AppError::internal(e.to_string()))?;
+    let page = state.render("account/login.html", serde_json::json!({ "csrf": csrf, "error": null, "login": "" }))?;
+    let secure = if auth::is_https(&state, &parts) { "; Secure" } else { "" };
+    let cookie =
+        format!("{}={csrf}; HttpOnly; SameSite=Strict; Path=/login; Max-Age=3600{secure}", auth::LOGIN_CSRF_COOKIE);
+    Ok(([(SET_COOKIE, cookie)], Html(page)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    login: String,
+    password: String,
+    csrf: String,
+}
+
+/// 登录 (`gongkai_app::people::sign_in`): every attempt is counted before the
+/// password is checked, and an unknown login takes as long as a wrong one.
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    parts: Parts,
+    FormBody(form): FormBody<LoginForm>,
+) -> AppResult<Response> {
+    if cookie(&parts, auth::LOGIN_CSRF_COOKIE).as_deref() != Some(form.csrf.as_str()) {
+        return Err(AppError::bad_request("登录页面已过期，请刷新后重新登录"));
+    }
+    let again = |message: &str| -> AppResult<Response> {
+        let typed = form.login.trim();
+        let shown = if typed.chars().count() > 40 {
+            format!("{}…", typed.chars().take(40).collect::<String>())
+        } else {
+            typed.to_string()
+        };
+        let page = state
+            .render("account/login.html", serde_json::json!({ "csrf": form.csrf, "error": message, "login": shown }))?;
+        Ok((axum::http::StatusCode::UNAUTHORIZED, Html(page)).into_response())
+    };
+    match people::sign_in(&state, &form.login, &form.password, &peer.ip().to_string()).await? {
+        SignIn::Locked => again(&format!("密码错误次数过多，请 {} 分钟后再试", people::LOCK_MINUTES)),
+        SignIn::Refused => again("账号或密码不正确"),
+        SignIn::Signed { secret, .. } => {
+            let cookie = session_cookie(auth::is_https(&state, &parts), &secret, people::SESSION_HOURS * 3600);
+            Ok(([(SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    page: PageUser,
+    parts: Parts,
+    FormBody(form): FormBody<CsrfForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    if let Some(secret) = cookie(&parts, auth::SESSION_COOKIE) {
+        state.store.delete_session(&secrets::secret_hash(&secret)).await?;
+    }
+    Ok(([(SET_COOKIE, session_cookie(auth::is_https(&state, &parts), "", 0))], Redirect::to("/login")).into_response())
+}
+
+pub async fn password_page(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
+    let html = state.render(
+        "account/password.html",
+        serde_json::json!({ "frame": frame(&state, &page), "error": null, "forced": page.user.must_change_password }),
+    )?;
+    Ok(Html(html))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    current: String,
+    new: String,
+    again: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    page: PageUser,
+    parts: Parts,
+    FormBody(form): FormBody<PasswordForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    // Every other sign-in of this account ends; this one goes on.
+    let current = cookie(&parts, auth::SESSION_COOKIE).map(|s| secrets::secret_hash(&s));
+    let changed =
+        people::change_password(&state, &page.user, &form.current, &form.new, &form.again, current.as_deref());
+    match changed.await {
+        Ok(()) => Ok(Redirect::to("/").into_response()),
+        Err(gongkai_app::Error::Invalid(problem)) => {
+            let html = state.render(
+                "account/password.html",
+                serde_json::json!({ "frame": frame(&state, &page), "error": problem, "forced": page.user.must_change_password }),
+            )?;
+            Ok((axum::http::StatusCode::BAD_REQUEST, Html(html)).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }

@@ -1,30 +1,11 @@
-//! 单位与分组: the office corrects the unit directory (rows marked 待核实 are
-//! best guesses) and confirms who the "…等相关部门" of a task are. Pages and
-//! API share `save_unit` and `confirm_members`.
-
-use crate::auth::{self, ApiUser, PageUser, TokenUser};
-use crate::error::{AppError, AppResult, FormBody, JsonBody};
+use crate::auth::{self, PageUser};
+use crate::error::{AppError, AppResult, FormBody};
 use crate::state::AppState;
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_app::directory::{ContactForm, UnitForm};
-use gongkai_domain::units::{Unit, UnitKind};
-use gongkai_store::{ImportReport, User};
+use gongkai_domain::units::Unit;
 use serde::Deserialize;
-
-pub async fn save_unit(state: &AppState, user: &User, form: &UnitForm) -> AppResult<()> {
-    Ok(gongkai_app::directory::save_unit(state, user, form).await?)
-}
-
-/// The office names who the "…等相关部门" of a task are.
-pub async fn confirm_members(state: &AppState, user: &User, task_id: i64, units: &[String]) -> AppResult<ImportReport> {
-    Ok(gongkai_app::directory::confirm_members(state, user, task_id, units).await?)
-}
-
-fn kinds() -> Vec<serde_json::Value> {
-    UnitKind::ALL.iter().map(|k| serde_json::json!({ "value": k.as_str(), "label": k.label() })).collect()
-}
 
 /// The directory, with 待核实 rows first so that they get corrected (the
 /// region's roles; a unit's staff work with their own unit only).
@@ -55,9 +36,9 @@ pub async fn list(State(state): State<AppState>, page: PageUser) -> AppResult<Ht
         })
         .collect();
     let html = state.render(
-        "units.html",
+        "directory/units.html",
         serde_json::json!({
-            "frame": crate::pages::frame_json(&state, &page), "units": units, "pending": pending,
+            "frame": crate::page::frame_json(&state, &page), "units": units, "pending": pending,
             "manages": auth::manages(page.user.role),
         }),
     )?;
@@ -95,9 +76,9 @@ pub async fn edit(
         None => None,
     };
     let html = state.render(
-        "unit.html",
+        "directory/unit.html",
         serde_json::json!({
-            "frame": crate::pages::frame_json(&state, &page), "kinds": kinds(), "error": null, "contact": contact,
+            "frame": crate::page::frame_json(&state, &page), "kinds": super::kinds(), "error": null, "contact": contact,
             "unit": unit.map(|u| serde_json::json!({
                 "name": u.name, "aliases": u.aliases.join("、"), "kind": u.kind.as_str(),
                 "parent": u.parent, "inferred": u.inferred, "note": u.note,
@@ -107,28 +88,14 @@ pub async fn edit(
     Ok(Html(html))
 }
 
-/// Saves and gives the channels the unit now has.
-pub async fn save_contact(state: &AppState, user: &User, form: &ContactForm) -> AppResult<Vec<&'static str>> {
-    Ok(gongkai_app::directory::save_contact(state, user, form).await?)
-}
-
-pub async fn contact_page(
+pub async fn contact(
     State(state): State<AppState>,
     page: PageUser,
     FormBody(form): FormBody<ContactForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
-    save_contact(&state, &page.user, &form).await?;
+    super::save_contact(&state, &page.user, &form).await?;
     Ok(Redirect::to(&format!("/units/edit?name={}", crate::ledger::percent_encode(&form.unit))).into_response())
-}
-
-pub async fn api_contact(
-    State(state): State<AppState>,
-    TokenUser(user): TokenUser,
-    JsonBody(form): JsonBody<ContactForm>,
-) -> AppResult<Json<serde_json::Value>> {
-    let channels = save_contact(&state, &user, &form).await.map_err(AppError::as_json)?;
-    Ok(Json(serde_json::json!({ "unit": form.unit, "channels": channels })))
 }
 
 pub async fn save(
@@ -137,14 +104,14 @@ pub async fn save(
     FormBody(form): FormBody<UnitForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
-    match save_unit(&state, &page.user, &form).await {
+    match super::save_unit(&state, &page.user, &form).await {
         Ok(()) => Ok(Redirect::to("/units").into_response()),
         Err(err) if err.status == axum::http::StatusCode::BAD_REQUEST => {
             // Show the form again with what was typed and what is wrong.
             let html = state.render(
-                "unit.html",
+                "directory/unit.html",
                 serde_json::json!({
-                    "frame": crate::pages::frame_json(&state, &page), "kinds": kinds(), "error": err.message, "contact": null,
+                    "frame": crate::page::frame_json(&state, &page), "kinds": super::kinds(), "error": err.message, "contact": null,
                     "previous": form.previous,
                     "unit": {
                         "name": form.name, "aliases": form.aliases, "kind": form.kind, "parent": form.parent,
@@ -168,36 +135,6 @@ pub async fn members(
     let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
     page.check_csrf(csrf)?;
     let units: Vec<String> = pairs.into_iter().filter(|(k, _)| k == "unit").map(|(_, v)| v).collect();
-    confirm_members(&state, &page.user, id, &units).await?;
+    super::confirm_members(&state, &page.user, id, &units).await?;
     Ok(Redirect::to(&format!("/tasks/{id}")).into_response())
-}
-
-pub async fn api_list(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<Json<Vec<Unit>>> {
-    if !auth::sees_region(user.role) {
-        return Err(AppError::forbidden().as_json());
-    }
-    Ok(Json(state.store.directory().await.map_err(|e| AppError::from(e).as_json())?.units().to_vec()))
-}
-
-pub async fn api_save(
-    State(state): State<AppState>,
-    TokenUser(user): TokenUser,
-    JsonBody(form): JsonBody<UnitForm>,
-) -> AppResult<Json<serde_json::Value>> {
-    save_unit(&state, &user, &form).await.map_err(AppError::as_json)?;
-    Ok(Json(serde_json::json!({ "saved": form.name.trim() })))
-}
-
-#[derive(Deserialize)]
-pub struct MembersBody {
-    units: Vec<String>,
-}
-
-pub async fn api_members(
-    State(state): State<AppState>,
-    TokenUser(user): TokenUser,
-    Path(id): Path<i64>,
-    JsonBody(body): JsonBody<MembersBody>,
-) -> AppResult<Json<ImportReport>> {
-    Ok(Json(confirm_members(&state, &user, id, &body.units).await.map_err(AppError::as_json)?))
 }

@@ -1,0 +1,11 @@
+//! 审计日志: who did what and when, filtered, with the chain's state — for the
+//! office and the administrator.
+
+pub mod api;
+pub mod pages;
+
+use crate::routes::{Group, Routes};
+
+pub fn routes(routes: Routes) -> Routes {
+    routes.get(Group::Pages, "/audit", pages::audit_log).get(Group::Api, "/api/v1/audit", api::audit)
+}

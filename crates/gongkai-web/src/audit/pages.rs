@@ -1,0 +1,62 @@
+//! The 审计日志 page and its filters.
+
+use crate::auth::{self, PageUser};
+use crate::error::{AppError, AppResult};
+use crate::ledger::{self};
+use crate::page::frame;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use serde::{Deserialize, Serialize};
+
+/// The audit log's filters, from a page's form or the API's query.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    pub actor: Option<String>,
+    #[serde(default)]
+    pub action: Option<String>,
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+impl AuditQuery {
+    pub fn filter(&self) -> AppResult<gongkai_store::AuditFilter> {
+        let text = |v: &Option<String>| ledger::given(v).map(String::from);
+        Ok(gongkai_store::AuditFilter {
+            actor: text(&self.actor),
+            action: text(&self.action),
+            target: text(&self.target),
+            from: ledger::date(&self.from, "起始日期")?,
+            to: ledger::date(&self.to, "截止日期")?,
+            limit: self.limit.unwrap_or(500).clamp(0, 10_000),
+        })
+    }
+}
+
+/// 审计日志: who did what and when, for the office and the admin.
+pub async fn audit_log(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(query): Query<AuditQuery>,
+) -> AppResult<Html<String>> {
+    if !auth::manages(page.user.role) {
+        return Err(AppError::forbidden());
+    }
+    let entries = state.store.audit_search(&query.filter()?).await?;
+    let intact = state.store.verify_audit(&state.published_checkpoints()?).await?;
+    let html = state.render(
+        "audit/audit.html",
+        serde_json::json!({
+            "frame": frame(&state, &page), "entries": entries, "query": query,
+            "intact": intact.is_ok(), "problem": intact.err().map(|e| e.to_string()),
+        }),
+    )?;
+    Ok(Html(html))
+}

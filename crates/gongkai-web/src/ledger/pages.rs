@@ -1,0 +1,85 @@
+//! 工作台 (the region's roles) and 单位台账 / 我的任务, filtered and sorted.
+
+use crate::auth::{PageUser, sees_region, unit_scope};
+use crate::error::AppResult;
+use crate::ledger::{self, LedgerQuery, PAGE_ROWS};
+use crate::page::frame;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use gongkai_store::ObligationFilter;
+
+pub async fn home(State(state): State<AppState>, page: PageUser) -> AppResult<Response> {
+    if !sees_region(page.user.role) {
+        return Ok(Redirect::to("/my").into_response());
+    }
+    let board = state.dashboard().await?;
+    let charts = serde_json::json!({
+        "by_item": crate::ledger::chart::bar_chart("按方案项目的完成情况", &board.by_item),
+        "by_unit": crate::ledger::chart::bar_chart("按单位的完成情况", &board.by_unit),
+    });
+    let html = state.render(
+        "ledger/dashboard.html",
+        serde_json::json!({ "frame": frame(&state, &page), "board": board, "charts": charts }),
+    )?;
+    Ok(Html(html).into_response())
+}
+
+/// 单位台账 for the region, 我的任务 for a unit's staff: filterable and sortable.
+pub async fn my_obligations(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(query): Query<LedgerQuery>,
+) -> AppResult<Html<String>> {
+    let scope = unit_scope(&page.user)?;
+    let tasks = state.tasks().await?;
+    let mut filter = query.filter(&tasks, state.today())?;
+    let page_number = query.page_number()?;
+    filter.limit = Some(PAGE_ROWS as i64 + 1);
+    filter.offset = Some((page_number - 1) * PAGE_ROWS as i64);
+    let mut list = match query.unit_for(&page.user)? {
+        Ok(unit) => state.store.obligations(&ObligationFilter { unit, ..filter }).await?,
+        Err(()) => Vec::new(),
+    };
+    let more = list.len() > PAGE_ROWS;
+    list.truncate(PAGE_ROWS);
+    let today = state.today();
+    let rows: Vec<ledger::Row> = list.into_iter().map(|o| ledger::row(o, today)).collect();
+    let paging = serde_json::json!({
+        "page": page_number,
+        "previous": (page_number > 1).then(|| query.with("page", &(page_number - 1).to_string())),
+        "next": more.then(|| query.with("page", &(page_number + 1).to_string())),
+    });
+    let (inbox, notices) = match &scope {
+        Some(unit) => (state.store.inbox(unit, 10).await?, state.store.notices(Some(unit), None).await?),
+        None => (Vec::new(), Vec::new()),
+    };
+    let units: Vec<String> = match scope {
+        Some(_) => Vec::new(),
+        None => state.directory().await?.units().iter().map(|u| u.name.clone()).collect(),
+    };
+    // A province has thousands of tasks and a few dozen distinct items.
+    let distinct: std::collections::HashSet<&str> =
+        tasks.iter().flat_map(|t| t.items.iter().map(String::as_str)).collect();
+    let mut items: Vec<&str> = distinct.into_iter().collect();
+    items.sort_by_key(|i| (gongkai_domain::plan::item_number(i), *i));
+    let sort_links: std::collections::BTreeMap<&str, String> = ["due", "unit", "task", "status", "light"]
+        .into_iter()
+        .map(|key| {
+            let flip = query.sort.as_deref().unwrap_or("due") == key && query.desc.as_deref() != Some("1");
+            let mut next = query.clone();
+            next.desc = flip.then(|| "1".to_string());
+            (key, next.with("sort", key))
+        })
+        .collect();
+    let html = state.render(
+        "ledger/my.html",
+        serde_json::json!({
+            "frame": frame(&state, &page),
+            "title": if scope.is_some() { "我的任务" } else { "单位台账" },
+            "rows": rows, "paging": paging, "query": query, "units": units, "items": items, "sort_links": sort_links,
+            "inbox": inbox, "notices": notices,
+        }),
+    )?;
+    Ok(Html(html))
+}

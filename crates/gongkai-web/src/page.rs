@@ -1,0 +1,51 @@
+//! What every signed-in page shares: the header frame (who is signed in,
+//! their unit, today, the CSRF token the page's forms carry), the
+//! stylesheet, and the not-found page.
+
+use crate::auth::{self, PageUser, sees_region};
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use serde::Serialize;
+
+pub async fn stylesheet() -> impl IntoResponse {
+    ([(CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/site.css"))
+}
+
+pub async fn not_found() -> AppError {
+    AppError::not_found()
+}
+
+/// What every signed-in page shows in its header.
+#[derive(Serialize)]
+pub struct Frame<'a> {
+    login: &'a str,
+    name: &'a str,
+    role: &'a str,
+    unit: Option<&'a str>,
+    csrf: &'a str,
+    sees_region: bool,
+    audit: bool,
+    admin: bool,
+    today: String,
+}
+
+/// The page frame as a value, for handlers outside this module.
+pub fn frame_json(state: &AppState, page: &PageUser) -> serde_json::Value {
+    serde_json::to_value(frame(state, page)).unwrap_or_default()
+}
+
+pub fn frame<'a>(state: &AppState, page: &'a PageUser) -> Frame<'a> {
+    Frame {
+        login: &page.user.login,
+        name: &page.user.display_name,
+        role: page.user.role.label(),
+        unit: page.user.unit.as_deref(),
+        csrf: &page.csrf,
+        sees_region: sees_region(page.user.role),
+        audit: auth::manages(page.user.role),
+        admin: page.user.role == gongkai_domain::people::Role::Admin,
+        today: state.today().to_string(),
+    }
+}

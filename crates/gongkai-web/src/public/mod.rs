@@ -1,0 +1,15 @@
+//! The public pages (no sign-in): each programme's progress by plan item and
+//! unit, the published addresses, the plan text and a calendar of its due
+//! dates, with nothing internal unless a reviewer made a report's text public.
+
+pub mod pages;
+
+use crate::routes::{Group, Routes};
+
+pub fn routes(routes: Routes) -> Routes {
+    routes.get(Group::Public, "/public", pages::index).get(Group::Public, "/public/plans/{id}", pages::progress).get(
+        Group::Public,
+        "/public/calendars/{file}",
+        pages::calendar,
+    )
+}

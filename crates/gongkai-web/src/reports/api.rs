@@ -1,0 +1,51 @@
+//! Reports for scripts: an obligation's reports, a new report with files,
+//! a decision.
+
+use crate::auth::{ApiUser, TokenUser};
+use crate::error::{AppResult, JsonBody};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Reports of one obligation, newest first, with files and reviews.
+pub async fn submissions(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<gongkai_store::SubmissionRow>>> {
+    crate::reports::find_obligation(&state, &user, id).await?;
+    Ok(Json(state.store.submissions(id).await?))
+}
+
+/// 报送 by script: the same multipart fields as the page, bearer token only.
+pub async fn submit(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    Path(id): Path<i64>,
+    form: axum::extract::Multipart,
+) -> AppResult<(axum::http::StatusCode, Json<Value>)> {
+    let form = crate::reports::read_form(&state, form).await?;
+    let submission = crate::reports::file_report(&state, &user, id, form).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(json!({ "submission": submission, "status": "submitted" }))))
+}
+
+#[derive(Deserialize)]
+pub struct ReviewBody {
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// 审核 by script: `{"decision": "accept" | "return" | "signoff", "reason": …}`.
+pub async fn review(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<ReviewBody>,
+) -> AppResult<Json<Value>> {
+    crate::reports::decide(&state, &user, id, &body.decision, &body.reason).await?;
+    let (o, _) = crate::reports::find_obligation(&state, &user, id).await?;
+    Ok(Json(json!({ "status": o.status })))
+}

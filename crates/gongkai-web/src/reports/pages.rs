@@ -1,0 +1,146 @@
+//! One obligation's page with its reports, 报送, 审核 and 签发, making a report's
+//! text public, evidence downloads, and the 审核 queue.
+
+use crate::auth::{self, PageUser};
+use crate::error::{AppError, AppResult, FormBody};
+use crate::ledger::{self};
+use crate::page::frame;
+use crate::reports;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use gongkai_domain::status::ObligationStatus;
+use gongkai_store::ObligationFilter;
+use serde::Deserialize;
+
+pub async fn obligation(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
+    let (o, access) = reports::find_obligation(&state, &page.user, id).await?;
+    let tasks = state.tasks().await?;
+    let task = tasks.iter().find(|t| t.id == o.task_id);
+    let submissions = state.store.submissions(id).await?;
+    let extensions = state.store.extensions(id).await?;
+    let notices: Vec<gongkai_store::NoticeRow> =
+        state.store.notices(Some(&o.unit), None).await?.into_iter().filter(|n| n.obligation_id == id).collect();
+    let returned = o.status == ObligationStatus::Returned;
+    let open = o.status.is_open();
+    let office = page.user.role == gongkai_domain::people::Role::Office;
+    let pending_extension = extensions.iter().any(|e| e.status == "pending");
+    let html = state.render(
+        "reports/obligation.html",
+        serde_json::json!({
+            "frame": frame(&state, &page), "task": task, "submissions": submissions,
+            "may_submit": access.may_submit(&o), "may_sign": access.may_sign(&o), "may_review": access.may_review(&o),
+            "may_publish": access.review,
+            "max_mb": state.max_upload / (1024 * 1024), "returned": returned,
+            "extensions": extensions, "notices": notices,
+            "may_request_extension": access.submit && o.due.is_some() && o.status != ObligationStatus::Accepted && !pending_extension,
+            "may_decide_extension": office && pending_extension,
+            "may_issue_notice": office && open && o.due.is_some_and(|d| d < state.today()),
+            "o": ledger::row(o, state.today()),
+        }),
+    )?;
+    Ok(Html(html))
+}
+
+/// 报送 from the page: the form's CSRF token, then the shared checks.
+pub async fn submit(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    form: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let form = reports::read_form(&state, form).await?;
+    page.check_csrf(&form.csrf)?;
+    reports::file_report(&state, &page.user, id, form).await?;
+    Ok(Redirect::to(&format!("/obligations/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    csrf: String,
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// 审核: accept, or return with a reason; for a unit head, 签发 or return.
+pub async fn review(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<ReviewForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    reports::decide(&state, &page.user, id, &form.decision, &form.reason).await?;
+    Ok(Redirect::to(&format!("/obligations/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PublicForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    submission: i64,
+    #[serde(default)]
+    public: Option<String>,
+}
+
+/// A reviewer makes an accepted report's text public on the public pages.
+pub async fn make_public(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<PublicForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    let (_, access) = reports::find_obligation(&state, &page.user, id).await?;
+    if !access.review {
+        return Err(AppError::forbidden());
+    }
+    let belongs = state.store.submissions(id).await?.iter().any(|s| s.id == form.submission);
+    if !belongs {
+        return Err(AppError::not_found());
+    }
+    state.store.set_submission_public(form.submission, form.public.as_deref() == Some("1"), &page.user.login).await?;
+    Ok(Redirect::to(&format!("/obligations/{id}")).into_response())
+}
+
+/// A file, to whoever may see the obligation it belongs to.
+pub async fn download(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Response> {
+    let (file, obligation_id) = state.store.attachment(id).await?.ok_or_else(AppError::not_found)?;
+    reports::find_obligation(&state, &page.user, obligation_id).await?;
+    let bytes = gongkai_app::files::read(&state.files_dir, &file.sha256)
+        .map_err(|e| AppError::internal(format!("reading a file: {e}")))?;
+    let disposition =
+        format!("attachment; filename=\"file\"; filename*=UTF-8''{}", ledger::percent_encode(&file.file_name));
+    Ok(([(CONTENT_TYPE, file.content_type), (axum::http::header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response())
+}
+
+/// 审核: reports waiting for this user's decision.
+pub async fn review_queue(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
+    let directory = state.directory().await?;
+    // Only work with a report waiting can be in the queue.
+    let mut all = Vec::new();
+    for status in [ObligationStatus::Submitted, ObligationStatus::Signed] {
+        let waiting = ObligationFilter { status: Some(status), ..Default::default() };
+        all.extend(state.store.obligations(&waiting).await?);
+    }
+    all.sort_by_key(|o| (o.due.is_none(), o.due, o.task_seq, o.id));
+    let today = state.today();
+    let (mut to_sign, mut to_review) = (Vec::new(), Vec::new());
+    for o in all {
+        let access = auth::access(&page.user, &o, &directory);
+        if access.may_sign(&o) {
+            to_sign.push(ledger::row(o, today));
+        } else if access.may_review(&o) {
+            to_review.push(ledger::row(o, today));
+        }
+    }
+    let html = state.render(
+        "reports/review.html",
+        serde_json::json!({ "frame": frame(&state, &page), "rows": to_review, "to_sign": to_sign }),
+    )?;
+    Ok(Html(html))
+}

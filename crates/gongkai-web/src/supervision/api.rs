@@ -1,0 +1,86 @@
+use super::*;
+use crate::auth::{self, ApiUser, TokenUser};
+use crate::error::{AppError, AppResult, JsonBody};
+use crate::reports::find_obligation;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use gongkai_store::{ExtensionRow, NoticeRow};
+use serde::Deserialize;
+
+pub async fn notices(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<Json<Vec<NoticeRow>>> {
+    Ok(Json(super::visible_notices(&state, &user, None).await?))
+}
+
+pub async fn notice(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<NoticeRow>> {
+    let found = super::visible_notices(&state, &user, Some(id)).await?;
+    Ok(Json(found.into_iter().next().ok_or_else(AppError::not_found)?))
+}
+
+#[derive(Deserialize)]
+pub struct NoticeBody {
+    #[serde(default)]
+    new_due: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn issue(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<NoticeBody>,
+) -> AppResult<Json<NoticeRow>> {
+    Ok(Json(super::issue(&state, &user, id, &body.new_due, &body.note).await?))
+}
+
+pub async fn extensions(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<ExtensionRow>>> {
+    find_obligation(&state, &user, id).await?;
+    Ok(Json(state.store.extensions(id).await?))
+}
+
+#[derive(Deserialize)]
+pub struct ExtensionBody {
+    due: String,
+    reason: String,
+}
+
+pub async fn request(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<ExtensionBody>,
+) -> AppResult<(axum::http::StatusCode, Json<serde_json::Value>)> {
+    let request = super::request(&state, &user, id, &body.due, &body.reason).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(serde_json::json!({ "extension": request, "status": "pending" }))))
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<DecisionForm>,
+) -> AppResult<Json<serde_json::Value>> {
+    super::decide(&state, &user, id, &body.decision, &body.note).await?;
+    let (o, _) = find_obligation(&state, &user, id).await?;
+    Ok(Json(serde_json::json!({ "due": o.due })))
+}
+
+/// What the unit was told lately (the web channel).
+pub async fn inbox(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> AppResult<Json<Vec<gongkai_store::InboxRow>>> {
+    let Some(unit) = auth::unit_scope(&user)? else {
+        return Err(AppError::bad_request("收件箱按单位显示：请用本单位的账号"));
+    };
+    Ok(Json(state.store.inbox(&unit, 200).await?))
+}

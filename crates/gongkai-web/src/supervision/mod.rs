@@ -1,0 +1,61 @@
+//! 督办 and 延期 on the web: the office issues a numbered 督办通知 by hand
+//! (the scheduler also issues them by rule); a unit reads its notices and
+//! what it was told, and asks for a later due date, which the office grants
+//! or refuses. Pages and API share the checks below.
+
+pub mod pages;
+
+use crate::routes::{Group, Routes};
+pub mod api;
+
+use crate::error::AppResult;
+use crate::state::AppState;
+use gongkai_store::{NoticeRow, User};
+use serde::Deserialize;
+
+/// The office issues a 督办通知 for an obligation: a new deadline (by default
+/// the plan's number of working days from today) and a note.
+pub async fn issue(state: &AppState, user: &User, id: i64, new_due: &str, note: &str) -> AppResult<NoticeRow> {
+    Ok(gongkai_app::supervision::issue(state, user, id, new_due, note).await?)
+}
+
+/// A unit asks for a later due date.
+pub async fn request(state: &AppState, user: &User, id: i64, due: &str, reason: &str) -> AppResult<i64> {
+    Ok(gongkai_app::supervision::request(state, user, id, due, reason).await?)
+}
+
+/// The office grants or refuses.
+pub async fn decide(state: &AppState, user: &User, id: i64, decision: &str, note: &str) -> AppResult<()> {
+    Ok(gongkai_app::supervision::decide(state, user, id, decision, note).await?)
+}
+
+/// Notices the user may read: a unit's own, or all for the region's roles.
+async fn visible_notices(state: &AppState, user: &User, id: Option<i64>) -> AppResult<Vec<NoticeRow>> {
+    Ok(gongkai_app::supervision::visible_notices(state, user, id).await?)
+}
+
+pub fn routes(routes: Routes) -> Routes {
+    routes
+        .post(Group::Pages, "/obligations/{id}/notice", pages::issue)
+        .post(Group::Pages, "/obligations/{id}/extension", pages::request)
+        .post(Group::Pages, "/obligations/{id}/extension/decision", pages::decide)
+        .get(Group::Pages, "/notices", pages::list)
+        .get(Group::Pages, "/notices/{id}", pages::notice)
+        .get(Group::Api, "/api/v1/notices", api::notices)
+        .get(Group::Api, "/api/v1/notices/{id}", api::notice)
+        .post(Group::Api, "/api/v1/obligations/{id}/notice", api::issue)
+        .get(Group::Api, "/api/v1/obligations/{id}/extensions", api::extensions)
+        .post(Group::Api, "/api/v1/obligations/{id}/extensions", api::request)
+        .post(Group::Api, "/api/v1/obligations/{id}/extensions/decision", api::decide)
+        .get(Group::Api, "/api/v1/inbox", api::inbox)
+}
+
+/// An answer to an extension request, from the page (with its CSRF token) or the API.
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    csrf: String,
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
