@@ -88,7 +88,32 @@ impl std::ops::DerefMut for AppState {
     }
 }
 
+/// What the web is told at start (the command line's settings).
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    pub secure_cookies: bool,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub checkpoint_file: Option<PathBuf>,
+    pub files_dir: PathBuf,
+    pub max_upload: usize,
+    /// A fixed "today" for demos and tests.
+    pub today: Option<NaiveDate>,
+}
+
 impl AppState {
+    /// The app with every setting as given.
+    pub fn configured(store: Store, settings: WebSettings) -> AppState {
+        let mut state = AppState::new(store);
+        state.secure_cookies = settings.secure_cookies;
+        state.trusted_proxies = settings.trusted_proxies;
+        state.checkpoint_file = settings.checkpoint_file;
+        state.app.files_dir = settings.files_dir;
+        state.app.max_upload = settings.max_upload;
+        state.app.today = settings.today;
+        state
+    }
+
+    /// The app with the default settings (tests change what they need).
     pub fn new(store: Store) -> AppState {
         AppState {
             app: App::new(store),

@@ -4,9 +4,6 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-/// The embedded default: a SQLite file beside where gongkai runs.
-pub const DEFAULT_DB: &str = "sqlite://gongkai-data/gongkai.db";
-
 /// A date on the command line: YYYY-MM-DD, in the years a programme can have.
 pub fn date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
@@ -27,13 +24,18 @@ pub fn year(text: &str) -> Result<i32, String> {
 #[derive(Debug, Parser)]
 #[command(name = "gongkai", version, about = "政务公开工作任务清单平台：导入清单、生成台账、报送、审核、督办")]
 pub struct Cli {
-    /// 数据库地址：sqlite://文件路径（默认，内嵌）或 postgres://用户@主机/库名
-    #[arg(long, global = true, env = "GONGKAI__DATABASE__URL", default_value = DEFAULT_DB)]
-    pub db: String,
+    /// 设置文件（默认：当前目录下的 gongkai.toml，若有）；`gongkai config example` 列出所有设置项
+    #[arg(long, global = true, env = "GONGKAI_CONFIG")]
+    pub config: Option<PathBuf>,
 
-    /// 服务器密钥文件（签名审计日志与备份；默认在 SQLite 数据库文件旁，PostgreSQL 时为 gongkai-data/secret.key）。
-    /// 也可用环境变量 GONGKAI__SECRET__KEY 直接给出密钥（64 位十六进制）
-    #[arg(long, global = true, env = "GONGKAI__SECRET__KEY_FILE")]
+    /// 数据库地址：sqlite://文件路径（默认 sqlite://gongkai-data/gongkai.db，内嵌）或 postgres://用户@主机/库名
+    /// （设置项 database.url，环境变量 GONGKAI__DATABASE__URL）
+    #[arg(long, global = true)]
+    pub db: Option<String>,
+
+    /// 服务器密钥文件（签名审计日志与备份；默认在 SQLite 数据库文件旁，PostgreSQL 时为 gongkai-data/secret.key；
+    /// 设置项 secret.key_file）。也可用环境变量 GONGKAI__SECRET__KEY 直接给出密钥（64 位十六进制）
+    #[arg(long, global = true)]
     pub key_file: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -84,19 +86,22 @@ pub enum Command {
     /// 备份：全部数据与附件写入一个文件（服务运行中也可执行）
     Backup {
         file: PathBuf,
-        /// 附件目录
-        #[arg(long, default_value = "gongkai-data/files", env = "GONGKAI__FILES__DIR")]
-        files: PathBuf,
+        /// 附件目录（默认取设置项 files.dir）
+        #[arg(long)]
+        files: Option<PathBuf>,
     },
     /// 生成演示数据：一个省的区、单位、村，每区每年一份清单，以及一年的报送与审核
     DemoData(DemoArgs),
     /// 从备份恢复到一个新建的空数据库（--db 指定）
     Restore {
         file: PathBuf,
-        /// 附件目录
-        #[arg(long, default_value = "gongkai-data/files", env = "GONGKAI__FILES__DIR")]
-        files: PathBuf,
+        /// 附件目录（默认取设置项 files.dir）
+        #[arg(long)]
+        files: Option<PathBuf>,
     },
+    /// 设置：列出所有设置项（example），或显示现在生效的设置（show，不显示密码）
+    #[command(subcommand)]
+    Config(ConfigCommand),
 }
 
 #[derive(Debug, Args)]
@@ -172,15 +177,23 @@ pub struct ScoreArgs {
     pub json: bool,
 }
 
-/// How reminders leave by e-mail.
+/// How reminders leave by e-mail (over the settings smtp.url and smtp.from).
 #[derive(Debug, Clone, Args)]
 pub struct MailArgs {
     /// 发信服务器：smtp://主机:端口、smtps://用户:密码@主机，或 smtp://主机?tls=required
-    #[arg(long, env = "GONGKAI__SMTP__URL")]
+    #[arg(long)]
     pub smtp: Option<String>,
     /// 发件人地址
-    #[arg(long, default_value = "政务公开任务台账 <gongkai@localhost>", env = "GONGKAI__SMTP__FROM")]
-    pub mail_from: String,
+    #[arg(long)]
+    pub mail_from: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// 输出一份设置文件样例：每个设置项、它的默认值与说明
+    Example,
+    /// 显示现在生效的设置（默认值、设置文件、环境变量与命令行参数合并后；密码不显示）
+    Show,
 }
 
 #[derive(Debug, Subcommand)]
@@ -310,37 +323,33 @@ pub enum AuditCommand {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// 监听地址
-    #[arg(long, default_value = "127.0.0.1:8080", env = "GONGKAI__SERVER__BIND")]
-    pub bind: String,
+    /// 监听地址（设置项 server.bind，默认 127.0.0.1:8080）
+    #[arg(long)]
+    pub bind: Option<String>,
     /// 为每种角色和每个单位创建试用账号并显示密码
     #[arg(long)]
     pub demo: bool,
     /// 以该日期为“今天”（演示与测试用，YYYY-MM-DD）
     #[arg(long, alias = "now", value_parser = date)]
     pub today: Option<NaiveDate>,
-    /// 每隔多少秒执行一次提醒（0 为不执行）
-    #[arg(long, default_value_t = 300, env = "GONGKAI__REMIND__EVERY_SECONDS")]
-    pub remind_every_seconds: u64,
+    /// 每隔多少秒执行一次提醒（0 为不执行；设置项 remind.every_seconds，默认 300）
+    #[arg(long)]
+    pub remind_every_seconds: Option<u64>,
     #[command(flatten)]
     pub mail: MailArgs,
-    /// 经 HTTPS 提供服务时加上，使登录 Cookie 只经 HTTPS 发送
-    #[arg(long, env = "GONGKAI__SERVER__SECURE_COOKIES")]
+    /// 经 HTTPS 提供服务时加上，使登录 Cookie 只经 HTTPS 发送（设置项 server.secure_cookies）
+    #[arg(long)]
     pub secure_cookies: bool,
-    /// 报送附件与导入文件的存放目录（按内容寻址）
-    #[arg(long, default_value = "gongkai-data/files", env = "GONGKAI__FILES__DIR")]
-    pub files: PathBuf,
+    /// 报送附件与导入文件的存放目录（按内容寻址；设置项 files.dir，默认 gongkai-data/files）
+    #[arg(long)]
+    pub files: Option<PathBuf>,
     /// 可信的反向代理地址（逗号分隔）：只有来自这些地址的 X-Forwarded-Proto: https 才被采信，据此给 Cookie 加 Secure
-    #[arg(
-        long = "trusted-proxy",
-        value_delimiter = ',',
-        default_value = "127.0.0.1,::1",
-        env = "GONGKAI__SERVER__TRUSTED_PROXIES"
-    )]
-    pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// 单个上传文件的大小上限（MB）
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=2048), env = "GONGKAI__FILES__MAX_UPLOAD_MB")]
-    pub max_upload_mb: u32,
+    /// （设置项 server.trusted_proxies，默认 127.0.0.1,::1）
+    #[arg(long = "trusted-proxy", value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    /// 单个上传文件的大小上限（MB；设置项 files.max_upload_mb，默认 50）
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=2048))]
+    pub max_upload_mb: Option<u32>,
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,8 @@ mod remind;
 mod serve;
 mod units;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ConfigCommand};
+use crate::config::Settings;
 use anyhow::Context;
 use gongkai_domain::secret::SecretKey;
 use gongkai_store::{Backend, Store};
@@ -22,7 +23,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let data = Data { db: cli.db, key_file: cli.key_file };
+    let mut settings = Settings::load(cli.config.as_deref(), |name| std::env::var(name).ok())?;
+    if let Some(db) = cli.db {
+        settings.database.url = db;
+    }
+    if let Some(key_file) = cli.key_file {
+        settings.secret.key_file = Some(key_file);
+    }
+    let data = Data { db: settings.database.url.clone(), key_file: settings.secret.key_file.clone(), settings };
+    let files = |given: Option<PathBuf>| given.unwrap_or_else(|| data.settings.files.dir.clone());
     match cli.command {
         Command::Serve(args) => serve::run(&data, args).await,
         Command::Deadline(args) => deadline::run(args),
@@ -34,23 +43,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(command) => people::user(&data.open().await?, command).await,
         Command::Token(command) => people::token(&data.open().await?, command).await,
         Command::Audit(command) => audit::run(&data, command).await,
-        Command::Remind(command) => remind::run(&data.open().await?, command).await,
+        Command::Remind(command) => remind::run(&data.open().await?, command, &data.settings.smtp).await,
         Command::Contact(command) => remind::contact(&data.open().await?, command).await,
         Command::Score(args) => score(&data.open().await?, args).await,
         Command::Export(command) => documents::export(&data.open().await?, command).await,
         Command::Report(command) => documents::report(&data.open().await?, command).await,
         Command::DemoData(args) => demo::run(&data.open().await?, args).await,
-        Command::Backup { file, files } => backup::backup(&data.open().await?, &file, &files).await,
-        Command::Restore { file, files } => backup::restore(&data, &file, &files).await,
+        Command::Backup { file, files: dir } => backup::backup(&data.open().await?, &file, &files(dir)).await,
+        Command::Restore { file, files: dir } => backup::restore(&data, &file, &files(dir)).await,
+        Command::Config(ConfigCommand::Example) => {
+            print!("{}", crate::config::EXAMPLE);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config(ConfigCommand::Show) => {
+            println!("{:#?}", data.settings);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
-/// Where the data is: the database, and the server's key that signs its
-/// audit log and backups (kept outside the database on purpose).
+/// Where the data is — the database, and the server's key that signs its
+/// audit log and backups (kept outside the database on purpose) — and the
+/// settings it was found by.
 #[derive(Debug, Clone)]
 pub struct Data {
     pub db: String,
     pub key_file: Option<PathBuf>,
+    pub settings: Settings,
 }
 
 /// The environment variable that may hold the key itself (64 hex digits),

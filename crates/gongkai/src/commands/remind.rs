@@ -3,21 +3,25 @@
 
 use super::cli_actor;
 use crate::cli::{ContactCommand, MailArgs, RemindCommand};
+use crate::config::Smtp;
 use gongkai_app::channels::{Channels, Mail};
 use gongkai_store::{Contact, Store};
 use std::process::ExitCode;
 
 pub use gongkai_domain::calendar::china_today;
 
-pub fn channels(mail: &MailArgs) -> anyhow::Result<Channels> {
-    let mail = mail.smtp.as_ref().map(|server| Mail { server: server.clone(), from: mail.mail_from.clone() });
+/// The channels: mail by the flags, else by the settings (smtp.url, smtp.from).
+pub fn channels(mail: &MailArgs, settings: &Smtp) -> anyhow::Result<Channels> {
+    let server = mail.smtp.clone().or_else(|| settings.url.clone());
+    let from = mail.mail_from.clone().unwrap_or_else(|| settings.from.clone());
+    let mail = server.map(|server| Mail { server, from });
     Ok(Channels::new(mail.as_ref())?)
 }
 
-pub async fn run(store: &Store, command: RemindCommand) -> anyhow::Result<ExitCode> {
+pub async fn run(store: &Store, command: RemindCommand, settings: &Smtp) -> anyhow::Result<ExitCode> {
     let RemindCommand::Run { now, json, mail } = command;
     let as_of = now.unwrap_or_else(china_today);
-    let sent = gongkai_app::remind::pass(store, as_of, &channels(&mail)?, &cli_actor()).await?;
+    let sent = gongkai_app::remind::pass(store, as_of, &channels(&mail, settings)?, &cli_actor()).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&sent)?);
     } else if sent.is_empty() {

@@ -24,20 +24,28 @@ pub async fn run(data: &Data, args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.demo {
         demo_accounts(&store).await?;
     }
-    let listener =
-        tokio::net::TcpListener::bind(&args.bind).await.with_context(|| format!("无法监听 {}", args.bind))?;
+    // The flags over the settings (defaults, gongkai.toml, environment).
+    let settings = &data.settings;
+    let bind = args.bind.clone().unwrap_or_else(|| settings.server.bind.clone());
+    let files = args.files.clone().unwrap_or_else(|| settings.files.dir.clone());
+    let every = args.remind_every_seconds.unwrap_or(settings.remind.every_seconds);
+    let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("无法监听 {bind}"))?;
     let address = listener.local_addr()?;
-    let mut state = AppState::new(store);
-    state.secure_cookies = args.secure_cookies;
-    state.trusted_proxies = args.trusted_proxies.clone();
-    state.checkpoint_file = Some(data.checkpoint_path());
-    state.today = args.today;
-    std::fs::create_dir_all(&args.files).with_context(|| format!("无法创建附件目录 {}", args.files.display()))?;
-    state.files_dir = args.files.clone();
-    state.max_upload = args.max_upload_mb as usize * 1024 * 1024;
-    if args.remind_every_seconds > 0 {
-        let channels = super::remind::channels(&args.mail)?;
-        let (store, every, fixed) = (state.store.clone(), args.remind_every_seconds, args.today);
+    std::fs::create_dir_all(&files).with_context(|| format!("无法创建附件目录 {}", files.display()))?;
+    let state = AppState::configured(
+        store,
+        gongkai_web::state::WebSettings {
+            secure_cookies: args.secure_cookies || settings.server.secure_cookies,
+            trusted_proxies: args.trusted_proxies.clone().unwrap_or_else(|| settings.server.trusted_proxies.clone()),
+            checkpoint_file: Some(data.checkpoint_path()),
+            files_dir: files,
+            max_upload: args.max_upload_mb.unwrap_or(settings.files.max_upload_mb) as usize * 1024 * 1024,
+            today: args.today,
+        },
+    );
+    if every > 0 {
+        let channels = super::remind::channels(&args.mail, &settings.smtp)?;
+        let (store, fixed) = (state.store.clone(), args.today);
         tokio::spawn(async move {
             let mut ticks = tokio::time::interval(std::time::Duration::from_secs(every));
             loop {
