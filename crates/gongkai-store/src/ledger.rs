@@ -294,6 +294,20 @@ impl Store {
         directory: &Directory,
         actor: &str,
     ) -> StoreResult<ImportReport> {
+        self.save_plan_confirming(list, title, region, directory, actor, None).await
+    }
+
+    /// `save_plan`, first recording (in the same transaction) the members
+    /// the office confirmed for one task's group.
+    async fn save_plan_confirming(
+        &self,
+        list: &Understanding,
+        title: &str,
+        region: &str,
+        directory: &Directory,
+        actor: &str,
+        confirm: Option<&Confirmation>,
+    ) -> StoreResult<ImportReport> {
         let unit_ids: HashMap<String, i64> = on_pool!(self, pool => {
             sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM units").fetch_all(pool).await?
         })
@@ -312,6 +326,14 @@ impl Store {
             .bind(title).bind(region).bind(list.plan_year).bind(start_date).bind(Utc::now())
             .fetch_one(&mut *tx).await?;
             report.plan_id = plan_id;
+            if let Some(c) = confirm {
+                sqlx::query(
+                    "INSERT INTO confirmed_members (plan_id, task_key, units) VALUES ($1, $2, $3)
+                     ON CONFLICT (plan_id, task_key) DO UPDATE SET units = excluded.units",
+                )
+                .bind(plan_id).bind(&c.task_key).bind(join(&c.members)).execute(&mut *tx).await?;
+                audit!(self, tx, actor, "task.members", &format!("任务 {}", c.task_id), Some(c.before.clone()), Some(join(&c.members)));
+            }
             let confirmed: HashMap<String, Vec<String>> = sqlx::query_as::<_, (String, String)>(
                 "SELECT task_key, units FROM confirmed_members WHERE plan_id = $1",
             )
@@ -539,16 +561,6 @@ impl Store {
         let Some((plan_id, title, region, year, key, before)) = plan else {
             return Err(StoreError::NotFound(format!("任务 {task_id}")));
         };
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO confirmed_members (plan_id, task_key, units) VALUES ($1, $2, $3)
-                 ON CONFLICT (plan_id, task_key) DO UPDATE SET units = excluded.units",
-            )
-            .bind(plan_id).bind(&key).bind(join(&names)).execute(&mut *tx).await?;
-            audit!(self, tx, actor, "task.members", &format!("任务 {task_id}"), Some(before), Some(join(&names)));
-            tx.commit().await?;
-        });
         // The plan as stored, read again: only this task's units change.
         let tasks: Vec<TaskRow> = self.tasks().await?.into_iter().filter(|t| t.plan_id == plan_id).collect();
         let rows = tasks
@@ -569,8 +581,19 @@ impl Store {
         if let Some(problem) = understood.problems.first() {
             return Err(StoreError::Invalid(problem.to_string()));
         }
-        self.save_plan(&understood, &title, &region, directory, actor).await
+        // The confirmation and the obligations it changes, in one transaction.
+        let confirmation = Confirmation { task_id, task_key: key, members: names, before };
+        self.save_plan_confirming(&understood, &title, &region, directory, actor, Some(&confirmation)).await
     }
+}
+
+/// Members the office confirmed for a task's "…等相关部门" group.
+struct Confirmation {
+    task_id: i64,
+    task_key: String,
+    members: Vec<String>,
+    /// The task's units before, for the audit log.
+    before: String,
 }
 
 /// A task is the same task across imports when its 工作任务 text is the same.
