@@ -15,7 +15,9 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// Tokio's clock, so the tests can run it paused and advance it themselves.
+use tokio::time::Instant;
 
 /// Builds that take at least this long are refreshed in the background.
 const SLOW: Duration = Duration::from_millis(200);
@@ -153,7 +155,9 @@ mod tests {
         assert_eq!(*later, "later", "a failed build is not kept");
     }
 
-    #[tokio::test]
+    // The clock is paused: each sleep moves it exactly, so no step depends on
+    // how fast the machine is.
+    #[tokio::test(start_paused = true)]
     async fn a_slow_value_is_served_while_it_is_rebuilt_in_the_background() {
         let cache: Cache<u32, String> = Cache::default();
         let slow = |text: &'static str| {

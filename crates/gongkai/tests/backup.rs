@@ -5,7 +5,6 @@ mod common;
 
 use common::{EVIDENCE, gongkai, scripted};
 use gongkai_store::{ObligationFilter, Store};
-use std::process::Stdio;
 
 /// Times rounded to the microsecond, as PostgreSQL keeps them.
 fn microseconds(value: &mut serde_json::Value) {
@@ -48,18 +47,13 @@ async fn a_backup_taken_while_serving_restores_into_sqlite_and_postgres() {
     let backup = dir.path().join("备份.zip");
 
     // Online: the server keeps the database open (and its scheduler writing).
-    let mut server = common::command()
-        .args(["--db", &db, "serve", "--bind", "127.0.0.1:0", "--remind-every-seconds", "1", "--now", "2020-12-01"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let server =
+        tokio::task::block_in_place(|| common::start(&db, &["--remind-every-seconds", "1", "--now", "2020-12-01"]));
+    common::wait_until("a reminder pass", || server.passes() > 0).await;
     let said = tokio::task::block_in_place(|| {
         gongkai(&db, &["backup", backup.to_str().unwrap(), "--files", files.to_str().unwrap()])
     });
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     assert!(said.contains("1 个附件"), "{said}");
 
     let mut targets = vec![format!("sqlite://{}", dir.path().join("restored.db").display())];

@@ -90,7 +90,12 @@ async fn acknowledged_reports_survive_sigkill_during_a_surge() {
         }
         // Three times the server dies mid-surge; the fourth time it sees the rest through.
         let last = if round < 3 {
-            tokio::time::sleep(Duration::from_millis(700)).await;
+            // Mid-surge: once twenty more reports were answered this round.
+            let before = acknowledged.lock().unwrap().len();
+            common::wait_until("twenty more answers", || {
+                acknowledged.lock().unwrap().len() >= before + 20 || queue.lock().unwrap().is_empty()
+            })
+            .await;
             drop(server); // SIGKILL: no shutdown, no flush.
             None
         } else {

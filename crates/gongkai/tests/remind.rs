@@ -6,13 +6,14 @@
 
 mod common;
 
+use common::{Server, wait_until};
+
 use axum::extract::{Path, Query, State};
 use base64::Engine;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::process::{Child, Output, Stdio};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 const TOWN: &str = "广州市从化区温泉镇人民政府";
@@ -245,27 +246,8 @@ async fn the_sequence_arrives_once_by_mail_and_robots_over_separate_runs() {
     assert!(verify.status.success());
 }
 
-/// A running `gongkai serve`, stopped when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn serve(db: &str, now: &str, smtp: &str) -> Server {
-    Server(
-        common::command()
-            .args(["--db", db, "serve", "--bind", "127.0.0.1:0", "--now", now, "--remind-every-seconds", "1"])
-            .args(["--smtp", smtp])
-            .env_remove("GONGKAI__DATABASE__URL")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    )
+    common::start(db, &["--now", now, "--remind-every-seconds", "1", "--smtp", smtp])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -278,15 +260,15 @@ async fn two_servers_on_one_postgres_database_send_each_once_across_restarts() {
     tokio::task::block_in_place(|| prepare(&db, robots));
     for (n, (date, _)) in SEQUENCE.iter().enumerate() {
         let servers = [serve(&db, date, &smtp), serve(&db, date, &smtp)];
-        // Wait for the date's messages on every channel, then a few passes more.
-        for _ in 0..300 {
+        // Wait for the date's messages on every channel, then for two more
+        // passes of each server: a pass that sent again would show here.
+        wait_until("the date's messages", || {
             let got = inbox.about_the_report();
-            if ["email", "wecom", "dingtalk", "feishu"].iter().all(|c| got.get(*c).map_or(0, Vec::len) > n) {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        tokio::time::sleep(Duration::from_secs(3)).await;
+            ["email", "wecom", "dingtalk", "feishu"].iter().all(|c| got.get(*c).map_or(0, Vec::len) > n)
+        })
+        .await;
+        let seen = servers.each_ref().map(Server::passes);
+        wait_until("two more passes", || servers.iter().zip(seen).all(|(s, before)| s.passes() >= before + 2)).await;
         drop(servers);
         check_sequence(&inbox, n + 1);
     }

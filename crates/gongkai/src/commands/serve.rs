@@ -58,6 +58,7 @@ pub async fn run(data: &Data, args: ServeArgs) -> anyhow::Result<ExitCode> {
                     Ok(_) => {}
                     Err(error) => tracing::error!(%error, "reminder pass failed"),
                 }
+                tracing::debug!(as_of = %as_of, "reminder pass finished");
             }
         });
     }

@@ -6,6 +6,8 @@ use gongkai_domain::people::Role;
 use gongkai_store::{Decision, NewAttachment, NewSubmission, NewUser, ObligationFilter, Store};
 use std::path::Path;
 use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub const TOWN: &str = "广州市从化区温泉镇人民政府";
 pub const REPORTED: &str = "公示栏照片齐全";
@@ -93,6 +95,14 @@ pub struct Server {
     pub address: String,
     /// What it printed before it was ready.
     pub output: Vec<String>,
+    /// Reminder passes it has finished, counted from its log.
+    passes: Arc<AtomicUsize>,
+}
+
+impl Server {
+    pub fn passes(&self) -> usize {
+        self.passes.load(Ordering::SeqCst)
+    }
 }
 
 impl Drop for Server {
@@ -109,6 +119,7 @@ pub fn start(db: &str, args: &[&str]) -> Server {
         .args(["--db", db, "serve", "--bind", "127.0.0.1:0"])
         .args(args)
         .env_remove("GONGKAI__DATABASE__URL")
+        .env("GONGKAI_LOG", "warn,gongkai::commands::serve=debug")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -120,12 +131,33 @@ pub fn start(db: &str, args: &[&str]) -> Server {
         output.push(line.clone());
         if let Some(rest) = line.split("http://").nth(1) {
             let address = rest.split('/').next().unwrap().to_string();
-            // Keep reading so that the server never blocks on a full pipe.
-            std::thread::spawn(move || lines.for_each(drop));
-            return Server { child, address, output };
+            // Keep reading, so that the server never blocks on a full pipe,
+            // and count the passes its log reports.
+            let passes = Arc::new(AtomicUsize::new(0));
+            let counted = passes.clone();
+            std::thread::spawn(move || {
+                for line in lines.map_while(Result::ok) {
+                    if line.contains("reminder pass finished") {
+                        counted.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            });
+            return Server { child, address, output, passes };
         }
     }
     let _ = child.kill();
     let _ = child.wait();
     panic!("gongkai serve did not start: {output:?}");
+}
+
+/// Waits (a minute at most) until `done` holds: tests wait on what they
+/// need, never for a fixed time.
+pub async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..600 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("waited a minute for {what}");
 }
