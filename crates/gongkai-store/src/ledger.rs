@@ -2,6 +2,7 @@
 //! (idempotently, keeping obligations that have history) and reading the
 //! ledger back.
 
+use crate::read::{self, Arg};
 use crate::{BeginWrite, Store, StoreError, StoreResult, audit, on_pool};
 use chrono::{NaiveDate, Utc};
 use gongkai_domain::plan::{self, TaskDraft, Understanding};
@@ -75,6 +76,30 @@ pub struct ObligationRow {
     pub signoff: bool,
 }
 
+impl ObligationRow {
+    /// A row of [`ObligationFilter::sql`]'s columns, read through rusqlite.
+    fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<ObligationRow> {
+        let status: String = row.get(10)?;
+        Ok(ObligationRow {
+            id: row.get(0)?,
+            plan_id: row.get(1)?,
+            task_id: row.get(2)?,
+            task_seq: row.get(3)?,
+            unit: row.get(4)?,
+            milestone: row.get(5)?,
+            kind: row.get(6)?,
+            due: read::date(row, 7)?,
+            from: read::date(row, 8)?,
+            to: read::date(row, 9)?,
+            status: ObligationStatus::try_from(status).map_err(|e| read::corrupt(10, e))?,
+            recipient: row.get(11)?,
+            channel: row.get(12)?,
+            done_on: read::date(row, 13)?,
+            signoff: row.get(14)?,
+        })
+    }
+}
+
 /// A programme as imported, with its settings.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct PlanRow {
@@ -132,13 +157,6 @@ pub struct ObligationFilter {
     pub order: Order,
     /// The main key descending (ties stay in due-date order).
     pub desc: bool,
-}
-
-/// A value bound to a built query.
-enum Arg {
-    Text(String),
-    Int(i64),
-    Date(NaiveDate),
 }
 
 impl ObligationFilter {
@@ -221,6 +239,8 @@ impl ObligationFilter {
                 format!("{} {dir}, {by_due}", Light::sql_rank("o.", &today, &soon))
             }
         };
+        // `+ 0`: SQLite re-plans a statement whose bare LIMIT or OFFSET
+        // parameter is bound again, which here cost more than the read.
         let limit = arg(Arg::Int(self.limit.unwrap_or(i64::MAX)));
         let offset = arg(Arg::Int(self.offset.unwrap_or(0)));
         let sql = format!(
@@ -234,7 +254,7 @@ impl ObligationFilter {
              JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx
              WHERE {}
              ORDER BY {order}
-             LIMIT {limit} OFFSET {offset}",
+             LIMIT {limit} + 0 OFFSET {offset} + 0",
             conditions.join(" AND ")
         );
         (sql, args)
@@ -497,13 +517,18 @@ impl Store {
     /// date, open-ended ones last, then task and unit).
     pub async fn obligations(&self, filter: &ObligationFilter) -> StoreResult<Vec<ObligationRow>> {
         let (sql, args) = filter.sql(self.backend() == crate::Backend::Postgres);
+        if let Some(readers) = &self.readers {
+            return readers.read(move |c| read::rows(c, &sql, &args, ObligationRow::read)).await;
+        }
         let rows = on_pool!(self, pool => {
             let mut query = sqlx::query_as::<_, ObligationRow>(sqlx::AssertSqlSafe(sql));
             for a in args {
                 query = match a {
+                    Arg::Null => query.bind(None::<String>),
                     Arg::Text(text) => query.bind(text),
                     Arg::Int(n) => query.bind(n),
                     Arg::Date(day) => query.bind(day),
+                    Arg::Time(time) => query.bind(time),
                 };
             }
             query.fetch_all(pool).await?

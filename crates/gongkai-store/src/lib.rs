@@ -11,6 +11,7 @@ mod demo;
 pub mod key_file;
 mod ledger;
 mod people;
+mod read;
 mod records;
 mod reports;
 mod summary;
@@ -51,6 +52,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("数据库错误：{0}")]
     Database(sqlx::Error),
+    #[error("数据库错误：{0}")]
+    Read(rusqlite::Error),
     #[error("数据库迁移失败：{0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// The state changed since it was read: another request got there first.
@@ -159,6 +162,8 @@ pub(crate) use audit;
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: Pool,
+    /// On a SQLite file, the connections the hot reads take (see `read.rs`).
+    pub(crate) readers: Option<std::sync::Arc<read::Readers>>,
     pub(crate) keys: std::sync::Arc<Keys>,
 }
 
@@ -195,8 +200,8 @@ impl Store {
     /// `key` signs the audit log and backups. A log signed with another key
     /// is refused; a log from before signing is signed now.
     pub async fn connect(url: &str, key: &SecretKey) -> StoreResult<Store> {
-        let pool = match Backend::from_url(url)? {
-            Backend::Postgres => Pool::Postgres(PgPoolOptions::new().max_connections(8).connect(url).await?),
+        let (pool, readers) = match Backend::from_url(url)? {
+            Backend::Postgres => (Pool::Postgres(PgPoolOptions::new().max_connections(8).connect(url).await?), None),
             Backend::Sqlite => {
                 let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
                 let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
@@ -206,11 +211,15 @@ impl Store {
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
-                Pool::Sqlite(SqlitePoolOptions::new().max_connections(4).connect_with(options).await?)
+                let file = options.get_filename().to_path_buf();
+                let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+                // An in-memory database is one connection's: it is read through sqlx.
+                let readers = (file != std::path::Path::new(":memory:")).then(|| read::Readers::new(file));
+                (Pool::Sqlite(pool), readers)
             }
         };
         let keys = Keys { audit: AuditKeys::new(key), backup: key.derive(Purpose::Backup) };
-        let store = Store { pool, keys: std::sync::Arc::new(keys) };
+        let store = Store { pool, readers, keys: std::sync::Arc::new(keys) };
         store.migrate().await?;
         store.sign_audit_log().await?;
         Ok(store)
@@ -237,6 +246,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(readers) = &self.readers {
+            readers.close();
+        }
         on_pool!(self, pool => pool.close().await)
     }
 

@@ -1,6 +1,7 @@
 //! Accounts, API tokens and sessions. Secrets are stored only as hashes made
 //! by the caller (argon2 for passwords, SHA-256 for random tokens).
 
+use crate::read::{self, Arg};
 use crate::{BeginWrite, Store, StoreError, StoreResult, audit, on_pool};
 use chrono::{DateTime, Utc};
 use gongkai_domain::people::Role;
@@ -58,6 +59,21 @@ struct UserRecord {
 }
 
 impl UserRecord {
+    /// A row of [`USER_COLUMNS`], read through rusqlite.
+    fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
+        Ok(UserRecord {
+            id: row.get(0)?,
+            login: row.get(1)?,
+            display_name: row.get(2)?,
+            role: row.get(3)?,
+            unit: row.get(4)?,
+            unit_id: row.get(5)?,
+            password_hash: row.get(6)?,
+            must_change_password: row.get(7)?,
+            disabled: row.get(8)?,
+        })
+    }
+
     fn into_user(self) -> StoreResult<User> {
         Ok(User {
             role: self.role.parse().map_err(StoreError::Corrupt)?,
@@ -343,9 +359,16 @@ impl Store {
             "SELECT {USER_COLUMNS} FROM {USER_TABLES} JOIN api_tokens t ON t.user_id = u.id
              WHERE t.token_hash = $1 AND u.disabled = FALSE AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)"
         );
-        let row: Option<UserRecord> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(Utc::now()).fetch_optional(pool).await?
-        });
+        let now = Utc::now();
+        let row: Option<UserRecord> = match &self.readers {
+            Some(readers) => {
+                let args = [Arg::Text(token_hash.to_string()), Arg::Time(now)];
+                readers.read(move |c| read::rows(c, &sql, &args, UserRecord::read)).await?.pop()
+            }
+            None => on_pool!(self, pool => {
+                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(now).fetch_optional(pool).await?
+            }),
+        };
         row.map(UserRecord::into_user).transpose()
     }
 
@@ -381,9 +404,18 @@ impl Store {
             "SELECT {USER_COLUMNS}, s.csrf FROM {USER_TABLES} JOIN sessions s ON s.user_id = u.id
              WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled = FALSE"
         );
-        let row: Option<SessionRecord> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id_hash).bind(Utc::now()).fetch_optional(pool).await?
-        });
+        let now = Utc::now();
+        let row: Option<SessionRecord> = match &self.readers {
+            Some(readers) => {
+                let args = [Arg::Text(id_hash.to_string()), Arg::Time(now)];
+                let record =
+                    |row: &rusqlite::Row<'_>| Ok(SessionRecord { user: UserRecord::read(row)?, csrf: row.get(9)? });
+                readers.read(move |c| read::rows(c, &sql, &args, record)).await?.pop()
+            }
+            None => on_pool!(self, pool => {
+                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id_hash).bind(now).fetch_optional(pool).await?
+            }),
+        };
         row.map(|r| Ok((r.user.into_user()?, r.csrf))).transpose()
     }
 

@@ -2,6 +2,7 @@
 //! per task instead of a province's two million obligations, and the
 //! versions that tell a cache when the counts it holds are stale.
 
+use crate::read;
 use crate::{Store, StoreResult, on_pool};
 use chrono::NaiveDate;
 use gongkai_domain::status::Light;
@@ -50,9 +51,11 @@ pub struct TaskTally {
 
 impl Store {
     pub async fn versions(&self) -> StoreResult<Versions> {
-        let rows: Vec<(String, i64)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT topic, version FROM ledger_versions").fetch_all(pool).await?
-        });
+        const SQL: &str = "SELECT topic, version FROM ledger_versions";
+        let rows: Vec<(String, i64)> = match &self.readers {
+            Some(readers) => readers.read(|c| read::rows(c, SQL, &[], |r| Ok((r.get(0)?, r.get(1)?)))).await?,
+            None => on_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await?),
+        };
         let mut versions = Versions::default();
         for (topic, version) in rows {
             match topic.as_str() {

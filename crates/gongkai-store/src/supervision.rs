@@ -4,6 +4,7 @@
 //! sending, so two schedulers never send one twice), each unit's channels,
 //! the numbered 督办 notices, and one lock per scheduled job.
 
+use crate::read::{self, Arg};
 use crate::{BeginWrite, Pool, Store, StoreError, StoreResult, audit, on_pool};
 use chrono::{Datelike, NaiveDate, Utc};
 use gongkai_domain::supervision::{Event, EventKind, Rules, notice_number};
@@ -130,6 +131,27 @@ struct NoticeRecord {
     new_due: NaiveDate,
     note: String,
     issued_by: String,
+}
+
+impl NoticeRecord {
+    /// A row of `NOTICE_COLUMNS`, read through rusqlite.
+    fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<NoticeRecord> {
+        Ok(NoticeRecord {
+            id: row.get(0)?,
+            year: row.get(1)?,
+            number: row.get(2)?,
+            obligation_id: row.get(3)?,
+            unit: row.get(4)?,
+            task_seq: row.get(5)?,
+            task: row.get(6)?,
+            milestone: row.get(7)?,
+            due: read::date(row, 8)?,
+            issued_on: read::day(row, 9)?,
+            new_due: read::day(row, 10)?,
+            note: row.get(11)?,
+            issued_by: row.get(12)?,
+        })
+    }
 }
 
 impl From<NoticeRecord> for NoticeRow {
@@ -449,21 +471,38 @@ impl Store {
         let sql = format!(
             "SELECT {NOTICE_COLUMNS} WHERE ($1 IS NULL OR u.name = $1) AND ($2 IS NULL OR n.id = $2) ORDER BY n.id DESC"
         );
-        let rows: Vec<NoticeRecord> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(unit).bind(id).fetch_all(pool).await?
-        });
+        let rows: Vec<NoticeRecord> = match &self.readers {
+            Some(readers) => {
+                let args = [unit.map_or(Arg::Null, |u| Arg::Text(u.to_string())), id.map_or(Arg::Null, Arg::Int)];
+                readers.read(move |c| read::rows(c, &sql, &args, NoticeRecord::read)).await?
+            }
+            None => on_pool!(self, pool => {
+                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(unit).bind(id).fetch_all(pool).await?
+            }),
+        };
         Ok(rows.into_iter().map(NoticeRow::from).collect())
     }
 
     /// What a unit was told (its web inbox), newest first.
     pub async fn inbox(&self, unit: &str, limit: i64) -> StoreResult<Vec<InboxRow>> {
-        Ok(on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT e.subject_kind, e.subject_id, e.obligation_id, e.kind, e.message, e.as_of FROM reminder_events e
-                 JOIN units u ON u.id = e.unit_id
-                 WHERE u.name = $1 ORDER BY e.id DESC LIMIT $2",
-            ).bind(unit).bind(limit).fetch_all(pool).await?
-        }))
+        const SQL: &str = "SELECT e.subject_kind, e.subject_id, e.obligation_id, e.kind, e.message, e.as_of
+             FROM reminder_events e JOIN units u ON u.id = e.unit_id
+             WHERE u.name = $1 ORDER BY e.id DESC LIMIT $2 + 0"; // `+ 0`: see `ObligationFilter::sql`
+        if let Some(readers) = &self.readers {
+            let args = [Arg::Text(unit.to_string()), Arg::Int(limit)];
+            let row = |r: &rusqlite::Row<'_>| {
+                Ok(InboxRow {
+                    subject_kind: r.get(0)?,
+                    subject_id: r.get(1)?,
+                    obligation_id: r.get(2)?,
+                    kind: r.get(3)?,
+                    message: r.get(4)?,
+                    as_of: read::day(r, 5)?,
+                })
+            };
+            return readers.read(move |c| read::rows(c, SQL, &args, row)).await;
+        }
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(unit).bind(limit).fetch_all(pool).await?))
     }
 }
 

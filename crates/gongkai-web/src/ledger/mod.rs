@@ -5,6 +5,7 @@
 pub mod api;
 pub mod chart;
 pub mod pages;
+pub mod view;
 
 use crate::error::{AppError, AppResult};
 use crate::routes::{Group, Routes};

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_store::ObligationFilter;
+use minijinja::value::Serde;
 
 pub async fn home(State(state): State<AppState>, page: PageUser) -> AppResult<Response> {
     if !sees_region(page.user.role) {
@@ -74,12 +75,12 @@ pub async fn my_obligations(
         .collect();
     let html = state.render(
         "ledger/my.html",
-        serde_json::json!({
-            "frame": frame(&state, &page),
-            "title": if scope.is_some() { "我的任务" } else { "单位台账" },
-            "rows": rows, "paging": paging, "query": query, "units": units, "items": items, "sort_links": sort_links,
-            "inbox": inbox, "notices": notices,
-        }),
+        minijinja::context! {
+            frame => Serde(frame(&state, &page)),
+            title => if scope.is_some() { "我的任务" } else { "单位台账" },
+            rows => ledger::view::rows(rows), paging => Serde(paging), query => Serde(query), units, items => Serde(items),
+            sort_links => Serde(sort_links), inbox => Serde(inbox), notices => Serde(notices),
+        },
     )?;
     Ok(Html(html))
 }
