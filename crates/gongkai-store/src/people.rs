@@ -363,7 +363,7 @@ impl Store {
         let row: Option<UserRecord> = match &self.readers {
             Some(readers) => {
                 let args = [Arg::Text(token_hash.to_string()), Arg::Time(now)];
-                readers.read(move |c| read::rows(c, &sql, &args, UserRecord::read)).await?.pop()
+                readers.read_now(|c| read::rows(c, &sql, &args, UserRecord::read)).await?.pop()
             }
             None => on_pool!(self, pool => {
                 sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(now).fetch_optional(pool).await?
@@ -410,7 +410,7 @@ impl Store {
                 let args = [Arg::Text(id_hash.to_string()), Arg::Time(now)];
                 let record =
                     |row: &rusqlite::Row<'_>| Ok(SessionRecord { user: UserRecord::read(row)?, csrf: row.get(9)? });
-                readers.read(move |c| read::rows(c, &sql, &args, record)).await?.pop()
+                readers.read_now(|c| read::rows(c, &sql, &args, record)).await?.pop()
             }
             None => on_pool!(self, pool => {
                 sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id_hash).bind(now).fetch_optional(pool).await?

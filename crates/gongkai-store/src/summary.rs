@@ -53,7 +53,7 @@ impl Store {
     pub async fn versions(&self) -> StoreResult<Versions> {
         const SQL: &str = "SELECT topic, version FROM ledger_versions";
         let rows: Vec<(String, i64)> = match &self.readers {
-            Some(readers) => readers.read(|c| read::rows(c, SQL, &[], |r| Ok((r.get(0)?, r.get(1)?)))).await?,
+            Some(readers) => readers.read_now(|c| read::rows(c, SQL, &[], |r| Ok((r.get(0)?, r.get(1)?)))).await?,
             None => on_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await?),
         };
         let mut versions = Versions::default();

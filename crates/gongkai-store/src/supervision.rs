@@ -500,7 +500,7 @@ impl Store {
                     as_of: read::day(r, 5)?,
                 })
             };
-            return readers.read(move |c| read::rows(c, SQL, &args, row)).await;
+            return readers.read_now(|c| read::rows(c, SQL, &args, row)).await;
         }
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(unit).bind(limit).fetch_all(pool).await?))
     }

@@ -25,6 +25,7 @@ fn templates() -> Environment<'static> {
         ("account/tokens.html", include_str!("../templates/account/tokens.html")),
         ("account/users.html", include_str!("../templates/account/users.html")),
         ("ledger/dashboard.html", include_str!("../templates/ledger/dashboard.html")),
+        ("ledger/dashboard_body.html", include_str!("../templates/ledger/dashboard_body.html")),
         ("ledger/my.html", include_str!("../templates/ledger/my.html")),
         ("reports/obligation.html", include_str!("../templates/reports/obligation.html")),
         ("reports/review.html", include_str!("../templates/reports/review.html")),
@@ -56,6 +57,8 @@ pub struct Caches {
     dashboard: Cache<(Versions, NaiveDate), Dashboard>,
     /// Public progress pages by plan, as sent.
     public_pages: Cache<(Versions, NaiveDate), String>,
+    /// The 工作台's content as rendered from the board it holds.
+    dashboard_body: std::sync::Mutex<Option<(Arc<Dashboard>, minijinja::Value)>>,
 }
 
 /// The app (`gongkai_app::App`: store, files, today) and what the web adds:
@@ -162,6 +165,28 @@ impl AppState {
                 Ok(dashboard::read(&state.store, None, &tasks, today).await?)
             })
             .await
+    }
+
+    /// The 工作台's content for `board`, rendered once per board: the page
+    /// around it (who is signed in) is all that is rendered per request.
+    pub fn dashboard_body(&self, board: &Arc<Dashboard>) -> Result<minijinja::Value, AppError> {
+        let held = |slot: &Option<(Arc<Dashboard>, minijinja::Value)>| {
+            slot.as_ref().filter(|(of, _)| Arc::ptr_eq(of, board)).map(|(_, body)| body.clone())
+        };
+        let lock = || self.caches.dashboard_body.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(body) = held(&lock()) {
+            return Ok(body);
+        }
+        let charts = serde_json::json!({
+            "by_item": crate::ledger::chart::bar_chart("按方案项目的完成情况", &board.by_item),
+            "by_unit": crate::ledger::chart::bar_chart("按单位的完成情况", &board.by_unit),
+        });
+        let html =
+            self.render("ledger/dashboard_body.html", serde_json::json!({ "board": &**board, "charts": charts }))?;
+        let body = minijinja::Value::from_safe_string(html);
+        // Holding the board keeps its address from being reused by another.
+        *lock() = Some((board.clone(), body.clone()));
+        Ok(body)
     }
 
     /// A public page of one plan, built by `build` from the plan's dashboard

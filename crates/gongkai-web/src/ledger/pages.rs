@@ -15,14 +15,9 @@ pub async fn home(State(state): State<AppState>, page: PageUser) -> AppResult<Re
         return Ok(Redirect::to("/my").into_response());
     }
     let board = state.dashboard().await?;
-    let charts = serde_json::json!({
-        "by_item": crate::ledger::chart::bar_chart("按方案项目的完成情况", &board.by_item),
-        "by_unit": crate::ledger::chart::bar_chart("按单位的完成情况", &board.by_unit),
-    });
-    let html = state.render(
-        "ledger/dashboard.html",
-        serde_json::json!({ "frame": frame(&state, &page), "board": board, "charts": charts }),
-    )?;
+    let body = state.dashboard_body(&board)?;
+    let html =
+        state.render("ledger/dashboard.html", minijinja::context! { frame => Serde(frame(&state, &page)), body })?;
     Ok(Html(html).into_response())
 }
 
