@@ -6,6 +6,9 @@
 # the same cores, the two servers taking turns under wrk. Prints requests/s
 # for every round and the ratios to the ceiling's rusqlite route in the same
 # round; the targets (issue 11) are the API list ≥ 0.5 and 我的任务 ≥ 0.4.
+# Then the office's overdue list (100 rows of all units) on the same data in
+# SQLite and in a private PostgreSQL cluster, and their ratio per round (the
+# target: PostgreSQL within 2× of SQLite).
 #
 # Usage: scripts/bench-ceiling.sh
 # Environment: ROUNDS (3), DURATION (10s) and CONNECTIONS (16) per run;
@@ -22,11 +25,15 @@ CEILING=${CEILING:-../shared/ceiling}
 WORK=$PWD/target/bench-ceiling
 CEILING_PORT=18090
 GONGKAI_PORT=18091
+PG_GONGKAI_PORT=18092
+PG_PORT=15434
 mkdir -p "$WORK"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need=()
-for tool in wrk curl jq; do command -v $tool >/dev/null || need+=("$tool"); done
+for tool in wrk curl jq psql; do command -v $tool >/dev/null || need+=("$tool"); done
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -n "$PG_BIN" ] || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need[@]}" >/dev/null
@@ -35,6 +42,7 @@ fi
 cleanup=()
 on_exit() { for step in "${cleanup[@]}"; do eval "$step" || true; done; }
 trap on_exit EXIT
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
 # The ceiling is built outside its folder (shared/ is read-only in CI).
 echo "== building the ceiling and gongkai (release)" >&2
@@ -44,9 +52,28 @@ BIN=$PWD/target/release/gongkai
 DB="sqlite://$WORK/gongkai.db"
 g() { "$BIN" --db "$DB" "$@"; }
 
+DEMO=(demo-data --districts 5 --units-per-district 100 --villages 1500 --years 2)
 if [ ! -f "$WORK/gongkai.db" ]; then
   echo "== generating gongkai's data (5 districts, 2 years)" >&2
-  g demo-data --districts 5 --units-per-district 100 --villages 1500 --years 2 | tail -n 1 >&2
+  g "${DEMO[@]}" | tail -n 1 >&2
+fi
+
+# The same data in a private PostgreSQL cluster (default settings).
+run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+if [ ! -d "$WORK/pg/data" ]; then
+  mkdir -p "$WORK/pg"
+  [ "$(id -u)" = 0 ] && chown postgres "$WORK/pg"
+  run_pg "$PG_BIN/initdb" -D "$WORK/pg/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+fi
+run_pg "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/server.log" -w \
+  -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1" start >/dev/null
+cleanup+=("run_pg $PG_BIN/pg_ctl -D $WORK/pg/data -m fast stop >/dev/null")
+PG_DB="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+gp() { "$BIN" --db "$PG_DB" --key-file "$WORK/pg/secret.key" "$@"; }
+if ! gp obligations --limit 1 --json 2>/dev/null | grep -q '"id"'; then
+  echo "== generating the same data in PostgreSQL" >&2
+  gp "${DEMO[@]}" | tail -n 1 >&2
+  psql "$PG_DB" -qc "VACUUM ANALYZE"
 fi
 # A village: 68 obligations over the two years, so that 50 is a page of them.
 UNIT=示范省第1区温泉镇第1村
@@ -57,15 +84,22 @@ add_account() { # login role [unit]
 add_account bench-village handler "$UNIT"
 add_account bench-office office
 TOKEN=$(g token create --login bench-village | tail -n 1 | awk '{print $NF}')
+OFFICE_TOKEN=$(g token create --login bench-office | tail -n 1 | awk '{print $NF}')
+gp user add --login bench-office --role office --password-stdin <<<"$password" >/dev/null 2>&1 || true
+PG_OFFICE_TOKEN=$(gp token create --login bench-office | tail -n 1 | awk '{print $NF}')
 
 "$WORK/ceiling-target/release/ceiling" "$WORK/ceiling.db" 127.0.0.1:$CEILING_PORT >"$WORK/ceiling.log" 2>&1 &
 cleanup+=("kill $! 2>/dev/null")
 "$BIN" --db "$DB" serve --bind 127.0.0.1:$GONGKAI_PORT --now 2021-12-25 --remind-every-seconds 0 \
   --files "$WORK/files" >"$WORK/gongkai.log" 2>&1 &
 cleanup+=("kill $! 2>/dev/null")
+"$BIN" --db "$PG_DB" --key-file "$WORK/pg/secret.key" serve --bind 127.0.0.1:$PG_GONGKAI_PORT --now 2021-12-25 \
+  --remind-every-seconds 0 --files "$WORK/files" >"$WORK/gongkai-pg.log" 2>&1 &
+cleanup+=("kill $! 2>/dev/null")
 # The ceiling builds its database on first start: wait for it.
 until curl -sf -o /dev/null http://127.0.0.1:$CEILING_PORT/; do sleep 0.2; done
 until curl -sf -o /dev/null http://127.0.0.1:$GONGKAI_PORT/login; do sleep 0.05; done
+until curl -sf -o /dev/null http://127.0.0.1:$PG_GONGKAI_PORT/login; do sleep 0.05; done
 
 session() { # a page session for a login: the session cookie's value
   local jar="$WORK/$1.cookies" csrf
@@ -90,6 +124,8 @@ scenarios=(
   "gongkai API list|50|-H|Authorization: Bearer $TOKEN|$API"
   "gongkai 我的任务|page|-H|Cookie: gongkai_session=$VILLAGE_SESSION|$MY"
   "gongkai dashboard|page|-H|Cookie: gongkai_session=$OFFICE_SESSION|http://127.0.0.1:$GONGKAI_PORT/"
+  "overdue list, SQLite|100|-H|Authorization: Bearer $OFFICE_TOKEN|http://127.0.0.1:$GONGKAI_PORT/api/v1/obligations?light=red&limit=100"
+  "overdue list, PostgreSQL|100|-H|Authorization: Bearer $PG_OFFICE_TOKEN|http://127.0.0.1:$PG_GONGKAI_PORT/api/v1/obligations?light=red&limit=100"
 )
 
 # Each answer checked once before it is measured: the rows, or a page (not a
@@ -140,3 +176,8 @@ for s in "${scenarios[@]}"; do
   done
   echo " ${ratios[*]} |"
 done
+printf '| overdue list: SQLite ÷ PostgreSQL |'
+for round in $(seq 1 "$ROUNDS"); do
+  printf ' %s |' "$(ratio "${rps[overdue list, SQLite,$round]}" "${rps[overdue list, PostgreSQL,$round]}")"
+done
+echo ' (target ≤ 2) |'

@@ -41,7 +41,7 @@ pub async fn obligations(
     let Ok(unit) = ledger.unit_for(&user)? else {
         return Ok(Json(Vec::new()));
     };
-    let tasks = state.tasks().await?;
+    let tasks = ledger.tasks_needed(&state).await?;
     let today = state.today();
     let filter = ObligationFilter {
         unit,

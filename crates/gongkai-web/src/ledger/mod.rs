@@ -88,6 +88,15 @@ impl LedgerQuery {
         }
     }
 
+    /// The tasks [`LedgerQuery::filter`] needs: read only to turn a plan
+    /// item into its tasks, so a list without one costs no read of them.
+    pub async fn tasks_needed(&self, state: &crate::state::AppState) -> AppResult<std::sync::Arc<Vec<TaskRow>>> {
+        match given(&self.item) {
+            Some(_) => state.tasks().await,
+            None => Ok(std::sync::Arc::default()),
+        }
+    }
+
     /// The store filter for this query, checked: every field that is given
     /// must make sense, or the answer names it. Plan items become the ids of
     /// the tasks that carry them.
