@@ -1,6 +1,12 @@
 //! gongkai's domain: the deadline language, the working-day calendar, units
 //! and the groups a 责任单位 cell names, plans, tasks and the obligation
-//! ledger. No IO: bytes and databases live in `gongkai-io` and `gongkai-store`.
+//! ledger, the states an obligation or a report goes through (`status.rs`),
+//! supervision's rules, 考核's scoring, the audit chain's signatures and the
+//! limits on text people type. No IO: bytes and databases live in
+//! `gongkai-io` and `gongkai-store`.
+//!
+//! May depend on: no crate of ours; chrono, serde, toml (rules people
+//! edit), hmac and sha2 (signatures), thiserror.
 
 pub mod calendar;
 pub mod deadline;

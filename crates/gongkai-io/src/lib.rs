@@ -1,6 +1,11 @@
 //! Files in and out: task lists from plain text, Word (.docx) and Excel
 //! (.xlsx) into one `SourceList` with every cell's place, and the unit
-//! directory from CSV.
+//! directory from CSV; every reader bounded (`limits.rs`, `archive.rs`,
+//! `xml.rs`). The backup file format (`backup.rs`). Files out (`out/`): the
+//! 台账 workbook and official documents as .docx and PDF.
+//!
+//! May depend on: `gongkai-domain`; zip, quick-xml, csv, encoding_rs,
+//! rust_xlsxwriter, Typst (behind the `pdf` feature). No database, no HTTP.
 
 pub mod archive;
 pub mod backup;

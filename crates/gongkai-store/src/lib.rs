@@ -2,7 +2,12 @@
 //! PostgreSQL, picked by the URL's scheme. The SQL is written once wherever
 //! the dialects agree (`$1` placeholders, `ON CONFLICT`, `RETURNING`) and run
 //! on either typed pool through `on_pool!`; migrations are embedded, one
-//! folder per backend with the same file names.
+//! folder per backend with the same file names. On a SQLite file the reads
+//! every request makes go through rusqlite (`read.rs`, measured faster);
+//! every write, and the audit entry it makes, through sqlx.
+//!
+//! May depend on: `gongkai-domain`; sqlx, rusqlite, tokio (the blocking
+//! pool). No use-cases (they are `gongkai-app`'s), no HTTP.
 
 mod assessment;
 mod audit_log;

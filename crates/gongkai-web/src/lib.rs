@@ -9,8 +9,10 @@
 //! routes), `state.rs` (the app plus templates and page caches), `auth.rs`
 //! (who is asking), `error.rs` (one error type; JSON for the API group),
 //! `page.rs` (the page frame). Areas depend on these, never the reverse, and
-//! not on each other except through `ledger` (the 台账's query) and
-//! `reports` (finding an obligation the user may see).
+//! not on each other except through `ledger` (the 台账's query and the
+//! checks of its fields), `reports` (finding an obligation the user may
+//! see) and `calendar` (an ICS feed, for the public pages); each area's
+//! `mod.rs` says what it uses.
 //!
 //! May depend on: `gongkai-app`, `gongkai-store`, `gongkai-domain`, `gongkai-io`.
 

@@ -1,5 +1,10 @@
-//! `gongkai`: the one binary. Parses the command line and hands each
-//! subcommand to its module in `commands/`.
+//! `gongkai`: the one binary. Parses the command line (`cli.rs`), reads the
+//! settings in layers (`config.rs`: defaults, `gongkai.toml`, `GONGKAI__…`,
+//! flags) and hands each subcommand to its module in `commands/`, which
+//! calls `gongkai-app` (or, for `serve`, starts `gongkai-web`).
+//!
+//! May depend on: every crate of ours; the only one that knows the command
+//! line, the configuration file and the process (signals, exit codes).
 
 mod cli;
 mod commands;

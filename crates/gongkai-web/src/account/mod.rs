@@ -1,5 +1,7 @@
 //! 账号: signing in and out, one's own password and API tokens (接口令牌), and
 //! the administrator's 账号管理. The rules are `gongkai_app::people`.
+//!
+//! May use: the shared pieces; `gongkai_app::people` and `secrets`.
 
 pub mod api;
 pub mod pages;

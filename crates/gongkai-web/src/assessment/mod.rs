@@ -1,6 +1,8 @@
 //! 考核 on the web: the ranking with every point explained (a unit's staff
 //! see their own unit's), the office editing each plan's rule (TOML) and
 //! awarding bonus items.
+//!
+//! May use: the shared pieces; `gongkai_app::assessment`.
 
 pub mod pages;
 

@@ -1,5 +1,8 @@
 //! 日历: a month of due dates on a page, and a per-unit ICS feed at a secret
 //! address that calendar programs can subscribe to without signing in.
+//!
+//! May use: the shared pieces and `ledger` (its checks of a form's fields);
+//! `gongkai_app::secrets` (feed addresses).
 
 pub mod pages;
 

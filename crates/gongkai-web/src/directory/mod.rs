@@ -1,6 +1,8 @@
 //! 单位与分组: the office corrects the unit directory (rows marked 待核实 are
 //! best guesses) and confirms who the "…等相关部门" of a task are. Pages and
 //! API share `save_unit` and `confirm_members`.
+//!
+//! May use: the shared pieces and `ledger`; `gongkai_app::directory`.
 
 pub mod pages;
 

@@ -2,6 +2,8 @@
 //! every row was understood and every problem at its row and cell, then
 //! confirm. The file waits in the content-addressed store between the two
 //! steps, so the confirmed import is exactly the previewed file.
+//!
+//! May use: the shared pieces; `gongkai_app::import`.
 
 pub mod pages;
 

@@ -1,6 +1,8 @@
 //! 工作台 and 单位台账 / 我的任务: the dashboard, and the 台账's filters and
 //! sorting as a page's query or the API's, checked field by field; the rows
 //! themselves are `gongkai_app::ledger`.
+//!
+//! May use: the shared pieces; `gongkai_app::ledger` and `dashboard`.
 
 pub mod api;
 pub mod chart;

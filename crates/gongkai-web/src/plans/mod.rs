@@ -1,6 +1,8 @@
 //! 任务清单: the lists as written beside how each cell was understood, one
 //! task with every unit's obligations, and each plan's settings (sign-off,
 //! reminder lead times, 督办 working days).
+//!
+//! May use: the shared pieces and `ledger`; the store's plans and tasks.
 
 pub mod api;
 pub mod pages;

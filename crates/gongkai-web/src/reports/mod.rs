@@ -1,5 +1,8 @@
 //! Reports as the pages and the API send them (multipart, read within
 //! limits); the checks and the storing are `gongkai_app::reports`.
+//!
+//! May use: the shared pieces and `ledger`; `gongkai_app::reports`, `access`
+//! and `files`.
 
 pub mod api;
 pub mod pages;

@@ -2,6 +2,9 @@
 //! (the scheduler also issues them by rule); a unit reads its notices and
 //! what it was told, and asks for a later due date, which the office grants
 //! or refuses. Pages and API share the checks below.
+//!
+//! May use: the shared pieces and `reports` (finding an obligation the user
+//! may see); `gongkai_app::supervision`.
 
 pub mod pages;
 

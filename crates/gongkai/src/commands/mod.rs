@@ -1,5 +1,8 @@
 //! One module per subcommand. Each returns the process's exit code: 0 on
 //! success, 1 when the input was refused (after saying why and where).
+//! They read arguments and print answers; the work is `gongkai_app`'s (or
+//! the store's, for plain listings). They never call the web crate, except
+//! `serve`, which starts it.
 
 mod audit;
 mod backup;
