@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use gongkai_domain::people::Role;
 use gongkai_domain::scoring::{self, Line};
 use gongkai_domain::units::UnitKind;
-use gongkai_store::User;
+use gongkai_store::{PlanId, User};
 use serde::Serialize;
 
 /// One unit's result.
@@ -73,7 +73,7 @@ pub async fn scores_for(app: &App, user: &User, year: Option<i32>) -> Result<(i3
 }
 
 /// The office saves a plan's rule; one with a mistake is refused whole.
-pub async fn save_rule(app: &App, user: &User, plan: i64, text: &str) -> Result<()> {
+pub async fn save_rule(app: &App, user: &User, plan: PlanId, text: &str) -> Result<()> {
     if user.role != Role::Office {
         return Err(Error::Forbidden);
     }
@@ -83,7 +83,7 @@ pub async fn save_rule(app: &App, user: &User, plan: i64, text: &str) -> Result<
 }
 
 /// The office awards a bonus item of the plan's rule to a unit.
-pub async fn award(app: &App, user: &User, plan: i64, unit: &str, item: &str, note: &str) -> Result<()> {
+pub async fn award(app: &App, user: &User, plan: PlanId, unit: &str, item: &str, note: &str) -> Result<()> {
     if user.role != Role::Office {
         return Err(Error::Forbidden);
     }

@@ -6,7 +6,7 @@
 use crate::ledger::{self, Row};
 use chrono::{Duration, NaiveDate};
 use gongkai_domain::status::Light;
-use gongkai_store::{ObligationFilter, Store, TaskRow};
+use gongkai_store::{ObligationFilter, PlanId, Store, TaskId, TaskRow};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -81,7 +81,7 @@ fn link(field: &str, value: &str) -> String {
 /// and reads the two short lists; the obligations stream past once.
 pub async fn read(
     store: &Store,
-    plan_id: Option<i64>,
+    plan_id: Option<PlanId>,
     tasks: &[TaskRow],
     today: NaiveDate,
 ) -> crate::Result<Dashboard> {
@@ -127,7 +127,7 @@ pub async fn read(
         .map(|u| Share { label: u.unit.clone(), done: u.done, total: u.total, link: link("unit", &u.unit) })
         .collect();
     let mut items: BTreeMap<(u32, String), (usize, usize)> = BTreeMap::new();
-    let by_task: HashMap<i64, (usize, usize)> = store
+    let by_task: HashMap<TaskId, (usize, usize)> = store
         .task_tallies(plan_id)
         .await?
         .into_iter()

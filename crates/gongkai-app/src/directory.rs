@@ -4,7 +4,7 @@
 
 use crate::{App, Error, Result};
 use gongkai_domain::units::{Unit, UnitKind, aliases_from};
-use gongkai_store::{ImportReport, User};
+use gongkai_store::{ImportReport, TaskId, User};
 use serde::Deserialize;
 
 /// A unit as a form or a JSON body sends it.
@@ -87,7 +87,7 @@ pub async fn save_unit(app: &App, user: &User, form: &UnitForm) -> Result<()> {
 }
 
 /// The office names who the "…等相关部门" of a task are.
-pub async fn confirm_members(app: &App, user: &User, task_id: i64, units: &[String]) -> Result<ImportReport> {
+pub async fn confirm_members(app: &App, user: &User, task_id: TaskId, units: &[String]) -> Result<ImportReport> {
     if !crate::access::manages(user.role) {
         return Err(Error::Forbidden);
     }

@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use gongkai_domain::status::ObligationStatus;
 use gongkai_domain::units::Directory;
 use gongkai_io::out::{Block, Document, LedgerLine, Section, chinese_number};
-use gongkai_store::{ObligationFilter, Store, StoreError};
+use gongkai_store::{ObligationFilter, Store, StoreError, TaskId};
 
 /// Characters of one report's text a 自查报告 quotes; the rest stays in the system.
 const QUOTED_CHARS: usize = 2_000;
@@ -88,7 +88,7 @@ pub async fn self_inspection(
     let waiting = rows.iter().filter(|r| r.o.status.is_waiting()).count();
     let open: Vec<&Row> = rows.iter().filter(|r| r.o.status.is_open()).collect();
     let titles: Vec<String> = plans.iter().map(|p| format!("《{}》", p.title)).collect();
-    let mut task_ids: Vec<i64> = rows.iter().map(|r| r.o.task_id).collect();
+    let mut task_ids: Vec<TaskId> = rows.iter().map(|r| r.o.task_id).collect();
     task_ids.dedup();
 
     let overview = format!(

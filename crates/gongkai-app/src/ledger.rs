@@ -76,13 +76,14 @@ pub fn query(fields: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gongkai_store::{ObligationId, PlanId, TaskId};
 
     fn obligation(status: &str, due: Option<&str>, done_on: Option<&str>) -> ObligationRow {
         let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
         ObligationRow {
-            id: 1,
-            plan_id: 1,
-            task_id: 1,
+            id: ObligationId(1),
+            plan_id: PlanId(1),
+            task_id: TaskId(1),
             task_seq: 1,
             unit: "温泉镇".into(),
             milestone: "报区民政局".into(),

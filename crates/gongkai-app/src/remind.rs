@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use gongkai_domain::calendar::Calendar;
 use gongkai_domain::status::ObligationStatus;
 use gongkai_domain::supervision::{EventKind, Rules, Wording, events_due, working_days_after};
-use gongkai_store::{NewEvent, ObligationFilter, Order, Store, Subject};
+use gongkai_store::{NewEvent, ObligationFilter, ObligationId, Order, Store, Subject};
 use serde::Serialize;
 
 /// Obligations read per query in a pass.
@@ -46,7 +46,7 @@ pub struct DueWork {
 pub struct Sent {
     /// For work on the task list, the obligation's id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub obligation: Option<i64>,
+    pub obligation: Option<ObligationId>,
     pub subject: Subject,
     pub unit: String,
     /// reminder, 催办 or 督办.

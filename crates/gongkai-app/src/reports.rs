@@ -5,7 +5,7 @@
 use crate::access::{self, Access};
 use crate::{App, Error, Result};
 use gongkai_domain::status::ObligationStatus;
-use gongkai_store::{ObligationFilter, ObligationRow, User};
+use gongkai_store::{ObligationFilter, ObligationId, ObligationRow, SubmissionId, User};
 
 /// A report as sent, its text fields already cleaned at the edge.
 pub struct NewReport {
@@ -18,7 +18,7 @@ pub struct NewReport {
 
 /// Finds an obligation and what the user may do with it; one the user may
 /// not see answers not-found, as if it did not exist.
-pub async fn find_obligation(app: &App, user: &User, id: i64) -> Result<(ObligationRow, Access)> {
+pub async fn find_obligation(app: &App, user: &User, id: ObligationId) -> Result<(ObligationRow, Access)> {
     let found = app.store.obligations(&ObligationFilter { id: Some(id), ..Default::default() }).await?;
     let o = found.into_iter().next().ok_or(Error::NotFound)?;
     let access = access::access(user, &o, &*app.directory().await?);
@@ -30,7 +30,7 @@ pub async fn find_obligation(app: &App, user: &User, id: i64) -> Result<(Obligat
 
 /// Checks a report against the user's rights and its own content, stores
 /// its files, then records it. Nothing is stored when a check fails.
-pub async fn file_report(app: &App, user: &User, id: i64, report: NewReport) -> Result<i64> {
+pub async fn file_report(app: &App, user: &User, id: ObligationId, report: NewReport) -> Result<SubmissionId> {
     let (o, access) = find_obligation(app, user, id).await?;
     if !access.submit {
         return Err(Error::Forbidden);
@@ -97,7 +97,7 @@ pub async fn file_report(app: &App, user: &User, id: i64, report: NewReport) -> 
 /// Decides on the latest report, if the user may: the reviewer accepts or
 /// returns; where the plan asks for it, the unit head first signs off
 /// (`signoff`) or returns.
-pub async fn decide(app: &App, user: &User, id: i64, decision: &str, reason: &str) -> Result<()> {
+pub async fn decide(app: &App, user: &User, id: ObligationId, decision: &str, reason: &str) -> Result<()> {
     let reason = gongkai_domain::input::REASON.clean(reason)?;
     let reason = reason.as_str();
     let (o, access) = find_obligation(app, user, id).await?;

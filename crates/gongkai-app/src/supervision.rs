@@ -6,11 +6,11 @@ use crate::reports::find_obligation;
 use crate::{App, Error, Result, optional_date};
 use gongkai_domain::people::Role;
 use gongkai_domain::supervision::{Wording, working_days_after};
-use gongkai_store::{NoticeRow, User};
+use gongkai_store::{NoticeRow, ObligationId, User};
 
 /// The office issues a 督办通知 for an obligation: a new deadline (by default
 /// the plan's number of working days from today) and a note.
-pub async fn issue(app: &App, user: &User, id: i64, new_due: &str, note: &str) -> Result<NoticeRow> {
+pub async fn issue(app: &App, user: &User, id: ObligationId, new_due: &str, note: &str) -> Result<NoticeRow> {
     let note = gongkai_domain::input::REASON.clean(note)?;
     let (o, _) = find_obligation(app, user, id).await?;
     if user.role != Role::Office {
@@ -39,7 +39,7 @@ pub async fn issue(app: &App, user: &User, id: i64, new_due: &str, note: &str) -
 }
 
 /// A unit asks for a later due date.
-pub async fn request(app: &App, user: &User, id: i64, due: &str, reason: &str) -> Result<i64> {
+pub async fn request(app: &App, user: &User, id: ObligationId, due: &str, reason: &str) -> Result<i64> {
     let reason = gongkai_domain::input::REASON.clean(reason)?;
     let reason = reason.as_str();
     let (_, access) = find_obligation(app, user, id).await?;
@@ -51,7 +51,7 @@ pub async fn request(app: &App, user: &User, id: i64, due: &str, reason: &str) -
 }
 
 /// The office grants or refuses.
-pub async fn decide(app: &App, user: &User, id: i64, decision: &str, note: &str) -> Result<()> {
+pub async fn decide(app: &App, user: &User, id: ObligationId, decision: &str, note: &str) -> Result<()> {
     let note = gongkai_domain::input::REASON.clean(note)?;
     let note = note.as_str();
     find_obligation(app, user, id).await?;

@@ -1,7 +1,7 @@
 //! 考核 as stored: each plan's rule text, the bonus items awarded, and what
 //! units actually did in a year (the scoring is `gongkai_app::assessment`).
 
-use crate::{BeginWrite, Store, StoreError, StoreResult, audit, on_pool};
+use crate::{BeginWrite, PlanId, Store, StoreError, StoreResult, audit, on_pool};
 use chrono::{NaiveDate, Utc};
 use gongkai_domain::scoring::{DEFAULT_RULE, Item, Rule};
 use gongkai_domain::units::UnitKind;
@@ -20,7 +20,7 @@ struct Assessed {
 
 impl Store {
     /// A plan's scoring rule as text (the default until the office edits it).
-    pub async fn scoring_rule(&self, plan_id: i64) -> StoreResult<String> {
+    pub async fn scoring_rule(&self, plan_id: PlanId) -> StoreResult<String> {
         let found: Option<(String,)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT scoring FROM plans WHERE id = $1").bind(plan_id).fetch_optional(pool).await?
         });
@@ -29,7 +29,7 @@ impl Store {
     }
 
     /// Saves a rule after reading it; a rule with a mistake is refused whole.
-    pub async fn set_scoring_rule(&self, plan_id: i64, text: &str, actor: &str) -> StoreResult<()> {
+    pub async fn set_scoring_rule(&self, plan_id: PlanId, text: &str, actor: &str) -> StoreResult<()> {
         Rule::parse(text).map_err(StoreError::Invalid)?;
         let before = self.scoring_rule(plan_id).await?;
         on_pool!(self, pool => {
@@ -42,7 +42,14 @@ impl Store {
     }
 
     /// Awards a bonus item of the plan's rule to a unit.
-    pub async fn award_bonus(&self, plan_id: i64, unit: &str, item: &str, note: &str, actor: &str) -> StoreResult<()> {
+    pub async fn award_bonus(
+        &self,
+        plan_id: PlanId,
+        unit: &str,
+        item: &str,
+        note: &str,
+        actor: &str,
+    ) -> StoreResult<()> {
         let rule = Rule::parse(&self.scoring_rule(plan_id).await?).map_err(StoreError::Invalid)?;
         if !rule.bonus.iter().any(|b| b.name == item) {
             let names: Vec<&str> = rule.bonus.iter().map(|b| b.name.as_str()).collect();
@@ -66,7 +73,7 @@ impl Store {
     /// plan, every unit's items due by `as_of` (with its kind), and the
     /// bonuses awarded in the year's plans.
     pub async fn assessment_inputs(&self, year: i32, as_of: NaiveDate) -> StoreResult<AssessmentInputs> {
-        let plans: Vec<(i64,)> = on_pool!(self, pool => {
+        let plans: Vec<(PlanId,)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT id FROM plans WHERE plan_year = $1 ORDER BY id").bind(year).fetch_all(pool).await?
         });
         let Some((first,)) = plans.first().copied() else {

@@ -2,15 +2,15 @@
 //! written in large transactions, with one audit entry for the whole batch
 //! (the rows are made up; the log says so).
 
-use crate::{BeginWrite, Store, StoreResult, audit, on_pool};
+use crate::{BeginWrite, ObligationId, Store, StoreResult, UserId, audit, on_pool};
 use chrono::{NaiveDate, Utc};
 
 /// One made-up report and what became of it.
 #[derive(Debug, Clone)]
 pub struct DemoReport {
-    pub obligation_id: i64,
-    pub author_id: i64,
-    pub reviewer_id: i64,
+    pub obligation_id: ObligationId,
+    pub author_id: UserId,
+    pub reviewer_id: UserId,
     pub submitted_on: NaiveDate,
     /// accepted, returned or submitted (waiting).
     pub outcome: &'static str,

@@ -3,7 +3,7 @@
 //! ledger back.
 
 use crate::read::{self, Arg};
-use crate::{BeginWrite, Store, StoreError, StoreResult, audit, on_pool};
+use crate::{BeginWrite, ObligationId, PlanId, Store, StoreError, StoreResult, TaskId, UnitId, audit, on_pool};
 use chrono::{NaiveDate, Utc};
 use gongkai_domain::plan::{self, TaskDraft, Understanding};
 use gongkai_domain::units::Directory;
@@ -13,7 +13,7 @@ use std::collections::HashMap;
 /// What saving a list changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
-    pub plan_id: i64,
+    pub plan_id: PlanId,
     pub tasks_added: usize,
     pub tasks_updated: usize,
     pub tasks_unchanged: usize,
@@ -38,8 +38,8 @@ pub struct MilestoneRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskRow {
-    pub id: i64,
-    pub plan_id: i64,
+    pub id: TaskId,
+    pub plan_id: PlanId,
     pub seq: i32,
     pub responsible: String,
     pub task: String,
@@ -54,9 +54,9 @@ pub struct TaskRow {
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ObligationRow {
-    pub id: i64,
-    pub plan_id: i64,
-    pub task_id: i64,
+    pub id: ObligationId,
+    pub plan_id: PlanId,
+    pub task_id: TaskId,
     pub task_seq: i32,
     pub unit: String,
     pub milestone: String,
@@ -103,7 +103,7 @@ impl ObligationRow {
 /// A programme as imported, with its settings.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct PlanRow {
-    pub id: i64,
+    pub id: PlanId,
     pub title: String,
     pub region: String,
     pub plan_year: i32,
@@ -140,14 +140,14 @@ pub struct ObligationFilter {
     pub limit: Option<i64>,
     pub offset: Option<i64>,
     /// One obligation only.
-    pub id: Option<i64>,
+    pub id: Option<ObligationId>,
     /// Ids above this one (the next page of a list read in [`Order::Id`]).
-    pub after_id: Option<i64>,
+    pub after_id: Option<ObligationId>,
     /// The obligations of one task.
-    pub task_id: Option<i64>,
+    pub task_id: Option<TaskId>,
     /// The obligations of any of these tasks (a plan item's tasks).
-    pub task_ids: Option<Vec<i64>>,
-    pub plan_id: Option<i64>,
+    pub task_ids: Option<Vec<TaskId>>,
+    pub plan_id: Option<PlanId>,
     /// pending, submitted, signed, accepted, returned.
     pub status: Option<ObligationStatus>,
     pub light: Option<Light>,
@@ -182,17 +182,17 @@ impl ObligationFilter {
             conditions.push(format!("o.due_date <= {}", arg(Arg::Date(day))));
         }
         if let Some(id) = self.id {
-            conditions.push(format!("o.id = {}", arg(Arg::Int(id))));
+            conditions.push(format!("o.id = {}", arg(Arg::from(id))));
         }
         if let Some(id) = self.after_id {
-            conditions.push(format!("o.id > {}", arg(Arg::Int(id))));
+            conditions.push(format!("o.id > {}", arg(Arg::from(id))));
         }
         if let Some(id) = self.task_id {
-            conditions.push(format!("o.task_id = {}", arg(Arg::Int(id))));
+            conditions.push(format!("o.task_id = {}", arg(Arg::from(id))));
         }
         if let Some(ids) = &self.task_ids {
             // Numbers written in: nothing from outside reaches the text.
-            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            let list: Vec<String> = ids.iter().map(TaskId::to_string).collect();
             conditions.push(if list.is_empty() {
                 "1 = 0".into()
             } else {
@@ -200,7 +200,7 @@ impl ObligationFilter {
             });
         }
         if let Some(id) = self.plan_id {
-            conditions.push(format!("t.plan_id = {}", arg(Arg::Int(id))));
+            conditions.push(format!("t.plan_id = {}", arg(Arg::from(id))));
         }
         if let Some(status) = &self.status {
             conditions.push(format!("o.status = {}", arg(Arg::Text(status.as_str().to_string()))));
@@ -265,8 +265,8 @@ impl ObligationFilter {
 
 #[derive(sqlx::FromRow)]
 struct TaskRecord {
-    id: i64,
-    plan_id: i64,
+    id: TaskId,
+    plan_id: PlanId,
     seq: i32,
     responsible: String,
     task_text: String,
@@ -280,16 +280,16 @@ struct TaskRecord {
 
 #[derive(sqlx::FromRow)]
 struct MilestoneRecord {
-    task_id: i64,
+    task_id: TaskId,
     #[sqlx(flatten)]
     row: MilestoneRow,
 }
 
 #[derive(sqlx::FromRow)]
 struct ExistingObligation {
-    id: i64,
+    id: ObligationId,
     milestone_idx: i32,
-    unit_id: i64,
+    unit_id: UnitId,
     slot: String,
     status: String,
     active: bool,
@@ -330,8 +330,8 @@ impl Store {
         actor: &str,
         confirm: Option<&Confirmation>,
     ) -> StoreResult<ImportReport> {
-        let unit_ids: HashMap<String, i64> = on_pool!(self, pool => {
-            sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM units").fetch_all(pool).await?
+        let unit_ids: HashMap<String, UnitId> = on_pool!(self, pool => {
+            sqlx::query_as::<_, (UnitId, String)>("SELECT id, name FROM units").fetch_all(pool).await?
         })
         .into_iter()
         .map(|(id, name)| (name, id))
@@ -341,7 +341,7 @@ impl Store {
             NaiveDate::from_ymd_opt(list.plan_year, 1, 1).ok_or_else(|| StoreError::Corrupt("计划年份无效".into()))?;
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let (plan_id,): (i64,) = sqlx::query_as(
+            let (plan_id,): (PlanId,) = sqlx::query_as(
                 "INSERT INTO plans (title, region, plan_year, start_date, created_at) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (title, plan_year) DO UPDATE SET region = excluded.region RETURNING id",
             )
@@ -361,7 +361,7 @@ impl Store {
             )
             .bind(plan_id).fetch_all(&mut *tx).await?
             .into_iter().map(|(key, units)| (key, split(&units))).collect();
-            let mut kept_tasks: Vec<i64> = Vec::new();
+            let mut kept_tasks: Vec<TaskId> = Vec::new();
             for task in &list.tasks {
                 let previous: Option<TaskRecord> = sqlx::query_as(
                     "SELECT id, plan_id, seq, responsible, task_text, deadline_text, items, units, needs_confirmation FROM tasks
@@ -381,7 +381,7 @@ impl Store {
                     p.seq == task.seq as i32 && p.responsible == task.responsible && p.deadline_text == task.deadline.text
                         && p.items == items && p.units == units
                 });
-                let (task_id,): (i64,) = sqlx::query_as(
+                let (task_id,): (TaskId,) = sqlx::query_as(
                     "INSERT INTO tasks (plan_id, seq, task_key, responsible, task_text, deadline_text, items, units, needs_confirmation, source_at, active)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE)
                      ON CONFLICT (plan_id, task_key) DO UPDATE SET seq = excluded.seq, responsible = excluded.responsible,
@@ -418,7 +418,7 @@ impl Store {
                     "SELECT id, milestone_idx, unit_id, slot, status, active FROM obligations WHERE task_id = $1",
                 )
                 .bind(task_id).fetch_all(&mut *tx).await?;
-                let mut wanted: HashMap<(i32, i64, String), plan::NewObligation> = HashMap::new();
+                let mut wanted: HashMap<(i32, UnitId, String), plan::NewObligation> = HashMap::new();
                 for new in plan::obligations(task, directory, &bound) {
                     let unit_id = *unit_ids
                         .get(&new.unit)
@@ -455,7 +455,7 @@ impl Store {
                 }
             }
             // Tasks no longer in the list: pending work goes, work with history stays, inactive.
-            let stale: Vec<(i64,)> = sqlx::query_as("SELECT id FROM tasks WHERE plan_id = $1 AND active = TRUE").bind(plan_id).fetch_all(&mut *tx).await?;
+            let stale: Vec<(TaskId,)> = sqlx::query_as("SELECT id FROM tasks WHERE plan_id = $1 AND active = TRUE").bind(plan_id).fetch_all(&mut *tx).await?;
             for (task_id,) in stale.into_iter().filter(|(id,)| !kept_tasks.contains(id)) {
                 let removed = sqlx::query("DELETE FROM obligations WHERE task_id = $1 AND status = 'pending'").bind(task_id).execute(&mut *tx).await?;
                 report.obligations_removed += removed.rows_affected() as usize;
@@ -493,7 +493,7 @@ impl Store {
             ).fetch_all(pool).await?;
             (records, milestones)
         });
-        let mut by_task: HashMap<i64, Vec<MilestoneRow>> = HashMap::new();
+        let mut by_task: HashMap<TaskId, Vec<MilestoneRow>> = HashMap::new();
         for m in milestones {
             by_task.entry(m.task_id).or_default().push(m.row);
         }
@@ -547,7 +547,7 @@ impl Store {
     }
 
     /// Whether a unit head must sign reports off before they reach the reviewer.
-    pub async fn set_head_signoff(&self, plan_id: i64, required: bool, actor: &str) -> StoreResult<()> {
+    pub async fn set_head_signoff(&self, plan_id: PlanId, required: bool, actor: &str) -> StoreResult<()> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let before: Option<(String, bool)> = sqlx::query_as("SELECT title, head_signoff FROM plans WHERE id = $1")
@@ -567,7 +567,7 @@ impl Store {
     /// The confirmation is kept by task text, so a re-import keeps it.
     pub async fn confirm_members(
         &self,
-        task_id: i64,
+        task_id: TaskId,
         members: &[String],
         directory: &Directory,
         actor: &str,
@@ -579,7 +579,7 @@ impl Store {
                 names.push(unit.name.clone());
             }
         }
-        let plan: Option<(i64, String, String, i32, String, String)> = on_pool!(self, pool => {
+        let plan: Option<(PlanId, String, String, i32, String, String)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT p.id, p.title, p.region, p.plan_year, t.task_key, t.units FROM tasks t JOIN plans p ON p.id = t.plan_id
                  WHERE t.id = $1 AND t.active = TRUE",
@@ -616,7 +616,7 @@ impl Store {
 
 /// Members the office confirmed for a task's "…等相关部门" group.
 struct Confirmation {
-    task_id: i64,
+    task_id: TaskId,
     task_key: String,
     members: Vec<String>,
     /// The task's units before, for the audit log.

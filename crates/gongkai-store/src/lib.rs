@@ -13,6 +13,7 @@ mod assessment;
 mod audit_log;
 mod backup;
 mod demo;
+mod ids;
 pub mod key_file;
 mod ledger;
 mod people;
@@ -35,6 +36,7 @@ pub use assessment::AssessmentInputs;
 pub use audit_log::{AuditFilter, checkpoint_file};
 pub use backup::{NOT_BACKED_UP, Restore, TABLES};
 pub use demo::DemoReport;
+pub use ids::{ObligationId, PlanId, SubmissionId, TaskId, UnitId, UserId};
 pub use ledger::{
     ImportReport, Light, MilestoneRow, ObligationFilter, ObligationRow, Order, PlanRow, SOON_DAYS, TaskRow,
 };
@@ -492,7 +494,7 @@ mod tests {
 impl Store {
     /// Moves an obligation along its workflow (pending → submitted → …), on
     /// the status it had when read.
-    pub async fn set_obligation_status(&self, id: i64, status: &str, actor: &str) -> StoreResult<()> {
+    pub async fn set_obligation_status(&self, id: ObligationId, status: &str, actor: &str) -> StoreResult<()> {
         if gongkai_domain::status::ObligationStatus::parse(status).is_none() {
             return Err(StoreError::Invalid(format!("未知的状态“{status}”")));
         }

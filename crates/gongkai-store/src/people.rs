@@ -2,7 +2,7 @@
 //! by the caller (argon2 for passwords, SHA-256 for random tokens).
 
 use crate::read::{self, Arg};
-use crate::{BeginWrite, Store, StoreError, StoreResult, audit, on_pool};
+use crate::{BeginWrite, Store, StoreError, StoreResult, UnitId, UserId, audit, on_pool};
 use chrono::{DateTime, Utc};
 use gongkai_domain::people::Role;
 use serde::Serialize;
@@ -10,13 +10,13 @@ use serde::Serialize;
 /// An account as the rest of the system sees it.
 #[derive(Debug, Clone, Serialize)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub login: String,
     pub display_name: String,
     pub role: Role,
     /// The unit's full name, for roles bound to a unit.
     pub unit: Option<String>,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     #[serde(skip)]
     pub password_hash: String,
     pub must_change_password: bool,
@@ -47,12 +47,12 @@ pub struct NewUser {
 
 #[derive(sqlx::FromRow)]
 struct UserRecord {
-    id: i64,
+    id: UserId,
     login: String,
     display_name: String,
     role: String,
     unit: Option<String>,
-    unit_id: Option<i64>,
+    unit_id: Option<UnitId>,
     password_hash: String,
     must_change_password: bool,
     disabled: bool,
@@ -97,7 +97,7 @@ const USER_TABLES: &str = "users u LEFT JOIN units n ON n.id = u.unit_id";
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct TokenRow {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub login: String,
     pub display_name: String,
     pub name: String,
@@ -125,15 +125,15 @@ struct SessionRecord {
 }
 
 impl Store {
-    pub async fn create_user(&self, new: &NewUser, actor: &str) -> StoreResult<i64> {
+    pub async fn create_user(&self, new: &NewUser, actor: &str) -> StoreResult<UserId> {
         if new.role.is_unit_bound() && new.unit.is_none() {
             return Err(StoreError::Invalid(format!("{}账号必须属于一个单位（--unit）", new.role.label())));
         }
         let id = on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let unit_id: Option<i64> = match &new.unit {
+            let unit_id: Option<UnitId> = match &new.unit {
                 Some(name) => Some(
-                    sqlx::query_as::<_, (i64,)>("SELECT id FROM units WHERE name = $1")
+                    sqlx::query_as::<_, (UnitId,)>("SELECT id FROM units WHERE name = $1")
                         .bind(name)
                         .fetch_optional(&mut *tx)
                         .await?
@@ -142,7 +142,7 @@ impl Store {
                 ),
                 None => None,
             };
-            let (id,): (i64,) = sqlx::query_as(
+            let (id,): (UserId,) = sqlx::query_as(
                 "INSERT INTO users (login, display_name, role, unit_id, password_hash, must_change_password, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
@@ -166,7 +166,7 @@ impl Store {
     /// ends every other session of the user (`keep` is the one in use).
     pub async fn set_password(
         &self,
-        user_id: i64,
+        user_id: UserId,
         password_hash: &str,
         keep: Option<&str>,
         actor: &str,
@@ -185,7 +185,7 @@ impl Store {
 
     /// An administrator gives the account a one-time password (its hash):
     /// it must be changed at the next sign-in, and every session ends.
-    pub async fn reset_password(&self, user_id: i64, password_hash: &str, actor: &str) -> StoreResult<()> {
+    pub async fn reset_password(&self, user_id: UserId, password_hash: &str, actor: &str) -> StoreResult<()> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let changed = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = TRUE WHERE id = $2")
@@ -202,7 +202,7 @@ impl Store {
 
     /// Disables an account (its sessions end and its tokens stop working)
     /// or enables it again.
-    pub async fn set_disabled(&self, user_id: i64, disabled: bool, actor: &str) -> StoreResult<()> {
+    pub async fn set_disabled(&self, user_id: UserId, disabled: bool, actor: &str) -> StoreResult<()> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let changed = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2 AND disabled <> $1")
@@ -301,7 +301,7 @@ impl Store {
     /// optional expiry; the token itself is never stored. Gives its id.
     pub async fn create_token(
         &self,
-        user_id: i64,
+        user_id: UserId,
         token_hash: &str,
         name: &str,
         expires_at: Option<DateTime<Utc>>,
@@ -323,7 +323,7 @@ impl Store {
     }
 
     /// Tokens, newest first: of one account, or of everyone.
-    pub async fn tokens(&self, user_id: Option<i64>) -> StoreResult<Vec<TokenRow>> {
+    pub async fn tokens(&self, user_id: Option<UserId>) -> StoreResult<Vec<TokenRow>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT t.id, t.user_id, u.login, u.display_name, t.name, t.created_at, t.expires_at, t.revoked_at
@@ -333,7 +333,7 @@ impl Store {
     }
 
     /// Revokes a token (of `owner` only, when given); once is enough.
-    pub async fn revoke_token(&self, id: i64, owner: Option<i64>, actor: &str) -> StoreResult<()> {
+    pub async fn revoke_token(&self, id: i64, owner: Option<UserId>, actor: &str) -> StoreResult<()> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let found: Option<(i64, Option<DateTime<Utc>>)> =
@@ -386,7 +386,7 @@ impl Store {
     pub async fn create_session(
         &self,
         id_hash: &str,
-        user_id: i64,
+        user_id: UserId,
         csrf: &str,
         expires_at: DateTime<Utc>,
     ) -> StoreResult<()> {

@@ -1,11 +1,11 @@
 //! Rows as the database returns them, and their conversion to domain values.
 
-use crate::{StoreError, StoreResult};
+use crate::{StoreError, StoreResult, UnitId};
 use gongkai_domain::units::Unit;
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UnitRecord {
-    pub id: i64,
+    pub id: UnitId,
     pub name: String,
     pub aliases: String,
     pub kind: String,

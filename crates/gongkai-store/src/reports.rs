@@ -2,7 +2,7 @@
 //! obligation moves pending → submitted → accepted, or → returned and then
 //! submitted again; every step is kept and audited.
 
-use crate::{BeginWrite, Store, StoreError, StoreResult, audit, on_pool};
+use crate::{BeginWrite, ObligationId, PlanId, Store, StoreError, StoreResult, SubmissionId, UserId, audit, on_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -17,8 +17,8 @@ pub struct NewAttachment {
 
 #[derive(Debug, Clone)]
 pub struct NewSubmission {
-    pub obligation_id: i64,
-    pub author_id: i64,
+    pub obligation_id: ObligationId,
+    pub author_id: UserId,
     pub text: String,
     pub published_url: Option<String>,
     pub evidence_date: Option<NaiveDate>,
@@ -30,7 +30,7 @@ pub struct NewSubmission {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AttachmentRow {
     pub id: i64,
-    pub submission_id: i64,
+    pub submission_id: SubmissionId,
     pub file_name: String,
     pub content_type: String,
     pub size: i64,
@@ -39,7 +39,7 @@ pub struct AttachmentRow {
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ReviewRow {
-    pub submission_id: i64,
+    pub submission_id: SubmissionId,
     pub reviewer: String,
     pub decision: String,
     pub reason: String,
@@ -48,7 +48,7 @@ pub struct ReviewRow {
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct SubmissionRow {
-    pub id: i64,
+    pub id: SubmissionId,
     pub author: String,
     pub text: String,
     pub published_url: Option<String>,
@@ -90,7 +90,7 @@ const DECIDED_MEANWHILE: &str = "这份报送刚刚已被他人处理（通过�
 impl Store {
     /// Records a report and moves the obligation to `submitted`. Refused
     /// while an earlier report awaits review or after acceptance.
-    pub async fn submit(&self, new: &NewSubmission, actor: &str) -> StoreResult<i64> {
+    pub async fn submit(&self, new: &NewSubmission, actor: &str) -> StoreResult<SubmissionId> {
         let id = on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let status: Option<(String,)> = sqlx::query_as("SELECT status FROM obligations WHERE id = $1 AND active = TRUE")
@@ -109,7 +109,7 @@ impl Store {
             if moved == 0 {
                 return Err(StoreError::Stale(SUBMITTED_MEANWHILE.into()));
             }
-            let (id,): (i64,) = sqlx::query_as(
+            let (id,): (SubmissionId,) = sqlx::query_as(
                 "INSERT INTO submissions (obligation_id, author_id, text, published_url, evidence_date, submitted_at, submitted_on)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
@@ -141,8 +141,8 @@ impl Store {
     /// submitted one. Accepting records the day of the accepted report.
     pub async fn review(
         &self,
-        obligation_id: i64,
-        reviewer_id: i64,
+        obligation_id: ObligationId,
+        reviewer_id: UserId,
         decision: Decision,
         reason: &str,
         actor: &str,
@@ -197,7 +197,7 @@ impl Store {
     }
 
     /// Every report of an obligation, newest first, with files and review.
-    pub async fn submissions(&self, obligation_id: i64) -> StoreResult<Vec<SubmissionRow>> {
+    pub async fn submissions(&self, obligation_id: ObligationId) -> StoreResult<Vec<SubmissionRow>> {
         let (mut rows, files, reviews): (Vec<SubmissionRow>, Vec<AttachmentRow>, Vec<ReviewRow>) = on_pool!(self, pool => {
             let rows = sqlx::query_as(
                 "SELECT s.id, u.display_name AS author, s.text, s.published_url, s.evidence_date, s.submitted_at, s.submitted_on, s.public
@@ -222,8 +222,8 @@ impl Store {
     }
 
     /// An attachment and the obligation it belongs to, for a permission check.
-    pub async fn attachment(&self, id: i64) -> StoreResult<Option<(AttachmentRow, i64)>> {
-        let row: Option<(i64, i64, String, String, i64, String, i64)> = on_pool!(self, pool => {
+    pub async fn attachment(&self, id: i64) -> StoreResult<Option<(AttachmentRow, ObligationId)>> {
+        let row: Option<(i64, SubmissionId, String, String, i64, String, ObligationId)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT a.id, a.submission_id, a.file_name, a.content_type, a.size, a.sha256, s.obligation_id
                  FROM attachments a JOIN submissions s ON s.id = a.submission_id WHERE a.id = $1",
@@ -249,10 +249,15 @@ pub struct PublishedRow {
 
 impl Store {
     /// A reviewer makes an accepted report's text public, or private again.
-    pub async fn set_submission_public(&self, submission_id: i64, public: bool, actor: &str) -> StoreResult<i64> {
+    pub async fn set_submission_public(
+        &self,
+        submission_id: SubmissionId,
+        public: bool,
+        actor: &str,
+    ) -> StoreResult<ObligationId> {
         let obligation = on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let found: Option<(i64,)> = sqlx::query_as(
+            let found: Option<(ObligationId,)> = sqlx::query_as(
                 "SELECT s.obligation_id FROM submissions s JOIN reviews r ON r.submission_id = s.id
                  WHERE s.id = $1 AND r.decision = 'accepted'",
             ).bind(submission_id).fetch_optional(&mut *tx).await?;
@@ -268,7 +273,7 @@ impl Store {
     }
 
     /// Accepted reports of a plan with what may be shown publicly.
-    pub async fn published(&self, plan_id: i64) -> StoreResult<Vec<PublishedRow>> {
+    pub async fn published(&self, plan_id: PlanId) -> StoreResult<Vec<PublishedRow>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT u.name AS unit, t.seq AS task_seq, m.text AS milestone, s.published_url,

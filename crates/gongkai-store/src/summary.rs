@@ -3,7 +3,7 @@
 //! versions that tell a cache when the counts it holds are stale.
 
 use crate::read;
-use crate::{Store, StoreResult, on_pool};
+use crate::{PlanId, Store, StoreResult, TaskId, UnitId, on_pool};
 use chrono::NaiveDate;
 use gongkai_domain::status::Light;
 
@@ -22,7 +22,7 @@ pub struct Versions {
 /// One unit's active obligations counted as of a day.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UnitTally {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub total: i64,
     /// Accepted.
     pub done: i64,
@@ -44,7 +44,7 @@ pub struct UnitTally {
 /// One task's active obligations: accepted, and all.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TaskTally {
-    pub task_id: i64,
+    pub task_id: TaskId,
     pub done: i64,
     pub total: i64,
 }
@@ -72,7 +72,7 @@ impl Store {
     /// the database as of `today` (a province's two million in one pass).
     pub async fn unit_tallies(
         &self,
-        plan_id: Option<i64>,
+        plan_id: Option<PlanId>,
         today: NaiveDate,
         soon: NaiveDate,
         month: NaiveDate,
@@ -105,7 +105,7 @@ impl Store {
     }
 
     /// Every task's active obligations of one plan, or of all: accepted, and all.
-    pub async fn task_tallies(&self, plan_id: Option<i64>) -> StoreResult<Vec<TaskTally>> {
+    pub async fn task_tallies(&self, plan_id: Option<PlanId>) -> StoreResult<Vec<TaskTally>> {
         let in_plan = if plan_id.is_some() { "AND task_id IN (SELECT id FROM tasks WHERE plan_id = $1)" } else { "" };
         let sql = format!(
             "SELECT task_id, SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END) AS done, COUNT(*) AS total
@@ -121,8 +121,8 @@ impl Store {
     }
 
     /// Unit names by id.
-    pub async fn unit_names(&self) -> StoreResult<std::collections::HashMap<i64, String>> {
-        let rows: Vec<(i64, String)> =
+    pub async fn unit_names(&self) -> StoreResult<std::collections::HashMap<UnitId, String>> {
+        let rows: Vec<(UnitId, String)> =
             on_pool!(self, pool => sqlx::query_as("SELECT id, name FROM units").fetch_all(pool).await?);
         Ok(rows.into_iter().collect())
     }

@@ -5,7 +5,7 @@
 //! the numbered 督办 notices, and one lock per scheduled job.
 
 use crate::read::{self, Arg};
-use crate::{BeginWrite, Pool, Store, StoreError, StoreResult, audit, on_pool};
+use crate::{BeginWrite, ObligationId, PlanId, Pool, Store, StoreError, StoreResult, audit, on_pool};
 use chrono::{Datelike, NaiveDate, Utc};
 use gongkai_domain::supervision::{Event, EventKind, Rules, notice_number};
 use serde::{Deserialize, Serialize};
@@ -53,13 +53,13 @@ pub struct Subject {
 impl Subject {
     pub const OBLIGATION: &'static str = "obligation";
 
-    pub fn obligation(id: i64) -> Subject {
-        Subject { kind: Subject::OBLIGATION.into(), id }
+    pub fn obligation(id: ObligationId) -> Subject {
+        Subject { kind: Subject::OBLIGATION.into(), id: id.0 }
     }
 
     /// The obligation's id, for an event about one.
-    pub fn obligation_id(&self) -> Option<i64> {
-        (self.kind == Subject::OBLIGATION).then_some(self.id)
+    pub fn obligation_id(&self) -> Option<ObligationId> {
+        (self.kind == Subject::OBLIGATION).then_some(ObligationId(self.id))
     }
 }
 
@@ -92,7 +92,7 @@ pub struct Outgoing {
 pub struct NoticeRow {
     pub id: i64,
     pub number: String,
-    pub obligation_id: i64,
+    pub obligation_id: ObligationId,
     pub unit: String,
     pub task_seq: i32,
     pub task: String,
@@ -110,7 +110,7 @@ pub struct InboxRow {
     pub subject_kind: String,
     pub subject_id: i64,
     /// For an event about an obligation.
-    pub obligation_id: Option<i64>,
+    pub obligation_id: Option<ObligationId>,
     pub kind: String,
     pub message: String,
     pub as_of: NaiveDate,
@@ -121,7 +121,7 @@ struct NoticeRecord {
     id: i64,
     year: i32,
     number: i64,
-    obligation_id: i64,
+    obligation_id: ObligationId,
     unit: String,
     task_seq: i32,
     task: String,
@@ -290,8 +290,8 @@ impl Store {
     }
 
     /// Each plan's reminder rules (the defaults where none were set).
-    pub async fn plan_rules(&self) -> StoreResult<HashMap<i64, Rules>> {
-        let rows: Vec<(i64, String)> =
+    pub async fn plan_rules(&self) -> StoreResult<HashMap<PlanId, Rules>> {
+        let rows: Vec<(PlanId, String)> =
             on_pool!(self, pool => sqlx::query_as("SELECT id, rules FROM plans").fetch_all(pool).await?);
         rows.into_iter()
             .map(|(id, text)| {
@@ -306,7 +306,7 @@ impl Store {
             .collect()
     }
 
-    pub async fn set_plan_rules(&self, plan_id: i64, rules: &Rules, actor: &str) -> StoreResult<()> {
+    pub async fn set_plan_rules(&self, plan_id: PlanId, rules: &Rules, actor: &str) -> StoreResult<()> {
         let text = serde_json::to_string(rules).map_err(|e| StoreError::Invalid(e.to_string()))?;
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -418,7 +418,7 @@ impl Store {
     /// The office issues a 督办通知 by hand; its unit is told like any event.
     pub async fn issue_notice(
         &self,
-        obligation_id: i64,
+        obligation_id: ObligationId,
         issued_on: NaiveDate,
         new_due: NaiveDate,
         note: &str,
@@ -513,7 +513,7 @@ impl Store {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ExtensionRow {
     pub id: i64,
-    pub obligation_id: i64,
+    pub obligation_id: ObligationId,
     pub previous_due: NaiveDate,
     pub requested_due: NaiveDate,
     pub reason: String,
@@ -529,7 +529,7 @@ impl Store {
     /// 延期申请: one open request at a time, for a later date than now due.
     pub async fn request_extension(
         &self,
-        obligation_id: i64,
+        obligation_id: ObligationId,
         requested_due: NaiveDate,
         reason: &str,
         actor: &str,
@@ -577,7 +577,13 @@ impl Store {
     }
 
     /// The office grants (the due date moves) or refuses the open request.
-    pub async fn decide_extension(&self, obligation_id: i64, grant: bool, note: &str, actor: &str) -> StoreResult<()> {
+    pub async fn decide_extension(
+        &self,
+        obligation_id: ObligationId,
+        grant: bool,
+        note: &str,
+        actor: &str,
+    ) -> StoreResult<()> {
         if !grant && note.trim().is_empty() {
             return Err(StoreError::Invalid("不同意延期时请写明理由".into()));
         }
@@ -612,7 +618,7 @@ impl Store {
     }
 
     /// An obligation's requests, oldest first: its due-date history.
-    pub async fn extensions(&self, obligation_id: i64) -> StoreResult<Vec<ExtensionRow>> {
+    pub async fn extensions(&self, obligation_id: ObligationId) -> StoreResult<Vec<ExtensionRow>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, obligation_id, previous_due, requested_due, reason, requested_by, requested_at, status, decided_by, decision_note

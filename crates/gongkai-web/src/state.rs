@@ -6,7 +6,7 @@ use gongkai_app::App;
 use gongkai_app::cache::Cache;
 use gongkai_app::dashboard::{self, Dashboard};
 use gongkai_domain::units::Directory;
-use gongkai_store::{Store, TaskRow, Versions};
+use gongkai_store::{PlanId, Store, TaskRow, Versions};
 use minijinja::Environment;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -191,7 +191,7 @@ impl AppState {
 
     /// A public page of one plan, built by `build` from the plan's dashboard
     /// and the tasks; kept until the ledger changes or the day turns.
-    pub async fn public_page<F, Fut>(&self, plan_id: i64, build: F) -> Result<Arc<String>, AppError>
+    pub async fn public_page<F, Fut>(&self, plan_id: PlanId, build: F) -> Result<Arc<String>, AppError>
     where
         F: FnOnce(Arc<Vec<TaskRow>>, Dashboard) -> Fut + Send + 'static,
         Fut: std::future::Future<Output = Result<String, AppError>> + Send,
@@ -201,7 +201,7 @@ impl AppState {
         let state = self.clone();
         self.caches
             .public_pages
-            .get(plan_id, (versions, today), || async move {
+            .get(plan_id.into(), (versions, today), || async move {
                 let tasks = state.app.tasks_at(versions).await?;
                 let board = dashboard::read(&state.store, Some(plan_id), &tasks, today).await?;
                 build(tasks, board).await

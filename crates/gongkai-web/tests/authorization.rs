@@ -9,7 +9,7 @@ mod common;
 
 use common::{App, PASSWORD, TOWN, add_user, browser, csrf_in, sign_in, spawn_app};
 use gongkai_domain::people::Role;
-use gongkai_store::{NewAttachment, NewSubmission, ObligationFilter};
+use gongkai_store::{NewAttachment, NewSubmission, ObligationFilter, ObligationId, TaskId};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
@@ -68,8 +68,8 @@ fn must_refuse(route: &Route, login: &str) -> bool {
 }
 
 struct Ids {
-    obligation: i64,
-    task: i64,
+    obligation: ObligationId,
+    task: TaskId,
     file: i64,
     notice: i64,
 }
@@ -112,17 +112,17 @@ async fn other_units_work(app: &App) -> Ids {
 
 fn concrete(path: &str, ids: &Ids) -> String {
     let id = if path.starts_with("/files/") {
-        ids.file
+        ids.file.to_string()
     } else if path.contains("/notices/") {
-        ids.notice
+        ids.notice.to_string()
     } else if path.contains("/tasks/") {
-        ids.task
+        ids.task.to_string()
     } else if path.contains("/plans/") {
-        1
+        "1".to_string()
     } else {
-        ids.obligation
+        ids.obligation.to_string()
     };
-    path.replace("{id}", &id.to_string()).replace("{file}", "0123456789abcdef.ics")
+    path.replace("{id}", &id).replace("{file}", "0123456789abcdef.ics")
 }
 
 /// A plausible body for each kind of route, with a valid CSRF token, so that

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{App, CIVIL, PASSWORD, TOWN, browser, csrf_in, sign_in};
-use gongkai_store::ObligationFilter;
+use gongkai_store::{ObligationFilter, ObligationId};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -182,7 +182,7 @@ async fn story(app: App) {
 async fn report(
     client: &reqwest::Client,
     app: &App,
-    id: i64,
+    id: ObligationId,
     text: &str,
     files: Vec<(&str, Vec<u8>)>,
 ) -> reqwest::Response {
@@ -198,13 +198,19 @@ async fn report(
     client.post(app.url(&format!("/obligations/{id}/submit"))).multipart(form).send().await.unwrap()
 }
 
-async fn decide(client: &reqwest::Client, app: &App, id: i64, decision: &str, reason: &str) -> reqwest::Response {
+async fn decide(
+    client: &reqwest::Client,
+    app: &App,
+    id: ObligationId,
+    decision: &str,
+    reason: &str,
+) -> reqwest::Response {
     let page = client.get(app.url(&format!("/obligations/{id}"))).send().await.unwrap().text().await.unwrap();
     let form = [("csrf", csrf_in(&page)), ("decision", decision.to_string()), ("reason", reason.to_string())];
     client.post(app.url(&format!("/obligations/{id}/review"))).form(&form).send().await.unwrap()
 }
 
-async fn status_of(app: &App, id: i64) -> String {
+async fn status_of(app: &App, id: ObligationId) -> String {
     let filter = ObligationFilter { id: Some(id), ..Default::default() };
     app.store.obligations(&filter).await.unwrap().remove(0).status.to_string()
 }
@@ -393,7 +399,7 @@ async fn cached_pages_follow_changes_made_elsewhere(app: App) {
     let own = elsewhere.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
     let author = elsewhere.user_by_login("town").await.unwrap().unwrap().id;
     let reviewer = elsewhere.user_by_login("office").await.unwrap().unwrap().id;
-    let report = |id: i64| gongkai_store::NewSubmission {
+    let report = |id: ObligationId| gongkai_store::NewSubmission {
         obligation_id: id,
         author_id: author,
         text: "另一进程报送".into(),

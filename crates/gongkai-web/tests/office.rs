@@ -6,7 +6,7 @@
 mod common;
 
 use common::{App, CIVIL, PASSWORD, TOWN, csrf_in, sign_in};
-use gongkai_store::ObligationFilter;
+use gongkai_store::{ObligationFilter, ObligationId, PlanId};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -33,12 +33,12 @@ async fn post(app: &App, login: &str, path: &str, body: Value) -> (StatusCode, V
     call(app, login, reqwest::Method::POST, path, Some(body)).await
 }
 
-async fn the_villages_report(app: &App) -> i64 {
+async fn the_villages_report(app: &App) -> ObligationId {
     let own = app.store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
     own.into_iter().find(|o| o.due == chrono::NaiveDate::from_ymd_opt(2020, 11, 30)).unwrap().id
 }
 
-async fn submit(app: &App, login: &str, id: i64) -> StatusCode {
+async fn submit(app: &App, login: &str, id: ObligationId) -> StatusCode {
     let form = Form::new().text("text", "已完成督导");
     let response = reqwest::Client::new()
         .post(app.url(&format!("/api/v1/obligations/{id}/submissions")))
@@ -427,7 +427,7 @@ async fn assessment_on_the_web(app: App) {
     assert!(body["error"].as_str().unwrap().contains("line"), "{body}");
     assert_eq!(post(&app, "town", "/api/v1/plans/1/scoring", json!({ "text": rule })).await.0, StatusCode::FORBIDDEN);
     assert_eq!(post(&app, "office", "/api/v1/plans/1/scoring", json!({ "text": rule })).await.0, StatusCode::OK);
-    assert_eq!(app.store.scoring_rule(1).await.unwrap(), rule);
+    assert_eq!(app.store.scoring_rule(PlanId(1)).await.unwrap(), rule);
 
     // A bonus, then the ranking: the office sees every unit, a unit its own.
     let bonus = json!({ "unit": "温泉镇", "item": "政策解读优秀案例" });

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{EVIDENCE, gongkai, scripted};
-use gongkai_store::{ObligationFilter, Store};
+use gongkai_store::{ObligationFilter, Store, UserId};
 
 /// Times rounded to the microsecond, as PostgreSQL keeps them.
 fn microseconds(value: &mut serde_json::Value) {
@@ -100,7 +100,7 @@ async fn a_backup_taken_while_serving_restores_into_sqlite_and_postgres() {
             )
             .await
             .unwrap();
-        assert!(id > 2, "{target}: a new id after the restored ones");
+        assert!(id > UserId(2), "{target}: a new id after the restored ones");
         // Restoring over data is refused, and changes nothing.
         let again = common::command()
             .args(["--db", target, "restore", backup.to_str().unwrap(), "--files", restored_files.to_str().unwrap()])

@@ -6,6 +6,7 @@
 mod common;
 
 use common::{add_account, gongkai, start};
+use gongkai_store::{ObligationId, SubmissionId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -113,8 +114,11 @@ async fn acknowledged_reports_survive_sigkill_during_a_surge() {
     // After the last restart: every acknowledged report, with its file.
     let store = gongkai_store::Store::connect(&db, &common::key()).await.unwrap();
     for (obligation, submission) in &acknowledged {
-        let reports = store.submissions(*obligation).await.unwrap();
-        let report = reports.iter().find(|s| s.id == *submission).unwrap_or_else(|| panic!("report {submission} lost"));
+        let reports = store.submissions(ObligationId(*obligation)).await.unwrap();
+        let report = reports
+            .iter()
+            .find(|s| s.id == SubmissionId(*submission))
+            .unwrap_or_else(|| panic!("report {submission} lost"));
         let file = &report.attachments[0];
         assert_eq!(
             gongkai_web::files::read(&files, &file.sha256).unwrap(),

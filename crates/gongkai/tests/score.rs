@@ -8,7 +8,7 @@ mod common;
 use chrono::NaiveDate;
 use common::user;
 use gongkai_domain::people::Role;
-use gongkai_store::{Decision, NewSubmission, ObligationFilter, Store};
+use gongkai_store::{Decision, NewSubmission, ObligationFilter, ObligationId, PlanId, Store, UserId};
 use serde_json::Value;
 
 use common::TOWN;
@@ -16,7 +16,14 @@ const QUIET_TOWN: &str = "广州市从化区良口镇人民政府";
 
 /// Reports on `day`, then the office decides each of `decisions` in turn
 /// (a return is followed by a report again on the same day).
-async fn report(store: &Store, author: i64, office: i64, obligation: i64, day: NaiveDate, decisions: &[Decision]) {
+async fn report(
+    store: &Store,
+    author: UserId,
+    office: UserId,
+    obligation: ObligationId,
+    day: NaiveDate,
+    decisions: &[Decision],
+) {
     let new = NewSubmission {
         obligation_id: obligation,
         author_id: author,
@@ -60,8 +67,8 @@ async fn the_default_rule_scores_a_scripted_year_as_a_hand_calculation_does() {
     report(&store, town, office, mine[0].id, due(0), &[Decision::Accept]).await;
     report(&store, town, office, mine[1].id, due(1) + chrono::Days::new(3), &[Decision::Accept]).await;
     report(&store, town, office, mine[2].id, due(2), &[Decision::Return, Decision::Accept]).await;
-    store.award_bonus(1, TOWN, "政策解读优秀案例", "2020 年度优秀案例", "office").await.unwrap();
-    assert!(store.award_bonus(1, TOWN, "不存在的加分项", "", "office").await.is_err());
+    store.award_bonus(PlanId(1), TOWN, "政策解读优秀案例", "2020 年度优秀案例", "office").await.unwrap();
+    assert!(store.award_bonus(PlanId(1), TOWN, "不存在的加分项", "", "office").await.is_err());
 
     // By hand: each item is worth 100 / n; on time full, three days late 70 %,
     // one return 80 %, the rest nothing; plus 2 for the bonus.

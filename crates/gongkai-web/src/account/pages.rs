@@ -18,7 +18,7 @@ use gongkai_app::people::{self, SignIn};
 use gongkai_app::secrets;
 use gongkai_domain::input;
 use gongkai_domain::people::Role;
-use gongkai_store::{NewUser, TokenRow};
+use gongkai_store::{NewUser, TokenRow, UserId};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -201,7 +201,13 @@ pub async fn create_user(
     }
 }
 
-async fn set_disabled(state: &AppState, page: &PageUser, id: i64, csrf: &str, disabled: bool) -> AppResult<Response> {
+async fn set_disabled(
+    state: &AppState,
+    page: &PageUser,
+    id: UserId,
+    csrf: &str,
+    disabled: bool,
+) -> AppResult<Response> {
     page.check_csrf(csrf)?;
     admin_only(page)?;
     if disabled && id == page.user.id {
@@ -214,7 +220,7 @@ async fn set_disabled(state: &AppState, page: &PageUser, id: i64, csrf: &str, di
 pub async fn disable(
     State(state): State<AppState>,
     page: PageUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     FormBody(form): FormBody<CsrfOnly>,
 ) -> AppResult<Response> {
     set_disabled(&state, &page, id, &form.csrf, true).await
@@ -223,7 +229,7 @@ pub async fn disable(
 pub async fn enable(
     State(state): State<AppState>,
     page: PageUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     FormBody(form): FormBody<CsrfOnly>,
 ) -> AppResult<Response> {
     set_disabled(&state, &page, id, &form.csrf, false).await
@@ -234,7 +240,7 @@ pub async fn enable(
 pub async fn reset(
     State(state): State<AppState>,
     page: PageUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     FormBody(form): FormBody<CsrfOnly>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;

@@ -13,7 +13,7 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use gongkai_app::assessment::UnitScore;
-use gongkai_store::User;
+use gongkai_store::{PlanId, User};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -35,7 +35,7 @@ pub struct RuleForm {
     text: String,
 }
 
-async fn save_rule(state: &AppState, user: &User, plan: i64, text: &str) -> AppResult<()> {
+async fn save_rule(state: &AppState, user: &User, plan: PlanId, text: &str) -> AppResult<()> {
     Ok(gongkai_app::assessment::save_rule(state, user, plan, text).await?)
 }
 
@@ -51,7 +51,7 @@ pub struct BonusForm {
     note: String,
 }
 
-async fn award(state: &AppState, user: &User, plan: i64, form: &BonusForm) -> AppResult<()> {
+async fn award(state: &AppState, user: &User, plan: PlanId, form: &BonusForm) -> AppResult<()> {
     Ok(gongkai_app::assessment::award(state, user, plan, &form.unit, &form.item, &form.note).await?)
 }
 

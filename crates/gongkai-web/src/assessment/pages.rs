@@ -4,6 +4,7 @@ use crate::error::{AppError, AppResult, FormBody};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use gongkai_store::PlanId;
 
 pub async fn page(
     State(state): State<AppState>,
@@ -29,7 +30,7 @@ pub async fn page(
     Ok(Html(html))
 }
 
-pub async fn rule(State(state): State<AppState>, page: PageUser, Path(plan): Path<i64>) -> AppResult<Html<String>> {
+pub async fn rule(State(state): State<AppState>, page: PageUser, Path(plan): Path<PlanId>) -> AppResult<Html<String>> {
     if !auth::manages(page.user.role) {
         return Err(AppError::forbidden());
     }
@@ -44,7 +45,7 @@ pub async fn rule(State(state): State<AppState>, page: PageUser, Path(plan): Pat
 pub async fn save_rule(
     State(state): State<AppState>,
     page: PageUser,
-    Path(plan): Path<i64>,
+    Path(plan): Path<PlanId>,
     FormBody(form): FormBody<RuleForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
@@ -64,7 +65,7 @@ pub async fn save_rule(
 pub async fn award(
     State(state): State<AppState>,
     page: PageUser,
-    Path(plan): Path<i64>,
+    Path(plan): Path<PlanId>,
     FormBody(form): FormBody<BonusForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;

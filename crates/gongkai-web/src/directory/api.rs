@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use gongkai_app::directory::{ContactForm, UnitForm};
 use gongkai_domain::units::Unit;
-use gongkai_store::ImportReport;
+use gongkai_store::{ImportReport, TaskId};
 use serde::Deserialize;
 
 pub async fn contact(
@@ -41,7 +41,7 @@ pub struct MembersBody {
 pub async fn members(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
-    Path(id): Path<i64>,
+    Path(id): Path<TaskId>,
     JsonBody(body): JsonBody<MembersBody>,
 ) -> AppResult<Json<ImportReport>> {
     Ok(Json(super::confirm_members(&state, &user, id, &body.units).await?))

@@ -13,14 +13,19 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use gongkai_app::directory::{ContactForm, UnitForm};
 use gongkai_domain::units::UnitKind;
-use gongkai_store::{ImportReport, User};
+use gongkai_store::{ImportReport, TaskId, User};
 
 pub async fn save_unit(state: &AppState, user: &User, form: &UnitForm) -> AppResult<()> {
     Ok(gongkai_app::directory::save_unit(state, user, form).await?)
 }
 
 /// The office names who the "…等相关部门" of a task are.
-pub async fn confirm_members(state: &AppState, user: &User, task_id: i64, units: &[String]) -> AppResult<ImportReport> {
+pub async fn confirm_members(
+    state: &AppState,
+    user: &User,
+    task_id: TaskId,
+    units: &[String],
+) -> AppResult<ImportReport> {
     Ok(gongkai_app::directory::confirm_members(state, user, task_id, units).await?)
 }
 

@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_app::directory::{ContactForm, UnitForm};
 use gongkai_domain::units::Unit;
+use gongkai_store::TaskId;
 use serde::Deserialize;
 
 /// The directory, with 待核实 rows first so that they get corrected (the
@@ -129,7 +130,7 @@ pub async fn save(
 pub async fn members(
     State(state): State<AppState>,
     page: PageUser,
-    Path(id): Path<i64>,
+    Path(id): Path<TaskId>,
     FormBody(pairs): FormBody<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();

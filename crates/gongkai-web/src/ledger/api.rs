@@ -7,7 +7,7 @@ use crate::ledger::{LedgerQuery, Row};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use gongkai_store::{ObligationFilter, ObligationRow};
+use gongkai_store::{ObligationFilter, ObligationId, ObligationRow};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -58,7 +58,7 @@ pub async fn obligations(
 pub async fn obligation(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ObligationId>,
 ) -> AppResult<Json<ObligationRow>> {
     let filter = ObligationFilter { id: Some(id), ..Default::default() };
     let found = state.store.obligations(&filter).await?;

@@ -12,7 +12,7 @@ pub mod view;
 use crate::error::{AppError, AppResult};
 use crate::routes::{Group, Routes};
 use chrono::NaiveDate;
-use gongkai_store::{Light, ObligationFilter, Order, TaskRow, User};
+use gongkai_store::{Light, ObligationFilter, Order, TaskId, TaskRow, User};
 use serde::{Deserialize, Serialize};
 
 pub use gongkai_app::ledger::{Row, SOON_DAYS, row};
@@ -106,7 +106,7 @@ impl LedgerQuery {
         let due_from = date(&self.from, "起始日期")?;
         let due_to = date(&self.to, "截止日期")?;
         let task_id = given(&self.task)
-            .map(|t| t.parse::<i64>().map_err(|_| AppError::bad_request(format!("任务编号“{t}”不是数字"))))
+            .map(|t| t.parse::<TaskId>().map_err(|_| AppError::bad_request(format!("任务编号“{t}”不是数字"))))
             .transpose()?;
         let status = given(&self.status)
             .map(|s| {

@@ -49,9 +49,9 @@ impl Object for RowView {
         let date = |day: Option<NaiveDate>| day.map_or(Value::from(()), |d| Value::from(d.to_string()));
         let text = |text: &Option<String>| text.as_deref().map_or(Value::from(()), Value::from);
         Some(match key.as_str()? {
-            "id" => o.id.into(),
-            "plan_id" => o.plan_id.into(),
-            "task_id" => o.task_id.into(),
+            "id" => o.id.0.into(),
+            "plan_id" => o.plan_id.0.into(),
+            "task_id" => o.task_id.0.into(),
             "task_seq" => o.task_seq.into(),
             "unit" => o.unit.as_str().into(),
             "milestone" => o.milestone.as_str().into(),
@@ -83,14 +83,14 @@ impl Object for RowView {
 mod tests {
     use super::*;
     use gongkai_domain::status::ObligationStatus;
-    use gongkai_store::ObligationRow;
+    use gongkai_store::{ObligationId, ObligationRow, PlanId, TaskId};
 
     fn sample(kind: &str, status: ObligationStatus, optional: bool) -> Row {
         let day = |d| NaiveDate::from_ymd_opt(2020, 11, d);
         let o = ObligationRow {
-            id: 7,
-            plan_id: 1,
-            task_id: 3,
+            id: ObligationId(7),
+            plan_id: PlanId(1),
+            task_id: TaskId(3),
             task_seq: 12,
             unit: "广州市从化区温泉镇人民政府".into(),
             milestone: "各镇（街）11月30日前报区民政局汇总".into(),

@@ -6,7 +6,7 @@ use crate::ledger::Row;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use gongkai_store::ObligationFilter;
+use gongkai_store::{ObligationFilter, PlanId, TaskId};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -27,7 +27,7 @@ pub struct PlanSettings {
 pub async fn plan_settings(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     JsonBody(body): JsonBody<PlanSettings>,
 ) -> AppResult<Json<Value>> {
     if !manages(user.role) {
@@ -57,7 +57,7 @@ pub async fn tasks(
 pub async fn task(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    Path(id): Path<TaskId>,
 ) -> AppResult<Json<Value>> {
     let tasks = crate::auth::scope_tasks(&user, state.tasks().await?.to_vec());
     let task = tasks.into_iter().find(|t| t.id == id).ok_or_else(AppError::not_found)?;

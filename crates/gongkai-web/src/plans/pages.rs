@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_domain::units::UnitKind;
-use gongkai_store::ObligationFilter;
+use gongkai_store::{ObligationFilter, PlanId, TaskId};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -64,7 +64,7 @@ fn rules_from_form(form: &PlanSettingsForm) -> AppResult<gongkai_domain::supervi
 pub async fn plan_settings(
     State(state): State<AppState>,
     page: PageUser,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     FormBody(form): FormBody<PlanSettingsForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
@@ -107,7 +107,7 @@ pub async fn tasks(State(state): State<AppState>, page: PageUser) -> AppResult<H
 
 /// One task with every unit's obligations (a unit's staff see their own);
 /// the office confirms the members of a "…等相关部门" group here.
-pub async fn task(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
+pub async fn task(State(state): State<AppState>, page: PageUser, Path(id): Path<TaskId>) -> AppResult<Html<String>> {
     let tasks = auth::scope_tasks(&page.user, state.tasks().await?.to_vec());
     let task = tasks.into_iter().find(|t| t.id == id).ok_or_else(AppError::not_found)?;
     let scope = unit_scope(&page.user)?;

@@ -9,9 +9,9 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Response};
-use gongkai_store::{ObligationFilter, PlanRow};
+use gongkai_store::{ObligationFilter, PlanId, PlanRow};
 
-async fn plan(state: &AppState, id: i64) -> AppResult<PlanRow> {
+async fn plan(state: &AppState, id: PlanId) -> AppResult<PlanRow> {
     state.store.plans().await?.into_iter().find(|p| p.id == id).ok_or_else(AppError::not_found)
 }
 
@@ -22,7 +22,7 @@ pub async fn index(State(state): State<AppState>) -> AppResult<Html<String>> {
 
 /// A plan's progress: built from the database's counts, kept until the
 /// ledger changes or the day turns (it is the page the public reloads).
-pub async fn progress(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Html<String>> {
+pub async fn progress(State(state): State<AppState>, Path(id): Path<PlanId>) -> AppResult<Html<String>> {
     let plan = plan(&state, id).await?;
     let state_in = state.clone();
     let page = state
@@ -57,7 +57,7 @@ pub async fn progress(State(state): State<AppState>, Path(id): Path<i64>) -> App
 /// The plan's due dates as a calendar anyone may subscribe to: one event
 /// per task requirement and date.
 pub async fn calendar(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
-    let id: i64 = file.strip_suffix(".ics").and_then(|i| i.parse().ok()).ok_or_else(AppError::not_found)?;
+    let id: PlanId = file.strip_suffix(".ics").and_then(|i| i.parse().ok()).ok_or_else(AppError::not_found)?;
     let plan = plan(&state, id).await?;
     let mut events: Vec<(chrono::NaiveDate, i32, String)> = state
         .store

@@ -6,6 +6,7 @@ use crate::error::{AppResult, JsonBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
+use gongkai_store::ObligationId;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -13,7 +14,7 @@ use serde_json::{Value, json};
 pub async fn submissions(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ObligationId>,
 ) -> AppResult<Json<Vec<gongkai_store::SubmissionRow>>> {
     crate::reports::find_obligation(&state, &user, id).await?;
     Ok(Json(state.store.submissions(id).await?))
@@ -23,7 +24,7 @@ pub async fn submissions(
 pub async fn submit(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ObligationId>,
     form: axum::extract::Multipart,
 ) -> AppResult<(axum::http::StatusCode, Json<Value>)> {
     let form = crate::reports::read_form(&state, form).await?;
@@ -42,7 +43,7 @@ pub struct ReviewBody {
 pub async fn review(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ObligationId>,
     JsonBody(body): JsonBody<ReviewBody>,
 ) -> AppResult<Json<Value>> {
     crate::reports::decide(&state, &user, id, &body.decision, &body.reason).await?;

@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::routes::{Group, Routes};
 use crate::state::AppState;
 use gongkai_app::access::Access;
-use gongkai_store::{ObligationRow, User};
+use gongkai_store::{ObligationId, ObligationRow, SubmissionId, User};
 
 /// A report as sent: the fields of the form and its files.
 pub struct ReportForm {
@@ -25,7 +25,7 @@ pub struct ReportForm {
 
 /// Finds an obligation and what the user may do with it; one the user may
 /// not see answers 404, as if it did not exist.
-pub async fn find_obligation(state: &AppState, user: &User, id: i64) -> AppResult<(ObligationRow, Access)> {
+pub async fn find_obligation(state: &AppState, user: &User, id: ObligationId) -> AppResult<(ObligationRow, Access)> {
     Ok(gongkai_app::reports::find_obligation(state, user, id).await?)
 }
 
@@ -97,14 +97,14 @@ pub async fn read_form(state: &AppState, mut form: axum::extract::Multipart) -> 
 
 /// Checks a report against the user's rights and its own content, stores
 /// its files, then records it (`gongkai_app::reports::file_report`).
-pub async fn file_report(state: &AppState, user: &User, id: i64, form: ReportForm) -> AppResult<i64> {
+pub async fn file_report(state: &AppState, user: &User, id: ObligationId, form: ReportForm) -> AppResult<SubmissionId> {
     let ReportForm { text, url, date, files, .. } = form;
     let report = gongkai_app::reports::NewReport { text, url, date, files };
     Ok(gongkai_app::reports::file_report(state, user, id, report).await?)
 }
 
 /// Decides on the latest report (`gongkai_app::reports::decide`).
-pub async fn decide(state: &AppState, user: &User, id: i64, decision: &str, reason: &str) -> AppResult<()> {
+pub async fn decide(state: &AppState, user: &User, id: ObligationId, decision: &str, reason: &str) -> AppResult<()> {
     Ok(gongkai_app::reports::decide(state, user, id, decision, reason).await?)
 }
 

@@ -11,10 +11,14 @@ use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_domain::status::ObligationStatus;
-use gongkai_store::ObligationFilter;
+use gongkai_store::{ObligationFilter, ObligationId, SubmissionId};
 use serde::Deserialize;
 
-pub async fn obligation(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
+pub async fn obligation(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<ObligationId>,
+) -> AppResult<Html<String>> {
     let (o, access) = reports::find_obligation(&state, &page.user, id).await?;
     let tasks = state.tasks().await?;
     let task = tasks.iter().find(|t| t.id == o.task_id);
@@ -47,7 +51,7 @@ pub async fn obligation(State(state): State<AppState>, page: PageUser, Path(id):
 pub async fn submit(
     State(state): State<AppState>,
     page: PageUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ObligationId>,
     form: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let form = reports::read_form(&state, form).await?;
@@ -68,7 +72,7 @@ pub struct ReviewForm {
 pub async fn review(
     State(state): State<AppState>,
     page: PageUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ObligationId>,
     FormBody(form): FormBody<ReviewForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
@@ -81,7 +85,7 @@ pub struct PublicForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
-    submission: i64,
+    submission: SubmissionId,
     #[serde(default)]
     public: Option<String>,
 }
@@ -90,7 +94,7 @@ pub struct PublicForm {
 pub async fn make_public(
     State(state): State<AppState>,
     page: PageUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ObligationId>,
     FormBody(form): FormBody<PublicForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;

@@ -5,7 +5,7 @@ use crate::reports::find_obligation;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use gongkai_store::{ExtensionRow, NoticeRow};
+use gongkai_store::{ExtensionRow, NoticeRow, ObligationId};
 use serde::Deserialize;
 
 pub async fn notices(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<Json<Vec<NoticeRow>>> {
@@ -32,7 +32,7 @@ pub struct NoticeBody {
 pub async fn issue(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ObligationId>,
     JsonBody(body): JsonBody<NoticeBody>,
 ) -> AppResult<Json<NoticeRow>> {
     Ok(Json(super::issue(&state, &user, id, &body.new_due, &body.note).await?))
@@ -41,7 +41,7 @@ pub async fn issue(
 pub async fn extensions(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ObligationId>,
 ) -> AppResult<Json<Vec<ExtensionRow>>> {
     find_obligation(&state, &user, id).await?;
     Ok(Json(state.store.extensions(id).await?))
@@ -56,7 +56,7 @@ pub struct ExtensionBody {
 pub async fn request(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ObligationId>,
     JsonBody(body): JsonBody<ExtensionBody>,
 ) -> AppResult<(axum::http::StatusCode, Json<serde_json::Value>)> {
     let request = super::request(&state, &user, id, &body.due, &body.reason).await?;
@@ -66,7 +66,7 @@ pub async fn request(
 pub async fn decide(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ObligationId>,
     JsonBody(body): JsonBody<DecisionForm>,
 ) -> AppResult<Json<serde_json::Value>> {
     super::decide(&state, &user, id, &body.decision, &body.note).await?;

@@ -13,22 +13,22 @@ pub mod api;
 
 use crate::error::AppResult;
 use crate::state::AppState;
-use gongkai_store::{NoticeRow, User};
+use gongkai_store::{NoticeRow, ObligationId, User};
 use serde::Deserialize;
 
 /// The office issues a 督办通知 for an obligation: a new deadline (by default
 /// the plan's number of working days from today) and a note.
-pub async fn issue(state: &AppState, user: &User, id: i64, new_due: &str, note: &str) -> AppResult<NoticeRow> {
+pub async fn issue(state: &AppState, user: &User, id: ObligationId, new_due: &str, note: &str) -> AppResult<NoticeRow> {
     Ok(gongkai_app::supervision::issue(state, user, id, new_due, note).await?)
 }
 
 /// A unit asks for a later due date.
-pub async fn request(state: &AppState, user: &User, id: i64, due: &str, reason: &str) -> AppResult<i64> {
+pub async fn request(state: &AppState, user: &User, id: ObligationId, due: &str, reason: &str) -> AppResult<i64> {
     Ok(gongkai_app::supervision::request(state, user, id, due, reason).await?)
 }
 
 /// The office grants or refuses.
-pub async fn decide(state: &AppState, user: &User, id: i64, decision: &str, note: &str) -> AppResult<()> {
+pub async fn decide(state: &AppState, user: &User, id: ObligationId, decision: &str, note: &str) -> AppResult<()> {
     Ok(gongkai_app::supervision::decide(state, user, id, decision, note).await?)
 }
 

@@ -4,6 +4,7 @@ use crate::error::{AppError, AppResult, FormBody};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use gongkai_store::ObligationId;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -18,7 +19,7 @@ pub struct NoticeForm {
 pub async fn issue(
     State(state): State<AppState>,
     page: PageUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ObligationId>,
     FormBody(form): FormBody<NoticeForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
@@ -61,7 +62,7 @@ pub struct ExtensionForm {
 pub async fn request(
     State(state): State<AppState>,
     page: PageUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ObligationId>,
     FormBody(form): FormBody<ExtensionForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
@@ -72,7 +73,7 @@ pub async fn request(
 pub async fn decide(
     State(state): State<AppState>,
     page: PageUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ObligationId>,
     FormBody(form): FormBody<DecisionForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;

@@ -6,7 +6,7 @@
 use gongkai_domain::people::Role;
 use gongkai_domain::plan::understand;
 use gongkai_store::scratch;
-use gongkai_store::{NewUser, Store};
+use gongkai_store::{NewUser, Store, UserId};
 use gongkai_web::{AppState, secrets};
 use reqwest::redirect::Policy;
 use std::path::Path;
@@ -36,7 +36,7 @@ pub async fn add_user(
     unit: Option<&str>,
     hash: &str,
     must_change: bool,
-) -> i64 {
+) -> UserId {
     let new = NewUser {
         login: login.into(),
         display_name: login.into(),

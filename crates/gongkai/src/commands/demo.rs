@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use gongkai_domain::people::Role;
 use gongkai_domain::plan::{SourceCell, SourceRow, understand};
 use gongkai_domain::units::{Directory, Unit, UnitKind};
-use gongkai_store::{DemoReport, NewUser, ObligationFilter, Store};
+use gongkai_store::{DemoReport, NewUser, ObligationFilter, ObligationId, Store, UserId};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -126,7 +126,7 @@ pub async fn run(store: &Store, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let as_of = NaiveDate::from_ymd_opt(last_year, 12, 20).unwrap_or_default();
     let author = demo_user(store, "demo-handler", Role::Viewer).await?;
     let reviewer = demo_user(store, "demo-office", Role::Office).await?;
-    let due: Vec<(i64, NaiveDate)> = store
+    let due: Vec<(ObligationId, NaiveDate)> = store
         .obligations(&ObligationFilter { due_before: Some(as_of), ..Default::default() })
         .await?
         .into_iter()
@@ -139,8 +139,8 @@ pub async fn run(store: &Store, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let reports: Vec<DemoReport> = due
         .iter()
         .filter_map(|&(id, due)| {
-            let late = chrono::Days::new(1 + dice(id, 2) % 20);
-            let (outcome, on) = match dice(id, 1) {
+            let late = chrono::Days::new(1 + dice(id.0, 2) % 20);
+            let (outcome, on) = match dice(id.0, 1) {
                 0..60 => ("accepted", due),
                 60..72 => ("accepted", due + late),
                 72..80 => ("submitted", due),
@@ -163,7 +163,7 @@ pub async fn run(store: &Store, args: DemoArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn demo_user(store: &Store, login: &str, role: Role) -> anyhow::Result<i64> {
+async fn demo_user(store: &Store, login: &str, role: Role) -> anyhow::Result<UserId> {
     if let Some(user) = store.user_by_login(login).await? {
         return Ok(user.id);
     }

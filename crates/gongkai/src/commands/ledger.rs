@@ -2,7 +2,7 @@
 //! or as lines for people.
 
 use crate::cli::{ObligationsArgs, TasksArgs};
-use gongkai_store::{ObligationFilter, Store};
+use gongkai_store::{ObligationFilter, ObligationId, Store};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -30,7 +30,7 @@ pub async fn tasks(store: &Store, args: TasksArgs) -> anyhow::Result<ExitCode> {
 
 #[derive(Serialize)]
 struct ObligationJson<'a> {
-    id: i64,
+    id: ObligationId,
     task_seq: i32,
     unit: &'a str,
     milestone: &'a str,

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use gongkai_domain::people::Role;
-use gongkai_store::{Decision, NewAttachment, NewSubmission, NewUser, ObligationFilter, Store};
+use gongkai_store::{Decision, NewAttachment, NewSubmission, NewUser, ObligationFilter, Store, UserId};
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
@@ -77,7 +77,7 @@ pub fn add_account(db: &str, login: &str, role: &str, unit: Option<&str>) {
 }
 
 /// An account for scripted history (nobody signs in with it).
-pub async fn user(store: &Store, login: &str, role: Role, unit: Option<&str>) -> i64 {
+pub async fn user(store: &Store, login: &str, role: Role, unit: Option<&str>) -> UserId {
     let new = NewUser {
         login: login.into(),
         display_name: login.into(),
