@@ -24,10 +24,7 @@ fn quoted(text: &str, max: usize) -> String {
     format!("{}……（全文见系统）", text.chars().take(max).collect::<String>())
 }
 
-/// "2020年12月31日", as documents date themselves.
-pub fn chinese_date(day: NaiveDate) -> String {
-    format!("{}年{}月{}日", day.year(), day.month(), day.day())
-}
+pub use gongkai_domain::calendar::chinese_date;
 
 fn short_name(directory: &Directory, unit: &str) -> String {
     directory.find(unit).map_or(unit, |u| u.short_name()).to_string()

@@ -5,9 +5,10 @@
 //! previewed file.
 
 use crate::{App, Error, Result};
-use chrono::Datelike;
-use gongkai_domain::plan::{Understanding, understand};
-use gongkai_store::{ImportReport, User};
+use chrono::{Datelike, NaiveDate};
+use gongkai_domain::calendar::chinese_date;
+use gongkai_domain::plan::{self, Understanding, understand};
+use gongkai_store::{ImportReport, PlanHeading, User};
 use serde::{Deserialize, Serialize};
 
 /// The upload, or the reference to one already previewed.
@@ -24,6 +25,9 @@ pub struct ImportRequest {
     pub title: String,
     #[serde(default)]
     pub region: String,
+    /// 印发日期, YYYY-MM-DD; empty for the default ([`plan::default_start`]).
+    #[serde(default)]
+    pub start: String,
     /// "1" to save after a clean preview.
     #[serde(default)]
     pub commit: String,
@@ -38,6 +42,11 @@ pub struct Outcome {
     pub title: String,
     pub region: String,
     pub year: i32,
+    /// 印发日期: nothing is due before it.
+    pub start: NaiveDate,
+    /// Per task (in order), its deadlines before the start, in words: they
+    /// bind nobody.
+    pub before_start: Vec<Vec<String>>,
     pub understanding: Understanding,
     /// Present once saved.
     pub saved: Option<ImportReport>,
@@ -67,6 +76,7 @@ pub async fn run(app: &App, user: &User, mut form: ImportRequest) -> Result<Outc
     form.title = input::TITLE.clean(&form.title)?;
     form.region = input::REGION.clean(&form.region)?;
     form.year = input::VALUE.clean(&form.year)?;
+    form.start = input::VALUE.clean(&form.start)?;
     let list = gongkai_io::read_task_list(&form.file_name, &form.bytes)
         .map_err(|e| Error::invalid(format!("{}：{e}。未导入任何内容。", form.file_name)))?;
     let year = match form.year.as_str() {
@@ -77,19 +87,58 @@ pub async fn run(app: &App, user: &User, mut form: ImportRequest) -> Result<Outc
             .filter(|y| gongkai_domain::calendar::YEARS.contains(y))
             .ok_or_else(|| Error::invalid(format!("计划年份“{y}”应是 2000 到 2100 之间的年份")))?,
     };
-    let directory = app.store.directory().await?;
-    let understanding = understand(&list, &directory, year);
     let title = Some(form.title.clone())
         .filter(|t| !t.is_empty())
-        .or_else(|| understanding.title.clone())
+        .or_else(|| list.title.clone())
         .unwrap_or_else(|| form.file_name.rsplit_once('.').map_or(form.file_name.clone(), |(stem, _)| stem.into()));
+    // A list imported again keeps its plan's start unless one is given.
+    let stored = app.store.plans().await?.into_iter().find(|p| p.title == title && p.plan_year == year);
+    let start = match form.start.trim() {
+        "" => stored.map_or_else(|| plan::default_start(year, app.today()), |p| p.start_date),
+        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .filter(|d| gongkai_domain::calendar::in_range(*d))
+            .ok_or_else(|| Error::invalid(format!("印发日期“{s}”应写作 2020-09-01 这样的日期")))?,
+    };
+    let directory = app.store.directory().await?;
+    let understanding = understand(&list, &directory, year);
+    let before_start = understanding
+        .tasks
+        .iter()
+        .map(|t| plan::before_start(t, start).into_iter().map(chinese_date).collect())
+        .collect();
     let region = if form.region.is_empty() { "从化区".to_string() } else { form.region.clone() };
     let sha256 = crate::files::store(&app.files_dir, &form.bytes)
         .map_err(|e| Error::internal(format!("keeping an upload: {e}")))?;
     let saved = if form.commit == "1" && understanding.problems.is_empty() {
-        Some(app.store.save_plan(&understanding, &title, &region, &directory, &user.login).await?)
+        let heading = PlanHeading::new(&title, &region, start);
+        Some(app.store.save_plan(&understanding, &heading, &directory, &user.login).await?)
     } else {
         None
     };
-    Ok(Outcome { file_name: form.file_name, sha256, title, region, year, understanding, saved })
+    Ok(Outcome { file_name: form.file_name, sha256, title, region, year, start, before_start, understanding, saved })
+}
+
+/// The office corrects a plan's 印发日期: obligations before the new day go
+/// (those with history stay, retired) and those from it on are added.
+/// Nothing happens when the day is the one stored.
+pub async fn correct_start(
+    app: &App,
+    user: &User,
+    plan_id: gongkai_store::PlanId,
+    start: NaiveDate,
+) -> Result<Option<ImportReport>> {
+    if !crate::access::manages(user.role) {
+        return Err(Error::Forbidden);
+    }
+    if !gongkai_domain::calendar::in_range(start) {
+        return Err(Error::invalid("印发日期应在 2000 至 2100 年之间"));
+    }
+    let plan = app.store.plans().await?.into_iter().find(|p| p.id == plan_id);
+    let plan = plan.ok_or(Error::NotFound)?;
+    if plan.start_date == start {
+        return Ok(None);
+    }
+    let directory = app.store.directory().await?;
+    Ok(Some(app.store.set_plan_start(plan_id, start, &directory, &user.login).await?))
 }

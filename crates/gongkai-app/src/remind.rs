@@ -39,6 +39,9 @@ pub struct DueWork {
     pub rules: Rules,
     /// 督办 issues a numbered notice with a new deadline (obligations do).
     pub notices: bool,
+    /// Nothing dated before this day is sent: the day the work's plan took
+    /// effect, or supervision began on this database, whichever is later.
+    pub not_before: NaiveDate,
 }
 
 /// One message that went out (or could not).
@@ -61,6 +64,7 @@ pub fn events_for(work: &DueWork, as_of: NaiveDate, calendar: &Calendar) -> Vec<
     let wording = Wording { unit: &work.unit, what: work.what.clone(), due: work.due };
     events_due(work.due, work.open, as_of, &work.rules, calendar)
         .into_iter()
+        .filter(|event| event.date >= work.not_before)
         .map(|event| {
             let new_due = (event.kind == EventKind::Escalation && work.notices)
                 .then(|| calendar.add_working_days(as_of, work.rules.notice_working_days).ok())
@@ -82,6 +86,9 @@ pub fn events_for(work: &DueWork, as_of: NaiveDate, calendar: &Calendar) -> Vec<
 /// hundreds of thousands of open obligations.
 pub async fn due_obligations(store: &Store, as_of: NaiveDate, calendar: &Calendar) -> crate::Result<Vec<NewEvent>> {
     let rules = store.plan_rules().await?;
+    let since = store.first_run(JOB, as_of).await?;
+    let not_before: std::collections::HashMap<_, _> =
+        store.plans().await?.into_iter().map(|p| (p.id, p.start_date.max(since))).collect();
     let longest_lead = rules.values().flat_map(|r| r.lead_days.iter().copied()).max().unwrap_or(0).max(0);
     let horizon = as_of + chrono::Duration::days(longest_lead + 1);
     let mut events = Vec::new();
@@ -102,6 +109,7 @@ pub async fn due_obligations(store: &Store, as_of: NaiveDate, calendar: &Calenda
             let full = page.len() as i64 == PAGE;
             for o in page {
                 let (Some(due), Some(plan_rules)) = (o.due, rules.get(&o.plan_id)) else { continue };
+                let not_before = not_before.get(&o.plan_id).copied().unwrap_or(since);
                 let work = DueWork {
                     subject: Subject::obligation(o.id),
                     what: Wording::obligation(&o.unit, o.task_seq, &o.milestone, due).what,
@@ -110,6 +118,7 @@ pub async fn due_obligations(store: &Store, as_of: NaiveDate, calendar: &Calenda
                     open: o.status.is_open(),
                     rules: plan_rules.clone(),
                     notices: true,
+                    not_before,
                 };
                 events.extend(events_for(&work, as_of, calendar));
             }

@@ -26,6 +26,7 @@ fn work(kind: &str, id: i64, what: &str, due: &str) -> DueWork {
         open: true,
         rules: Rules::default(),
         notices: false,
+        not_before: day("2020-01-01"),
     }
 }
 

@@ -17,6 +17,12 @@ pub fn china_today() -> NaiveDate {
     china_now().date()
 }
 
+/// "2020年12月31日", as people and documents write a day.
+pub fn chinese_date(day: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", day.year(), day.month(), day.day())
+}
+
 /// A moment as people in China read it: "2020-11-25 14:03" (北京时间).
 pub fn china_day_time(moment: chrono::DateTime<chrono::Utc>) -> String {
     (moment + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()

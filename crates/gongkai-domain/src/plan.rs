@@ -211,6 +211,32 @@ pub fn understand(list: &SourceList, directory: &Directory, plan_year: i32) -> U
     Understanding { title: list.title.clone(), format: list.format.clone(), plan_year, tasks, problems }
 }
 
+/// The 印发日期 a plan is given when the office names none: the day of
+/// import for this year's list; January 1 for a list of another year (an
+/// earlier year's list is loaded as its record, a later one's is not yet
+/// in force).
+pub fn default_start(plan_year: i32, today: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    if today.year() == plan_year { today } else { NaiveDate::from_ymd_opt(plan_year, 1, 1).unwrap_or(today) }
+}
+
+/// The deadlines of a task that lie before the plan's start and so bind
+/// nobody, for the import preview to say so.
+pub fn before_start(task: &TaskDraft, start: NaiveDate) -> Vec<NaiveDate> {
+    let mut out: Vec<NaiveDate> = task
+        .deadline
+        .milestones
+        .iter()
+        .filter(|m| !m.aspirational)
+        .flat_map(|m| m.occurrences.iter())
+        .filter(|o| o.from_start(start).is_none())
+        .filter_map(|o| o.deadline())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// What kind of obligation: its occurrence's kind, or open-ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -274,10 +300,11 @@ impl NewObligation {
     }
 }
 
-/// The obligations of one task: each milestone × each unit it binds × each
-/// occurrence. A milestone with another actor ("由区政务公开办…") binds that
-/// actor alone; an aspirational one binds nobody.
-pub fn obligations(task: &TaskDraft, directory: &Directory, units: &[String]) -> Vec<NewObligation> {
+/// The obligations of one task in a plan that takes effect on `start`: each
+/// milestone × each unit it binds × each occurrence from the start on (see
+/// [`Occurrence::from_start`]). A milestone with another actor ("由区政务公开办…")
+/// binds that actor alone; an aspirational one binds nobody.
+pub fn obligations(task: &TaskDraft, directory: &Directory, units: &[String], start: NaiveDate) -> Vec<NewObligation> {
     let mut out = Vec::new();
     for (index, milestone) in task.deadline.milestones.iter().enumerate() {
         if milestone.aspirational {
@@ -293,8 +320,8 @@ pub fn obligations(task: &TaskDraft, directory: &Directory, units: &[String]) ->
             if milestone.relative && milestone.occurrences.is_empty() {
                 out.push(new(ObligationKind::Relative, None, None, None));
             }
-            for occurrence in &milestone.occurrences {
-                out.push(match *occurrence {
+            for occurrence in milestone.occurrences.iter().filter_map(|o| o.from_start(start)) {
+                out.push(match occurrence {
                     Occurrence::Due { date } => new(ObligationKind::Due, Some(date), None, None),
                     Occurrence::Start { date } => new(ObligationKind::Start, None, Some(date), None),
                     Occurrence::Window { from, to } => new(ObligationKind::Window, Some(to), Some(from), Some(to)),

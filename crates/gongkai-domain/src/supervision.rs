@@ -58,6 +58,10 @@ pub struct Event {
     pub key: String,
     /// For a reminder, the days left.
     pub lead: Option<i64>,
+    /// The day the event fell due: the reminder's lead day, the day after
+    /// the due date, the day the 督办 threshold was reached. Nothing dated
+    /// before a plan took effect or before supervision began is sent.
+    pub date: NaiveDate,
 }
 
 /// What is due to be told about an obligation as of `today`. A reminder is
@@ -76,16 +80,25 @@ pub fn events_due(due: NaiveDate, open: bool, today: NaiveDate, rules: &Rules, c
             .copied()
             .filter(|lead| *lead >= left)
             .min()
-            .map(|lead| Event { kind: EventKind::Reminder, key: format!("reminder:{lead}:{due}"), lead: Some(lead) })
+            .map(|lead| Event {
+                kind: EventKind::Reminder,
+                key: format!("reminder:{lead}:{due}"),
+                lead: Some(lead),
+                date: due - chrono::Duration::days(lead),
+            })
             .into_iter()
             .collect();
     }
     if left == 0 {
         return Vec::new();
     }
-    let mut events = vec![Event { kind: EventKind::Overdue, key: format!("overdue:{due}"), lead: None }];
-    if working_days_after(due, today, calendar) >= rules.escalate_after_working_days {
-        events.push(Event { kind: EventKind::Escalation, key: format!("escalation:{due}"), lead: None });
+    let day_after = due.succ_opt().unwrap_or(due);
+    let mut events =
+        vec![Event { kind: EventKind::Overdue, key: format!("overdue:{due}"), lead: None, date: day_after }];
+    let threshold = rules.escalate_after_working_days;
+    if working_days_after(due, today, calendar) >= threshold {
+        let date = calendar.add_working_days(due, threshold).unwrap_or(today).min(today);
+        events.push(Event { kind: EventKind::Escalation, key: format!("escalation:{due}"), lead: None, date });
     }
     events
 }

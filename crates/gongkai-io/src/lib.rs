@@ -22,6 +22,12 @@ mod xml;
 pub const SEED_TASK_LIST: &str = include_str!("../data/conghua-2020-tasklist.txt");
 /// The seed programme's plan year.
 pub const SEED_PLAN_YEAR: i32 = 2020;
+
+/// The day the seed programme takes effect (its 印发日期 as the built-in
+/// programme is loaded): 2020-09-01, the list's first month of work.
+pub fn seed_start() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2020, 9, 1).unwrap_or_default()
+}
 mod xlsx;
 
 use gongkai_domain::plan::SourceList;

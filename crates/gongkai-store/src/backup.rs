@@ -15,7 +15,7 @@ const FILL_TASK_SEQ: &str = "UPDATE obligations SET task_seq = (SELECT seq FROM 
 
 /// Tables in the order their references need; `audit_head` is written over
 /// the row every new database has.
-pub const TABLES: [&str; 22] = [
+pub const TABLES: [&str; 23] = [
     "units",
     "plans",
     "tasks",
@@ -38,6 +38,7 @@ pub const TABLES: [&str; 22] = [
     "extensions",
     "confirmed_members",
     "bonus_awards",
+    "job_first_runs",
 ];
 
 /// Tables a backup leaves out on purpose: sign-ins (a restored system signs

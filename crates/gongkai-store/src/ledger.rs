@@ -10,6 +10,21 @@ use gongkai_domain::units::Directory;
 use serde::Serialize;
 use std::collections::HashMap;
 
+/// What the office says of a programme when it imports one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanHeading {
+    pub title: String,
+    pub region: String,
+    /// 印发日期: no occurrence before it becomes an obligation.
+    pub start: NaiveDate,
+}
+
+impl PlanHeading {
+    pub fn new(title: impl Into<String>, region: impl Into<String>, start: NaiveDate) -> PlanHeading {
+        PlanHeading { title: title.into(), region: region.into(), start }
+    }
+}
+
 /// What saving a list changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
@@ -107,6 +122,8 @@ pub struct PlanRow {
     pub title: String,
     pub region: String,
     pub plan_year: i32,
+    /// 印发日期: nothing is due before it.
+    pub start_date: NaiveDate,
     pub head_signoff: bool,
 }
 
@@ -311,12 +328,11 @@ impl Store {
     pub async fn save_plan(
         &self,
         list: &Understanding,
-        title: &str,
-        region: &str,
+        heading: &PlanHeading,
         directory: &Directory,
         actor: &str,
     ) -> StoreResult<ImportReport> {
-        self.save_plan_confirming(list, title, region, directory, actor, None).await
+        self.save_plan_confirming(list, heading, directory, actor, None).await
     }
 
     /// `save_plan`, first recording (in the same transaction) the members
@@ -324,12 +340,12 @@ impl Store {
     async fn save_plan_confirming(
         &self,
         list: &Understanding,
-        title: &str,
-        region: &str,
+        heading: &PlanHeading,
         directory: &Directory,
         actor: &str,
         confirm: Option<&Confirmation>,
     ) -> StoreResult<ImportReport> {
+        let PlanHeading { title, region, start } = heading;
         let unit_ids: HashMap<String, UnitId> = on_pool!(self, pool => {
             sqlx::query_as::<_, (UnitId, String)>("SELECT id, name FROM units").fetch_all(pool).await?
         })
@@ -337,17 +353,21 @@ impl Store {
         .map(|(id, name)| (name, id))
         .collect();
         let mut report = ImportReport::default();
-        let start_date =
-            NaiveDate::from_ymd_opt(list.plan_year, 1, 1).ok_or_else(|| StoreError::Corrupt("计划年份无效".into()))?;
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            let before: Option<(NaiveDate,)> = sqlx::query_as("SELECT start_date FROM plans WHERE title = $1 AND plan_year = $2")
+                .bind(title).bind(list.plan_year).fetch_optional(&mut *tx).await?;
             let (plan_id,): (PlanId,) = sqlx::query_as(
                 "INSERT INTO plans (title, region, plan_year, start_date, created_at) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (title, plan_year) DO UPDATE SET region = excluded.region RETURNING id",
+                 ON CONFLICT (title, plan_year) DO UPDATE SET region = excluded.region, start_date = excluded.start_date
+                 RETURNING id",
             )
-            .bind(title).bind(region).bind(list.plan_year).bind(start_date).bind(Utc::now())
+            .bind(title).bind(region).bind(list.plan_year).bind(start).bind(Utc::now())
             .fetch_one(&mut *tx).await?;
             report.plan_id = plan_id;
+            if let Some((before,)) = before.filter(|(day,)| day != start) {
+                audit!(self, tx, actor, "plan.start", &format!("方案“{title}”（{}年）", list.plan_year), Some(before.to_string()), Some(start.to_string()));
+            }
             if let Some(c) = confirm {
                 sqlx::query(
                     "INSERT INTO confirmed_members (plan_id, task_key, units) VALUES ($1, $2, $3)
@@ -419,7 +439,7 @@ impl Store {
                 )
                 .bind(task_id).fetch_all(&mut *tx).await?;
                 let mut wanted: HashMap<(i32, UnitId, String), plan::NewObligation> = HashMap::new();
-                for new in plan::obligations(task, directory, &bound) {
+                for new in plan::obligations(task, directory, &bound, *start) {
                     let unit_id = *unit_ids
                         .get(&new.unit)
                         .ok_or_else(|| StoreError::NotFound(format!("单位“{}”（请先导入单位目录）", new.unit)))?;
@@ -542,7 +562,7 @@ impl Store {
 impl Store {
     pub async fn plans(&self) -> StoreResult<Vec<PlanRow>> {
         Ok(on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, title, region, plan_year, head_signoff FROM plans ORDER BY id").fetch_all(pool).await?
+            sqlx::query_as("SELECT id, title, region, plan_year, start_date, head_signoff FROM plans ORDER BY id").fetch_all(pool).await?
         }))
     }
 
@@ -579,16 +599,39 @@ impl Store {
                 names.push(unit.name.clone());
             }
         }
-        let plan: Option<(PlanId, String, String, i32, String, String)> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT p.id, p.title, p.region, p.plan_year, t.task_key, t.units FROM tasks t JOIN plans p ON p.id = t.plan_id
-                 WHERE t.id = $1 AND t.active = TRUE",
-            ).bind(task_id).fetch_optional(pool).await?
+        let task: Option<(PlanId, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT plan_id, task_key, units FROM tasks WHERE id = $1 AND active = TRUE")
+                .bind(task_id).fetch_optional(pool).await?
         });
-        let Some((plan_id, title, region, year, key, before)) = plan else {
+        let Some((plan_id, key, before)) = task else {
             return Err(StoreError::NotFound(format!("任务 {task_id}")));
         };
-        // The plan as stored, read again: only this task's units change.
+        let (understood, heading) = self.stored_plan(plan_id, directory).await?;
+        // The confirmation and the obligations it changes, in one transaction.
+        let confirmation = Confirmation { task_id, task_key: key, members: names, before };
+        self.save_plan_confirming(&understood, &heading, directory, actor, Some(&confirmation)).await
+    }
+
+    /// Corrects a plan's 印发日期: obligations before it go (those with
+    /// history stay, retired), those from it on are added; the change is in
+    /// the audit log.
+    pub async fn set_plan_start(
+        &self,
+        plan_id: PlanId,
+        start: NaiveDate,
+        directory: &Directory,
+        actor: &str,
+    ) -> StoreResult<ImportReport> {
+        let (understood, heading) = self.stored_plan(plan_id, directory).await?;
+        self.save_plan(&understood, &PlanHeading { start, ..heading }, directory, actor).await
+    }
+
+    /// A plan as stored, understood again as if its list were imported anew.
+    async fn stored_plan(&self, plan_id: PlanId, directory: &Directory) -> StoreResult<(Understanding, PlanHeading)> {
+        let plan = self.plans().await?.into_iter().find(|p| p.id == plan_id);
+        let Some(plan) = plan else {
+            return Err(StoreError::NotFound(format!("方案 {plan_id}")));
+        };
         let tasks: Vec<TaskRow> = self.tasks().await?.into_iter().filter(|t| t.plan_id == plan_id).collect();
         let rows = tasks
             .iter()
@@ -603,14 +646,12 @@ impl Store {
                 }
             })
             .collect();
-        let list = plan::SourceList { title: Some(title.clone()), format: "ledger".into(), rows };
-        let understood = plan::understand(&list, directory, year);
+        let list = plan::SourceList { title: Some(plan.title.clone()), format: "ledger".into(), rows };
+        let understood = plan::understand(&list, directory, plan.plan_year);
         if let Some(problem) = understood.problems.first() {
             return Err(StoreError::Invalid(problem.to_string()));
         }
-        // The confirmation and the obligations it changes, in one transaction.
-        let confirmation = Confirmation { task_id, task_key: key, members: names, before };
-        self.save_plan_confirming(&understood, &title, &region, directory, actor, Some(&confirmation)).await
+        Ok((understood, PlanHeading { title: plan.title, region: plan.region, start: plan.start_date }))
     }
 }
 

@@ -38,7 +38,7 @@ pub use backup::{NOT_BACKED_UP, Restore, TABLES};
 pub use demo::DemoReport;
 pub use ids::{ObligationId, PlanId, SubmissionId, TaskId, UnitId, UserId};
 pub use ledger::{
-    ImportReport, Light, MilestoneRow, ObligationFilter, ObligationRow, Order, PlanRow, SOON_DAYS, TaskRow,
+    ImportReport, Light, MilestoneRow, ObligationFilter, ObligationRow, Order, PlanHeading, PlanRow, SOON_DAYS, TaskRow,
 };
 pub use people::{NewUser, TokenRow, User};
 pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, PublishedRow, ReviewRow, SubmissionRow};

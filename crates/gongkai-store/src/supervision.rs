@@ -319,6 +319,18 @@ impl Store {
         Ok(())
     }
 
+    /// The day `job` first ran on this database, recorded now when it never
+    /// ran. A pass as of an earlier day (the past run again) counts from
+    /// that day instead.
+    pub async fn first_run(&self, job: &str, as_of: NaiveDate) -> StoreResult<NaiveDate> {
+        let (first,): (NaiveDate,) = on_pool!(self, pool => {
+            sqlx::query("INSERT INTO job_first_runs (job, first_day) VALUES ($1, $2) ON CONFLICT (job) DO NOTHING")
+                .bind(job).bind(as_of).execute(pool).await?;
+            sqlx::query_as("SELECT first_day FROM job_first_runs WHERE job = $1").bind(job).fetch_one(pool).await?
+        });
+        Ok(first.min(as_of))
+    }
+
     /// Records the events not yet recorded (a subject's key once ever), with
     /// a delivery per channel of its unit, and for a 督办 about an obligation
     /// the numbered notice, all in one transaction. Gives how many were new.

@@ -7,7 +7,7 @@ use gongkai_domain::audit::ChainBreak;
 use gongkai_domain::plan::understand;
 use gongkai_domain::units::Directory;
 use gongkai_io::{read_task_list, units_csv};
-use gongkai_store::{ObligationFilter, Store, scratch};
+use gongkai_store::{ObligationFilter, PlanHeading, Store, scratch};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -24,7 +24,16 @@ async fn import(store: &Store, text: &str) -> gongkai_store::ImportReport {
     let understood = understand(&list, &directory, 2020);
     assert!(understood.problems.is_empty(), "{:?}", understood.problems);
     store
-        .save_plan(&understood, "从化区基层政务公开标准化规范化工作任务清单", "从化区", &directory, "测试")
+        .save_plan(
+            &understood,
+            &PlanHeading::new(
+                "从化区基层政务公开标准化规范化工作任务清单",
+                "从化区",
+                chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            ),
+            &directory,
+            "测试",
+        )
         .await
         .unwrap()
 }

@@ -18,6 +18,11 @@ fn templates() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.add_filter("urlencode", |text: String| gongkai_app::ledger::percent_encode(&text));
+    // "2020-09-01" → "2020年9月1日"; anything else is shown as it is.
+    env.add_filter("chinese_date", |text: String| match chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+        Ok(day) => gongkai_domain::calendar::chinese_date(day),
+        Err(_) => text,
+    });
     for (name, source) in [
         ("base.html", include_str!("../templates/base.html")),
         ("account/login.html", include_str!("../templates/account/login.html")),

@@ -258,7 +258,9 @@ async fn directory_and_groups(app: App) {
     let directory = app.store.directory().await.unwrap();
     let list = gongkai_io::read_task_list("seed.txt", gongkai_io::SEED_TASK_LIST.as_bytes()).unwrap();
     let understood = gongkai_domain::plan::understand(&list, &directory, 2020);
-    app.store.save_plan(&understood, "清单", "从化区", &directory, "测试").await.unwrap();
+    let heading =
+        gongkai_store::PlanHeading::new("清单", "从化区", chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+    app.store.save_plan(&understood, &heading, &directory, "测试").await.unwrap();
     let (_, again) = get(&app, "office", &format!("/api/v1/tasks/{}", task["id"])).await;
     assert_eq!(again["task"]["units"].as_array().unwrap().len(), 3);
     // Channels: secrets kept when left blank, never shown, never in the audit log.
@@ -525,7 +527,52 @@ async fn public_pages(app: App) {
     assert!(!page.contains("在公开页面显示报送内容"), "the unit cannot publish its own report");
 }
 
+/// The office corrects a plan's 印发日期: the 台账 follows, a unit may not.
+async fn start_date(app: App) {
+    let due_before_september = |list: &Value| {
+        list.as_array().unwrap().iter().filter(|o| o["due"].as_str().is_some_and(|d| d < "2020-09-01")).count()
+    };
+    let (_, all) = get(&app, "office", "/api/v1/obligations?limit=10000").await;
+    assert!(due_before_september(&all) > 0, "the seed here starts on January 1");
+
+    let change = json!({ "start": "2020-09-01" });
+    assert_eq!(post(&app, "town", "/api/v1/plans/1", change.clone()).await.0, StatusCode::FORBIDDEN);
+    let (status, body) = post(&app, "office", "/api/v1/plans/1", change).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["start"], "2020-09-01");
+    let (_, after) = get(&app, "office", "/api/v1/obligations?limit=10000").await;
+    assert_eq!(due_before_september(&after), 0);
+    assert!(after.as_array().unwrap().len() < all.as_array().unwrap().len());
+
+    // The page shows the day in words and takes a correction back.
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let page = office.get(app.url("/tasks")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("2020年9月1日印发"), "the plan shows its start");
+    let form = [
+        ("csrf", csrf_in(&page)),
+        ("start", "2020-01-01".into()),
+        ("lead_days", "7、3、1".into()),
+        ("escalate_after", "5".into()),
+        ("notice_days", "5".into()),
+    ];
+    let done = office.post(app.url("/plans/1/settings")).form(&form).send().await.unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let (_, back) = get(&app, "office", "/api/v1/obligations?limit=10000").await;
+    assert_eq!(back.as_array().unwrap().len(), all.as_array().unwrap().len());
+    let bad = [
+        ("csrf", csrf_in(&page)),
+        ("start", "2020-13-01".into()),
+        ("lead_days", "7".into()),
+        ("escalate_after", "5".into()),
+        ("notice_days", "5".into()),
+    ];
+    let refused = office.post(app.url("/plans/1/settings")).form(&bad).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(refused.text().await.unwrap().contains("印发日期"));
+}
+
 on_both_backends! {
+    start_date => start_date_on_sqlite, start_date_on_postgres;
     public_pages => public_pages_on_sqlite, public_pages_on_postgres;
     assessment_on_the_web => assessment_on_the_web_on_sqlite, assessment_on_the_web_on_postgres;
     notices_and_extensions => notices_and_extensions_on_sqlite, notices_and_extensions_on_postgres;

@@ -34,7 +34,12 @@ fn import_seed(c: &mut Criterion) {
                 let directory = store.directory().await.unwrap();
                 let list = read_task_list("seed.docx", &bytes).unwrap();
                 let understood = understand(&list, &directory, 2020);
-                let report = store.save_plan(&understood, "清单", "从化区", &directory, "bench").await.unwrap();
+                let heading = gongkai_store::PlanHeading::new(
+                    "清单",
+                    "从化区",
+                    chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                );
+                let report = store.save_plan(&understood, &heading, &directory, "bench").await.unwrap();
                 assert!(report.obligations_added > 500);
                 store.close().await;
             })

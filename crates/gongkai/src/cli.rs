@@ -381,6 +381,9 @@ pub struct ImportArgs {
     /// 地区（默认：从化区）
     #[arg(long, default_value = "从化区")]
     pub region: String,
+    /// 印发日期 YYYY-MM-DD：早于该日的日期不生成任务事项（默认：今年的方案为导入当天，往年的方案为该年1月1日）
+    #[arg(long, value_parser = date)]
+    pub start: Option<NaiveDate>,
     /// 以 JSON 输出
     #[arg(long)]
     pub json: bool,

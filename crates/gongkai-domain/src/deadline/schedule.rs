@@ -34,6 +34,19 @@ impl Occurrence {
             Occurrence::Start { .. } => None,
         }
     }
+
+    /// The occurrence as it binds a unit under a plan that takes effect on
+    /// `start` (its 印发日期): none when its deadline lies before the start;
+    /// a window or a start that began earlier is held from the start on.
+    pub fn from_start(self, start: NaiveDate) -> Option<Occurrence> {
+        match self {
+            Occurrence::Due { date } => (date >= start).then_some(self),
+            Occurrence::Window { from, to } => {
+                (to >= start).then_some(Occurrence::Window { from: from.max(start), to })
+            }
+            Occurrence::Start { date } => Some(Occurrence::Start { date: date.max(start) }),
+        }
+    }
 }
 
 /// A day inside a month: a numbered day or the month's last.

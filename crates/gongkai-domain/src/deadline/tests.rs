@@ -333,6 +333,50 @@ fn all_seed_cells_match_the_expected_occurrences() {
     assert_eq!(checked, 36);
 }
 
+/// The occurrences that bind a unit in a plan that takes effect on `start`.
+fn from(start_day: &str, text: &str) -> Vec<Occurrence> {
+    occ(text).into_iter().filter_map(|o| o.from_start(d(start_day))).collect()
+}
+
+#[test]
+fn nothing_is_due_before_the_plan_starts() {
+    // A yearly report on last year: the first one falls in the next year.
+    assert_eq!(from("2020-09-01", "每年1月10日前报送上年情况"), vec![due("2021-01-10")]);
+    // Quarterly: from the first quarter end after the start.
+    assert_eq!(
+        from("2020-09-01", "每季度情况通报"),
+        vec![
+            due("2020-09-30"),
+            due("2020-12-31"),
+            due("2021-03-31"),
+            due("2021-06-30"),
+            due("2021-09-30"),
+            due("2021-12-31")
+        ]
+    );
+    // Named months: January comes first after a September start.
+    assert_eq!(
+        from("2020-09-01", "每年1月、7月各评选一次"),
+        vec![window("2021-01-01", "2021-01-31"), window("2021-07-01", "2021-07-31")]
+    );
+    // A one-off date before the start binds nobody; one on the start day does.
+    assert_eq!(from("2020-09-01", "8月31日前"), vec![]);
+    assert_eq!(from("2020-09-01", "9月1日前"), vec![due("2020-09-01")]);
+}
+
+#[test]
+fn work_already_under_way_at_the_start_is_held_from_the_start() {
+    // A window that began before the start is held from the start to its end.
+    assert_eq!(
+        from("2020-09-01", "每年下半年"),
+        vec![window("2020-09-01", "2020-12-31"), window("2021-07-01", "2021-12-31")]
+    );
+    // Work that "starts" earlier begins on the start day.
+    assert_eq!(from("2020-09-01", "2020年起长期坚持")[0], start("2020-09-01"));
+    // A start of January 1 changes nothing.
+    assert_eq!(from("2020-01-01", "每季度情况通报"), occ("每季度情况通报"));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 

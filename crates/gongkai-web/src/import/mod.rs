@@ -52,6 +52,7 @@ async fn read(mut multipart: Multipart) -> AppResult<ImportForm> {
             "sha256" => form.request.sha256 = text(),
             "file_name" => form.request.file_name = text(),
             "year" => form.request.year = text(),
+            "start" => form.request.start = text(),
             "title" => form.request.title = text(),
             "region" => form.request.region = text(),
             "commit" => form.request.commit = text(),

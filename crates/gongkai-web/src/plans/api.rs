@@ -18,6 +18,9 @@ pub async fn plans(State(state): State<AppState>, ApiUser(_): ApiUser) -> AppRes
 pub struct PlanSettings {
     #[serde(default)]
     head_signoff: Option<bool>,
+    /// 印发日期, "2020-09-01".
+    #[serde(default)]
+    start: Option<chrono::NaiveDate>,
     #[serde(default)]
     reminders: Option<gongkai_domain::supervision::Rules>,
 }
@@ -33,6 +36,9 @@ pub async fn plan_settings(
     if !manages(user.role) {
         return Err(AppError::forbidden());
     }
+    if let Some(start) = body.start {
+        gongkai_app::import::correct_start(&state, &user, id, start).await?;
+    }
     if let Some(required) = body.head_signoff {
         state.store.set_head_signoff(id, required, &user.login).await?;
     }
@@ -42,7 +48,12 @@ pub async fn plan_settings(
     }
     let rules = state.store.plan_rules().await?.remove(&id).unwrap_or_default();
     let plan = state.store.plans().await?.into_iter().find(|p| p.id == id);
-    Ok(Json(json!({ "plan": id, "head_signoff": plan.map(|p| p.head_signoff), "reminders": rules })))
+    Ok(Json(json!({
+        "plan": id,
+        "start": plan.as_ref().map(|p| p.start_date),
+        "head_signoff": plan.map(|p| p.head_signoff),
+        "reminders": rules
+    })))
 }
 
 /// The task list as written and as understood (every role may read it).

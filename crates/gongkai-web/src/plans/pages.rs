@@ -15,6 +15,9 @@ use serde::Deserialize;
 pub struct PlanSettingsForm {
     #[serde(default)]
     csrf: String,
+    /// 印发日期; empty leaves it as it is.
+    #[serde(default)]
+    start: String,
     #[serde(default)]
     head_signoff: Option<String>,
     /// "7、3、1": days before the due date at which units are reminded.
@@ -72,6 +75,12 @@ pub async fn plan_settings(
         return Err(AppError::forbidden());
     }
     let rules = rules_from_form(&form)?;
+    if !form.start.trim().is_empty() {
+        let start = chrono::NaiveDate::parse_from_str(form.start.trim(), "%Y-%m-%d").map_err(|_| {
+            AppError::bad_request(format!("印发日期“{}”应写作 2020-09-01 这样的日期", form.start.trim()))
+        })?;
+        gongkai_app::import::correct_start(&state, &page.user, id, start).await?;
+    }
     state.store.set_head_signoff(id, form.head_signoff.is_some(), &page.user.login).await?;
     if state.store.plan_rules().await?.get(&id) != Some(&rules) {
         state.store.set_plan_rules(id, &rules, &page.user.login).await?;
@@ -94,6 +103,7 @@ pub async fn tasks(State(state): State<AppState>, page: PageUser) -> AppResult<H
             let lead: Vec<String> = r.lead_days.iter().map(i64::to_string).collect();
             serde_json::json!({
                 "id": p.id, "title": p.title, "region": p.region, "plan_year": p.plan_year, "head_signoff": p.head_signoff,
+                "start_date": p.start_date,
                 "lead_days": lead.join("、"), "escalate_after": r.escalate_after_working_days, "notice_days": r.notice_working_days,
             })
         })

@@ -25,7 +25,9 @@ pub async fn seeded_store(url: &str) -> Store {
     store.save_units(&gongkai_io::units_csv::conghua(), false, "测试").await.unwrap();
     let directory = store.directory().await.unwrap();
     let list = gongkai_io::read_task_list("seed.txt", gongkai_io::SEED_TASK_LIST.as_bytes()).unwrap();
-    store.save_plan(&understand(&list, &directory, 2020), "清单", "从化区", &directory, "测试").await.unwrap();
+    let heading =
+        gongkai_store::PlanHeading::new("清单", "从化区", chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+    store.save_plan(&understand(&list, &directory, 2020), &heading, &directory, "测试").await.unwrap();
     store
 }
 

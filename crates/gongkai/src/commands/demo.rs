@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use gongkai_domain::people::Role;
 use gongkai_domain::plan::{SourceCell, SourceRow, understand};
 use gongkai_domain::units::{Directory, Unit, UnitKind};
-use gongkai_store::{DemoReport, NewUser, ObligationFilter, ObligationId, Store, UserId};
+use gongkai_store::{DemoReport, NewUser, ObligationFilter, ObligationId, PlanHeading, Store, UserId};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -112,9 +112,10 @@ pub async fn run(store: &Store, args: DemoArgs) -> anyhow::Result<ExitCode> {
             let understood = understand(&list, &directory, plan_year);
             anyhow::ensure!(understood.problems.is_empty(), "示范清单无法理解：{:?}", understood.problems.first());
             let title = format!("示范省第{district}区{plan_year}年政务公开工作任务清单");
-            let report = store
-                .save_plan(&understood, &title, &format!("示范省第{district}区"), &directory, &cli_actor())
-                .await?;
+            // The demonstration's plans are in force all year.
+            let start = NaiveDate::from_ymd_opt(plan_year, 1, 1).unwrap_or_default();
+            let heading = PlanHeading::new(title, format!("示范省第{district}区"), start);
+            let report = store.save_plan(&understood, &heading, &directory, &cli_actor()).await?;
             obligations_total += report.obligations_added;
         }
         progress("单位与清单", district, args.districts);

@@ -4,10 +4,12 @@
 
 use super::Data;
 use crate::cli::ImportArgs;
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
+use gongkai_domain::calendar::chinese_date;
 use gongkai_domain::deadline::Occurrence;
-use gongkai_domain::plan::{TaskDraft, Understanding, understand};
+use gongkai_domain::plan::{self, TaskDraft, Understanding, understand};
 use gongkai_domain::units::Directory;
+use gongkai_store::PlanHeading;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -31,7 +33,7 @@ pub async fn run(data: &Data, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let year = match args.year.or_else(|| list.title.as_deref().and_then(gongkai_io::year_in)) {
         Some(year) => year,
         None => {
-            let year = chrono::Local::now().year();
+            let year = gongkai_domain::calendar::china_today().year();
             eprintln!("提示：文件未写明计划年份，按 {year} 年处理（可用 --year 指定）。");
             year
         }
@@ -50,11 +52,21 @@ pub async fn run(data: &Data, args: ImportArgs) -> anyhow::Result<ExitCode> {
         .or_else(|| understood.title.clone())
         .unwrap_or_else(|| args.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
 
+    // A list imported again keeps its plan's start unless one is given.
+    let stored = match &store {
+        Some(store) => store.plans().await?.into_iter().find(|p| p.title == title && p.plan_year == year),
+        None => None,
+    };
+    let start = match (args.start, stored) {
+        (Some(start), _) => start,
+        (None, Some(plan)) => plan.start_date,
+        (None, None) => plan::default_start(year, gongkai_domain::calendar::china_today()),
+    };
     if args.dry_run {
         if args.json {
             println!("{}", serde_json::to_string_pretty(&understood)?);
         } else {
-            print!("{}", describe(&understood, &title, &directory));
+            print!("{}", describe(&understood, &title, start, &directory));
         }
     }
     if !understood.problems.is_empty() {
@@ -69,7 +81,8 @@ pub async fn run(data: &Data, args: ImportArgs) -> anyhow::Result<ExitCode> {
         eprintln!("（试导入：未保存任何内容）");
         return Ok(ExitCode::SUCCESS);
     };
-    let report = store.save_plan(&understood, &title, &args.region, &directory, &super::cli_actor()).await?;
+    let heading = PlanHeading { title: title.clone(), region: args.region.clone(), start };
+    let report = store.save_plan(&understood, &heading, &directory, &super::cli_actor()).await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -113,10 +126,10 @@ fn group_text(task: &TaskDraft, directory: &Directory) -> String {
 }
 
 /// How every row was understood, for people.
-fn describe(u: &Understanding, title: &str, directory: &Directory) -> String {
+fn describe(u: &Understanding, title: &str, start: NaiveDate, directory: &Directory) -> String {
     let mut out = String::new();
     let items = u.items_referenced();
-    let _ = writeln!(out, "{title}（{}，计划年份 {}）", u.format, u.plan_year);
+    let _ = writeln!(out, "{title}（{}，计划年份 {}，印发日期 {}）", u.format, u.plan_year, chinese_date(start));
     let _ = writeln!(
         out,
         "{} 项任务；{} 种责任单位表述；引用方案项目 {} 项：{}",
@@ -162,6 +175,10 @@ fn describe(u: &Understanding, title: &str, directory: &Directory) -> String {
                 let dates: Vec<String> = m.occurrences.iter().map(occurrence_text).collect();
                 let _ = writeln!(out, "      日期：{}", dates.join("，"));
             }
+        }
+        let dropped: Vec<String> = plan::before_start(task, start).into_iter().map(chinese_date).collect();
+        if !dropped.is_empty() {
+            let _ = writeln!(out, "    早于印发日期、不生成任务事项：{}", dropped.join("，"));
         }
     }
     if !u.problems.is_empty() {

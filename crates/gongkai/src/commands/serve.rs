@@ -7,7 +7,7 @@ use anyhow::Context;
 use gongkai_app::secrets;
 use gongkai_domain::people::Role;
 use gongkai_domain::plan::understand;
-use gongkai_store::{NewUser, Store};
+use gongkai_store::{NewUser, PlanHeading, Store};
 use gongkai_web::AppState;
 use std::process::ExitCode;
 
@@ -99,7 +99,8 @@ async fn first_start(store: &Store) -> anyhow::Result<()> {
         let list = gongkai_io::read_task_list("seed.txt", gongkai_io::SEED_TASK_LIST.as_bytes())?;
         let understood = understand(&list, &directory, gongkai_io::SEED_PLAN_YEAR);
         let title = understood.title.clone().unwrap_or_else(|| "示例任务清单".into());
-        let report = store.save_plan(&understood, &title, "从化区", &directory, &cli_actor()).await?;
+        let heading = PlanHeading::new(&title, "从化区", gongkai_io::seed_start());
+        let report = store.save_plan(&understood, &heading, &directory, &cli_actor()).await?;
         println!(
             "已载入示例清单“{title}”：{} 项任务，{} 条任务义务。",
             understood.tasks.len(),
