@@ -1,6 +1,9 @@
 //! The reminder pass as of a day: find what is due to be told (reminders
-//! before the due date, 催办 after it, 督办 after the plan's number of working
-//! days), record it once, then send every delivery this process claims.
+//! before the due date, 催办 after it; after the plan's number of working
+//! days a 督办 — for an obligation a draft the office issues or sets aside,
+//! see `supervision`), record it once, then send every delivery this
+//! process claims. Nothing is dated before the plan's start or the job's
+//! first day on the database, and the 政务公开办 is never chased.
 //! `gongkai remind run` runs one pass; `gongkai serve` runs one every few
 //! minutes.
 //!
@@ -86,6 +89,7 @@ pub fn events_for(work: &DueWork, as_of: NaiveDate, calendar: &Calendar) -> Vec<
 /// hundreds of thousands of open obligations.
 pub async fn due_obligations(store: &Store, as_of: NaiveDate, calendar: &Calendar) -> crate::Result<Vec<NewEvent>> {
     let rules = store.plan_rules().await?;
+    let directory = store.directory().await?;
     let since = store.first_run(JOB, as_of).await?;
     let not_before: std::collections::HashMap<_, _> =
         store.plans().await?.into_iter().map(|p| (p.id, p.start_date.max(since))).collect();
@@ -110,6 +114,10 @@ pub async fn due_obligations(store: &Store, as_of: NaiveDate, calendar: &Calenda
             for o in page {
                 let (Some(due), Some(plan_rules)) = (o.due, rules.get(&o.plan_id)) else { continue };
                 let not_before = not_before.get(&o.plan_id).copied().unwrap_or(since);
+                // The office does not chase itself.
+                if directory.find(&o.unit).is_some_and(|u| u.is_openness_office()) {
+                    continue;
+                }
                 let work = DueWork {
                     subject: Subject::obligation(o.id),
                     what: Wording::obligation(&o.unit, o.task_seq, &o.milestone, due).what,

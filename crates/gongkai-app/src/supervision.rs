@@ -1,12 +1,15 @@
-//! 督办 and 延期: the office issues a numbered 督办通知 by hand (the scheduler
-//! also issues them by rule, see `remind`); a unit reads its notices and
-//! asks for a later due date, which the office grants or refuses.
+//! 督办 and 延期: the office issues a numbered 督办通知 — its own, or one the
+//! rule drafted (`remind`), after changing its deadline and wording if it
+//! likes, one by one or a selection at once (一键督办); a unit reads its
+//! notices and asks for a later due date, which the office grants or
+//! refuses (a granted one moves the notice's deadline too).
 
 use crate::reports::find_obligation;
 use crate::{App, Error, Result, optional_date};
+use chrono::NaiveDate;
 use gongkai_domain::people::Role;
 use gongkai_domain::supervision::{Wording, working_days_after};
-use gongkai_store::{NoticeRow, ObligationId, User};
+use gongkai_store::{DraftRow, NoticeRow, ObligationId, User};
 
 /// The office issues a 督办通知 for an obligation: a new deadline (by default
 /// the plan's number of working days from today) and a note.
@@ -35,7 +38,85 @@ pub async fn issue(app: &App, user: &User, id: ObligationId, new_due: &str, note
     let wording = Wording::obligation(&o.unit, o.task_seq, &o.milestone, due);
     let message = wording.notice(working_days_after(due, today, &calendar), new_due);
     let note = if note.trim().is_empty() { "公开办督办" } else { note.trim() };
-    Ok(app.store.issue_notice(id, today, new_due, note, &message, &user.login).await?)
+    Ok(app.store.issue_notice(id, None, today, new_due, note, &message, &user.login).await?)
+}
+
+/// The rule's drafts waiting for the office (the office only).
+pub async fn drafts(app: &App, user: &User) -> Result<Vec<DraftRow>> {
+    if user.role != Role::Office {
+        return Err(Error::Forbidden);
+    }
+    Ok(app.store.notice_drafts(None).await?)
+}
+
+/// The office issues one of the rule's drafts: its proposed deadline
+/// unless `new_due` gives another, with `note` as the notice's 督办意见.
+pub async fn issue_draft(app: &App, user: &User, draft: i64, new_due: &str, note: &str) -> Result<NoticeRow> {
+    if user.role != Role::Office {
+        return Err(Error::Forbidden);
+    }
+    let new_due = optional_date(new_due, "新的办结期限")?;
+    let note = gongkai_domain::input::REASON.clean(note)?;
+    issue_draft_as(app, &user.login, draft, new_due, &note).await
+}
+
+/// [`issue_draft`] for whoever the caller vouches for (the command line).
+pub async fn issue_draft_as(
+    app: &App,
+    actor: &str,
+    draft: i64,
+    new_due: Option<NaiveDate>,
+    note: &str,
+) -> Result<NoticeRow> {
+    let found = app.store.notice_drafts(Some(draft)).await?.into_iter().next().ok_or(Error::NotFound)?;
+    let today = app.today();
+    let new_due = new_due.unwrap_or(found.new_due);
+    if new_due <= today {
+        return Err(Error::invalid(format!("新的办结期限 {new_due} 应晚于今天（{today}）")));
+    }
+    let calendar = app.store.calendar().await?;
+    let wording = Wording::obligation(&found.unit, found.task_seq, &found.milestone, found.due);
+    let message = wording.notice(working_days_after(found.due, today, &calendar), new_due);
+    let note = if note.trim().is_empty() { "逾期未办，公开办督办" } else { note.trim() };
+    Ok(app.store.issue_notice(found.obligation_id, Some(draft), today, new_due, note, &message, actor).await?)
+}
+
+/// What 一键督办 did: the notices issued, and for each draft not issued why.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Batch {
+    pub issued: Vec<NoticeRow>,
+    pub refused: Vec<(i64, String)>,
+}
+
+/// 一键督办: the selected drafts issued one after another, each with its
+/// own proposed deadline; one that cannot be issued does not stop the rest.
+pub async fn issue_drafts(app: &App, user: &User, drafts: &[i64]) -> Result<Batch> {
+    if user.role != Role::Office {
+        return Err(Error::Forbidden);
+    }
+    if drafts.len() > 1000 {
+        return Err(Error::invalid("一次最多督办 1000 项"));
+    }
+    let mut batch = Batch::default();
+    for &draft in drafts {
+        match issue_draft_as(app, &user.login, draft, None, "").await {
+            Ok(notice) => batch.issued.push(notice),
+            Err(error) => batch.refused.push((draft, error.to_string())),
+        }
+    }
+    Ok(batch)
+}
+
+/// The office sets a draft aside (不予督办) with its reason.
+pub async fn dismiss_draft(app: &App, user: &User, draft: i64, note: &str) -> Result<()> {
+    if user.role != Role::Office {
+        return Err(Error::Forbidden);
+    }
+    let note = gongkai_domain::input::REASON.clean(note)?;
+    if note.trim().is_empty() {
+        return Err(Error::invalid("请写明不予督办的理由"));
+    }
+    Ok(app.store.dismiss_draft(draft, note.trim(), &user.login).await?)
 }
 
 /// A unit asks for a later due date.

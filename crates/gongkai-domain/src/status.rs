@@ -142,6 +142,16 @@ worded! {
 }
 
 worded! {
+    /// A 督办通知 the rule drafted: waiting for the office, issued by it
+    /// (then numbered and sent), or set aside.
+    DraftStatus {
+        Draft = "draft",
+        Issued = "issued",
+        Dismissed = "dismissed",
+    }
+}
+
+worded! {
     /// One message on one channel.
     DeliveryStatus {
         Pending = "pending",

@@ -95,6 +95,14 @@ pub struct Unit {
 }
 
 impl Unit {
+    /// The 政务公开办 itself (an office-kind unit named for 政务公开): it
+    /// supervises, so it is never reminded, chased or sent a 督办 about its
+    /// own work; that work is in its own 我的任务.
+    pub fn is_openness_office(&self) -> bool {
+        self.kind == UnitKind::Office
+            && (self.name.contains("政务公开") || self.aliases.iter().any(|a| a.contains("政务公开")))
+    }
+
     /// A unit known for certain, with its short names ("区发展改革局 / 区发改局").
     pub fn new(name: &str, short_names: &str, kind: UnitKind) -> Unit {
         Unit {

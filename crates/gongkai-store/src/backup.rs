@@ -15,7 +15,7 @@ const FILL_TASK_SEQ: &str = "UPDATE obligations SET task_seq = (SELECT seq FROM 
 
 /// Tables in the order their references need; `audit_head` is written over
 /// the row every new database has.
-pub const TABLES: [&str; 23] = [
+pub const TABLES: [&str; 24] = [
     "units",
     "plans",
     "tasks",
@@ -39,6 +39,7 @@ pub const TABLES: [&str; 23] = [
     "confirmed_members",
     "bonus_awards",
     "job_first_runs",
+    "notice_drafts",
 ];
 
 /// Tables a backup leaves out on purpose: sign-ins (a restored system signs
@@ -47,7 +48,7 @@ pub const TABLES: [&str; 23] = [
 pub const NOT_BACKED_UP: [&str; 4] = ["sessions", "login_failures", "ledger_versions", "_sqlx_migrations"];
 
 /// Tables whose `id` the database numbers (PostgreSQL's sequences follow).
-const NUMBERED: [&str; 15] = [
+const NUMBERED: [&str; 16] = [
     "units",
     "plans",
     "tasks",
@@ -63,18 +64,20 @@ const NUMBERED: [&str; 15] = [
     "notices",
     "extensions",
     "bonus_awards",
+    "notice_drafts",
 ];
 
 /// The column whose values must be one of an enum's words, per table: a
 /// backup with any other word is refused.
 fn domain(table: &str) -> Option<(&'static str, Vec<&'static str>)> {
-    use gongkai_domain::status::{Decision, DeliveryStatus, ExtensionStatus, ObligationStatus};
+    use gongkai_domain::status::{Decision, DeliveryStatus, DraftStatus, ExtensionStatus, ObligationStatus};
     Some(match table {
         "users" => ("role", gongkai_domain::people::Role::ALL.iter().map(|r| r.as_str()).collect()),
         "obligations" => ("status", ObligationStatus::ALL.iter().map(|s| s.as_str()).collect()),
         "reviews" => ("decision", Decision::ALL.iter().map(|s| s.as_str()).collect()),
         "extensions" => ("status", ExtensionStatus::ALL.iter().map(|s| s.as_str()).collect()),
         "deliveries" => ("status", DeliveryStatus::ALL.iter().map(|s| s.as_str()).collect()),
+        "notice_drafts" => ("status", DraftStatus::ALL.iter().map(|s| s.as_str()).collect()),
         "units" => ("kind", gongkai_domain::units::UnitKind::ALL.iter().map(|k| k.as_str()).collect()),
         _ => return None,
     })

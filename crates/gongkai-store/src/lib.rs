@@ -43,7 +43,9 @@ pub use ledger::{
 pub use people::{NewUser, TokenRow, User};
 pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, PublishedRow, ReviewRow, SubmissionRow};
 pub use summary::{TaskTally, UnitTally, Versions};
-pub use supervision::{Contact, ExtensionRow, InboxRow, NewEvent, NoticeRow, Outgoing, SchedulerLock, Subject};
+pub use supervision::{
+    Contact, DraftRow, ExtensionRow, InboxRow, NewEvent, NoticeRow, Outgoing, SchedulerLock, Subject,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -455,22 +457,24 @@ mod tests {
 
     #[test]
     fn the_database_refuses_exactly_the_words_the_enums_do_not_have() {
-        use gongkai_domain::status::{Decision, DeliveryStatus, ExtensionStatus, ObligationStatus};
+        use gongkai_domain::status::{Decision, DeliveryStatus, DraftStatus, ExtensionStatus, ObligationStatus};
         let words = |all: Vec<&str>| all.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(", ");
         let columns = [
             ("obligations_status", words(ObligationStatus::ALL.iter().map(|s| s.as_str()).collect())),
             ("reviews_decision", words(Decision::ALL.iter().map(|s| s.as_str()).collect())),
             ("extensions_status", words(ExtensionStatus::ALL.iter().map(|s| s.as_str()).collect())),
             ("deliveries_status", words(DeliveryStatus::ALL.iter().map(|s| s.as_str()).collect())),
+            ("notice_drafts_status", words(DraftStatus::ALL.iter().map(|s| s.as_str()).collect())),
             ("users_role", words(gongkai_domain::people::Role::ALL.iter().map(|r| r.as_str()).collect())),
             ("units_kind", words(gongkai_domain::units::UnitKind::ALL.iter().map(|k| k.as_str()).collect())),
         ];
         for backend in ["sqlite", "postgres"] {
-            let sql =
-                std::fs::read_to_string(format!("{}/migrations/{backend}/0013_checks.sql", env!("CARGO_MANIFEST_DIR")))
-                    .unwrap();
+            let read = |file: &str| {
+                std::fs::read_to_string(format!("{}/migrations/{backend}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+            };
+            let sql = read("0013_checks.sql") + &read("0017_notice_drafts.sql");
             for (name, list) in &columns {
-                let column = name.split_once('_').unwrap().1;
+                let column = name.rsplit_once('_').unwrap().1;
                 let at = sql.find(&format!("{name}_check")).unwrap_or_else(|| panic!("{backend}: no check on {name}"));
                 assert!(
                     sql[at..].contains(&format!("{column} IN ({list})"))

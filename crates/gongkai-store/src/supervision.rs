@@ -102,6 +102,24 @@ pub struct NoticeRow {
     pub new_due: NaiveDate,
     pub note: String,
     pub issued_by: String,
+    /// The deadline the notice first gave, when a granted extension moved it.
+    pub first_new_due: Option<NaiveDate>,
+}
+
+/// A 督办通知 the rule drafted for the office: not numbered, not sent.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct DraftRow {
+    pub id: i64,
+    pub obligation_id: ObligationId,
+    pub unit: String,
+    pub task_seq: i32,
+    pub task: String,
+    pub milestone: String,
+    /// The due date the unit missed.
+    pub due: NaiveDate,
+    pub drafted_on: NaiveDate,
+    /// The new deadline the draft proposes (the office may change it).
+    pub new_due: NaiveDate,
 }
 
 /// What a unit was told, for its inbox.
@@ -131,6 +149,7 @@ struct NoticeRecord {
     new_due: NaiveDate,
     note: String,
     issued_by: String,
+    first_new_due: Option<NaiveDate>,
 }
 
 impl NoticeRecord {
@@ -150,6 +169,7 @@ impl NoticeRecord {
             new_due: read::day(row, 10)?,
             note: row.get(11)?,
             issued_by: row.get(12)?,
+            first_new_due: read::date(row, 13)?,
         })
     }
 }
@@ -169,6 +189,7 @@ impl From<NoticeRecord> for NoticeRow {
             new_due: r.new_due,
             note: r.note,
             issued_by: r.issued_by,
+            first_new_due: r.first_new_due,
         }
     }
 }
@@ -199,7 +220,7 @@ const MAX_ATTEMPTS: i32 = 5;
 
 const NOTICE_COLUMNS: &str =
     "n.id, n.year, n.number, n.obligation_id, u.name AS unit, t.seq AS task_seq, t.task_text AS task,
-     m.text AS milestone, o.due_date AS due, n.issued_on, n.new_due, n.note, n.issued_by
+     m.text AS milestone, o.due_date AS due, n.issued_on, n.new_due, n.note, n.issued_by, n.first_new_due
      FROM notices n JOIN obligations o ON o.id = n.obligation_id JOIN units u ON u.id = o.unit_id
      JOIN tasks t ON t.id = o.task_id JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx";
 
@@ -345,6 +366,20 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             for new in events {
+                // 督办 of an obligation is the office's act: the rule drafts it.
+                if let (EventKind::Escalation, Some(new_due), Some(obligation)) = (new.event.kind, new.new_due, new.subject.obligation_id()) {
+                    let drafted: Option<(i64,)> = sqlx::query_as(
+                        "INSERT INTO notice_drafts (obligation_id, due_date, drafted_on, new_due, created_at)
+                         SELECT o.id, o.due_date, $1, $2, $3 FROM obligations o WHERE o.id = $4 AND o.due_date IS NOT NULL
+                         ON CONFLICT (obligation_id, due_date) DO NOTHING RETURNING id",
+                    )
+                    .bind(as_of).bind(new_due).bind(Utc::now()).bind(obligation)
+                    .fetch_optional(&mut *tx).await?;
+                    if drafted.is_some() {
+                        new_keys.push(format!("{} {}：督办草稿", new.subject.kind, new.subject.id));
+                    }
+                    continue;
+                }
                 let inserted: Option<(i64,)> = sqlx::query_as(
                     "INSERT INTO reminder_events (subject_kind, subject_id, unit_id, obligation_id, event_key, kind, lead_days, as_of, message, created_at)
                      SELECT $1, $2, u.id, $3, $4, $5, $6, $7, $8, $9 FROM units u WHERE u.name = $10
@@ -358,11 +393,6 @@ impl Store {
                 for channel in contacts.get(new.unit.as_str()).map(Contact::channels).unwrap_or_else(|| vec!["web"]) {
                     sqlx::query("INSERT INTO deliveries (event_id, channel) VALUES ($1, $2)")
                         .bind(event_id).bind(channel).execute(&mut *tx).await?;
-                }
-                if let (EventKind::Escalation, Some(new_due), Some(obligation)) = (new.event.kind, new.new_due, new.subject.obligation_id()) {
-                    let (_, number) = insert_notice!(self, tx, obligation, as_of, new_due, "逾期未办，依规则自动督办", actor);
-                    let message = new.message.replace("{number}", &notice_number(as_of.year(), number));
-                    sqlx::query("UPDATE reminder_events SET message = $1 WHERE id = $2").bind(message).bind(event_id).execute(&mut *tx).await?;
                 }
                 new_keys.push(format!("{} {}：{}", new.subject.kind, new.subject.id, new.event.key));
             }
@@ -427,10 +457,14 @@ impl Store {
         Ok(())
     }
 
-    /// The office issues a 督办通知 by hand; its unit is told like any event.
+    /// The office issues a 督办通知 — its own, or a draft of the rule's
+    /// (`draft`); the notice is numbered and its unit told like any event,
+    /// and the obligation's open drafts are settled by it.
+    #[allow(clippy::too_many_arguments)]
     pub async fn issue_notice(
         &self,
         obligation_id: ObligationId,
+        draft: Option<i64>,
         issued_on: NaiveDate,
         new_due: NaiveDate,
         note: &str,
@@ -452,6 +486,13 @@ impl Store {
             if open == 0 {
                 return Err(StoreError::Stale("这项任务已报送或已通过，无需督办".into()));
             }
+            if let Some(draft) = draft {
+                let taken = sqlx::query("UPDATE notice_drafts SET status = 'issued', decided_by = $1 WHERE id = $2 AND obligation_id = $3 AND status = 'draft'")
+                    .bind(actor).bind(draft).bind(obligation_id).execute(&mut *tx).await?.rows_affected();
+                if taken == 0 {
+                    return Err(StoreError::Stale("这份督办草稿刚刚已被处理（发出或不予督办），本次未发出：请刷新页面查看".into()));
+                }
+            }
             let (same,): (i64,) = sqlx::query_as(
                 "SELECT COUNT(*) FROM notices WHERE obligation_id = $1 AND issued_on = $2 AND new_due = $3",
             )
@@ -460,6 +501,8 @@ impl Store {
                 return Err(StoreError::Stale(format!("今天已就这项任务发出过办结期限为 {new_due} 的督办通知")));
             }
             let (notice_id, number) = insert_notice!(self, tx, obligation_id, issued_on, new_due, note, actor);
+            sqlx::query("UPDATE notice_drafts SET status = 'issued', notice_id = $1, decided_by = $2 WHERE obligation_id = $3 AND (status = 'draft' OR id = $4)")
+                .bind(notice_id).bind(actor).bind(obligation_id).bind(draft.unwrap_or(0)).execute(&mut *tx).await?;
             let key = format!("notice:{}", notice_number(issued_on.year(), number));
             let message = message.replace("{number}", &notice_number(issued_on.year(), number));
             let (event_id,): (i64,) = sqlx::query_as(
@@ -476,6 +519,48 @@ impl Store {
             notice_id
         });
         self.notices(None, Some(id)).await?.into_iter().next().ok_or_else(|| StoreError::NotFound("督办通知".into()))
+    }
+
+    /// The rule's 督办 drafts waiting for the office, on work still open,
+    /// longest overdue first; or one draft by id, whatever its state.
+    pub async fn notice_drafts(&self, id: Option<i64>) -> StoreResult<Vec<DraftRow>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT d.id, d.obligation_id, u.name AS unit, t.seq AS task_seq, t.task_text AS task, m.text AS milestone,
+                        d.due_date AS due, d.drafted_on, d.new_due
+                 FROM notice_drafts d JOIN obligations o ON o.id = d.obligation_id JOIN units u ON u.id = o.unit_id
+                 JOIN tasks t ON t.id = o.task_id JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx
+                 WHERE ($1 IS NULL AND d.status = 'draft' AND o.active = TRUE AND o.status IN ('pending', 'returned')
+                        AND o.due_date = d.due_date)
+                    OR d.id = $1
+                 ORDER BY d.due_date, t.seq, u.name, d.id",
+            ).bind(id).fetch_all(pool).await?
+        }))
+    }
+
+    /// How many drafts wait for the office (the 工作台's count).
+    pub async fn notice_draft_count(&self) -> StoreResult<i64> {
+        const SQL: &str = "SELECT COUNT(*) FROM notice_drafts d JOIN obligations o ON o.id = d.obligation_id
+             WHERE d.status = 'draft' AND o.active = TRUE AND o.status IN ('pending', 'returned') AND o.due_date = d.due_date";
+        Ok(match &self.readers {
+            Some(readers) => readers.read_now(|c| read::rows(c, SQL, &[], |r| r.get(0))).await?.pop().unwrap_or(0),
+            None => on_pool!(self, pool => sqlx::query_as::<_, (i64,)>(SQL).fetch_one(pool).await?.0),
+        })
+    }
+
+    /// The office sets a draft aside (不予督办), with its reason.
+    pub async fn dismiss_draft(&self, id: i64, note: &str, actor: &str) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let done = sqlx::query("UPDATE notice_drafts SET status = 'dismissed', decided_by = $1, decision_note = $2 WHERE id = $3 AND status = 'draft'")
+                .bind(actor).bind(note).bind(id).execute(&mut *tx).await?.rows_affected();
+            if done == 0 {
+                return Err(StoreError::Stale("这份督办草稿刚刚已被处理（发出或不予督办）：请刷新页面查看".into()));
+            }
+            audit!(self, tx, actor, "notice.dismiss", &format!("督办草稿 {id}"), None, Some(note.to_string()));
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// 督办 notices, newest first: of one unit, or one notice.
@@ -621,6 +706,16 @@ impl Store {
             if grant {
                 sqlx::query("UPDATE obligations SET due_date = $1 WHERE id = $2 AND due_date = $3")
                     .bind(requested).bind(obligation_id).bind(previous).execute(&mut *tx).await?;
+                // A 督办通知 already issued now asks for the granted day; the
+                // day it first gave is kept beside it (and in the log).
+                let moved: Vec<(i64, NaiveDate)> = sqlx::query_as(
+                    "UPDATE notices SET first_new_due = COALESCE(first_new_due, new_due), new_due = $1
+                     WHERE obligation_id = $2 AND new_due < $1 RETURNING id, first_new_due",
+                )
+                .bind(requested).bind(obligation_id).fetch_all(&mut *tx).await?;
+                for (notice, first) in moved {
+                    audit!(self, tx, actor, "notice.deadline", &format!("督办通知 {notice}"), Some(first.to_string()), Some(requested.to_string()));
+                }
             }
             let after = serde_json::json!({ "decision": status, "due": if grant { requested } else { previous }, "note": note.trim() }).to_string();
             audit!(self, tx, actor, "extension.decide", &format!("任务义务 {obligation_id}"), Some(previous.to_string()), Some(after));

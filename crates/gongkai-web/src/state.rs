@@ -41,6 +41,8 @@ fn templates() -> Environment<'static> {
         ("directory/unit.html", include_str!("../templates/directory/unit.html")),
         ("supervision/notices.html", include_str!("../templates/supervision/notices.html")),
         ("supervision/notice.html", include_str!("../templates/supervision/notice.html")),
+        ("supervision/draft.html", include_str!("../templates/supervision/draft.html")),
+        ("supervision/batch.html", include_str!("../templates/supervision/batch.html")),
         ("assessment/scores.html", include_str!("../templates/assessment/scores.html")),
         ("assessment/scoring.html", include_str!("../templates/assessment/scoring.html")),
         ("calendar/calendar.html", include_str!("../templates/calendar/calendar.html")),

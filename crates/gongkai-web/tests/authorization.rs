@@ -102,7 +102,7 @@ async fn other_units_work(app: &App) -> Ids {
     let day = |d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
     let notice = app
         .store
-        .issue_notice(o.id, day("2020-11-25"), day("2020-12-02"), "良口镇督办", "{number}", "office")
+        .issue_notice(o.id, None, day("2020-11-25"), day("2020-12-02"), "良口镇督办", "{number}", "office")
         .await
         .unwrap();
     app.store.submit(&new, "liangkou").await.unwrap();

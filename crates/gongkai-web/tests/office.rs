@@ -406,7 +406,10 @@ async fn notices_and_extensions(app: App) {
     assert!(inbox[0]["message"].as_str().unwrap().contains("督办〔2020〕2号"), "{inbox}");
     let (town, _) = sign_in(&app, "town", PASSWORD).await;
     let page = town.get(app.url(&format!("/notices/{}", first["id"]))).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("督办〔2020〕1号") && page.contains("2020-12-02") && page.contains("逾期未报送"), "{page}");
+    assert!(
+        page.contains("督办〔2020〕1号") && page.contains("2020年12月2日") && page.contains("逾期未报送"),
+        "{page}"
+    );
     let mine = town.get(app.url("/my")).send().await.unwrap().text().await.unwrap();
     assert!(mine.contains("本单位有 2 份督办通知"), "{mine}");
 }
@@ -571,7 +574,104 @@ async fn start_date(app: App) {
     assert!(refused.text().await.unwrap().contains("印发日期"));
 }
 
+/// 督办 is the office's act: the rule drafts, the office issues (edited, or
+/// a selection at once) or sets aside; only an issued notice is numbered
+/// and reaches the unit; the office is never chased about its own work.
+async fn notice_drafts(app: App) {
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let channels = gongkai_app::channels::Channels::new(None).unwrap();
+    // The job first ran on September 1; on November 25 much work is five working days late.
+    for as_of in ["2020-09-01", "2020-11-25"] {
+        gongkai_app::remind::pass(&app.store, day(as_of), &channels, "测试").await.unwrap();
+    }
+    let (_, inbox) = get(&app, "town", "/api/v1/inbox").await;
+    assert!(inbox.as_array().unwrap().iter().any(|m| m["kind"] == "催办"), "the rule still chases: {inbox}");
+    assert!(inbox.as_array().unwrap().iter().all(|m| m["kind"] != "督办"), "no 督办 before the office: {inbox}");
+    assert!(app.store.notices(None, None).await.unwrap().is_empty());
+
+    assert_eq!(get(&app, "town", "/api/v1/notices/drafts").await.0, StatusCode::FORBIDDEN);
+    let (status, drafts) = get(&app, "office", "/api/v1/notices/drafts").await;
+    assert_eq!(status, StatusCode::OK);
+    let drafts = drafts.as_array().unwrap().clone();
+    assert!(drafts.len() >= 4, "{drafts:?}");
+    assert!(
+        drafts.iter().all(|d| !d["unit"].as_str().unwrap().contains("政务公开")),
+        "the office drafts no 督办 to itself"
+    );
+    let office_work = app
+        .store
+        .obligations(&ObligationFilter {
+            unit: Some("广州市从化区政务公开工作办公室".into()), ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(!office_work.is_empty(), "the seed gives the office work of its own");
+    let told: Vec<_> = office_work.iter().map(|o| o.id).collect();
+    let office_inbox = app.store.inbox("广州市从化区政务公开工作办公室", 100).await.unwrap();
+    assert!(
+        office_inbox.iter().all(|m| m.obligation_id.is_none_or(|id| !told.contains(&id))),
+        "the office chased itself"
+    );
+
+    // The 工作台 counts them.
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let board = office.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(board.contains(&format!("待发督办 {} 项", drafts.len())), "{board}");
+
+    // One, edited: numbered, to the unit; a second click finds it taken.
+    // 温泉镇's first, so that it can ask for an extension below; the others after it.
+    let town = drafts.iter().position(|d| d["unit"] == TOWN).expect("温泉镇 has late work");
+    let mut drafts = drafts;
+    let town_draft = drafts.remove(town);
+    drafts.insert(0, town_draft);
+    let first = drafts[0]["id"].as_i64().unwrap();
+    let edited = json!({ "new_due": "2020-12-18", "note": "请务必按期办结" });
+    let path = format!("/api/v1/notices/drafts/{first}/issue");
+    assert_eq!(post(&app, "town", &path, edited.clone()).await.0, StatusCode::FORBIDDEN);
+    let (status, notice) = post(&app, "office", &path, edited.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{notice}");
+    assert_eq!((notice["number"].as_str(), notice["new_due"].as_str()), (Some("督办〔2020〕1号"), Some("2020-12-18")));
+    let (status, again) = post(&app, "office", &path, edited).await;
+    assert!(status == StatusCode::CONFLICT && again["error"].as_str().unwrap().contains("已被处理"), "{again}");
+    let told = app.store.inbox(TOWN, 100).await.unwrap();
+    assert!(told.iter().any(|m| m.message.contains("督办〔2020〕1号") && m.message.contains("2020-12-18")));
+
+    // 一键督办 on the page: two selected, each with its proposed deadline.
+    let page = office.get(app.url("/notices")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("一键督办"));
+    let selected = [drafts[1]["id"].to_string(), drafts[2]["id"].to_string()];
+    let form = [("csrf", csrf_in(&page)), ("draft", selected[0].clone()), ("draft", selected[1].clone())];
+    let done = office.post(app.url("/notices/drafts/issue")).form(&form).send().await.unwrap();
+    assert_eq!(done.status(), StatusCode::OK);
+    let body = done.text().await.unwrap();
+    assert!(body.contains("已发出 2 份督办通知") && body.contains("督办〔2020〕3号"), "{body}");
+    assert_eq!(app.store.notices(None, None).await.unwrap().len(), 3);
+
+    // Set aside: a reason is required.
+    let dismiss = format!("/api/v1/notices/drafts/{}/dismiss", drafts[3]["id"]);
+    assert_eq!(post(&app, "office", &dismiss, json!({ "note": " " })).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(post(&app, "office", &dismiss, json!({ "note": "已电话督促" })).await.0, StatusCode::OK);
+    let (_, left) = get(&app, "office", "/api/v1/notices/drafts").await;
+    assert_eq!(left.as_array().unwrap().len(), drafts.len() - 4);
+    // The next pass drafts none of them again.
+    gongkai_app::remind::pass(&app.store, day("2020-11-26"), &channels, "测试").await.unwrap();
+    let (_, again) = get(&app, "office", "/api/v1/notices/drafts").await;
+    let again: Vec<i64> = again.as_array().unwrap().iter().map(|d| d["id"].as_i64().unwrap()).collect();
+    assert!(drafts[..4].iter().all(|d| !again.contains(&d["id"].as_i64().unwrap())));
+
+    // An extension granted after the notice moves its deadline; the first stays beside it.
+    let obligation = notice["obligation_id"].as_i64().unwrap();
+    let ask = json!({ "due": "2020-12-31", "reason": "材料需上级审定" });
+    let path = format!("/api/v1/obligations/{obligation}/extensions");
+    assert_eq!(post(&app, "town", &path, ask).await.0, StatusCode::CREATED);
+    let grant = json!({ "decision": "grant", "note": "同意" });
+    assert_eq!(post(&app, "office", &format!("{path}/decision"), grant).await.0, StatusCode::OK);
+    let (_, moved) = get(&app, "office", &format!("/api/v1/notices/{}", notice["id"])).await;
+    assert_eq!((moved["new_due"].as_str(), moved["first_new_due"].as_str()), (Some("2020-12-31"), Some("2020-12-18")));
+}
+
 on_both_backends! {
+    notice_drafts => notice_drafts_on_sqlite, notice_drafts_on_postgres;
     start_date => start_date_on_sqlite, start_date_on_postgres;
     public_pages => public_pages_on_sqlite, public_pages_on_postgres;
     assessment_on_the_web => assessment_on_the_web_on_sqlite, assessment_on_the_web_on_postgres;

@@ -72,6 +72,9 @@ pub enum Command {
     /// 到期提醒、催办与督办
     #[command(subcommand)]
     Remind(RemindCommand),
+    /// 督办：列出系统起草、待公开办发出的督办通知，发出或不予督办
+    #[command(subcommand)]
+    Notice(NoticeCommand),
     /// 单位的通知渠道（邮箱、企业微信、钉钉、飞书机器人）
     #[command(subcommand)]
     Contact(ContactCommand),
@@ -208,6 +211,37 @@ pub enum RemindCommand {
         json: bool,
         #[command(flatten)]
         mail: MailArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NoticeCommand {
+    /// 列出待发的督办草稿（逾期达到督办条件、尚未办结的事项）
+    Drafts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 发出督办草稿：编号并送达单位（可同时给出多个草稿编号）
+    Issue {
+        #[arg(required = true)]
+        drafts: Vec<i64>,
+        /// 新的办结期限 YYYY-MM-DD（默认：草稿建议的期限）
+        #[arg(long, value_parser = date)]
+        new_due: Option<NaiveDate>,
+        /// 督办意见（写入通知）
+        #[arg(long, default_value = "")]
+        note: String,
+        /// 以该日期为发出日期（YYYY-MM-DD；默认今天，北京时间）
+        #[arg(long, value_parser = date)]
+        now: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 不予督办：草稿作废，须写明理由
+    Dismiss {
+        draft: i64,
+        #[arg(long)]
+        reason: String,
     },
 }
 

@@ -55,8 +55,13 @@ fn nothing_is_due_before_the_plan_starts() {
         for event in sent.as_array().unwrap() {
             let due = &from_september[&event["obligation"].as_i64().unwrap()];
             assert!(due.as_str() >= "2020-09-01", "{day}: {event}");
+            assert_ne!(event["kind"], "督办", "{day}: the machine sent a 督办");
         }
     }
+    // By the year's end the rule has drafted 督办 for the office to issue.
+    let drafts = json(&gongkai(&db, &["notice", "drafts", "--json"]));
+    assert!(!drafts.as_array().unwrap().is_empty());
+    assert!(drafts.as_array().unwrap().iter().all(|d| d["due"].as_str().unwrap() >= "2020-09-01"));
 }
 
 #[test]

@@ -16,8 +16,13 @@ pub async fn home(State(state): State<AppState>, page: PageUser) -> AppResult<Re
     }
     let board = state.dashboard().await?;
     let body = state.dashboard_body(&board)?;
-    let html =
-        state.render("ledger/dashboard.html", minijinja::context! { frame => Serde(frame(&state, &page)), body })?;
+    // The office's own to-do beside the region's numbers.
+    let drafts = match page.user.role {
+        gongkai_domain::people::Role::Office => state.store.notice_draft_count().await?,
+        _ => 0,
+    };
+    let html = state
+        .render("ledger/dashboard.html", minijinja::context! { frame => Serde(frame(&state, &page)), body, drafts })?;
     Ok(Html(html).into_response())
 }
 

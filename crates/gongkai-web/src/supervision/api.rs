@@ -5,7 +5,8 @@ use crate::reports::find_obligation;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use gongkai_store::{ExtensionRow, NoticeRow, ObligationId};
+use gongkai_app::supervision::Batch;
+use gongkai_store::{DraftRow, ExtensionRow, NoticeRow, ObligationId};
 use serde::Deserialize;
 
 pub async fn notices(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<Json<Vec<NoticeRow>>> {
@@ -36,6 +37,51 @@ pub async fn issue(
     JsonBody(body): JsonBody<NoticeBody>,
 ) -> AppResult<Json<NoticeRow>> {
     Ok(Json(super::issue(&state, &user, id, &body.new_due, &body.note).await?))
+}
+
+/// The rule's 督办 drafts waiting for the office.
+pub async fn drafts(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<Json<Vec<DraftRow>>> {
+    Ok(Json(gongkai_app::supervision::drafts(&state, &user).await?))
+}
+
+pub async fn issue_draft(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<NoticeBody>,
+) -> AppResult<Json<NoticeRow>> {
+    Ok(Json(gongkai_app::supervision::issue_draft(&state, &user, id, &body.new_due, &body.note).await?))
+}
+
+#[derive(Deserialize)]
+pub struct DismissBody {
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn dismiss_draft(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<DismissBody>,
+) -> AppResult<Json<serde_json::Value>> {
+    gongkai_app::supervision::dismiss_draft(&state, &user, id, &body.note).await?;
+    Ok(Json(serde_json::json!({ "draft": id, "status": "dismissed" })))
+}
+
+#[derive(Deserialize)]
+pub struct BatchBody {
+    #[serde(default)]
+    drafts: Vec<i64>,
+}
+
+/// 一键督办: `{"drafts": [ids]}`, each issued with its proposed deadline.
+pub async fn issue_drafts(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    JsonBody(body): JsonBody<BatchBody>,
+) -> AppResult<Json<Batch>> {
+    Ok(Json(gongkai_app::supervision::issue_drafts(&state, &user, &body.drafts).await?))
 }
 
 pub async fn extensions(

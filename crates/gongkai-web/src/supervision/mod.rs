@@ -1,5 +1,6 @@
-//! 督办 and 延期 on the web: the office issues a numbered 督办通知 by hand
-//! (the scheduler also issues them by rule); a unit reads its notices and
+//! 督办 and 延期 on the web: the office issues a numbered 督办通知 by hand,
+//! or one the rule drafted (edited, or a selection at once: 一键督办), or
+//! sets a draft aside; a unit reads its notices and
 //! what it was told, and asks for a later due date, which the office grants
 //! or refuses. Pages and API share the checks below.
 //!
@@ -44,6 +45,14 @@ pub fn routes(routes: Routes) -> Routes {
         .post(Group::Pages, "/obligations/{id}/extension/decision", pages::decide)
         .get(Group::Pages, "/notices", pages::list)
         .get(Group::Pages, "/notices/{id}", pages::notice)
+        .get(Group::Pages, "/notices/drafts/{id}", pages::draft)
+        .post(Group::Pages, "/notices/drafts/{id}/issue", pages::issue_draft)
+        .post(Group::Pages, "/notices/drafts/{id}/dismiss", pages::dismiss_draft)
+        .post(Group::Pages, "/notices/drafts/issue", pages::issue_drafts)
+        .get(Group::Api, "/api/v1/notices/drafts", api::drafts)
+        .post(Group::Api, "/api/v1/notices/drafts/{id}/issue", api::issue_draft)
+        .post(Group::Api, "/api/v1/notices/drafts/{id}/dismiss", api::dismiss_draft)
+        .post(Group::Api, "/api/v1/notices/drafts/issue", api::issue_drafts)
         .get(Group::Api, "/api/v1/notices", api::notices)
         .get(Group::Api, "/api/v1/notices/{id}", api::notice)
         .post(Group::Api, "/api/v1/obligations/{id}/notice", api::issue)

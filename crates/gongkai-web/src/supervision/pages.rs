@@ -27,11 +27,89 @@ pub async fn issue(
     Ok(Redirect::to(&format!("/notices/{}", notice.id)).into_response())
 }
 
+/// 督办通知: the notices the user may read; for the office, above them,
+/// the rule's drafts waiting to be issued or set aside.
 pub async fn list(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
     let notices = super::visible_notices(&state, &page.user, None).await?;
+    let drafts = match page.user.role {
+        gongkai_domain::people::Role::Office => gongkai_app::supervision::drafts(&state, &page.user).await?,
+        _ => Vec::new(),
+    };
     let html = state.render(
         "supervision/notices.html",
-        serde_json::json!({ "frame": crate::page::frame_json(&state, &page), "notices": notices }),
+        serde_json::json!({
+            "frame": crate::page::frame_json(&state, &page),
+            "notices": notices,
+            "drafts": drafts,
+            "office": page.user.role == gongkai_domain::people::Role::Office,
+        }),
+    )?;
+    Ok(Html(html))
+}
+
+/// One draft, to change its deadline and wording before it is issued.
+pub async fn draft(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
+    let draft = gongkai_app::supervision::drafts(&state, &page.user)
+        .await?
+        .into_iter()
+        .find(|d| d.id == id)
+        .ok_or_else(AppError::not_found)?;
+    let html = state.render(
+        "supervision/draft.html",
+        serde_json::json!({ "frame": crate::page::frame_json(&state, &page), "d": draft, "today": state.today() }),
+    )?;
+    Ok(Html(html))
+}
+
+pub async fn issue_draft(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<NoticeForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    let notice = gongkai_app::supervision::issue_draft(&state, &page.user, id, &form.new_due, &form.note).await?;
+    Ok(Redirect::to(&format!("/notices/{}", notice.id)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DismissForm {
+    csrf: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn dismiss_draft(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    FormBody(form): FormBody<DismissForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    gongkai_app::supervision::dismiss_draft(&state, &page.user, id, &form.note).await?;
+    Ok(Redirect::to("/notices").into_response())
+}
+
+/// 一键督办: the form holds the CSRF token and one `draft` field per
+/// selected row.
+pub async fn issue_drafts(
+    State(state): State<AppState>,
+    page: PageUser,
+    FormBody(form): FormBody<Vec<(String, String)>>,
+) -> AppResult<Html<String>> {
+    let csrf = form.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
+    page.check_csrf(csrf)?;
+    let mut drafts = Vec::new();
+    for (_, value) in form.iter().filter(|(k, _)| k == "draft") {
+        drafts.push(value.parse::<i64>().map_err(|_| AppError::bad_request(format!("督办草稿编号“{value}”无效")))?);
+    }
+    if drafts.is_empty() {
+        return Err(AppError::bad_request("请先勾选要督办的事项"));
+    }
+    let batch = gongkai_app::supervision::issue_drafts(&state, &page.user, &drafts).await?;
+    let html = state.render(
+        "supervision/batch.html",
+        serde_json::json!({ "frame": crate::page::frame_json(&state, &page), "batch": batch }),
     )?;
     Ok(Html(html))
 }

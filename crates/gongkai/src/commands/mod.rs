@@ -47,6 +47,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(command) => people::token(&data.open().await?, command).await,
         Command::Audit(command) => audit::run(&data, command).await,
         Command::Remind(command) => remind::run(&data.open().await?, command, &data.settings.smtp).await,
+        Command::Notice(command) => remind::notice(&data.open().await?, command).await,
         Command::Contact(command) => remind::contact(&data.open().await?, command).await,
         Command::Score(args) => score(&data.open().await?, args).await,
         Command::Export(command) => documents::export(&data.open().await?, command).await,

@@ -2,7 +2,7 @@
 //! set`: where a unit is told.
 
 use super::cli_actor;
-use crate::cli::{ContactCommand, MailArgs, RemindCommand};
+use crate::cli::{ContactCommand, MailArgs, NoticeCommand, RemindCommand};
 use crate::config::Smtp;
 use gongkai_app::channels::{Channels, Mail};
 use gongkai_store::{Contact, Store};
@@ -37,6 +37,62 @@ pub async fn run(store: &Store, command: RemindCommand, settings: &Smtp) -> anyh
         }
     }
     Ok(if sent.iter().any(|s| s.error.is_some()) { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// `gongkai notice`: the rule's 督办 drafts, issued or set aside by the office.
+pub async fn notice(store: &Store, command: NoticeCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        NoticeCommand::Drafts { json } => {
+            let drafts = store.notice_drafts(None).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&drafts)?);
+            } else if drafts.is_empty() {
+                println!("没有待发的督办草稿。");
+            } else {
+                for d in &drafts {
+                    println!(
+                        "草稿 {}：{} 任务{}“{}”原定 {} 完成，建议 {} 前办结",
+                        d.id, d.unit, d.task_seq, d.milestone, d.due, d.new_due
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        NoticeCommand::Issue { drafts, new_due, note, now, json } => {
+            let mut app = gongkai_app::App::new(store.clone());
+            app.today = now;
+            let mut failed = false;
+            let mut issued = Vec::new();
+            for draft in drafts {
+                match gongkai_app::supervision::issue_draft_as(&app, &cli_actor(), draft, new_due, &note).await {
+                    Ok(notice) => {
+                        if !json {
+                            println!("已发出 {}：{}，请于 {} 前办结", notice.number, notice.unit, notice.new_due);
+                        }
+                        issued.push(notice);
+                    }
+                    Err(error) => {
+                        eprintln!("草稿 {draft} 未发出：{error}");
+                        failed = true;
+                    }
+                }
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&issued)?);
+            }
+            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        NoticeCommand::Dismiss { draft, reason } => {
+            let reason = reason.trim();
+            if reason.is_empty() {
+                eprintln!("请用 --reason 写明不予督办的理由。");
+                return Ok(ExitCode::FAILURE);
+            }
+            store.dismiss_draft(draft, reason, &cli_actor()).await?;
+            println!("草稿 {draft} 已不予督办。");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 pub async fn contact(store: &Store, command: ContactCommand) -> anyhow::Result<ExitCode> {
