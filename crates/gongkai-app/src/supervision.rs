@@ -8,7 +8,7 @@ use crate::reports::find_obligation;
 use crate::{App, Error, Result, optional_date};
 use chrono::NaiveDate;
 use gongkai_domain::people::Role;
-use gongkai_domain::supervision::{Wording, working_days_after};
+use gongkai_domain::supervision::{Event, EventKind, Wording, working_days_after};
 use gongkai_store::{DraftRow, NoticeRow, ObligationId, User};
 
 /// The office issues a 督办通知 for an obligation: a new deadline (by default
@@ -105,6 +105,69 @@ pub async fn issue_drafts(app: &App, user: &User, drafts: &[i64]) -> Result<Batc
         }
     }
     Ok(batch)
+}
+
+/// What 一键催办 did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Urged {
+    /// 催办 recorded now (work already chased today is not chased again).
+    pub chased: usize,
+    /// The units told.
+    pub units: Vec<String>,
+    /// Selected work that was not chased, and why.
+    pub skipped: Vec<(ObligationId, String)>,
+}
+
+/// 一键催办: the office chases the units of the selected overdue work. Each
+/// obligation is chased at most once a day however often it is selected
+/// (an event key, as the scheduler's), never the office's own work; the
+/// web inbox has it at once, e-mail and robots with the next pass.
+pub async fn urge(app: &App, user: &User, ids: &[ObligationId]) -> Result<Urged> {
+    if user.role != Role::Office {
+        return Err(Error::Forbidden);
+    }
+    if ids.is_empty() {
+        return Err(Error::invalid("请先勾选要催办的逾期事项"));
+    }
+    if ids.len() > 1000 {
+        return Err(Error::invalid("一次最多催办 1000 项"));
+    }
+    let today = app.today();
+    let directory = app.directory().await?;
+    let mut urged = Urged::default();
+    let mut events = Vec::new();
+    for &id in ids {
+        let filter = gongkai_store::ObligationFilter { id: Some(id), ..Default::default() };
+        let Some(o) = app.store.obligations(&filter).await?.pop() else {
+            urged.skipped.push((id, "没有这项任务".into()));
+            continue;
+        };
+        let skip = match o.due {
+            _ if !o.status.is_open() => Some("已报送或已通过，无需催办"),
+            None => Some("没有截止日期"),
+            Some(due) if due >= today => Some("尚未逾期"),
+            _ if directory.find(&o.unit).is_some_and(|u| u.is_openness_office()) => Some("公开办自己的任务，不催办"),
+            _ => None,
+        };
+        if let Some(why) = skip {
+            urged.skipped.push((id, why.into()));
+            continue;
+        }
+        let due = o.due.unwrap_or(today);
+        let wording = Wording::obligation(&o.unit, o.task_seq, &o.milestone, due);
+        events.push(gongkai_store::NewEvent {
+            subject: gongkai_store::Subject::obligation(id),
+            unit: o.unit.clone(),
+            message: format!("{}（区政务公开办催办）", wording.overdue()),
+            new_due: None,
+            event: Event { kind: EventKind::Overdue, key: format!("urge:{today}"), lead: None, date: today },
+        });
+        if !urged.units.contains(&o.unit) {
+            urged.units.push(o.unit);
+        }
+    }
+    urged.chased = app.store.record_events(today, &events, &user.login).await?;
+    Ok(urged)
 }
 
 /// The office sets a draft aside (不予督办) with its reason.

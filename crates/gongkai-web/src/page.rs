@@ -28,6 +28,8 @@ pub struct Frame<'a> {
     sees_region: bool,
     audit: bool,
     admin: bool,
+    /// The 政务公开办: it issues 督办 and chases units (一键催办).
+    office: bool,
     today: String,
 }
 
@@ -46,6 +48,7 @@ pub fn frame<'a>(state: &AppState, page: &'a PageUser) -> Frame<'a> {
         sees_region: sees_region(page.user.role),
         audit: auth::manages(page.user.role),
         admin: page.user.role == gongkai_domain::people::Role::Admin,
+        office: page.user.role == gongkai_domain::people::Role::Office,
         today: state.today().to_string(),
     }
 }

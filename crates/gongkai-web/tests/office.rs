@@ -670,7 +670,50 @@ async fn notice_drafts(app: App) {
     assert_eq!((moved["new_due"].as_str(), moved["first_new_due"].as_str()), (Some("2020-12-31"), Some("2020-12-18")));
 }
 
+/// 一键催办: the office selects overdue rows; each unit is told once a day
+/// per item, never about work not overdue or the office's own.
+async fn urge(app: App) {
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let page =
+        office.get(app.url(&format!("/my?light=red&unit={TOWN}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("一键催办"), "the office's list offers 一键催办");
+    let own = app.store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2020, 11, 25).unwrap();
+    let late: Vec<ObligationId> = own.iter().filter(|o| o.due.is_some_and(|d| d < today)).map(|o| o.id).collect();
+    let not_late = own.iter().find(|o| o.due.is_some_and(|d| d > today)).unwrap().id.to_string();
+    assert!(late.len() >= 2);
+    let mut form = vec![("csrf".to_string(), csrf_in(&page))];
+    form.extend(late.iter().take(2).map(|id| ("o".to_string(), id.to_string())));
+    form.push(("o".into(), not_late.clone()));
+    let done = office.post(app.url("/obligations/urge")).form(&form).send().await.unwrap();
+    assert_eq!(done.status(), StatusCode::OK);
+    let body = done.text().await.unwrap();
+    assert!(body.contains("已向 1 个单位发出 2 条催办") && body.contains("尚未逾期"), "{body}");
+    let told = app.store.inbox(TOWN, 10).await.unwrap();
+    assert_eq!(told.iter().filter(|m| m.message.contains("公开办催办")).count(), 2);
+    // Selected again the same day: nothing new.
+    let (status, again) = post(&app, "office", "/api/v1/obligations/urge", json!({ "obligations": late[..2] })).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["chased"], 0);
+    assert_eq!(
+        post(&app, "town", "/api/v1/obligations/urge", json!({ "obligations": late[..1] })).await.0,
+        StatusCode::FORBIDDEN
+    );
+    // The office's own overdue work is not chased.
+    let office_unit = "广州市从化区政务公开工作办公室";
+    let mine = app
+        .store
+        .obligations(&ObligationFilter { unit: Some(office_unit.into()), ..Default::default() })
+        .await
+        .unwrap();
+    if let Some(o) = mine.iter().find(|o| o.due.is_some_and(|d| d < today)) {
+        let (_, answer) = post(&app, "office", "/api/v1/obligations/urge", json!({ "obligations": [o.id] })).await;
+        assert_eq!(answer["chased"], 0, "{answer}");
+    }
+}
+
 on_both_backends! {
+    urge => urge_on_sqlite, urge_on_postgres;
     notice_drafts => notice_drafts_on_sqlite, notice_drafts_on_postgres;
     start_date => start_date_on_sqlite, start_date_on_postgres;
     public_pages => public_pages_on_sqlite, public_pages_on_postgres;

@@ -17,12 +17,18 @@ pub async fn home(State(state): State<AppState>, page: PageUser) -> AppResult<Re
     let board = state.dashboard().await?;
     let body = state.dashboard_body(&board)?;
     // The office's own to-do beside the region's numbers.
-    let drafts = match page.user.role {
-        gongkai_domain::people::Role::Office => state.store.notice_draft_count().await?,
-        _ => 0,
+    let (drafts, own_unit) = match page.user.role {
+        gongkai_domain::people::Role::Office => {
+            let directory = state.directory().await?;
+            let own = directory.units().iter().find(|u| u.is_openness_office()).map(|u| u.name.clone());
+            (state.store.notice_draft_count().await?, own)
+        }
+        _ => (0, None),
     };
-    let html = state
-        .render("ledger/dashboard.html", minijinja::context! { frame => Serde(frame(&state, &page)), body, drafts })?;
+    let html = state.render(
+        "ledger/dashboard.html",
+        minijinja::context! { frame => Serde(frame(&state, &page)), body, drafts, own_unit },
+    )?;
     Ok(Html(html).into_response())
 }
 

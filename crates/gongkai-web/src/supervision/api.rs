@@ -39,6 +39,21 @@ pub async fn issue(
     Ok(Json(super::issue(&state, &user, id, &body.new_due, &body.note).await?))
 }
 
+#[derive(Deserialize)]
+pub struct UrgeBody {
+    #[serde(default)]
+    obligations: Vec<ObligationId>,
+}
+
+/// 一键催办: `{"obligations": [ids]}`.
+pub async fn urge(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    JsonBody(body): JsonBody<UrgeBody>,
+) -> AppResult<Json<gongkai_app::supervision::Urged>> {
+    Ok(Json(gongkai_app::supervision::urge(&state, &user, &body.obligations).await?))
+}
+
 /// The rule's 督办 drafts waiting for the office.
 pub async fn drafts(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<Json<Vec<DraftRow>>> {
     Ok(Json(gongkai_app::supervision::drafts(&state, &user).await?))

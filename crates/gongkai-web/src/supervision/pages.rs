@@ -47,6 +47,27 @@ pub async fn list(State(state): State<AppState>, page: PageUser) -> AppResult<Ht
     Ok(Html(html))
 }
 
+/// 一键催办 from a list: the form holds the CSRF token and one `o` field
+/// per selected row.
+pub async fn urge(
+    State(state): State<AppState>,
+    page: PageUser,
+    FormBody(form): FormBody<Vec<(String, String)>>,
+) -> AppResult<Html<String>> {
+    let csrf = form.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
+    page.check_csrf(csrf)?;
+    let mut ids = Vec::new();
+    for (_, value) in form.iter().filter(|(k, _)| k == "o") {
+        ids.push(value.parse::<ObligationId>().map_err(|_| AppError::bad_request(format!("任务编号“{value}”无效")))?);
+    }
+    let urged = gongkai_app::supervision::urge(&state, &page.user, &ids).await?;
+    let html = state.render(
+        "supervision/urged.html",
+        serde_json::json!({ "frame": crate::page::frame_json(&state, &page), "urged": urged }),
+    )?;
+    Ok(Html(html))
+}
+
 /// One draft, to change its deadline and wording before it is issued.
 pub async fn draft(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
     let draft = gongkai_app::supervision::drafts(&state, &page.user)
