@@ -89,7 +89,7 @@ pub async fn self_inspection(
     task_ids.dedup();
 
     let overview = format!(
-        "{year}年，我单位承担{}中的 {} 项工作任务、{} 项任务义务。截至{}，已完成并通过审核 {} 项（其中按时完成 {} 项，逾期完成 {} 项），已报送待审核 {} 项，尚未完成 {} 项。",
+        "{year}年，我单位承担{}中的 {} 项工作任务、{} 项任务事项。截至{}，已完成并通过审核 {} 项（其中按时完成 {} 项，逾期完成 {} 项），已报送待审核 {} 项，尚未完成 {} 项。",
         titles.join("、"),
         task_ids.len(),
         rows.len(),
@@ -134,7 +134,7 @@ pub async fn self_inspection(
         }
     }
     let open_block = if open.is_empty() {
-        Block::Paragraph("截至本报告日，承担的任务义务均已报送。".into())
+        Block::Paragraph("截至本报告日，承担的任务事项均已报送。".into())
     } else {
         Block::Table {
             header: vec!["任务".into(), "要求".into(), "时间".into(), "情况".into()],
@@ -201,7 +201,7 @@ pub async fn bulletin(app: &App, year: i32, today: NaiveDate) -> Result<Document
             Section {
                 heading: "一、总体情况".into(),
                 blocks: vec![Block::Paragraph(format!(
-                    "{year}年工作任务清单共明确任务义务 {} 项，截至{}已完成并通过审核 {done} 项，逾期未完成 {} 项。",
+                    "{year}年工作任务清单共明确任务事项 {} 项，截至{}已完成并通过审核 {done} 项，逾期未完成 {} 项。",
                     rows.len(),
                     chinese_date(as_of),
                     overdue_count
@@ -211,7 +211,7 @@ pub async fn bulletin(app: &App, year: i32, today: NaiveDate) -> Result<Document
             Section {
                 heading: "三、逾期未完成情况".into(),
                 blocks: [if overdue.is_empty() {
-                    Block::Paragraph("无逾期未完成的任务义务。".into())
+                    Block::Paragraph("无逾期未完成的任务事项。".into())
                 } else {
                     Block::Table {
                         header: vec!["单位".into(), "任务".into(), "截止".into(), "逾期天数".into()],

@@ -305,3 +305,190 @@ mod tests {
         assert_ne!(keys.chain_hash(GENESIS, 1, content("a", "bc")), keys.chain_hash(GENESIS, 1, content("ab", "c")));
     }
 }
+
+/// What an entry's action was, as the 审计日志 says it: 登录, 报送, 退回….
+/// A decision is read from what the entry recorded after it.
+pub fn action_words(action: &str, after: Option<&str>) -> String {
+    let decision = after
+        .and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok())
+        .and_then(|v| v.get("decision").and_then(|d| d.as_str()).map(str::to_string));
+    let words = match (action, decision.as_deref()) {
+        ("obligation.review", Some("accepted")) => "审核通过",
+        ("obligation.review", Some("returned")) => "审核退回",
+        ("obligation.review", _) => "审核",
+        ("obligation.signoff", Some("returned")) => "签发退回",
+        ("obligation.signoff", _) => "签发",
+        ("extension.decide", Some("granted")) => "同意延期",
+        ("extension.decide", Some("refused")) => "不同意延期",
+        ("extension.decide", _) => "答复延期申请",
+        (action, _) => ACTIONS.iter().find(|(code, _)| *code == action).map_or("其他操作", |(_, words)| words),
+    };
+    words.to_string()
+}
+
+/// Every action the log records, with its words; the 审计日志 filters by them.
+pub const ACTIONS: [(&str, &str); 35] = [
+    ("login", "登录"),
+    ("login.failed", "登录失败"),
+    ("obligation.submit", "报送"),
+    ("obligation.signoff", "签发"),
+    ("obligation.review", "审核"),
+    ("obligation.status", "更改任务状态"),
+    ("submission.public", "公开报送内容"),
+    ("extension.request", "申请延期"),
+    ("extension.decide", "答复延期申请"),
+    ("notice.issue", "发出督办通知"),
+    ("notice.dismiss", "不予督办"),
+    ("notice.deadline", "督办期限随延期调整"),
+    ("remind.run", "发送提醒与催办"),
+    ("plan.import", "导入清单"),
+    ("plan.start", "更正印发日期"),
+    ("plan.rules", "修改提醒规则"),
+    ("plan.signoff", "修改签发设置"),
+    ("plan.scoring", "修改考核规则"),
+    ("score.bonus", "登记加分"),
+    ("task.members", "确认任务的成员单位"),
+    ("units.import", "导入单位目录"),
+    ("units.add", "新增单位"),
+    ("units.edit", "修改单位"),
+    ("unit.contact", "设置通知渠道"),
+    ("user.create", "新建账号"),
+    ("user.disable", "停用账号"),
+    ("user.enable", "启用账号"),
+    ("user.password", "修改密码"),
+    ("user.reset", "重置密码"),
+    ("token.create", "创建接口令牌"),
+    ("token.revoke", "撤销接口令牌"),
+    ("calendar.import", "导入节假日安排"),
+    ("calendar.feed", "日历订阅"),
+    ("audit.sign", "签署审计日志"),
+    ("demo.history", "生成演示数据"),
+];
+
+/// What an entry recorded before or after, in words: the keys it writes
+/// (`decision`, `due`, …) named in Chinese, their fixed values too.
+pub fn change_words(text: &str) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text) else {
+        return value_words(text);
+    };
+    map.iter()
+        .map(|(key, value)| {
+            let value = match value {
+                serde_json::Value::String(s) => value_words(s),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), value_words))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                serde_json::Value::Null => "无".into(),
+                other => value_words(&other.to_string()),
+            };
+            format!("{}：{value}", KEYS.iter().find(|(k, _)| *k == key).map_or(key.as_str(), |(_, w)| w))
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+const KEYS: [(&str, &str); 34] = [
+    ("submission", "报送编号"),
+    ("text", "内容"),
+    ("published_url", "公开网址"),
+    ("evidence_date", "佐证日期"),
+    ("files", "附件"),
+    ("decision", "决定"),
+    ("reason", "理由"),
+    ("note", "说明"),
+    ("due", "截止日期"),
+    ("new_due", "新的办结期限"),
+    ("number", "文号"),
+    ("as_of", "日期"),
+    ("events", "事件"),
+    ("plan_id", "方案编号"),
+    ("tasks_added", "新增任务"),
+    ("tasks_updated", "更新任务"),
+    ("tasks_unchanged", "未变任务"),
+    ("tasks_retired", "停用任务"),
+    ("obligations_added", "新增任务事项"),
+    ("obligations_removed", "删除任务事项"),
+    ("obligations_retired", "保留历史的任务事项"),
+    ("obligations_total", "任务事项总数"),
+    ("name", "名称"),
+    ("login", "账号"),
+    ("role", "角色"),
+    ("unit", "单位"),
+    ("kind", "类别"),
+    ("aliases", "简称"),
+    ("expires_at", "有效期至"),
+    ("email", "邮箱"),
+    ("lead_days", "提前提醒天数"),
+    ("escalate_after_working_days", "逾期几个工作日督办"),
+    ("notice_working_days", "督办限期（工作日）"),
+    ("item", "加分项"),
+];
+
+fn value_words(value: &str) -> String {
+    match value {
+        "accepted" => "通过",
+        "returned" => "退回",
+        "signed" => "已签发",
+        "submitted" => "已报送",
+        "pending" => "待办",
+        "granted" => "同意",
+        "refused" => "不同意",
+        "true" => "是",
+        "false" => "否",
+        "office" => "公开办",
+        "handler" => "承办人",
+        "head" => "单位负责人",
+        "viewer" => "领导查看",
+        "admin" => "系统管理员",
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+#[cfg(test)]
+mod words {
+    use super::*;
+
+    #[test]
+    fn every_action_the_store_writes_has_words() {
+        let sources = [
+            include_str!("../../gongkai-store/src/reports.rs"),
+            include_str!("../../gongkai-store/src/supervision.rs"),
+            include_str!("../../gongkai-store/src/ledger.rs"),
+            include_str!("../../gongkai-store/src/people.rs"),
+            include_str!("../../gongkai-store/src/lib.rs"),
+            include_str!("../../gongkai-store/src/assessment.rs"),
+            include_str!("../../gongkai-store/src/demo.rs"),
+            include_str!("../../gongkai-store/src/audit_log.rs"),
+            include_str!("../../gongkai-store/src/backup.rs"),
+        ];
+        let mut missing = Vec::new();
+        for source in sources {
+            for piece in source.split("audit!(").skip(1) {
+                // audit!(store, tx, actor, "action", …): the first quoted code.
+                let head = piece.split(';').next().unwrap_or_default();
+                let code = head
+                    .split('"')
+                    .skip(1)
+                    .step_by(2)
+                    .find(|q| q.contains('.') && q.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'));
+                if let Some(action) = code
+                    && !ACTIONS.iter().any(|(known, _)| *known == action)
+                {
+                    missing.push(action.to_string());
+                }
+            }
+        }
+        assert!(missing.is_empty(), "actions without words: {missing:?}");
+    }
+
+    #[test]
+    fn decisions_and_changes_read_in_chinese() {
+        assert_eq!(action_words("obligation.review", Some(r#"{"decision":"returned","reason":"缺照片"}"#)), "审核退回");
+        assert_eq!(action_words("login", None), "登录");
+        assert_eq!(change_words(r#"{"decision":"returned","reason":"缺照片"}"#), "决定：退回；理由：缺照片");
+        assert_eq!(change_words("accepted"), "通过");
+    }
+}

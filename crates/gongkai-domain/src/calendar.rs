@@ -17,6 +17,16 @@ pub fn china_today() -> NaiveDate {
     china_now().date()
 }
 
+/// An RFC 3339 time (as the log and the database keep them, in UTC) as
+/// people in China read it: "2020-11-25 14:03:02" in 北京时间. Text that is
+/// not such a time is given back as it is.
+pub fn beijing_time(rfc3339: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(at) => (at.naive_utc() + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string(),
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
 /// "2020年12月31日", as people and documents write a day.
 pub fn chinese_date(day: NaiveDate) -> String {
     use chrono::Datelike;

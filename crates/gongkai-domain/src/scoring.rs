@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The default rule, with the comments the office reads on the page.
 pub const DEFAULT_RULE: &str = r#"# 考核规则（每个单位满分 100 分）
-# 满分按该单位截至考核日已到期的任务义务平均分配，每项分值 = 满分 ÷ 项数。
+# 满分按该单位截至考核日已到期的任务事项平均分配，每项分值 = 满分 ÷ 项数。
 full_marks = 100
 
 # 按时完成（审核通过的报送日期不晚于截止日期）得该项全部分值；
@@ -117,7 +117,7 @@ pub fn score(rule: &Rule, items: &[Item], bonuses: &[String]) -> Result<Score, S
         explanation.push(Line {
             item: "—".into(),
             points: rule.full_marks,
-            reason: "考核期内没有到期的任务义务，按满分计".into(),
+            reason: "考核期内没有到期的任务事项，按满分计".into(),
         });
         total = rule.full_marks;
     }

@@ -40,11 +40,11 @@ pub(crate) const COLUMNS: &str = "seq, at, actor, action, target, before, after,
 pub struct AuditFilter {
     pub actor: Option<String>,
     pub action: Option<String>,
-    /// Part of the target's text: "任务义务 12", "温泉镇".
+    /// Part of the target's text: "任务事项 12", "温泉镇".
     pub target: Option<String>,
-    /// On or after this day (UTC, as the entries are timed).
+    /// On or after this day (北京时间).
     pub from: Option<chrono::NaiveDate>,
-    /// On or before this day.
+    /// On or before this day (北京时间).
     pub to: Option<chrono::NaiveDate>,
     pub limit: i64,
 }
@@ -75,9 +75,13 @@ impl Store {
                AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at < $5)
              ORDER BY seq DESC LIMIT $6"
         );
-        // Times are RFC 3339 text in UTC, so days compare as text.
-        let from = filter.from.map(|d| d.to_string());
-        let until = filter.to.and_then(|d| d.succ_opt()).map(|d| d.to_string());
+        // Times are RFC 3339 text in UTC and compare as text; a day in
+        // Beijing begins at 16:00 UTC the day before.
+        let start_of = |day: chrono::NaiveDate| {
+            (day.and_time(chrono::NaiveTime::MIN) - chrono::Duration::hours(8)).format("%Y-%m-%dT%H:%M:%S").to_string()
+        };
+        let from = filter.from.map(start_of);
+        let until = filter.to.and_then(|d| d.succ_opt()).map(start_of);
         let rows: Vec<AuditRecord> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(&filter.actor).bind(&filter.action).bind(&filter.target).bind(from).bind(until).bind(filter.limit)

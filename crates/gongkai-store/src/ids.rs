@@ -52,7 +52,7 @@ ids! {
     PlanId,
     /// One row of a programme: a 工作任务.
     TaskId,
-    /// One unit's duty for one milestone of a task (任务义务).
+    /// One unit's duty for one milestone of a task (任务事项).
     ObligationId,
     /// A unit of the directory.
     UnitId,

@@ -506,14 +506,14 @@ impl Store {
             let mut tx = pool.begin_write().await?;
             let before: Option<(String,)> = sqlx::query_as("SELECT status FROM obligations WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
             let Some((before,)) = before else {
-                return Err(StoreError::NotFound(format!("任务义务 {id}")));
+                return Err(StoreError::NotFound(format!("任务事项 {id}")));
             };
             let moved = sqlx::query("UPDATE obligations SET status = $1 WHERE id = $2 AND status = $3")
                 .bind(status).bind(id).bind(&before).execute(&mut *tx).await?.rows_affected();
             if moved == 0 {
                 return Err(StoreError::Stale("这项任务的状态刚被他人更改，请刷新页面查看".into()));
             }
-            audit!(self, tx, actor, "obligation.status", &format!("任务义务 {id}"), Some(before), Some(status.to_string()));
+            audit!(self, tx, actor, "obligation.status", &format!("任务事项 {id}"), Some(before), Some(status.to_string()));
             tx.commit().await?;
         });
         Ok(())

@@ -96,7 +96,7 @@ impl Store {
             let status: Option<(String,)> = sqlx::query_as("SELECT status FROM obligations WHERE id = $1 AND active = TRUE")
                 .bind(new.obligation_id).fetch_optional(&mut *tx).await?;
             let Some((status,)) = status else {
-                return Err(StoreError::NotFound(format!("任务义务 {}", new.obligation_id)));
+                return Err(StoreError::NotFound(format!("任务事项 {}", new.obligation_id)));
             };
             match status.as_str() {
                 "pending" | "returned" => {}
@@ -128,7 +128,7 @@ impl Store {
                 "submission": id, "text": new.text, "published_url": new.published_url,
                 "evidence_date": new.evidence_date, "files": files,
             }).to_string();
-            audit!(self, tx, actor, "obligation.submit", &format!("任务义务 {}", new.obligation_id), Some(status), Some(after));
+            audit!(self, tx, actor, "obligation.submit", &format!("任务事项 {}", new.obligation_id), Some(status), Some(after));
             tx.commit().await?;
             id
         });
@@ -158,7 +158,7 @@ impl Store {
             )
             .bind(obligation_id).fetch_optional(&mut *tx).await?;
             let Some((status, signoff)) = found else {
-                return Err(StoreError::NotFound(format!("任务义务 {obligation_id}")));
+                return Err(StoreError::NotFound(format!("任务事项 {obligation_id}")));
             };
             // Where the plan asks for sign-off, the head signs or returns a
             // submitted report and the reviewer decides on a signed one.
@@ -190,7 +190,7 @@ impl Store {
                 .execute(&mut *tx).await?;
             let after = serde_json::json!({ "submission": submission_id, "decision": decision.as_str(), "reason": reason.trim() }).to_string();
             let action = if decision == Decision::SignOff { "obligation.signoff" } else { "obligation.review" };
-            audit!(self, tx, actor, action, &format!("任务义务 {obligation_id}"), Some(status), Some(after));
+            audit!(self, tx, actor, action, &format!("任务事项 {obligation_id}"), Some(status), Some(after));
             tx.commit().await?;
         });
         Ok(())

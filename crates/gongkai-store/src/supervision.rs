@@ -251,7 +251,7 @@ macro_rules! insert_notice {
         .fetch_one(&mut *$tx)
         .await?;
         let after = serde_json::json!({ "number": notice_number(year, number), "new_due": $new_due, "note": $note }).to_string();
-        audit!($store, $tx, $actor, "notice.issue", &format!("任务义务 {}", $obligation), None, Some(after));
+        audit!($store, $tx, $actor, "notice.issue", &format!("任务事项 {}", $obligation), None, Some(after));
         (id, number)
     }};
 }
@@ -475,7 +475,7 @@ impl Store {
             sqlx::query_as("SELECT u.name FROM obligations o JOIN units u ON u.id = o.unit_id WHERE o.id = $1 AND o.active = TRUE")
                 .bind(obligation_id).fetch_optional(pool).await?
         });
-        let Some((unit,)) = unit else { return Err(StoreError::NotFound(format!("任务义务 {obligation_id}"))) };
+        let Some((unit,)) = unit else { return Err(StoreError::NotFound(format!("任务事项 {obligation_id}"))) };
         let channels = self.contact(&unit).await?.channels();
         let id = on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -639,7 +639,7 @@ impl Store {
             let found: Option<(Option<NaiveDate>, String)> =
                 sqlx::query_as("SELECT due_date, status FROM obligations WHERE id = $1 AND active = TRUE")
                     .bind(obligation_id).fetch_optional(&mut *tx).await?;
-            let Some((due, status)) = found else { return Err(StoreError::NotFound(format!("任务义务 {obligation_id}"))) };
+            let Some((due, status)) = found else { return Err(StoreError::NotFound(format!("任务事项 {obligation_id}"))) };
             let Some(due) = due else { return Err(StoreError::Invalid("这项任务没有截止日期，无需延期".into())) };
             if status == "accepted" {
                 return Err(StoreError::Invalid("这项任务已审核通过，无需延期".into()));
@@ -666,7 +666,7 @@ impl Store {
                 other => other,
             })?;
             let after = serde_json::json!({ "requested_due": requested_due, "reason": reason.trim() }).to_string();
-            audit!(self, tx, actor, "extension.request", &format!("任务义务 {obligation_id}"), Some(due.to_string()), Some(after));
+            audit!(self, tx, actor, "extension.request", &format!("任务事项 {obligation_id}"), Some(due.to_string()), Some(after));
             tx.commit().await?;
             id
         });
@@ -718,7 +718,7 @@ impl Store {
                 }
             }
             let after = serde_json::json!({ "decision": status, "due": if grant { requested } else { previous }, "note": note.trim() }).to_string();
-            audit!(self, tx, actor, "extension.decide", &format!("任务义务 {obligation_id}"), Some(previous.to_string()), Some(after));
+            audit!(self, tx, actor, "extension.decide", &format!("任务事项 {obligation_id}"), Some(previous.to_string()), Some(after));
             tx.commit().await?;
         });
         Ok(())

@@ -124,6 +124,52 @@ pub async fn json_errors(response: Response) -> Response {
     }
 }
 
+/// The framework's own refusals (an address or query that does not parse,
+/// an unsupported method) come as English plain text: they become an
+/// [`AppError`] in Chinese, so the group shows them as its pages or JSON do.
+pub async fn plain_refusals(response: Response) -> Response {
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/plain"));
+    if !plain || !status.is_client_error() || response.extensions().get::<ErrorBody>().is_some() {
+        return response;
+    }
+    let message = match status {
+        StatusCode::NOT_FOUND => "没有找到这一页或这条记录",
+        StatusCode::METHOD_NOT_ALLOWED => "不支持这种请求方式",
+        StatusCode::PAYLOAD_TOO_LARGE => "提交的内容过长，未保存任何内容",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "请求内容的类型不对：表单请以表单提交，接口请以 JSON 提交",
+        _ => "地址或参数的格式不对（例如编号应为数字、日期应写作 2020-09-01），请检查后重试",
+    };
+    AppError::new(status, message).into_response()
+}
+
+/// A serde or framework message about a body, in Chinese: which field is
+/// missing or malformed, when it says so.
+fn body_words(text: &str) -> String {
+    let quoted = |after: &str| text.split(after).nth(1).and_then(|r| r.split('`').nth(1)).map(str::to_string);
+    if let Some(field) = quoted("missing field") {
+        return format!("缺少“{field}”");
+    }
+    if let Some(field) = quoted("unknown field") {
+        return format!("不认识的字段“{field}”");
+    }
+    if text.contains("Content-Type") {
+        return "请求内容的类型不对（表单或 JSON）".into();
+    }
+    // "…target type: due: input contains invalid characters at line 1 column 20"
+    let field = text.split("target type: ").nth(1).and_then(|r| r.split(": ").next()).filter(|f| {
+        !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '[' || c == ']')
+    });
+    match field {
+        Some(field) => format!("“{field}”的值格式不对"),
+        None => "内容格式不对".into(),
+    }
+}
+
 pub type AppResult<T> = Result<T, AppError>;
 
 /// The body of a form or a JSON request, read within the route's size
@@ -169,7 +215,9 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
         let request = body_without_nul(request, state, true).await?;
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(JsonBody(value)),
-            Err(rejection) => Err(AppError::bad_request(format!("请求内容不是所需的 JSON：{}", rejection.body_text()))),
+            Err(rejection) => {
+                Err(AppError::bad_request(format!("请求内容不是所需的 JSON：{}", body_words(&rejection.body_text()))))
+            }
         }
     }
 }
@@ -185,7 +233,10 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
         let request = body_without_nul(request, state, false).await?;
         match axum::Form::<T>::from_request(request, state).await {
             Ok(axum::Form(value)) => Ok(FormBody(value)),
-            Err(rejection) => Err(AppError::bad_request(format!("表单内容不完整：{}", rejection.body_text()))),
+            Err(rejection) => Err(AppError::bad_request(format!(
+                "表单内容不完整或格式不对：{}。请检查后重新提交",
+                body_words(&rejection.body_text())
+            ))),
         }
     }
 }

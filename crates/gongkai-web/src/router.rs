@@ -70,9 +70,10 @@ pub fn router(state: AppState) -> Router {
     };
     // What a signed-in person sees is theirs: no browser or proxy keeps it.
     let private = || SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let refusals = || axum::middleware::map_response(crate::error::plain_refusals);
     public
-        .merge(pages.layer(private()))
-        .merge(api.layer(private()).layer(axum::middleware::map_response(crate::error::json_errors)))
+        .merge(pages.layer(private()).layer(refusals()))
+        .merge(api.layer(private()).layer(refusals()).layer(axum::middleware::map_response(crate::error::json_errors)))
         .fallback(page::not_found)
         .layer(form_limit())
         .layer(axum::middleware::from_fn(refuse_nul_in_address))

@@ -18,6 +18,21 @@ fn templates() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.add_filter("urlencode", |text: String| gongkai_app::ledger::percent_encode(&text));
+    // A milestone (stored or previewed) as a clerk writes it.
+    env.add_filter("milestone_words", |m: minijinja::Value| {
+        let text =
+            |key: &str| m.get_attr(key).ok().filter(|v| !v.is_none() && !v.is_undefined()).map(|v| v.to_string());
+        gongkai_domain::deadline::describe::milestone(
+            &text("rule").unwrap_or_default(),
+            text("action").as_deref(),
+            text("recipient").as_deref(),
+            text("channel").as_deref(),
+            text("actor").as_deref(),
+            m.get_attr("aspirational").is_ok_and(|v| v.is_true()),
+        )
+    });
+    // A stored (UTC) time in 北京时间: "2020-11-25 14:03:02".
+    env.add_filter("beijing", |text: String| gongkai_domain::calendar::beijing_time(&text));
     // "2020-09-01" → "2020年9月1日"; anything else is shown as it is.
     env.add_filter("chinese_date", |text: String| match chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
         Ok(day) => gongkai_domain::calendar::chinese_date(day),

@@ -276,7 +276,7 @@ async fn the_whole_loop(browser: &mut Browser, url: &str) {
     assert!(town_line.contains("按时完成") && town_line.contains("已通过"), "{done}");
     browser.screenshot("office-ledger-done").await;
     browser.go(&format!("{app}/tasks/12")).await;
-    let task = browser.text_with("各单位任务义务").await;
+    let task = browser.text_with("各单位任务事项").await;
     let town_line = task.lines().rfind(|l| l.contains(TOWN)).unwrap_or_default().to_string();
     assert!(town_line.contains("按时完成") && town_line.contains("已通过"), "{town_line}");
     browser.screenshot("office-task-done").await;

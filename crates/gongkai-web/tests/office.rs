@@ -347,7 +347,7 @@ async fn feeds_and_audit_search(app: App) {
     // The audit log narrowed by action, target and day.
     let id = the_villages_report(&app).await;
     assert_eq!(submit(&app, "town", id).await, StatusCode::CREATED);
-    let target = format!("任务义务 {id}");
+    let target = format!("任务事项 {id}");
     let (_, found) = get(&app, "office", &format!("/api/v1/audit?action=obligation.submit&target={target}")).await;
     let entries = found["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 1);
@@ -674,8 +674,7 @@ async fn notice_drafts(app: App) {
 /// per item, never about work not overdue or the office's own.
 async fn urge(app: App) {
     let (office, _) = sign_in(&app, "office", PASSWORD).await;
-    let page =
-        office.get(app.url(&format!("/my?light=red&unit={TOWN}"))).send().await.unwrap().text().await.unwrap();
+    let page = office.get(app.url(&format!("/my?light=red&unit={TOWN}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("一键催办"), "the office's list offers 一键催办");
     let own = app.store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2020, 11, 25).unwrap();
@@ -710,6 +709,25 @@ async fn urge(app: App) {
         let (_, answer) = post(&app, "office", "/api/v1/obligations/urge", json!({ "obligations": [o.id] })).await;
         assert_eq!(answer["chased"], 0, "{answer}");
     }
+}
+
+/// What the framework refuses (an address that does not parse, a body of
+/// the wrong shape) is said in Chinese, as a page or as JSON.
+#[tokio::test]
+async fn refusals_are_in_chinese() {
+    let app = common::spawn_app(None).await;
+    let (status, body) = get(&app, "office", "/api/v1/obligations/abc").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let said = body["error"].as_str().unwrap();
+    assert!(said.contains("格式不对") && !said.chars().any(|c| c.is_ascii_alphabetic()), "{said}");
+    let (status, body) = post(&app, "office", "/api/v1/plans/1", json!({ "start": "2020-13-01" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().contains("“start”的值格式不对"), "{body}");
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let page = office.get(app.url("/obligations/abc")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+    let text = page.text().await.unwrap();
+    assert!(text.contains("格式不对") && !text.contains("Cannot parse"), "{text}");
 }
 
 on_both_backends! {

@@ -52,7 +52,7 @@ pub enum Command {
     Import(ImportArgs),
     /// 列出任务
     Tasks(TasksArgs),
-    /// 列出台账中的任务义务（单位 × 里程碑 × 日期）
+    /// 列出台账中的任务事项（单位 × 里程碑 × 日期）
     Obligations(ObligationsArgs),
     /// 单位目录
     #[command(subcommand)]

@@ -234,7 +234,12 @@ fn accounts_and_tokens_have_a_lifecycle_on_the_command_line() {
     let users: serde_json::Value = serde_json::from_str(&ok(run(&db, &["user", "list", "--json"]))).unwrap();
     assert_eq!(users[0]["must_change_password"], true);
     assert_eq!(run(&db, &["user", "disable", "--login", "nobody"]).status.code(), Some(1));
+    // The list reads in words; the JSON keeps the codes.
     let audit = ok(run(&db, &["audit", "list", "--limit", "20"]));
+    for action in ["撤销接口令牌", "停用账号", "启用账号", "重置密码"] {
+        assert!(audit.contains(action), "{action}: {audit}");
+    }
+    let audit = ok(run(&db, &["audit", "list", "--limit", "20", "--json"]));
     for action in ["token.revoke", "user.disable", "user.enable", "user.reset"] {
         assert!(audit.contains(action), "{action}: {audit}");
     }

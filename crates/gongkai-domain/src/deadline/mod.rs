@@ -6,6 +6,7 @@
 //! the dated one beside it), and the milestones laid on the calendar inside
 //! the horizon `[Y-01-01, (Y+1)-12-31]`.
 
+pub mod describe;
 mod expr;
 mod lexicon;
 mod normalize;

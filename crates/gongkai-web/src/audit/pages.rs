@@ -51,10 +51,37 @@ pub async fn audit_log(
     }
     let entries = state.store.audit_search(&query.filter()?).await?;
     let intact = state.store.verify_audit(&state.published_checkpoints()?).await?;
+    // People by their names and units, times in Beijing, actions and changes in words.
+    let people: std::collections::HashMap<String, String> = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| {
+            let unit = u.unit.as_deref().map(|n| format!("，{n}")).unwrap_or_default();
+            (u.login.clone(), format!("{}（{}{unit}）", u.display_name, u.role.label()))
+        })
+        .collect();
+    let rows: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|e| {
+            use gongkai_domain::audit::{action_words, change_words};
+            serde_json::json!({
+                "seq": e.seq,
+                "at": gongkai_domain::calendar::beijing_time(&e.at),
+                "actor": people.get(&e.actor).cloned().unwrap_or_else(|| e.actor.clone()),
+                "action": action_words(&e.action, e.after.as_deref()),
+                "target": e.target,
+                "before": e.before.as_deref().map(change_words),
+                "after": e.after.as_deref().map(|a| change_words(a).chars().take(300).collect::<String>()),
+            })
+        })
+        .collect();
+    let actions: Vec<(&str, &str)> = gongkai_domain::audit::ACTIONS.to_vec();
     let html = state.render(
         "audit/audit.html",
         serde_json::json!({
-            "frame": frame(&state, &page), "entries": entries, "query": query,
+            "frame": frame(&state, &page), "entries": rows, "query": query, "actions": actions,
             "intact": intact.is_ok(), "problem": intact.err().map(|e| e.to_string()),
         }),
     )?;

@@ -52,8 +52,11 @@ pub async fn run(data: &Data, command: AuditCommand) -> anyhow::Result<ExitCode>
             if json {
                 println!("{}", serde_json::to_string_pretty(&entries)?);
             } else {
+                // Times in 北京时间, actions in words (the JSON keeps the stored codes).
                 for e in &entries {
-                    println!("{:>6}  {}  {}  {}  {}", e.seq, e.at, e.actor, e.action, e.target);
+                    let at = gongkai_domain::calendar::beijing_time(&e.at);
+                    let action = gongkai_domain::audit::action_words(&e.action, e.after.as_deref());
+                    println!("{:>6}  {at}  {}  {action}  {}", e.seq, e.actor, e.target);
                 }
             }
             Ok(ExitCode::SUCCESS)

@@ -153,7 +153,7 @@ pub async fn run(store: &Store, args: DemoArgs) -> anyhow::Result<ExitCode> {
         .collect();
     store.write_demo_history(&reports, 5_000, &cli_actor(), |done| progress("报送与审核", done, reports.len())).await?;
     println!(
-        "已生成 {} 个区、{} 个单位（其中村 {}）、{} 条任务义务、{} 份报送，用时 {:.0} 秒。",
+        "已生成 {} 个区、{} 个单位（其中村 {}）、{} 条任务事项、{} 份报送，用时 {:.0} 秒。",
         args.districts,
         store.unit_count().await?,
         villages_per_district * args.districts,

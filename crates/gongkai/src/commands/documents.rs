@@ -44,7 +44,7 @@ pub async fn export(store: &Store, command: ExportCommand) -> anyhow::Result<Exi
     let lines = documents::ledger_lines(store, unit.as_deref(), now.unwrap_or_else(china_today)).await?;
     let bytes = gongkai_io::out::ledger_xlsx(&lines).context("无法生成台账")?;
     write(&out, &bytes)?;
-    println!("已导出台账 {}：{} 条任务义务。", out.display(), lines.len());
+    println!("已导出台账 {}：{} 条任务事项。", out.display(), lines.len());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -87,7 +87,7 @@ pub async fn run(data: &Data, args: ImportArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         println!(
-            "已导入“{title}”（{year} 年）：新增任务 {}，更新 {}，未变 {}，停用 {}；新增任务义务 {}，删除 {}，保留历史 {}；台账共 {} 条。",
+            "已导入“{title}”（{year} 年）：新增任务 {}，更新 {}，未变 {}，停用 {}；新增任务事项 {}，删除 {}，保留历史 {}；台账共 {} 条。",
             report.tasks_added,
             report.tasks_updated,
             report.tasks_unchanged,
@@ -151,10 +151,10 @@ fn describe(u: &Understanding, title: &str, start: NaiveDate, directory: &Direct
         let _ = writeln!(out, "  方案项目：{}", task.items.join("、"));
         let _ = writeln!(out, "  完成时间及方式：{}", task.deadline.text);
         if task.deadline.ongoing {
-            let _ = writeln!(out, "    长期任务：每个单位一条无截止日期的任务义务");
+            let _ = writeln!(out, "    长期任务：每个单位一条无截止日期的任务事项");
         }
         for (i, m) in task.deadline.milestones.iter().enumerate() {
-            let mut facts = vec![m.rule.clone()];
+            let mut facts = vec![gongkai_domain::deadline::describe::rule_words(&m.rule)];
             if let Some(action) = &m.action {
                 facts.push(format!("动作 {action}"));
             }

@@ -30,7 +30,7 @@ pub async fn run(store: &Store, command: RemindCommand, settings: &Smtp) -> anyh
         for s in &sent {
             let outcome = s.error.as_deref().map_or("已发送".to_string(), |e| format!("失败：{e}"));
             let what = match s.obligation {
-                Some(id) => format!("任务义务 {id}"),
+                Some(id) => format!("任务事项 {id}"),
                 None => format!("{} {}", s.subject.kind, s.subject.id),
             };
             println!("{as_of} {} {what} {} {}：{outcome}", s.kind, s.unit, s.channel);

@@ -102,7 +102,7 @@ async fn first_start(store: &Store) -> anyhow::Result<()> {
         let heading = PlanHeading::new(&title, "从化区", gongkai_io::seed_start());
         let report = store.save_plan(&understood, &heading, &directory, &cli_actor()).await?;
         println!(
-            "已载入示例清单“{title}”：{} 项任务，{} 条任务义务。",
+            "已载入示例清单“{title}”：{} 项任务，{} 条任务事项。",
             understood.tasks.len(),
             report.obligations_total
         );
