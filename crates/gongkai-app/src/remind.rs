@@ -73,7 +73,9 @@ pub fn events_for(work: &DueWork, as_of: NaiveDate, calendar: &Calendar) -> Vec<
                 .then(|| calendar.add_working_days(as_of, work.rules.notice_working_days).ok())
                 .flatten();
             let message = match (event.kind, new_due) {
-                (EventKind::Reminder, _) => wording.reminder(event.lead.unwrap_or(0)),
+                // The days truly left as of the pass (a late pass sends the
+                // nearest lead's reminder with fewer days to go).
+                (EventKind::Reminder, _) => wording.reminder((work.due - as_of).num_days()),
                 (EventKind::Overdue, _) | (EventKind::Escalation, None) => wording.overdue(),
                 (EventKind::Escalation, Some(new_due)) => {
                     wording.notice(working_days_after(work.due, as_of, calendar), new_due)
@@ -182,4 +184,29 @@ pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &
     let calendar = store.calendar().await?;
     let events = due_obligations(store, as_of, &calendar).await?;
     tell(store, as_of, &events, channels, actor).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reminder_says_the_days_truly_left() {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        let work = DueWork {
+            subject: Subject::obligation(ObligationId(1)),
+            unit: "广州市从化区温泉镇人民政府".into(),
+            what: "任务12“报区民政局汇总”".into(),
+            due: day("2020-11-30"),
+            open: true,
+            rules: Rules::default(),
+            notices: true,
+            not_before: day("2020-01-01"),
+        };
+        // Two days before: the 3-day reminder, saying two days.
+        let events = events_for(&work, day("2020-11-28"), gongkai_domain::calendar::builtin());
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].event.key, "reminder:3:2020-11-30");
+        assert!(events[0].message.contains("还有 2 天"), "{}", events[0].message);
+    }
 }

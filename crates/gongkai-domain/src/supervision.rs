@@ -137,8 +137,12 @@ impl<'a> Wording<'a> {
         Wording { unit, what: format!("任务{task_seq}“{milestone}”"), due }
     }
 
-    pub fn reminder(&self, lead: i64) -> String {
-        format!("【到期提醒】{}：{}将于 {} 到期（还有 {lead} 天），请按时办理并报送。", self.unit, self.what, self.due)
+    /// `days_left`: from the day the unit is told to the due date.
+    pub fn reminder(&self, days_left: i64) -> String {
+        format!(
+            "【到期提醒】{}：{}将于 {} 到期（还有 {days_left} 天），请按时办理并报送。",
+            self.unit, self.what, self.due
+        )
     }
 
     pub fn overdue(&self) -> String {

@@ -140,6 +140,11 @@ pub fn recipient(chars: &[char]) -> Option<String> {
         if !matches!(chars[i], '报' | '上' | '呈' | '抄' | '提' | '向' | '送') {
             continue;
         }
+        // "报告", "报表"…: nouns, not "报" + a recipient ("评估报告报送区政务公开办").
+        if chars[i] == '报' && chars.get(i + 1).is_some_and(|c| matches!(c, '告' | '表' | '道' | '名' | '刊' | '纸'))
+        {
+            continue;
+        }
         for verb in ["报送", "上报", "呈报", "抄送", "提交", "报", "向", "送"] {
             if starts_with(chars, i, verb)
                 && let Some(name) = organisation_at(chars, i + verb.chars().count())
@@ -221,6 +226,9 @@ mod tests {
         assert_eq!(recipient(&chars("报送区政府办公室")).as_deref(), Some("区政府办公室"));
         assert_eq!(recipient(&chars("向社会公开")), None);
         assert_eq!(recipient(&chars("报送情况")), None);
+        // A report is a noun: the recipient is after the verb that follows it.
+        assert_eq!(recipient(&chars("纳入自查报告报送区政务公开办")).as_deref(), Some("区政务公开办"));
+        assert_eq!(recipient(&chars("将评估报告报区政府")).as_deref(), Some("区政府"));
     }
 
     #[test]
