@@ -220,7 +220,8 @@ const MAX_ATTEMPTS: i32 = 5;
 
 const NOTICE_COLUMNS: &str =
     "n.id, n.year, n.number, n.obligation_id, u.name AS unit, t.seq AS task_seq, t.task_text AS task,
-     m.text AS milestone, o.due_date AS due, n.issued_on, n.new_due, n.note, n.issued_by, n.first_new_due
+     m.text AS milestone, o.due_date AS due, n.issued_on, n.new_due, n.note,
+     COALESCE((SELECT display_name FROM users WHERE login = n.issued_by), n.issued_by) AS issued_by, n.first_new_due
      FROM notices n JOIN obligations o ON o.id = n.obligation_id JOIN units u ON u.id = o.unit_id
      JOIN tasks t ON t.id = o.task_id JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx";
 
@@ -728,8 +729,12 @@ impl Store {
     pub async fn extensions(&self, obligation_id: ObligationId) -> StoreResult<Vec<ExtensionRow>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, obligation_id, previous_due, requested_due, reason, requested_by, requested_at, status, decided_by, decision_note
-                 FROM extensions WHERE obligation_id = $1 ORDER BY id",
+                "SELECT e.id, e.obligation_id, e.previous_due, e.requested_due, e.reason,
+                        COALESCE((SELECT display_name FROM users WHERE login = e.requested_by), e.requested_by) AS requested_by,
+                        e.requested_at, e.status,
+                        COALESCE((SELECT display_name FROM users WHERE login = e.decided_by), e.decided_by) AS decided_by,
+                        e.decision_note
+                 FROM extensions e WHERE e.obligation_id = $1 ORDER BY e.id",
             ).bind(obligation_id).fetch_all(pool).await?
         }))
     }
@@ -738,8 +743,12 @@ impl Store {
     pub async fn pending_extensions(&self) -> StoreResult<Vec<ExtensionRow>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, obligation_id, previous_due, requested_due, reason, requested_by, requested_at, status, decided_by, decision_note
-                 FROM extensions WHERE status = 'pending' ORDER BY id",
+                "SELECT e.id, e.obligation_id, e.previous_due, e.requested_due, e.reason,
+                        COALESCE((SELECT display_name FROM users WHERE login = e.requested_by), e.requested_by) AS requested_by,
+                        e.requested_at, e.status,
+                        COALESCE((SELECT display_name FROM users WHERE login = e.decided_by), e.decided_by) AS decided_by,
+                        e.decision_note
+                 FROM extensions e WHERE e.status = 'pending' ORDER BY e.id",
             ).fetch_all(pool).await?
         }))
     }
