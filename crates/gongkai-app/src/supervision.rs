@@ -211,6 +211,14 @@ pub async fn decide(app: &App, user: &User, id: ObligationId, decision: &str, no
     Ok(())
 }
 
+/// The office's 延期 list: waiting requests first, then the latest 100 answered.
+pub async fn extension_list(app: &App, user: &User) -> Result<Vec<gongkai_store::ExtensionListRow>> {
+    if user.role != Role::Office {
+        return Err(Error::Forbidden);
+    }
+    Ok(app.store.extension_list(100).await?)
+}
+
 /// Notices the user may read: a unit's own, or all for the region's roles.
 pub async fn visible_notices(app: &App, user: &User, id: Option<i64>) -> Result<Vec<NoticeRow>> {
     let scope = crate::access::unit_scope(user)?;

@@ -44,7 +44,7 @@ pub use people::{NewUser, TokenRow, User};
 pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, PublishedRow, ReviewRow, SubmissionRow};
 pub use summary::{TaskTally, UnitTally, Versions};
 pub use supervision::{
-    Contact, DraftRow, ExtensionRow, InboxRow, NewEvent, NoticeRow, Outgoing, SchedulerLock, Subject,
+    Contact, DraftRow, ExtensionListRow, ExtensionRow, InboxRow, NewEvent, NoticeRow, Outgoing, SchedulerLock, Subject,
 };
 
 #[derive(Debug, thiserror::Error)]

@@ -607,6 +607,25 @@ impl Store {
     }
 }
 
+/// A request on the office's 延期 list, with the work it is about.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ExtensionListRow {
+    pub id: i64,
+    pub obligation_id: ObligationId,
+    pub unit: String,
+    pub task_seq: i32,
+    pub milestone: String,
+    pub previous_due: NaiveDate,
+    pub requested_due: NaiveDate,
+    pub reason: String,
+    pub requested_by: String,
+    pub requested_at: chrono::DateTime<Utc>,
+    /// pending, granted, refused.
+    pub status: String,
+    pub decided_by: Option<String>,
+    pub decision_note: String,
+}
+
 /// A request for a later due date and what became of it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ExtensionRow {
@@ -739,17 +758,32 @@ impl Store {
         }))
     }
 
-    /// Requests waiting for the office, oldest first.
-    pub async fn pending_extensions(&self) -> StoreResult<Vec<ExtensionRow>> {
-        Ok(on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT e.id, e.obligation_id, e.previous_due, e.requested_due, e.reason,
-                        COALESCE((SELECT display_name FROM users WHERE login = e.requested_by), e.requested_by) AS requested_by,
-                        e.requested_at, e.status,
-                        COALESCE((SELECT display_name FROM users WHERE login = e.decided_by), e.decided_by) AS decided_by,
-                        e.decision_note
-                 FROM extensions e WHERE e.status = 'pending' ORDER BY e.id",
-            ).fetch_all(pool).await?
-        }))
+    /// The 延期 list: requests waiting for the office (oldest first), then
+    /// the latest answered, each with its unit and task.
+    pub async fn extension_list(&self, answered: i64) -> StoreResult<Vec<ExtensionListRow>> {
+        // The number written in, not bound: see `ObligationFilter::sql`.
+        let sql = format!(
+            "SELECT e.id, e.obligation_id, u.name AS unit, t.seq AS task_seq, m.text AS milestone, e.previous_due,
+                    e.requested_due, e.reason,
+                    COALESCE((SELECT display_name FROM users WHERE login = e.requested_by), e.requested_by) AS requested_by,
+                    e.requested_at, e.status,
+                    COALESCE((SELECT display_name FROM users WHERE login = e.decided_by), e.decided_by) AS decided_by,
+                    e.decision_note
+             FROM extensions e JOIN obligations o ON o.id = e.obligation_id JOIN units u ON u.id = o.unit_id
+             JOIN tasks t ON t.id = o.task_id JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx
+             WHERE e.status = 'pending' OR e.id IN (SELECT id FROM extensions WHERE status <> 'pending' ORDER BY id DESC LIMIT {})
+             ORDER BY e.status <> 'pending', CASE WHEN e.status = 'pending' THEN e.id ELSE -e.id END",
+            answered.clamp(0, 1000)
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
+    }
+
+    /// How many requests wait for the office (the 工作台's count).
+    pub async fn pending_extension_count(&self) -> StoreResult<i64> {
+        const SQL: &str = "SELECT COUNT(*) FROM extensions WHERE status = 'pending'";
+        Ok(match &self.readers {
+            Some(readers) => readers.read_now(|c| read::rows(c, SQL, &[], |r| r.get(0))).await?.pop().unwrap_or(0),
+            None => on_pool!(self, pool => sqlx::query_as::<_, (i64,)>(SQL).fetch_one(pool).await?.0),
+        })
     }
 }

@@ -664,6 +664,14 @@ async fn notice_drafts(app: App) {
     let ask = json!({ "due": "2020-12-31", "reason": "材料需上级审定" });
     let path = format!("/api/v1/obligations/{obligation}/extensions");
     assert_eq!(post(&app, "town", &path, ask).await.0, StatusCode::CREATED);
+    // The office's 延期 list has it first, and its 工作台 counts it.
+    assert_eq!(get(&app, "town", "/api/v1/extensions").await.0, StatusCode::FORBIDDEN);
+    let (_, waiting) = get(&app, "office", "/api/v1/extensions").await;
+    assert_eq!((waiting[0]["status"].as_str(), waiting[0]["unit"].as_str()), (Some("pending"), Some(TOWN)));
+    let board = office.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(board.contains("延期申请待答复 1 项"), "{board}");
+    let list = office.get(app.url("/extensions")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("待答复 1 项") && list.contains("材料需上级审定"), "{list}");
     let grant = json!({ "decision": "grant", "note": "同意" });
     assert_eq!(post(&app, "office", &format!("{path}/decision"), grant).await.0, StatusCode::OK);
     let (_, moved) = get(&app, "office", &format!("/api/v1/notices/{}", notice["id"])).await;

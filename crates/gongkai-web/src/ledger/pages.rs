@@ -17,17 +17,17 @@ pub async fn home(State(state): State<AppState>, page: PageUser) -> AppResult<Re
     let board = state.dashboard().await?;
     let body = state.dashboard_body(&board)?;
     // The office's own to-do beside the region's numbers.
-    let (drafts, own_unit) = match page.user.role {
+    let (drafts, extensions, own_unit) = match page.user.role {
         gongkai_domain::people::Role::Office => {
             let directory = state.directory().await?;
             let own = directory.units().iter().find(|u| u.is_openness_office()).map(|u| u.name.clone());
-            (state.store.notice_draft_count().await?, own)
+            (state.store.notice_draft_count().await?, state.store.pending_extension_count().await?, own)
         }
-        _ => (0, None),
+        _ => (0, 0, None),
     };
     let html = state.render(
         "ledger/dashboard.html",
-        minijinja::context! { frame => Serde(frame(&state, &page)), body, drafts, own_unit },
+        minijinja::context! { frame => Serde(frame(&state, &page)), body, drafts, extensions, own_unit },
     )?;
     Ok(Html(html).into_response())
 }

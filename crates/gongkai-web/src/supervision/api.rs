@@ -54,6 +54,14 @@ pub async fn urge(
     Ok(Json(gongkai_app::supervision::urge(&state, &user, &body.obligations).await?))
 }
 
+/// The office's 延期 list: waiting requests first, then the latest answered.
+pub async fn extension_list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> AppResult<Json<Vec<gongkai_store::ExtensionListRow>>> {
+    Ok(Json(gongkai_app::supervision::extension_list(&state, &user).await?))
+}
+
 /// The rule's 督办 drafts waiting for the office.
 pub async fn drafts(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<Json<Vec<DraftRow>>> {
     Ok(Json(gongkai_app::supervision::drafts(&state, &user).await?))

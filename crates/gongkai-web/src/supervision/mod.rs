@@ -44,6 +44,8 @@ pub fn routes(routes: Routes) -> Routes {
         .post(Group::Pages, "/obligations/{id}/extension", pages::request)
         .post(Group::Pages, "/obligations/{id}/extension/decision", pages::decide)
         .get(Group::Pages, "/notices", pages::list)
+        .get(Group::Pages, "/extensions", pages::extensions)
+        .get(Group::Api, "/api/v1/extensions", api::extension_list)
         .post(Group::Pages, "/obligations/urge", pages::urge)
         .post(Group::Api, "/api/v1/obligations/urge", api::urge)
         .get(Group::Pages, "/notices/{id}", pages::notice)

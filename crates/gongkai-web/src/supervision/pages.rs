@@ -79,6 +79,18 @@ pub async fn urge(
     Ok(Html(html))
 }
 
+/// 延期: the requests waiting for the office, then those answered lately;
+/// each links to its obligation, where the answer is given.
+pub async fn extensions(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
+    let list = gongkai_app::supervision::extension_list(&state, &page.user).await?;
+    let pending = list.iter().filter(|e| e.status == "pending").count();
+    let html = state.render(
+        "supervision/extensions.html",
+        serde_json::json!({ "frame": crate::page::frame_json(&state, &page), "list": list, "pending": pending }),
+    )?;
+    Ok(Html(html))
+}
+
 /// One draft, to change its deadline and wording before it is issued.
 pub async fn draft(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Html<String>> {
     let draft = gongkai_app::supervision::drafts(&state, &page.user)
