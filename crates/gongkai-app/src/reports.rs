@@ -14,6 +14,9 @@ pub struct NewReport {
     pub date: String,
     /// (name, bytes).
     pub files: Vec<(String, Vec<u8>)>,
+    /// A report again after a return: the files of the report returned
+    /// come along (they are kept; nothing is uploaded again).
+    pub keep_files: bool,
 }
 
 /// Finds an obligation and what the user may do with it; one the user may
@@ -44,8 +47,30 @@ pub async fn file_report(app: &App, user: &User, id: ObligationId, report: NewRe
             .into(),
         ));
     }
-    let NewReport { text, url, date, files } = report;
-    if text.is_empty() && files.is_empty() {
+    let NewReport { text, url, date, files, keep_files } = report;
+    let kept: Vec<gongkai_store::NewAttachment> = if keep_files {
+        let latest = app.store.submissions(id).await?.into_iter().next();
+        latest
+            .map(|s| s.attachments)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| gongkai_store::NewAttachment {
+                file_name: a.file_name,
+                content_type: a.content_type,
+                size: a.size,
+                sha256: a.sha256,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if kept.len() + files.len() > gongkai_domain::input::MAX_FILES_PER_REPORT {
+        return Err(Error::invalid(format!(
+            "一次报送最多附 {} 个文件（含保留的上次附件），未保存任何内容",
+            gongkai_domain::input::MAX_FILES_PER_REPORT
+        )));
+    }
+    if text.is_empty() && files.is_empty() && kept.is_empty() {
         return Err(Error::invalid("请填写报送内容或附上文件"));
     }
     let published_url = match url.as_str() {
@@ -67,7 +92,7 @@ pub async fn file_report(app: &App, user: &User, id: ObligationId, report: NewRe
         let content_type = crate::files::check(name, bytes, app.max_upload).map_err(Error::Invalid)?;
         attachments.push((name, content_type, bytes));
     }
-    let mut stored = Vec::new();
+    let mut stored = kept;
     for (name, content_type, bytes) in attachments {
         // Writing and syncing a file blocks; keep it off the request threads.
         let (root, owned) = (app.files_dir.clone(), bytes.clone());

@@ -738,7 +738,66 @@ async fn refusals_are_in_chinese() {
     assert!(text.contains("格式不对") && !text.contains("Cannot parse"), "{text}");
 }
 
+/// The 报送 form keeps what was typed when something is wrong, and after a
+/// return it starts from the report returned, its files kept with one tick.
+async fn report_form(app: App) {
+    let id = the_villages_report(&app).await;
+    let (town, _) = sign_in(&app, "town", PASSWORD).await;
+    let send = |fields: Vec<(&'static str, String)>, file: Option<(&'static str, Vec<u8>)>| {
+        let town = town.clone();
+        let url = app.url(&format!("/obligations/{id}/submit"));
+        async move {
+            let mut form = Form::new();
+            for (name, value) in fields {
+                form = form.text(name, value);
+            }
+            if let Some((name, bytes)) = file {
+                form = form.part("files", Part::bytes(bytes).file_name(name));
+            }
+            town.post(url).multipart(form).send().await.unwrap()
+        }
+    };
+    let page = town.get(app.url(&format!("/obligations/{id}"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_in(&page);
+    let typed = "已完成全镇村（居）务公开督导，共 12 个村。";
+    let bad = send(
+        vec![("csrf", csrf.clone()), ("text", typed.into()), ("published_url", "www.example.gov.cn".into())],
+        None,
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let again = bad.text().await.unwrap();
+    assert!(again.contains("公开网址应以 http:") && again.contains(typed), "typed text kept: {again}");
+    assert!(app.store.submissions(id).await.unwrap().is_empty(), "nothing stored");
+
+    let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+    let fields = vec![("csrf", csrf.clone()), ("text", typed.into()), ("evidence_date", "2020-11-20".into())];
+    assert_eq!(send(fields, Some(("督导记录.pdf", pdf))).await.status(), StatusCode::SEE_OTHER);
+    let (civil, _) = sign_in(&app, "civil", PASSWORD).await;
+    let review = civil.get(app.url(&format!("/obligations/{id}"))).send().await.unwrap().text().await.unwrap();
+    let form = [("csrf", csrf_in(&review)), ("decision", "return".into()), ("reason", "缺少公示栏照片".into())];
+    let returned = civil.post(app.url(&format!("/obligations/{id}/review"))).form(&form).send().await.unwrap();
+    assert_eq!(returned.status(), StatusCode::SEE_OTHER);
+
+    // Returned: the reason leads the page; the form holds the report returned.
+    let page = town.get(app.url(&format!("/obligations/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("已退回：缺少公示栏照片"), "{page}");
+    assert!(
+        page.contains(&format!(">{typed}</textarea>")) && page.contains("value=\"2020-11-20\""),
+        "prefilled: {page}"
+    );
+    assert!(page.contains("保留上次报送的 1 个附件"));
+    let fields =
+        vec![("csrf", csrf_in(&page)), ("text", format!("{typed}补充照片见网址。")), ("keep_files", "1".into())];
+    assert_eq!(send(fields, None).await.status(), StatusCode::SEE_OTHER);
+    let reports = app.store.submissions(id).await.unwrap();
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[0].attachments.len(), 1, "the file came along");
+    assert_eq!(reports[0].attachments[0].sha256, reports[1].attachments[0].sha256);
+}
+
 on_both_backends! {
+    report_form => report_form_on_sqlite, report_form_on_postgres;
     urge => urge_on_sqlite, urge_on_postgres;
     notice_drafts => notice_drafts_on_sqlite, notice_drafts_on_postgres;
     start_date => start_date_on_sqlite, start_date_on_postgres;

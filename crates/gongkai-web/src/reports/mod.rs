@@ -21,6 +21,8 @@ pub struct ReportForm {
     pub url: String,
     pub date: String,
     pub files: Vec<(String, Vec<u8>)>,
+    /// "保留上次的附件" ticked.
+    pub keep_files: bool,
 }
 
 /// Finds an obligation and what the user may do with it; one the user may
@@ -50,6 +52,7 @@ pub async fn read_form(state: &AppState, mut form: axum::extract::Multipart) -> 
         }
     };
     let (mut csrf, mut text, mut url, mut date) = (String::new(), String::new(), String::new(), String::new());
+    let mut keep_files = false;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     while let Some(mut field) = form.next_field().await.map_err(broken)? {
         let name = field.name().unwrap_or_default().to_string();
@@ -89,17 +92,18 @@ pub async fn read_form(state: &AppState, mut form: axum::extract::Multipart) -> 
             "text" => text = value.trim().to_string(),
             "published_url" => url = value,
             "evidence_date" => date = value,
+            "keep_files" => keep_files = value == "1",
             _ => {}
         }
     }
-    Ok(ReportForm { csrf, text, url, date, files })
+    Ok(ReportForm { csrf, text, url, date, files, keep_files })
 }
 
 /// Checks a report against the user's rights and its own content, stores
 /// its files, then records it (`gongkai_app::reports::file_report`).
 pub async fn file_report(state: &AppState, user: &User, id: ObligationId, form: ReportForm) -> AppResult<SubmissionId> {
-    let ReportForm { text, url, date, files, .. } = form;
-    let report = gongkai_app::reports::NewReport { text, url, date, files };
+    let ReportForm { text, url, date, files, keep_files, .. } = form;
+    let report = gongkai_app::reports::NewReport { text, url, date, files, keep_files };
     Ok(gongkai_app::reports::file_report(state, user, id, report).await?)
 }
 

@@ -19,7 +19,27 @@ pub async fn obligation(
     page: PageUser,
     Path(id): Path<ObligationId>,
 ) -> AppResult<Html<String>> {
-    let (o, access) = reports::find_obligation(&state, &page.user, id).await?;
+    Ok(Html(obligation_page(&state, &page, id, None).await?))
+}
+
+/// What was typed into the 报送 form, shown again with what is wrong.
+struct Typed {
+    text: String,
+    url: String,
+    date: String,
+    error: String,
+}
+
+/// The obligation's page; after a refused 报送, with the typed values kept
+/// and the message beside the form. A returned report's reason leads the
+/// page, and the form starts from the report returned.
+async fn obligation_page(
+    state: &AppState,
+    page: &PageUser,
+    id: ObligationId,
+    typed: Option<Typed>,
+) -> AppResult<String> {
+    let (o, access) = reports::find_obligation(state, &page.user, id).await?;
     let tasks = state.tasks().await?;
     let task = tasks.iter().find(|t| t.id == o.task_id);
     let submissions = state.store.submissions(id).await?;
@@ -30,10 +50,25 @@ pub async fn obligation(
     let open = o.status.is_open();
     let office = page.user.role == gongkai_domain::people::Role::Office;
     let pending_extension = extensions.iter().any(|e| e.status == "pending");
+    // The latest report and, when it was returned, why.
+    let latest = submissions.first();
+    let returned_because = latest
+        .filter(|_| returned)
+        .and_then(|s| s.reviews.iter().rev().find(|r| r.decision == "returned"))
+        .map(|r| serde_json::json!({ "reason": r.reason, "by": r.reviewer, "at": r.reviewed_at }));
+    let form = match (&typed, latest.filter(|_| returned)) {
+        (Some(t), _) => serde_json::json!({ "text": t.text, "url": t.url, "date": t.date, "error": t.error }),
+        (None, Some(s)) => serde_json::json!({
+            "text": s.text, "url": s.published_url, "date": s.evidence_date, "error": null,
+        }),
+        (None, None) => serde_json::json!({ "text": "", "url": "", "date": "", "error": null }),
+    };
+    let previous_files = latest.filter(|_| returned).map(|s| s.attachments.len()).unwrap_or(0);
     let html = state.render(
         "reports/obligation.html",
         serde_json::json!({
-            "frame": frame(&state, &page), "task": task, "submissions": submissions,
+            "frame": frame(state, page), "task": task, "submissions": submissions,
+            "returned_because": returned_because, "form": form, "previous_files": previous_files,
             "may_submit": access.may_submit(&o), "may_sign": access.may_sign(&o), "may_review": access.may_review(&o),
             "may_publish": access.review,
             "max_mb": state.max_upload / (1024 * 1024), "returned": returned,
@@ -44,7 +79,7 @@ pub async fn obligation(
             "o": ledger::row(o, state.today()),
         }),
     )?;
-    Ok(Html(html))
+    Ok(html)
 }
 
 /// 报送 from the page: the form's CSRF token, then the shared checks.
@@ -56,8 +91,18 @@ pub async fn submit(
 ) -> AppResult<Response> {
     let form = reports::read_form(&state, form).await?;
     page.check_csrf(&form.csrf)?;
-    reports::file_report(&state, &page.user, id, form).await?;
-    Ok(Redirect::to(&format!("/obligations/{id}")).into_response())
+    let (text, url, date) = (form.text.clone(), form.url.clone(), form.date.clone());
+    let typed = |error: String| Typed { text, url, date, error };
+    match reports::file_report(&state, &page.user, id, form).await {
+        Ok(_) => Ok(Redirect::to(&format!("/obligations/{id}")).into_response()),
+        // What is wrong with the form: the page again, with the typed text kept.
+        Err(err) if matches!(err.status.as_u16(), 400 | 413) => {
+            let status = err.status;
+            let html = obligation_page(&state, &page, id, Some(typed(err.message))).await?;
+            Ok((status, Html(html)).into_response())
+        }
+        Err(err) => Err(err),
+    }
 }
 
 #[derive(Deserialize)]
