@@ -30,14 +30,14 @@ fn short_name(directory: &Directory, unit: &str) -> String {
     directory.find(unit).map_or(unit, |u| u.short_name()).to_string()
 }
 
-/// The 台账 rows, of one unit or of all.
+/// The 台账 rows the filter selects (a unit's, or all with no filter).
 pub async fn ledger_lines(
     store: &Store,
-    unit: Option<&str>,
+    filter: &ObligationFilter,
     today: NaiveDate,
 ) -> std::result::Result<Vec<LedgerLine>, StoreError> {
     let directory = store.directory().await?;
-    let list = store.obligations(&ObligationFilter { unit: unit.map(String::from), ..Default::default() }).await?;
+    let list = store.obligations(filter).await?;
     Ok(list
         .into_iter()
         .map(|o| {

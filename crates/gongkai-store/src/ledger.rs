@@ -165,6 +165,8 @@ pub struct ObligationFilter {
     /// The obligations of any of these tasks (a plan item's tasks).
     pub task_ids: Option<Vec<TaskId>>,
     pub plan_id: Option<PlanId>,
+    /// Words in the task's text, the unit's name, the milestone or a report.
+    pub search: Option<String>,
     /// pending, submitted, signed, accepted, returned.
     pub status: Option<ObligationStatus>,
     pub light: Option<Light>,
@@ -221,6 +223,15 @@ impl ObligationFilter {
         }
         if let Some(status) = &self.status {
             conditions.push(format!("o.status = {}", arg(Arg::Text(status.as_str().to_string()))));
+        }
+        if let Some(words) = self.search.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+            // The words as typed: % and _ match themselves.
+            let escaped = words.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let like = arg(Arg::Text(format!("%{escaped}%")));
+            conditions.push(format!(
+                "(t.task_text LIKE {like} ESCAPE '\\' OR u.name LIKE {like} ESCAPE '\\' OR m.text LIKE {like} ESCAPE '\\'
+                  OR EXISTS (SELECT 1 FROM submissions s WHERE s.obligation_id = o.id AND s.text LIKE {like} ESCAPE '\\'))"
+            ));
         }
         let today = self.as_of.unwrap_or_else(gongkai_domain::calendar::china_today);
         let soon = today + chrono::Duration::days(SOON_DAYS);

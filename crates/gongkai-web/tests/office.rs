@@ -796,7 +796,53 @@ async fn report_form(app: App) {
     assert_eq!(reports[0].attachments[0].sha256, reports[1].attachments[0].sha256);
 }
 
+/// 台账 search over task, unit, milestone and report text, and 导出 Excel
+/// of exactly the rows the filters select (read back by LibreOffice).
+async fn search_and_export(app: App) {
+    let (status, all) = get(&app, "office", "/api/v1/obligations?limit=10000").await;
+    assert_eq!(status, StatusCode::OK);
+    let found = |list: &Value| list.as_array().unwrap().len();
+    let (_, hits) = get(&app, "office", "/api/v1/obligations?limit=10000&q=村（居）务公开").await;
+    assert!(found(&hits) > 0 && found(&hits) < found(&all), "{} of {}", found(&hits), found(&all));
+    // Words are matched as typed: % is no wildcard.
+    let (_, none) = get(&app, "office", "/api/v1/obligations?limit=10000&q=%25").await;
+    assert_eq!(found(&none), 0);
+
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let query = format!("unit={TOWN}&light=red");
+    let page = office.get(app.url(&format!("/my?{query}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("单位台账：{TOWN}")), "the chosen unit in the heading");
+    assert!(page.contains("/exports/ledger.xlsx?unit="), "the export carries the filters");
+    let (_, rows) = get(&app, "office", &format!("/api/v1/obligations?limit=10000&{query}")).await;
+    let expected = found(&rows);
+    assert!(expected > 0);
+    let xlsx = office.get(app.url(&format!("/exports/ledger.xlsx?{query}"))).send().await.unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let bytes = xlsx.bytes().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("台账.xlsx");
+    std::fs::write(&file, &bytes).unwrap();
+    let soffice = std::process::Command::new("sh").args(["-c", "command -v soffice"]).output();
+    if !soffice.is_ok_and(|o| o.status.success()) {
+        assert!(std::env::var_os("GONGKAI_REQUIRE_DOCUMENT_TOOLS").is_none(), "soffice must be installed");
+        return;
+    }
+    let converted = std::process::Command::new("soffice")
+        .args(["--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir"])
+        .arg(dir.path())
+        .arg(&file)
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(converted.status.success(), "{}", String::from_utf8_lossy(&converted.stderr));
+    let csv = std::fs::read_to_string(dir.path().join("台账.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len() - 1, expected, "header plus exactly the filtered rows: {csv}");
+    assert!(lines[1..].iter().all(|l| l.contains(TOWN) && l.contains("已逾期")), "{csv}");
+}
+
 on_both_backends! {
+    search_and_export => search_and_export_on_sqlite, search_and_export_on_postgres;
     report_form => report_form_on_sqlite, report_form_on_postgres;
     urge => urge_on_sqlite, urge_on_postgres;
     notice_drafts => notice_drafts_on_sqlite, notice_drafts_on_postgres;

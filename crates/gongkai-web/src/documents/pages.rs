@@ -44,9 +44,25 @@ impl DocumentQuery {
 }
 
 /// The 台账 workbook: a unit's staff get their own unit's.
-pub async fn ledger_download(State(state): State<AppState>, page: PageUser) -> AppResult<Response> {
+/// 导出 Excel: exactly the rows the 台账's filters select (its query string),
+/// within the caller's scope.
+pub async fn ledger_download(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(query): Query<crate::ledger::LedgerQuery>,
+) -> AppResult<Response> {
+    const MOST: usize = 100_000;
     let scope = auth::unit_scope(&page.user)?;
-    let lines = ledger_lines(&state.store, scope.as_deref(), state.today()).await?;
+    let tasks = query.tasks_needed(&state).await?;
+    let Ok(unit) = query.unit_for(&page.user)? else {
+        return Err(AppError::not_found());
+    };
+    let filter =
+        gongkai_store::ObligationFilter { unit, limit: Some(MOST as i64 + 1), ..query.filter(&tasks, state.today())? };
+    let lines = ledger_lines(&state.store, &filter, state.today()).await?;
+    if lines.len() > MOST {
+        return Err(AppError::bad_request("筛选结果超过 10 万条，请先按单位、日期等缩小范围再导出"));
+    }
     let bytes = bounded(move || gongkai_io::out::ledger_xlsx(&lines).map_err(|e| e.to_string())).await?;
     let name = format!("{}台账（{}）.xlsx", scope.as_deref().unwrap_or("政务公开"), state.today());
     Ok(download(bytes, &name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))

@@ -54,6 +54,9 @@ pub struct LedgerQuery {
     /// Page of [`PAGE_ROWS`] rows, from 1.
     #[serde(default)]
     pub page: Option<String>,
+    /// Words to find in the task, the unit, the milestone or a report.
+    #[serde(default)]
+    pub q: Option<String>,
 }
 
 pub fn given(value: &Option<String>) -> Option<&str> {
@@ -144,6 +147,7 @@ impl LedgerQuery {
             as_of: Some(today),
             order,
             desc: given(&self.desc) == Some("1"),
+            search: given(&self.q).map(|q| gongkai_domain::input::TITLE.clean(q)).transpose()?,
             ..Default::default()
         })
     }
@@ -162,6 +166,7 @@ impl LedgerQuery {
             ("to", &self.to),
             ("sort", &self.sort),
             ("desc", &self.desc),
+            ("q", &self.q),
             ("page", &self.page),
         ] {
             // Any other change starts again at the first page.

@@ -79,6 +79,7 @@ pub async fn my_obligations(
             (key, next.with("sort", key))
         })
         .collect();
+    let export_query = query.with("page", "");
     let html = state.render(
         "ledger/my.html",
         minijinja::context! {
@@ -86,6 +87,7 @@ pub async fn my_obligations(
             title => if scope.is_some() { "我的任务" } else { "单位台账" },
             rows => ledger::view::rows(rows), paging => Serde(paging), query => Serde(query), units, items => Serde(items),
             sort_links => Serde(sort_links), inbox => Serde(inbox), notices => Serde(notices),
+            export_query,
         },
     )?;
     Ok(Html(html))

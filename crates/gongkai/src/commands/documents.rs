@@ -41,7 +41,8 @@ pub async fn export(store: &Store, command: ExportCommand) -> anyhow::Result<Exi
         },
         None => None,
     };
-    let lines = documents::ledger_lines(store, unit.as_deref(), now.unwrap_or_else(china_today)).await?;
+    let filter = gongkai_store::ObligationFilter { unit: unit.clone(), ..Default::default() };
+    let lines = documents::ledger_lines(store, &filter, now.unwrap_or_else(china_today)).await?;
     let bytes = gongkai_io::out::ledger_xlsx(&lines).context("无法生成台账")?;
     write(&out, &bytes)?;
     println!("已导出台账 {}：{} 条任务事项。", out.display(), lines.len());
