@@ -389,7 +389,12 @@ pub fn change_words(text: &str) -> String {
         .join("；")
 }
 
-const KEYS: [(&str, &str); 34] = [
+const KEYS: [(&str, &str); 39] = [
+    ("token", "令牌编号"),
+    ("units", "单位"),
+    ("replace", "以文件为准（删除文件中没有的单位）"),
+    ("parent", "上级单位"),
+    ("inferred", "待核实"),
     ("submission", "报送编号"),
     ("text", "内容"),
     ("published_url", "公开网址"),
@@ -427,6 +432,16 @@ const KEYS: [(&str, &str); 34] = [
 ];
 
 fn value_words(value: &str) -> String {
+    // A reminder pass's events: "obligation 12：overdue:2020-11-30".
+    if let Some((subject, key)) = value.split_once('：') {
+        let subject = match subject.split_once(' ') {
+            Some(("obligation", id)) => format!("任务事项 {id}"),
+            Some(("request", id)) => format!("依申请公开 {id}"),
+            Some(("finding", id)) => format!("巡查发现 {id}"),
+            _ => subject.to_string(),
+        };
+        return format!("{subject}：{}", event_words(key));
+    }
     match value {
         "accepted" => "通过",
         "returned" => "退回",
@@ -445,6 +460,19 @@ fn value_words(value: &str) -> String {
         other => return other.to_string(),
     }
     .to_string()
+}
+
+/// An event's key in words: "reminder:3:2020-11-30" → "到期前 3 天提醒（2020-11-30 到期）".
+fn event_words(key: &str) -> String {
+    let parts: Vec<&str> = key.split(':').collect();
+    match parts.as_slice() {
+        ["reminder", lead, due] => format!("到期前 {lead} 天提醒（{due} 到期）"),
+        ["overdue", due] => format!("催办（{due} 到期）"),
+        ["escalation", due] => format!("督办（{due} 到期）"),
+        ["urge", day] => format!("公开办催办（{day}）"),
+        ["notice", number] => format!("督办通知 {number}"),
+        _ => key.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -490,5 +518,9 @@ mod words {
         assert_eq!(action_words("login", None), "登录");
         assert_eq!(change_words(r#"{"decision":"returned","reason":"缺照片"}"#), "决定：退回；理由：缺照片");
         assert_eq!(change_words("accepted"), "通过");
+        assert_eq!(
+            change_words(r#"{"events":["obligation 12：overdue:2020-11-30"]}"#),
+            "事件：任务事项 12：催办（2020-11-30 到期）"
+        );
     }
 }

@@ -71,10 +71,47 @@ impl Rule {
         Ok(rule)
     }
 
+    /// The rule as its text, with the comments the office reads (what the
+    /// form on the 考核规则 page saves).
+    pub fn to_text(&self) -> String {
+        let mut text = format!(
+            "# 考核规则（每个单位满分 {full} 分）\n\
+             # 满分按该单位截至考核日已到期的任务事项平均分配，每项分值 = 满分 ÷ 项数。\n\
+             full_marks = {full}\n\n\
+             # 按时完成得该项全部分值；逾期完成的，每逾期 1 天扣该项分值的 {per}%，最多扣 {cap}%。\n\
+             late_deduction_per_day = {per_day}\n\
+             late_deduction_cap = {cap_day}\n\n\
+             # 截至考核日未审核通过的（未报送、待审核、被退回未重报），该项不得分。\n\n\
+             # 每被审核退回 1 次，扣该项分值的 {ret}%（该项最低 0 分）。\n\
+             return_deduction = {ret_day}\n",
+            full = self.full_marks,
+            per = percent(self.late_deduction_per_day),
+            cap = percent(self.late_deduction_cap),
+            ret = percent(self.return_deduction),
+            per_day = self.late_deduction_per_day,
+            cap_day = self.late_deduction_cap,
+            ret_day = self.return_deduction,
+        );
+        if !self.bonus.is_empty() {
+            text.push_str("\n# 加分项：由公开办为单位登记，每次加分；加分后总分不超过满分。\n");
+        }
+        for bonus in &self.bonus {
+            // A TOML basic string: quotes and backslashes escaped.
+            let name = bonus.name.replace('\\', "\\\\").replace('"', "\\\"");
+            text.push_str(&format!("[[bonus]]\nname = \"{name}\"\npoints = {}\n\n", bonus.points));
+        }
+        text
+    }
+
     pub fn default_rule() -> Rule {
         // The built-in text is checked by a test; it cannot come from users.
         Rule::parse(DEFAULT_RULE).unwrap_or_else(|e| unreachable!("{e}"))
     }
+}
+
+/// A fraction as the percent people write: 0.07 → 7, 0.125 → 12.5.
+pub fn percent(fraction: f64) -> f64 {
+    (fraction * 1000.0).round() / 10.0
 }
 
 /// One obligation as the assessment sees it.
@@ -215,5 +252,20 @@ mod tests {
             score(&rule, &[item("2020-06-30", Some("2020-06-29"), 0)], &["政务公开工作经验被上级推广".into()]).unwrap();
         assert_eq!(capped.score, 100.0);
         assert!(score(&rule, &[], &["不存在的加分项".into()]).is_err());
+    }
+}
+
+#[cfg(test)]
+mod rule_text {
+    use super::*;
+
+    #[test]
+    fn a_rule_written_from_the_form_reads_back_the_same() {
+        let mut rule = Rule::default_rule();
+        rule.late_deduction_per_day = 0.07;
+        rule.bonus.push(Bonus { name: "“群众满意”\\示范".into(), points: 1.5 });
+        let text = rule.to_text();
+        assert_eq!(Rule::parse(&text).unwrap(), rule, "{text}");
+        assert!(text.contains("每逾期 1 天扣该项分值的 7%"), "{text}");
     }
 }

@@ -841,7 +841,38 @@ async fn search_and_export(app: App) {
     assert!(lines[1..].iter().all(|l| l.contains(TOWN) && l.contains("已逾期")), "{csv}");
 }
 
+/// The 考核 rule edited as a form: percents, points, bonus rows; what is
+/// saved reads back as the rule's text.
+async fn scoring_form(app: App) {
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let page = office.get(app.url("/plans/1/scoring")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("每逾期 1 天扣该项分值的（%）") && page.contains("value=\"10\""), "the form shows the rule");
+    let mut form = vec![
+        ("csrf", csrf_in(&page)),
+        ("full_marks", "100".to_string()),
+        ("late_percent", "5".into()),
+        ("late_cap_percent", "40".into()),
+        ("return_percent", "20".into()),
+        ("bonus_name", "政策解读优秀案例".into()),
+        ("bonus_points", "2".into()),
+        ("bonus_name", "".into()),
+        ("bonus_points", "".into()),
+    ];
+    let saved = office.post(app.url("/plans/1/scoring")).form(&form).send().await.unwrap();
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let text = app.store.scoring_rule(PlanId(1)).await.unwrap();
+    let rule = gongkai_domain::scoring::Rule::parse(&text).unwrap();
+    assert_eq!((rule.late_deduction_per_day, rule.late_deduction_cap, rule.bonus.len()), (0.05, 0.4, 1));
+    // A word where a number goes: the page again, with the reason.
+    form[2].1 = "五".into();
+    let refused = office.post(app.url("/plans/1/scoring")).form(&form).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(refused.text().await.unwrap().contains("逾期每天扣分比例“五”应是数字"));
+    assert_eq!(app.store.scoring_rule(PlanId(1)).await.unwrap(), text, "nothing changed");
+}
+
 on_both_backends! {
+    scoring_form => scoring_form_on_sqlite, scoring_form_on_postgres;
     search_and_export => search_and_export_on_sqlite, search_and_export_on_postgres;
     report_form => report_form_on_sqlite, report_form_on_postgres;
     urge => urge_on_sqlite, urge_on_postgres;

@@ -27,10 +27,9 @@ async fn scores(state: &AppState, user: &User, year: Option<i32>) -> AppResult<(
     Ok(gongkai_app::assessment::scores_for(state, user, year).await?)
 }
 
+/// A rule's text, as the API takes it.
 #[derive(Deserialize)]
 pub struct RuleForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     text: String,
 }

@@ -1,0 +1,211 @@
+//! Every word a person reads is Chinese: every page the router serves, for
+//! every role (and the public pages for anyone), and the downloads, after a
+//! little real work (a report returned, a 督办 issued, a reminder pass), are
+//! read as a person sees them — text, placeholders, titles — and any Latin
+//! word outside a short allow-list (file types, addresses, numbers) fails.
+
+#[macro_use]
+mod common;
+
+use common::{App, PASSWORD, TOWN, csrf_in, sign_in};
+use std::collections::BTreeSet;
+use std::io::Read;
+
+/// Words a Chinese clerk reads as they are: file types, sizes, and the
+/// test's own accounts, whose names are their logins (a real account's
+/// 姓名 is whatever the administrator wrote).
+const ALLOWED: [&str; 15] = [
+    "PDF", "Excel", "Word", "OFD", "ZIP", "ICS", "URL", "MB", "office", "town", "townhead", "civil", "viewer", "admin",
+    "fresh",
+];
+
+/// The visible text of a page: text between tags, and the placeholders,
+/// titles and labels people read; scripts and styles left out.
+fn visible(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        out.push(' ');
+        let Some(end) = rest[start..].find('>') else { break };
+        let tag = &rest[start + 1..start + end];
+        for attribute in ["placeholder=\"", "title=\"", "aria-label=\""] {
+            if let Some(at) = tag.find(attribute) {
+                let value = &tag[at + attribute.len()..];
+                out.push(' ');
+                out.push_str(&value[..value.find('"').unwrap_or(value.len())]);
+                out.push(' ');
+            }
+        }
+        rest = &rest[start + end + 1..];
+        // Scripts, styles and code (a header to send, a rule's text in the
+        // advanced view) are not prose.
+        let code = tag.starts_with("textarea") && tag.contains("class=\"code\"");
+        for (open, close) in [("script", "</script>"), ("style", "</style>"), ("code", "</code>")] {
+            if tag.starts_with(open) || (code && open == "code") {
+                let close = if code { "</textarea>" } else { close };
+                rest = rest.find(close).map_or("", |at| &rest[at + close.len()..]);
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("&#x2f;", "/").replace("&amp;", "&").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">")
+}
+
+/// Latin words of two letters or more that are not addresses, paths, file
+/// names or allowed.
+fn foreign_words(text: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for token in text.split(|c: char| c.is_whitespace() || "，。；：、（）()“”\"'<>[]【】,;".contains(c)) {
+        let token = token.trim_matches(|c: char| c == '.' || c == ':' || c == '·');
+        let looks_like_address = token.contains("://")
+            || token.starts_with('/')
+            || token.contains('@')
+            || token.starts_with("www.")
+            || (token.starts_with('.') && token[1..].chars().all(|c| c.is_ascii_alphanumeric()))
+            || token.rsplit_once('.').is_some_and(|(stem, ext)| {
+                !stem.is_empty()
+                    && matches!(
+                        ext,
+                        "pdf" | "docx" | "xlsx" | "txt" | "ics" | "zip" | "ofd" | "jpg" | "png" | "csv" | "cn"
+                    )
+            });
+        if looks_like_address {
+            continue;
+        }
+        let mut word = String::new();
+        for c in token.chars().chain([' ']) {
+            if c.is_ascii_alphabetic() {
+                word.push(c);
+            } else {
+                if word.len() >= 2 && !ALLOWED.contains(&word.as_str()) {
+                    found.insert(word.clone());
+                }
+                word.clear();
+            }
+        }
+    }
+    found
+}
+
+/// The text of a .docx or .xlsx: its XML's text nodes.
+fn office_text(bytes: &[u8]) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    for name in ["word/document.xml", "xl/sharedStrings.xml"] {
+        if let Ok(mut part) = archive.by_name(name) {
+            let mut xml = String::new();
+            part.read_to_string(&mut xml).unwrap();
+            text.push_str(&visible(&xml));
+        }
+    }
+    text
+}
+
+/// A returned report, an issued 督办, an extension asked, a reminder pass.
+async fn some_work(app: &App) {
+    let channels = gongkai_app::channels::Channels::new(None).unwrap();
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    gongkai_app::remind::pass(&app.store, day("2020-09-01"), &channels, "测试").await.unwrap();
+    gongkai_app::remind::pass(&app.store, day("2020-11-25"), &channels, "测试").await.unwrap();
+    let own = app
+        .store
+        .obligations(&gongkai_store::ObligationFilter { unit: Some(TOWN.into()), ..Default::default() })
+        .await
+        .unwrap();
+    let report = own.iter().find(|o| o.due == Some(day("2020-11-30"))).unwrap().id;
+    let (town, _) = sign_in(app, "town", PASSWORD).await;
+    let page = town.get(app.url(&format!("/obligations/{report}"))).send().await.unwrap().text().await.unwrap();
+    let form = reqwest::multipart::Form::new().text("csrf", csrf_in(&page)).text("text", "已完成督导。");
+    town.post(app.url(&format!("/obligations/{report}/submit"))).multipart(form).send().await.unwrap();
+    let (civil, _) = sign_in(app, "civil", PASSWORD).await;
+    let page = civil.get(app.url(&format!("/obligations/{report}"))).send().await.unwrap().text().await.unwrap();
+    let form = [("csrf", csrf_in(&page)), ("decision", "return".into()), ("reason", "缺少照片".into())];
+    civil.post(app.url(&format!("/obligations/{report}/review"))).form(&form).send().await.unwrap();
+    let late = own.iter().find(|o| o.due.is_some_and(|d| d < day("2020-11-18"))).unwrap().id;
+    let drafts = app.store.notice_drafts(None).await.unwrap();
+    let draft = drafts.iter().find(|d| d.obligation_id == late).or(drafts.first()).unwrap();
+    let (office, _) = sign_in(app, "office", PASSWORD).await;
+    let page = office.get(app.url("/notices")).send().await.unwrap().text().await.unwrap();
+    let form = [("csrf", csrf_in(&page)), ("new_due", "2020-12-10".into()), ("note", "请抓紧办理".into())];
+    office.post(app.url(&format!("/notices/drafts/{}/issue", draft.id))).form(&form).send().await.unwrap();
+    let form = [("csrf", csrf_in(&page)), ("due", "2020-12-31".into()), ("reason", "材料需上级审定".into())];
+    town.post(app.url(&format!("/obligations/{late}/extension"))).form(&form).send().await.unwrap();
+}
+
+async fn every_page_in_chinese(app: App) {
+    some_work(&app).await;
+    let own = app
+        .store
+        .obligations(&gongkai_store::ObligationFilter { unit: Some(TOWN.into()), ..Default::default() })
+        .await
+        .unwrap();
+    let obligation = own[0].id.to_string();
+    let task = own[0].task_id.to_string();
+    let notice = app.store.notices(None, None).await.unwrap().first().map(|n| n.id).unwrap_or(1).to_string();
+    let draft = app.store.notice_drafts(None).await.unwrap().first().map(|d| d.id).unwrap_or(1).to_string();
+    let pages: Vec<String> = gongkai_web::router::route_list()
+        .into_iter()
+        .filter(|r| r.method == "GET" && !r.path.starts_with("/api/") && !r.path.starts_with("/static/"))
+        .filter(|r| !r.path.contains("{file}"))
+        .map(|r| {
+            let id = if r.path.starts_with("/notices/drafts/") {
+                &draft
+            } else if r.path.starts_with("/notices/") {
+                &notice
+            } else if r.path.starts_with("/tasks/") {
+                &task
+            } else if r.path.starts_with("/public/plans/") || r.path.starts_with("/plans/") {
+                "1"
+            } else {
+                &obligation
+            };
+            r.path.replace("{id}", id)
+        })
+        .collect();
+    assert!(pages.len() >= 15, "{pages:?}");
+    let extra = [
+        "/my?light=red",
+        "/my?sort=unit&desc=1",
+        "/exports/self-inspection?format=docx&unit=温泉镇",
+        "/exports/bulletin?format=docx",
+        "/exports/ledger.xlsx",
+        "/obligations/abc",
+        "/no-such-page",
+    ];
+    let mut failures = Vec::new();
+    for login in ["office", "town", "townhead", "civil", "viewer", "admin", ""] {
+        let client = if login.is_empty() { common::browser() } else { sign_in(&app, login, PASSWORD).await.0 };
+        for path in pages.iter().map(String::as_str).chain(extra) {
+            if login.is_empty() && !path.starts_with("/public") && path != "/login" {
+                continue;
+            }
+            let response = client.get(app.url(path)).send().await.unwrap();
+            let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+            let bytes = response.bytes().await.unwrap();
+            let text = if kind.starts_with("text/html") {
+                visible(&String::from_utf8_lossy(&bytes))
+            } else if kind.contains("openxmlformats") {
+                office_text(&bytes)
+            } else {
+                continue;
+            };
+            for word in foreign_words(&text) {
+                failures.push(format!("{login} {path}: {word}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "Latin words on screen:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn the_reader_finds_latin_words_and_lets_addresses_pass() {
+    let words = foreign_words(&visible(
+        "<p title=\"due soon\">报送 PDF 文件 督导.pdf，见 https://www.conghua.gov.cn/a.html 或 /my?x=1</p><script>var x;</script>",
+    ));
+    assert_eq!(words.into_iter().collect::<Vec<_>>(), ["due", "soon"]);
+}
+
+on_both_backends! {
+    every_page_in_chinese => every_page_in_chinese_on_sqlite, every_page_in_chinese_on_postgres;
+}
