@@ -42,7 +42,7 @@ pub use ledger::{
 };
 pub use people::{NewUser, TokenRow, User};
 pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, PublishedRow, ReviewRow, SubmissionRow};
-pub use summary::{TaskTally, UnitTally, Versions};
+pub use summary::{TaskTally, UnitTally, UnitTodo, Versions};
 pub use supervision::{
     Contact, DraftRow, ExtensionListRow, ExtensionRow, InboxRow, NewEvent, NoticeRow, Outgoing, SchedulerLock, Subject,
 };

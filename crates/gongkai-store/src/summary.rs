@@ -19,6 +19,16 @@ pub struct Versions {
     pub units: i64,
 }
 
+/// What waits for a unit (its 我的任务's 待办).
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct UnitTodo {
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub returned: i64,
+    /// Reports waiting for the unit head's sign-off.
+    pub to_sign: i64,
+}
+
 /// One unit's active obligations counted as of a day.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UnitTally {
@@ -102,6 +112,34 @@ impl Store {
                 None => query.fetch_all(pool).await?,
             }
         }))
+    }
+
+    /// One unit's 待办 as of `today`: overdue, due within the soon window,
+    /// returned to it, and reports waiting for its head's sign-off.
+    pub async fn unit_todo(&self, unit: &str, today: NaiveDate, soon: NaiveDate) -> StoreResult<UnitTodo> {
+        let light = |light: Light| light.sql("o.", "$2", "$3");
+        let (red, yellow) = (light(Light::Red), light(Light::Yellow));
+        let sql = format!(
+            "SELECT COALESCE(SUM(CASE WHEN {red} THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN {yellow} THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN o.status = 'returned' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN o.status = 'submitted' AND p.head_signoff THEN 1 ELSE 0 END), 0)
+             FROM obligations o JOIN units u ON u.id = o.unit_id JOIN tasks t ON t.id = o.task_id
+             JOIN plans p ON p.id = t.plan_id
+             WHERE u.name = $1 AND o.active = TRUE"
+        );
+        let counts: (i64, i64, i64, i64) = match &self.readers {
+            Some(readers) => {
+                let args = [read::Arg::Text(unit.to_string()), read::Arg::Date(today), read::Arg::Date(soon)];
+                let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+                readers.read_now(|c| read::rows(c, &sql, &args, row)).await?.pop().unwrap_or_default()
+            }
+            None => on_pool!(self, pool => {
+                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(unit).bind(today).bind(soon).fetch_one(pool).await?
+            }),
+        };
+        let (overdue, due_soon, returned, to_sign) = counts;
+        Ok(UnitTodo { overdue, due_soon, returned, to_sign })
     }
 
     /// Every task's active obligations of one plan, or of all: accepted, and all.

@@ -871,7 +871,30 @@ async fn scoring_form(app: App) {
     assert_eq!(app.store.scoring_rule(PlanId(1)).await.unwrap(), text, "nothing changed");
 }
 
+/// A unit lands on its 待办: overdue, due soon, returned and — for its head —
+/// reports to sign, counted as its lists count them, with a badge.
+async fn landing_todo(app: App) {
+    let count = |list: &Value| list.as_array().unwrap().len();
+    let (_, red) = get(&app, "town", "/api/v1/obligations?light=red&limit=10000").await;
+    let (_, yellow) = get(&app, "town", "/api/v1/obligations?light=yellow&limit=10000").await;
+    let (town, _) = sign_in(&app, "town", PASSWORD).await;
+    let page = town.get(app.url("/my")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("已逾期 {} 项", count(&red))), "{page}");
+    assert!(page.contains(&format!("7 天内到期 {} 项", count(&yellow))));
+    assert!(page.contains(&format!("aria-label=\"待办\">{}</span>", count(&red) + count(&yellow))), "the badge");
+    assert!(!page.contains("待签发"));
+
+    // With sign-off required, a report waits for the head.
+    assert_eq!(post(&app, "office", "/api/v1/plans/1", json!({ "head_signoff": true })).await.0, StatusCode::OK);
+    let id = the_villages_report(&app).await;
+    assert_eq!(submit(&app, "town", id).await, StatusCode::CREATED);
+    let (head, _) = sign_in(&app, "townhead", PASSWORD).await;
+    let page = head.get(app.url("/my")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("待签发 1 项"), "{page}");
+}
+
 on_both_backends! {
+    landing_todo => landing_todo_on_sqlite, landing_todo_on_postgres;
     scoring_form => scoring_form_on_sqlite, scoring_form_on_postgres;
     search_and_export => search_and_export_on_sqlite, search_and_export_on_postgres;
     report_form => report_form_on_sqlite, report_form_on_postgres;

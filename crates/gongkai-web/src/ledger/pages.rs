@@ -61,6 +61,18 @@ pub async fn my_obligations(
         Some(unit) => (state.store.inbox(unit, 10).await?, state.store.notices(Some(unit), None).await?),
         None => (Vec::new(), Vec::new()),
     };
+    // A unit's 待办, counted in one read; the head also signs.
+    let todo = match &scope {
+        Some(unit) => {
+            let soon = today + chrono::Duration::days(gongkai_store::SOON_DAYS);
+            let mut todo = state.store.unit_todo(unit, today, soon).await?;
+            if page.user.role != gongkai_domain::people::Role::Head {
+                todo.to_sign = 0;
+            }
+            Some(todo)
+        }
+        None => None,
+    };
     let units: Vec<String> = match scope {
         Some(_) => Vec::new(),
         None => state.directory().await?.units().iter().map(|u| u.name.clone()).collect(),
@@ -87,7 +99,7 @@ pub async fn my_obligations(
             title => if scope.is_some() { "我的任务" } else { "单位台账" },
             rows => ledger::view::rows(rows), paging => Serde(paging), query => Serde(query), units, items => Serde(items),
             sort_links => Serde(sort_links), inbox => Serde(inbox), notices => Serde(notices),
-            export_query,
+            export_query, todo => Serde(todo),
         },
     )?;
     Ok(Html(html))
