@@ -17,8 +17,19 @@ pub struct UnitScore {
     /// 部门, 镇街 or 村居: units are ranked within their group.
     pub group: &'static str,
     pub score: f64,
+    /// Equal scores (to the 0.01 shown) share a rank; the next takes the
+    /// rank after all of them (1, 2, 2, 4).
     pub rank: usize,
+    /// Another unit of the group has the same rank (并列).
+    pub tied: bool,
     pub explanation: Vec<Line>,
+}
+
+impl UnitScore {
+    /// "第2名（并列）".
+    pub fn place(&self) -> String {
+        format!("第{}名{}", self.rank, if self.tied { "（并列）" } else { "" })
+    }
 }
 
 /// Departments, towns and villages are ranked apart.
@@ -39,15 +50,27 @@ pub async fn scores(app: &App, year: i32, as_of: NaiveDate) -> Result<Vec<UnitSc
     for (unit, kind, items) in inputs.units {
         let awarded: Vec<String> = inputs.bonuses.iter().filter(|(u, _)| *u == unit).map(|(_, b)| b.clone()).collect();
         let scored = scoring::score(&inputs.rule, &items, &awarded).map_err(Error::Invalid)?;
-        out.push(UnitScore { unit, group: group(kind), score: scored.score, rank: 0, explanation: scored.explanation });
+        let score = (scored.score * 100.0).round() / 100.0;
+        out.push(UnitScore { unit, group: group(kind), score, rank: 0, tied: false, explanation: scored.explanation });
     }
-    out.sort_by(|a, b| a.group.cmp(b.group).then(b.score.total_cmp(&a.score)).then(a.unit.cmp(&b.unit)));
-    let mut rank = 0;
-    for i in 0..out.len() {
-        rank = if i > 0 && out[i - 1].group == out[i].group { rank + 1 } else { 1 };
-        out[i].rank = rank;
-    }
+    rank(&mut out);
     Ok(out)
+}
+
+/// Orders by group, then score, and gives each its place in its group:
+/// equal scores share one (并列), the next takes the place after them.
+fn rank(out: &mut [UnitScore]) {
+    out.sort_by(|a, b| a.group.cmp(b.group).then(b.score.total_cmp(&a.score)).then(a.unit.cmp(&b.unit)));
+    let mut place = 0;
+    for i in 0..out.len() {
+        let same_group = i > 0 && out[i - 1].group == out[i].group;
+        place = if same_group { place + 1 } else { 1 };
+        out[i].rank = if same_group && out[i - 1].score == out[i].score { out[i - 1].rank } else { place };
+        if same_group && out[i - 1].rank == out[i].rank {
+            out[i - 1].tied = true;
+            out[i].tied = true;
+        }
+    }
 }
 
 /// The year's plans, or the latest plan's year; a year outside 2000–2100 is refused.
@@ -93,4 +116,40 @@ pub async fn award(app: &App, user: &User, plan: PlanId, unit: &str, item: &str,
     let unit = directory.find(&unit).ok_or_else(|| Error::Invalid(format!("单位“{unit}”不在单位目录中")))?;
     app.store.award_bonus(plan, &unit.name, &item, &note, &user.login).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_scores_share_a_place_and_the_next_skips() {
+        let unit = |name: &str, group: &'static str, score: f64| UnitScore {
+            unit: name.into(),
+            group,
+            score,
+            rank: 0,
+            tied: false,
+            explanation: Vec::new(),
+        };
+        let mut out = vec![
+            unit("甲镇", "镇街", 90.0),
+            unit("乙镇", "镇街", 95.0),
+            unit("丙镇", "镇街", 90.0),
+            unit("丁镇", "镇街", 80.0),
+            unit("区民政局", "部门", 90.0),
+        ];
+        rank(&mut out);
+        let places: Vec<(String, String)> = out.iter().map(|s| (s.unit.clone(), s.place())).collect();
+        assert_eq!(
+            places,
+            [
+                ("区民政局".to_string(), "第1名".to_string()),
+                ("乙镇".into(), "第1名".into()),
+                ("丙镇".into(), "第2名（并列）".into()),
+                ("甲镇".into(), "第2名（并列）".into()),
+                ("丁镇".into(), "第4名".into()),
+            ]
+        );
+    }
 }

@@ -186,7 +186,7 @@ pub async fn bulletin(app: &App, year: i32, today: NaiveDate) -> Result<Document
         let of_group: Vec<Vec<String>> = scores
             .iter()
             .filter(|s| s.group == group)
-            .map(|s| vec![s.rank.to_string(), s.unit.clone(), format!("{:.2}", s.score)])
+            .map(|s| vec![s.place(), s.unit.clone(), format!("{:.2}", s.score)])
             .collect();
         if !of_group.is_empty() {
             ranking.push(Block::Subheading(format!("（{}）{group}", chinese_number(ranking.len() / 2 + 1))));

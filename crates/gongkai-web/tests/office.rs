@@ -447,7 +447,7 @@ async fn assessment_on_the_web(app: App) {
     assert!(own[0]["explanation"].as_array().unwrap().iter().any(|l| l["item"] == "政策解读优秀案例"));
     let (office, _) = sign_in(&app, "office", PASSWORD).await;
     let page = office.get(app.url("/scores?year=2020")).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("2020 年考核") && page.contains("镇街") && page.contains("第 1 名"), "{page}");
+    assert!(page.contains("2020 年考核") && page.contains("镇街") && page.contains("第1名"), "{page}");
 }
 
 /// Every page reachable from `/public` without signing in, with its body.

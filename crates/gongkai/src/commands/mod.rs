@@ -188,7 +188,7 @@ async fn score(store: &Store, args: crate::cli::ScoreArgs) -> anyhow::Result<Exi
     }
     println!("{} 年考核（考核日 {as_of}）", args.year);
     for s in &scores {
-        println!("\n{} 第 {} 名  {}  {:.2} 分", s.group, s.rank, s.unit, s.score);
+        println!("\n{} {}  {}  {:.2} 分", s.group, s.place(), s.unit, s.score);
         for line in &s.explanation {
             println!("  {:+7.2}  {}：{}", line.points, line.item, line.reason);
         }
