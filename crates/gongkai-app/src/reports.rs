@@ -119,6 +119,34 @@ pub async fn file_report(app: &App, user: &User, id: ObligationId, report: NewRe
     Ok(app.store.submit(&new, &user.login).await?)
 }
 
+/// What 批量通过 did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Accepted {
+    pub accepted: Vec<ObligationId>,
+    /// Reports not accepted, and why (returned meanwhile, not the user's).
+    pub refused: Vec<(ObligationId, String)>,
+}
+
+/// 批量通过: the selected reports accepted one after another; one that
+/// cannot be does not stop the rest. A return needs its own reason, so
+/// returns are decided one by one.
+pub async fn accept_all(app: &App, user: &User, ids: &[ObligationId]) -> Result<Accepted> {
+    if ids.is_empty() {
+        return Err(Error::invalid("请先勾选要通过的报送"));
+    }
+    if ids.len() > 500 {
+        return Err(Error::invalid("一次最多通过 500 项"));
+    }
+    let mut done = Accepted::default();
+    for &id in ids {
+        match decide(app, user, id, "accept", "").await {
+            Ok(()) => done.accepted.push(id),
+            Err(error) => done.refused.push((id, error.to_string())),
+        }
+    }
+    Ok(done)
+}
+
 /// Decides on the latest report, if the user may: the reviewer accepts or
 /// returns; where the plan asks for it, the unit head first signs off
 /// (`signoff`) or returns.

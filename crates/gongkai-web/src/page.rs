@@ -52,3 +52,21 @@ pub fn frame<'a>(state: &AppState, page: &'a PageUser) -> Frame<'a> {
         today: state.today().to_string(),
     }
 }
+
+/// The rows ticked on a list (one `key` field each), once the form's CSRF
+/// token is checked; `what` names the number in the message when one is bad.
+pub fn ticked<T: std::str::FromStr>(
+    page: &PageUser,
+    form: &[(String, String)],
+    key: &str,
+    what: &str,
+) -> crate::error::AppResult<Vec<T>> {
+    let csrf = form.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
+    page.check_csrf(csrf)?;
+    form.iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, value)| {
+            value.parse().map_err(|_| crate::error::AppError::bad_request(format!("{what}“{value}”无效")))
+        })
+        .collect()
+}

@@ -59,6 +59,7 @@ fn templates() -> Environment<'static> {
         ("supervision/draft.html", include_str!("../templates/supervision/draft.html")),
         ("supervision/batch.html", include_str!("../templates/supervision/batch.html")),
         ("supervision/urged.html", include_str!("../templates/supervision/urged.html")),
+        ("reports/accepted.html", include_str!("../templates/reports/accepted.html")),
         ("supervision/extensions.html", include_str!("../templates/supervision/extensions.html")),
         ("assessment/scores.html", include_str!("../templates/assessment/scores.html")),
         ("assessment/scoring.html", include_str!("../templates/assessment/scoring.html")),

@@ -893,7 +893,42 @@ async fn landing_todo(app: App) {
     assert!(page.contains("待签发 1 项"), "{page}");
 }
 
+/// 批量通过: the reviewer ticks reports and accepts them at once; one that
+/// is no longer waiting is named, the rest go through.
+async fn accept_in_a_batch(app: App) {
+    let own = app.store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
+    let to_office: Vec<ObligationId> = own
+        .iter()
+        .filter(|o| o.recipient.as_deref().is_none_or(|r| r.contains("公开办")))
+        .map(|o| o.id)
+        .take(2)
+        .collect();
+    assert_eq!(to_office.len(), 2);
+    for id in &to_office {
+        assert_eq!(submit(&app, "town", *id).await, StatusCode::CREATED);
+    }
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let page = office.get(app.url("/review")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("通过所选报送"));
+    let mut form = vec![("csrf".to_string(), csrf_in(&page))];
+    form.extend(to_office.iter().map(|id| ("o".to_string(), id.to_string())));
+    let done = office.post(app.url("/review/accept")).form(&form).send().await.unwrap().text().await.unwrap();
+    assert!(done.contains("已通过 2 份报送"), "{done}");
+    for id in &to_office {
+        let status = app.store.obligations(&ObligationFilter { id: Some(*id), ..Default::default() }).await.unwrap();
+        assert_eq!(status[0].status.as_str(), "accepted");
+    }
+    // Again: nothing waits, each is named with the reason.
+    let (status, again) = post(&app, "office", "/api/v1/reviews/accept", json!({ "obligations": to_office })).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((again["accepted"].as_array().unwrap().len(), again["refused"].as_array().unwrap().len()), (0, 2));
+    // A unit's handler reviews nothing.
+    let (_, theirs) = post(&app, "town", "/api/v1/reviews/accept", json!({ "obligations": [own[5].id] })).await;
+    assert_eq!(theirs["accepted"].as_array().unwrap().len(), 0, "{theirs}");
+}
+
 on_both_backends! {
+    accept_in_a_batch => accept_in_a_batch_on_sqlite, accept_in_a_batch_on_postgres;
     landing_todo => landing_todo_on_sqlite, landing_todo_on_postgres;
     scoring_form => scoring_form_on_sqlite, scoring_form_on_postgres;
     search_and_export => search_and_export_on_sqlite, search_and_export_on_postgres;

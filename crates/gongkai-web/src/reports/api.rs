@@ -50,3 +50,18 @@ pub async fn review(
     let (o, _) = crate::reports::find_obligation(&state, &user, id).await?;
     Ok(Json(json!({ "status": o.status })))
 }
+
+#[derive(serde::Deserialize)]
+pub struct AcceptBody {
+    #[serde(default)]
+    obligations: Vec<ObligationId>,
+}
+
+/// 批量通过: `{"obligations": [ids]}`; returns are decided one by one.
+pub async fn accept_all(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    JsonBody(body): JsonBody<AcceptBody>,
+) -> AppResult<Json<gongkai_app::reports::Accepted>> {
+    Ok(Json(gongkai_app::reports::accept_all(&state, &user, &body.obligations).await?))
+}

@@ -121,6 +121,8 @@ pub fn routes(routes: Routes) -> Routes {
         .post(Group::Pages, "/obligations/{id}/public", pages::make_public)
         .get(Group::Pages, "/files/{id}", pages::download)
         .get(Group::Pages, "/review", pages::review_queue)
+        .post(Group::Pages, "/review/accept", pages::accept_all)
+        .post(Group::Api, "/api/v1/reviews/accept", api::accept_all)
         .get(Group::Api, "/api/v1/obligations/{id}/submissions", api::submissions)
         .upload(Group::Api, "/api/v1/obligations/{id}/submissions", api::submit, evidence)
         .post(Group::Api, "/api/v1/obligations/{id}/review", api::review)

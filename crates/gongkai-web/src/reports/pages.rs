@@ -168,6 +168,20 @@ pub async fn download(State(state): State<AppState>, page: PageUser, Path(id): P
 }
 
 /// 审核: reports waiting for this user's decision.
+/// 批量通过 from the 审核 list: the form holds the CSRF token and one `o`
+/// field per ticked report.
+pub async fn accept_all(
+    State(state): State<AppState>,
+    page: PageUser,
+    FormBody(form): FormBody<Vec<(String, String)>>,
+) -> AppResult<Html<String>> {
+    let ids: Vec<ObligationId> = crate::page::ticked(&page, &form, "o", "任务编号")?;
+    let done = gongkai_app::reports::accept_all(&state, &page.user, &ids).await?;
+    let html =
+        state.render("reports/accepted.html", serde_json::json!({ "frame": frame(&state, &page), "done": done }))?;
+    Ok(Html(html))
+}
+
 pub async fn review_queue(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
     let directory = state.directory().await?;
     // Only work with a report waiting can be in the queue.

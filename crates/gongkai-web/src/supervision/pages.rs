@@ -47,22 +47,6 @@ pub async fn list(State(state): State<AppState>, page: PageUser) -> AppResult<Ht
     Ok(Html(html))
 }
 
-/// The rows ticked on a list (one `key` field each), once the form's CSRF
-/// token is checked; `what` names the number in the message when one is bad.
-fn selected<T: std::str::FromStr>(
-    page: &PageUser,
-    form: &[(String, String)],
-    key: &str,
-    what: &str,
-) -> AppResult<Vec<T>> {
-    let csrf = form.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
-    page.check_csrf(csrf)?;
-    form.iter()
-        .filter(|(k, _)| k == key)
-        .map(|(_, value)| value.parse().map_err(|_| AppError::bad_request(format!("{what}“{value}”无效"))))
-        .collect()
-}
-
 /// 一键催办 from a list: the form holds the CSRF token and one `o` field
 /// per selected row.
 pub async fn urge(
@@ -70,7 +54,7 @@ pub async fn urge(
     page: PageUser,
     FormBody(form): FormBody<Vec<(String, String)>>,
 ) -> AppResult<Html<String>> {
-    let ids: Vec<ObligationId> = selected(&page, &form, "o", "任务编号")?;
+    let ids: Vec<ObligationId> = crate::page::ticked(&page, &form, "o", "任务编号")?;
     let urged = gongkai_app::supervision::urge(&state, &page.user, &ids).await?;
     let html = state.render(
         "supervision/urged.html",
@@ -141,7 +125,7 @@ pub async fn issue_drafts(
     page: PageUser,
     FormBody(form): FormBody<Vec<(String, String)>>,
 ) -> AppResult<Html<String>> {
-    let drafts: Vec<i64> = selected(&page, &form, "draft", "督办草稿编号")?;
+    let drafts: Vec<i64> = crate::page::ticked(&page, &form, "draft", "督办草稿编号")?;
     if drafts.is_empty() {
         return Err(AppError::bad_request("请先勾选要督办的事项"));
     }
