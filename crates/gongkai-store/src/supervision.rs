@@ -610,21 +610,20 @@ impl Store {
 /// A request on the office's 延期 list, with the work it is about.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ExtensionListRow {
-    pub id: i64,
-    pub obligation_id: ObligationId,
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub request: ExtensionRow,
     pub unit: String,
     pub task_seq: i32,
     pub milestone: String,
-    pub previous_due: NaiveDate,
-    pub requested_due: NaiveDate,
-    pub reason: String,
-    pub requested_by: String,
-    pub requested_at: chrono::DateTime<Utc>,
-    /// pending, granted, refused.
-    pub status: String,
-    pub decided_by: Option<String>,
-    pub decision_note: String,
 }
+
+/// An extension request's columns, with people by their names.
+const EXTENSION_COLUMNS: &str = "e.id, e.obligation_id, e.previous_due, e.requested_due, e.reason,
+     COALESCE((SELECT display_name FROM users WHERE login = e.requested_by), e.requested_by) AS requested_by,
+     e.requested_at, e.status,
+     COALESCE((SELECT display_name FROM users WHERE login = e.decided_by), e.decided_by) AS decided_by,
+     e.decision_note";
 
 /// A request for a later due date and what became of it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -748,12 +747,7 @@ impl Store {
     pub async fn extensions(&self, obligation_id: ObligationId) -> StoreResult<Vec<ExtensionRow>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT e.id, e.obligation_id, e.previous_due, e.requested_due, e.reason,
-                        COALESCE((SELECT display_name FROM users WHERE login = e.requested_by), e.requested_by) AS requested_by,
-                        e.requested_at, e.status,
-                        COALESCE((SELECT display_name FROM users WHERE login = e.decided_by), e.decided_by) AS decided_by,
-                        e.decision_note
-                 FROM extensions e WHERE e.obligation_id = $1 ORDER BY e.id",
+                sqlx::AssertSqlSafe(format!("SELECT {EXTENSION_COLUMNS} FROM extensions e WHERE e.obligation_id = $1 ORDER BY e.id")),
             ).bind(obligation_id).fetch_all(pool).await?
         }))
     }
@@ -763,12 +757,7 @@ impl Store {
     pub async fn extension_list(&self, answered: i64) -> StoreResult<Vec<ExtensionListRow>> {
         // The number written in, not bound: see `ObligationFilter::sql`.
         let sql = format!(
-            "SELECT e.id, e.obligation_id, u.name AS unit, t.seq AS task_seq, m.text AS milestone, e.previous_due,
-                    e.requested_due, e.reason,
-                    COALESCE((SELECT display_name FROM users WHERE login = e.requested_by), e.requested_by) AS requested_by,
-                    e.requested_at, e.status,
-                    COALESCE((SELECT display_name FROM users WHERE login = e.decided_by), e.decided_by) AS decided_by,
-                    e.decision_note
+            "SELECT {EXTENSION_COLUMNS}, u.name AS unit, t.seq AS task_seq, m.text AS milestone
              FROM extensions e JOIN obligations o ON o.id = e.obligation_id JOIN units u ON u.id = o.unit_id
              JOIN tasks t ON t.id = o.task_id JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx
              WHERE e.status = 'pending' OR e.id IN (SELECT id FROM extensions WHERE status <> 'pending' ORDER BY id DESC LIMIT {})

@@ -67,7 +67,7 @@ pub async fn urge(
 /// each links to its obligation, where the answer is given.
 pub async fn extensions(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
     let list = gongkai_app::supervision::extension_list(&state, &page.user).await?;
-    let pending = list.iter().filter(|e| e.status == "pending").count();
+    let pending = list.iter().filter(|e| e.request.status == "pending").count();
     let html = state.render(
         "supervision/extensions.html",
         serde_json::json!({ "frame": crate::page::frame_json(&state, &page), "list": list, "pending": pending }),
