@@ -32,8 +32,8 @@ mkdir -p "$WORK"
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need=()
 for tool in wrk curl jq psql; do command -v $tool >/dev/null || need+=("$tool"); done
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-[ -n "$PG_BIN" ] || need+=(postgresql)
+source scripts/private-postgres.sh
+[ -n "$(pg_bin_dir)" ] || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need[@]}" >/dev/null
@@ -42,7 +42,6 @@ fi
 cleanup=()
 on_exit() { for step in "${cleanup[@]}"; do eval "$step" || true; done; }
 trap on_exit EXIT
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
 # The ceiling is built outside its folder (shared/ is read-only in CI).
 echo "== building the ceiling and gongkai (release)" >&2
@@ -59,16 +58,8 @@ if [ ! -f "$WORK/gongkai.db" ]; then
 fi
 
 # The same data in a private PostgreSQL cluster (default settings).
-run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-if [ ! -d "$WORK/pg/data" ]; then
-  mkdir -p "$WORK/pg"
-  [ "$(id -u)" = 0 ] && chown postgres "$WORK/pg"
-  run_pg "$PG_BIN/initdb" -D "$WORK/pg/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
-fi
-run_pg "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/server.log" -w \
-  -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1" start >/dev/null
-cleanup+=("run_pg $PG_BIN/pg_ctl -D $WORK/pg/data -m fast stop >/dev/null")
-PG_DB="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+start_private_postgres "$WORK/pg" "$PG_PORT"
+PG_DB=$PG_URL
 gp() { "$BIN" --db "$PG_DB" --key-file "$WORK/pg/secret.key" "$@"; }
 if ! gp obligations --limit 1 --json 2>/dev/null | grep -q '"id"'; then
   echo "== generating the same data in PostgreSQL" >&2

@@ -51,19 +51,10 @@ trap on_exit EXIT
 case "$TARGET" in
   sqlite) DB="sqlite://$WORK/province.db" ;;
   postgres)
-    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-    [ -n "$PG_BIN" ] || { as_root apt-get install -y -qq postgresql >/dev/null; PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); }
-    run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-    PG_DIR=$WORK/pg
-    if [ ! -d "$PG_DIR/data" ]; then
-      mkdir -p "$PG_DIR"
-      [ "$(id -u)" = 0 ] && chown postgres "$PG_DIR"
-      run_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
-    fi
-    run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-      -o "-p 15433 -k $PG_DIR -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_connections=200" start >/dev/null
-    cleanup+=("run_pg $PG_BIN/pg_ctl -D $PG_DIR/data -m fast stop >/dev/null")
-    DB="postgres://postgres@127.0.0.1:15433/postgres"
+    source scripts/private-postgres.sh
+    [ -n "$(pg_bin_dir)" ] || as_root apt-get install -y -qq postgresql >/dev/null
+    start_private_postgres "$WORK/pg" 15433 -c shared_buffers=1GB -c max_connections=200
+    DB=$PG_URL
     ;;
   *) DB=$TARGET ;;
 esac

@@ -93,12 +93,9 @@ pub async fn run(app: &App, user: &User, mut form: ImportRequest) -> Result<Outc
         .unwrap_or_else(|| form.file_name.rsplit_once('.').map_or(form.file_name.clone(), |(stem, _)| stem.into()));
     // A list imported again keeps its plan's start unless one is given.
     let stored = app.store.plans().await?.into_iter().find(|p| p.title == title && p.plan_year == year);
-    let start = match form.start.trim() {
-        "" => stored.map_or_else(|| plan::default_start(year, app.today()), |p| p.start_date),
-        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .ok()
-            .filter(|d| gongkai_domain::calendar::in_range(*d))
-            .ok_or_else(|| Error::invalid(format!("印发日期“{s}”应写作 2020-09-01 这样的日期")))?,
+    let start = match crate::optional_date(&form.start, "印发日期")? {
+        Some(day) => day,
+        None => stored.map_or_else(|| plan::default_start(year, app.today()), |p| p.start_date),
     };
     let directory = app.store.directory().await?;
     let understanding = understand(&list, &directory, year);

@@ -35,10 +35,22 @@ pub async fn issue(app: &App, user: &User, id: ObligationId, new_due: &str, note
             calendar.add_working_days(today, rules.notice_working_days).map_err(|e| Error::invalid(e.to_string()))?
         }
     };
-    let wording = Wording::obligation(&o.unit, o.task_seq, &o.milestone, due);
-    let message = wording.notice(working_days_after(due, today, &calendar), new_due);
+    let message = notice_message(&o.unit, o.task_seq, &o.milestone, due, today, new_due, &calendar);
     let note = if note.trim().is_empty() { "公开办督办" } else { note.trim() };
     Ok(app.store.issue_notice(id, None, today, new_due, note, &message, &user.login).await?)
+}
+
+/// What a 督办通知 tells the unit, issued `today` with a new deadline.
+fn notice_message(
+    unit: &str,
+    task_seq: i32,
+    milestone: &str,
+    due: NaiveDate,
+    today: NaiveDate,
+    new_due: NaiveDate,
+    calendar: &gongkai_domain::calendar::Calendar,
+) -> String {
+    Wording::obligation(unit, task_seq, milestone, due).notice(working_days_after(due, today, calendar), new_due)
 }
 
 /// The rule's drafts waiting for the office (the office only).
@@ -68,15 +80,25 @@ pub async fn issue_draft_as(
     new_due: Option<NaiveDate>,
     note: &str,
 ) -> Result<NoticeRow> {
+    issue_one(app, actor, draft, new_due, note, &app.store.calendar().await?).await
+}
+
+/// One draft issued, on a calendar read once for a whole batch.
+async fn issue_one(
+    app: &App,
+    actor: &str,
+    draft: i64,
+    new_due: Option<NaiveDate>,
+    note: &str,
+    calendar: &gongkai_domain::calendar::Calendar,
+) -> Result<NoticeRow> {
     let found = app.store.notice_drafts(Some(draft)).await?.into_iter().next().ok_or(Error::NotFound)?;
     let today = app.today();
     let new_due = new_due.unwrap_or(found.new_due);
     if new_due <= today {
         return Err(Error::invalid(format!("新的办结期限 {new_due} 应晚于今天（{today}）")));
     }
-    let calendar = app.store.calendar().await?;
-    let wording = Wording::obligation(&found.unit, found.task_seq, &found.milestone, found.due);
-    let message = wording.notice(working_days_after(found.due, today, &calendar), new_due);
+    let message = notice_message(&found.unit, found.task_seq, &found.milestone, found.due, today, new_due, calendar);
     let note = if note.trim().is_empty() { "逾期未办，公开办督办" } else { note.trim() };
     Ok(app.store.issue_notice(found.obligation_id, Some(draft), today, new_due, note, &message, actor).await?)
 }
@@ -98,8 +120,9 @@ pub async fn issue_drafts(app: &App, user: &User, drafts: &[i64]) -> Result<Batc
         return Err(Error::invalid("一次最多督办 1000 项"));
     }
     let mut batch = Batch::default();
+    let calendar = app.store.calendar().await?;
     for &draft in drafts {
-        match issue_draft_as(app, &user.login, draft, None, "").await {
+        match issue_one(app, &user.login, draft, None, "", &calendar).await {
             Ok(notice) => batch.issued.push(notice),
             Err(error) => batch.refused.push((draft, error.to_string())),
         }

@@ -146,6 +146,8 @@ pub fn aliases_from(short_names: &str) -> Vec<String> {
 pub struct Directory {
     units: Vec<Unit>,
     index: HashMap<String, usize>,
+    /// The first 政务公开办 ([`Unit::is_openness_office`]), found when indexed.
+    office: Option<usize>,
 }
 
 impl Directory {
@@ -187,6 +189,12 @@ impl Directory {
         for (at, unit) in self.units.iter().enumerate() {
             self.index.insert(unit.name.clone(), at);
         }
+        self.office = self.units.iter().position(Unit::is_openness_office);
+    }
+
+    /// The 政务公开办 of the directory, if it has one.
+    pub fn openness_office(&self) -> Option<&Unit> {
+        self.office.map(|at| &self.units[at])
     }
 
     pub fn units(&self) -> &[Unit] {

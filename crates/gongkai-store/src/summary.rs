@@ -114,6 +114,15 @@ impl Store {
         }))
     }
 
+    /// A `SELECT COUNT(*) …` without parameters, read on the calling thread
+    /// (a page's count beside its list).
+    pub(crate) async fn count(&self, sql: &'static str) -> StoreResult<i64> {
+        Ok(match &self.readers {
+            Some(readers) => readers.read_now(|c| read::rows(c, sql, &[], |r| r.get(0))).await?.pop().unwrap_or(0),
+            None => on_pool!(self, pool => sqlx::query_as::<_, (i64,)>(sql).fetch_one(pool).await?.0),
+        })
+    }
+
     /// One unit's 待办 as of `today`: overdue, due within the soon window,
     /// returned to it, and reports waiting for its head's sign-off.
     pub async fn unit_todo(&self, unit: &str, today: NaiveDate, soon: NaiveDate) -> StoreResult<UnitTodo> {

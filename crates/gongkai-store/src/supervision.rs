@@ -541,12 +541,11 @@ impl Store {
 
     /// How many drafts wait for the office (the 工作台's count).
     pub async fn notice_draft_count(&self) -> StoreResult<i64> {
-        const SQL: &str = "SELECT COUNT(*) FROM notice_drafts d JOIN obligations o ON o.id = d.obligation_id
-             WHERE d.status = 'draft' AND o.active = TRUE AND o.status IN ('pending', 'returned') AND o.due_date = d.due_date";
-        Ok(match &self.readers {
-            Some(readers) => readers.read_now(|c| read::rows(c, SQL, &[], |r| r.get(0))).await?.pop().unwrap_or(0),
-            None => on_pool!(self, pool => sqlx::query_as::<_, (i64,)>(SQL).fetch_one(pool).await?.0),
-        })
+        self.count(
+            "SELECT COUNT(*) FROM notice_drafts d JOIN obligations o ON o.id = d.obligation_id
+             WHERE d.status = 'draft' AND o.active = TRUE AND o.status IN ('pending', 'returned') AND o.due_date = d.due_date",
+        )
+        .await
     }
 
     /// The office sets a draft aside (不予督办), with its reason.
@@ -769,10 +768,6 @@ impl Store {
 
     /// How many requests wait for the office (the 工作台's count).
     pub async fn pending_extension_count(&self) -> StoreResult<i64> {
-        const SQL: &str = "SELECT COUNT(*) FROM extensions WHERE status = 'pending'";
-        Ok(match &self.readers {
-            Some(readers) => readers.read_now(|c| read::rows(c, SQL, &[], |r| r.get(0))).await?.pop().unwrap_or(0),
-            None => on_pool!(self, pool => sqlx::query_as::<_, (i64,)>(SQL).fetch_one(pool).await?.0),
-        })
+        self.count("SELECT COUNT(*) FROM extensions WHERE status = 'pending'").await
     }
 }

@@ -20,7 +20,7 @@ pub async fn home(State(state): State<AppState>, page: PageUser) -> AppResult<Re
     let (drafts, extensions, own_unit) = match page.user.role {
         gongkai_domain::people::Role::Office => {
             let directory = state.directory().await?;
-            let own = directory.units().iter().find(|u| u.is_openness_office()).map(|u| u.name.clone());
+            let own = directory.openness_office().map(|u| u.name.clone());
             (state.store.notice_draft_count().await?, state.store.pending_extension_count().await?, own)
         }
         _ => (0, 0, None),

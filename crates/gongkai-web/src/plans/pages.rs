@@ -75,10 +75,7 @@ pub async fn plan_settings(
         return Err(AppError::forbidden());
     }
     let rules = rules_from_form(&form)?;
-    if !form.start.trim().is_empty() {
-        let start = chrono::NaiveDate::parse_from_str(form.start.trim(), "%Y-%m-%d").map_err(|_| {
-            AppError::bad_request(format!("印发日期“{}”应写作 2020-09-01 这样的日期", form.start.trim()))
-        })?;
+    if let Some(start) = gongkai_app::optional_date(&form.start, "印发日期")? {
         gongkai_app::import::correct_start(&state, &page.user, id, start).await?;
     }
     state.store.set_head_signoff(id, form.head_signoff.is_some(), &page.user.login).await?;

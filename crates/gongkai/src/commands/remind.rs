@@ -59,6 +59,7 @@ pub async fn notice(store: &Store, command: NoticeCommand) -> anyhow::Result<Exi
             Ok(ExitCode::SUCCESS)
         }
         NoticeCommand::Issue { drafts, new_due, note, now, json } => {
+            let note = gongkai_domain::input::REASON.clean(&note)?;
             let mut app = gongkai_app::App::new(store.clone());
             app.today = now;
             let mut failed = false;
@@ -83,6 +84,7 @@ pub async fn notice(store: &Store, command: NoticeCommand) -> anyhow::Result<Exi
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
         NoticeCommand::Dismiss { draft, reason } => {
+            let reason = gongkai_domain::input::REASON.clean(&reason)?;
             let reason = reason.trim();
             if reason.is_empty() {
                 eprintln!("请用 --reason 写明不予督办的理由。");
