@@ -1,7 +1,7 @@
 //! The papers offices file, assembled from what units actually did: the 台账
-//! workbook, a unit's year-end 自查报告, and the office's 通报 (ranking and
-//! overdue list), laid out one at a time off the request threads. Used by
-//! the pages' downloads and by the command line.
+//! workbook and the office's 通报 (ranking and overdue list), laid out one at
+//! a time off the request threads (a unit's 自查报告 is `self_inspection`).
+//! Used by the pages' downloads and by the command line.
 
 use crate::ledger::{self, Row};
 use crate::{App, Error, Result};
@@ -9,20 +9,10 @@ use chrono::{Datelike, NaiveDate};
 use gongkai_domain::status::ObligationStatus;
 use gongkai_domain::units::Directory;
 use gongkai_io::out::{Block, Document, LedgerLine, Section, chinese_number};
-use gongkai_store::{ObligationFilter, Store, StoreError, TaskId};
+use gongkai_store::{ObligationFilter, Store, StoreError};
 
-/// Characters of one report's text a 自查报告 quotes; the rest stays in the system.
-const QUOTED_CHARS: usize = 2_000;
 /// Rows of the 通报's overdue table; the rest are counted.
 const OVERDUE_ROWS: usize = 1_000;
-
-/// At most `max` characters of `text`, marked when cut.
-fn quoted(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    format!("{}……（全文见系统）", text.chars().take(max).collect::<String>())
-}
 
 pub use gongkai_domain::calendar::chinese_date;
 
@@ -56,111 +46,6 @@ pub async fn ledger_lines(
             }
         })
         .collect())
-}
-
-/// A unit's 自查报告 for a year, as of `today`: task by task, what it
-/// reported, when, with what evidence, and what is still open.
-pub async fn self_inspection(
-    store: &Store,
-    unit: &str,
-    year: i32,
-    today: NaiveDate,
-) -> std::result::Result<Document, StoreError> {
-    let directory = store.directory().await?;
-    let unit = directory.find(unit).ok_or_else(|| StoreError::NotFound(format!("单位“{unit}”")))?.name.clone();
-    let plans: Vec<_> = store.plans().await?.into_iter().filter(|p| p.plan_year == year).collect();
-    if plans.is_empty() {
-        return Err(StoreError::NotFound(format!("{year} 年的方案")));
-    }
-    let tasks = store.tasks().await?;
-    let rows: Vec<Row> = store
-        .obligations(&ObligationFilter { unit: Some(unit.clone()), ..Default::default() })
-        .await?
-        .into_iter()
-        .filter(|o| plans.iter().any(|p| p.id == o.plan_id))
-        .map(|o| ledger::row(o, today))
-        .collect();
-    let done: Vec<&Row> = rows.iter().filter(|r| r.o.status == ObligationStatus::Accepted).collect();
-    let late = done.iter().filter(|r| r.late).count();
-    let waiting = rows.iter().filter(|r| r.o.status.is_waiting()).count();
-    let open: Vec<&Row> = rows.iter().filter(|r| r.o.status.is_open()).collect();
-    let titles: Vec<String> = plans.iter().map(|p| format!("《{}》", p.title)).collect();
-    let mut task_ids: Vec<TaskId> = rows.iter().map(|r| r.o.task_id).collect();
-    task_ids.dedup();
-
-    let overview = format!(
-        "{year}年，我单位承担{}中的 {} 项工作任务、{} 项任务事项。截至{}，已完成并通过审核 {} 项（其中按时完成 {} 项，逾期完成 {} 项），已报送待审核 {} 项，尚未完成 {} 项。",
-        titles.join("、"),
-        task_ids.len(),
-        rows.len(),
-        chinese_date(today),
-        done.len(),
-        done.len() - late,
-        late,
-        waiting,
-        open.len()
-    );
-    let mut work = Section { heading: "二、任务完成情况".into(), blocks: Vec::new() };
-    for (n, task_id) in task_ids.iter().enumerate() {
-        let Some(task) = tasks.iter().find(|t| t.id == *task_id) else { continue };
-        work.blocks.push(Block::Subheading(format!("（{}）{}", chinese_number(n + 1), task.task)));
-        for row in rows.iter().filter(|r| r.o.task_id == *task_id) {
-            work.blocks.push(Block::Paragraph(format!(
-                "{}（{}）：{}，{}。",
-                row.o.milestone, row.when, row.status_label, row.timing
-            )));
-            let submissions = store.submissions(row.o.id).await?;
-            // The report that counts: the accepted one, else the latest.
-            let shown = submissions
-                .iter()
-                .find(|s| s.reviews.iter().any(|r| r.decision == "accepted"))
-                .or_else(|| submissions.first());
-            if let Some(s) = shown {
-                let on = s.submitted_on.unwrap_or_else(|| s.submitted_at.date_naive());
-                let mut text = format!(
-                    "{} 报送：{}",
-                    chinese_date(on),
-                    if s.text.is_empty() { "（见附件）".into() } else { quoted(&s.text, QUOTED_CHARS) }
-                );
-                if let Some(url) = &s.published_url {
-                    text.push_str(&format!("　公开网址：{url}"));
-                }
-                if !s.attachments.is_empty() {
-                    let files: Vec<&str> = s.attachments.iter().map(|a| a.file_name.as_str()).collect();
-                    text.push_str(&format!("　佐证材料：{}", files.join("、")));
-                }
-                work.blocks.push(Block::Paragraph(text));
-            }
-        }
-    }
-    let open_block = if open.is_empty() {
-        Block::Paragraph("截至本报告日，承担的任务事项均已报送。".into())
-    } else {
-        Block::Table {
-            header: vec!["任务".into(), "要求".into(), "时间".into(), "情况".into()],
-            rows: open
-                .iter()
-                .map(|r| vec![format!("任务{}", r.o.task_seq), r.o.milestone.clone(), r.when.clone(), r.timing.clone()])
-                .collect(),
-        }
-    };
-    Ok(Document {
-        title: format!("{}{year}年政务公开工作自查报告", short_name(&directory, &unit)),
-        subtitle: None,
-        sections: vec![
-            Section { heading: "一、总体情况".into(), blocks: vec![Block::Paragraph(overview)] },
-            work,
-            Section { heading: "三、尚未完成的工作".into(), blocks: vec![open_block] },
-            Section {
-                heading: "四、下一步工作打算".into(),
-                blocks: vec![Block::Paragraph(
-                    "针对尚未完成的工作，我单位将明确责任人和完成时限，逐项整改落实，按时报送办理情况和佐证材料，并将政务公开工作纳入日常管理，持续提升公开质量。"
-                        .into(),
-                )],
-            },
-        ],
-        signature: vec![unit, chinese_date(today)],
-    })
 }
 
 /// The office's 通报 for a year: the ranking and what is overdue.
@@ -300,13 +185,6 @@ pub fn render(document: &Document, pdf: bool) -> std::result::Result<Vec<u8>, St
 #[cfg(test)]
 mod tests {
     use gongkai_io::out::{Block, Document, Section};
-
-    #[test]
-    fn a_long_report_is_quoted_in_part_and_marked() {
-        assert_eq!(super::quoted("已公开", 10), "已公开");
-        let quoted = super::quoted(&"字".repeat(50), 10);
-        assert_eq!(quoted, format!("{}……（全文见系统）", "字".repeat(10)));
-    }
 
     #[tokio::test]
     async fn a_document_past_its_size_is_refused_before_layout() {

@@ -23,6 +23,7 @@ pub mod people;
 pub mod remind;
 pub mod reports;
 pub mod secrets;
+pub mod self_inspection;
 pub mod supervision;
 
 pub use error::{Error, Result};

@@ -15,7 +15,7 @@ const FILL_TASK_SEQ: &str = "UPDATE obligations SET task_seq = (SELECT seq FROM 
 
 /// Tables in the order their references need; `audit_head` is written over
 /// the row every new database has.
-pub const TABLES: [&str; 24] = [
+pub const TABLES: [&str; 25] = [
     "units",
     "plans",
     "tasks",
@@ -40,6 +40,7 @@ pub const TABLES: [&str; 24] = [
     "bonus_awards",
     "job_first_runs",
     "notice_drafts",
+    "self_inspections",
 ];
 
 /// Tables a backup leaves out on purpose: sign-ins (a restored system signs
@@ -48,7 +49,7 @@ pub const TABLES: [&str; 24] = [
 pub const NOT_BACKED_UP: [&str; 4] = ["sessions", "login_failures", "ledger_versions", "_sqlx_migrations"];
 
 /// Tables whose `id` the database numbers (PostgreSQL's sequences follow).
-const NUMBERED: [&str; 16] = [
+const NUMBERED: [&str; 17] = [
     "units",
     "plans",
     "tasks",
@@ -65,6 +66,7 @@ const NUMBERED: [&str; 16] = [
     "extensions",
     "bonus_awards",
     "notice_drafts",
+    "self_inspections",
 ];
 
 /// The column whose values must be one of an enum's words, per table: a

@@ -20,6 +20,7 @@ mod people;
 mod read;
 mod records;
 mod reports;
+mod self_inspection;
 mod summary;
 mod supervision;
 
@@ -42,6 +43,7 @@ pub use ledger::{
 };
 pub use people::{NewUser, TokenRow, User};
 pub use reports::{AttachmentRow, Decision, NewAttachment, NewSubmission, PublishedRow, ReviewRow, SubmissionRow};
+pub use self_inspection::SelfInspectionDraft;
 pub use summary::{TaskTally, UnitTally, UnitTodo, Versions};
 pub use supervision::{
     Contact, DraftRow, ExtensionListRow, ExtensionRow, InboxRow, NewEvent, NoticeRow, Outgoing, SchedulerLock, Subject,

@@ -41,6 +41,7 @@ fn templates() -> Environment<'static> {
     for (name, source) in [
         ("base.html", include_str!("../templates/base.html")),
         ("account/login.html", include_str!("../templates/account/login.html")),
+        ("documents/self_inspection.html", include_str!("../templates/documents/self_inspection.html")),
         ("account/password.html", include_str!("../templates/account/password.html")),
         ("account/tokens.html", include_str!("../templates/account/tokens.html")),
         ("account/users.html", include_str!("../templates/account/users.html")),

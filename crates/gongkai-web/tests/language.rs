@@ -168,6 +168,7 @@ async fn every_page_in_chinese(app: App) {
         "/my?light=red",
         "/my?sort=unit&desc=1",
         "/exports/self-inspection?format=docx&unit=温泉镇",
+        "/self-inspection?unit=温泉镇&year=2020",
         "/exports/bulletin?format=docx",
         "/exports/ledger.xlsx",
         "/obligations/abc",

@@ -927,7 +927,114 @@ async fn accept_in_a_batch(app: App) {
     assert_eq!(theirs["accepted"].as_array().unwrap().len(), 0, "{theirs}");
 }
 
+/// 自查报告 in the browser: the unit writes its parts (a refused save keeps
+/// the text), the head signs the revision read (once), a later save needs a
+/// new signature, and the signed report is filed on that year's
+/// "纳入自查报告" obligations with the .docx attached. Other units never see it.
+async fn self_inspection(app: App) {
+    let (town, _) = sign_in(&app, "town", PASSWORD).await;
+    let page = town.get(app.url("/self-inspection?year=2020")).send().await.unwrap().text().await.unwrap();
+    for part in ["一、基本情况", "二、主要工作及成效", "三、存在的问题", "四、下一步工作打算", "尚未保存"]
+    {
+        assert!(page.contains(part), "{part} missing: {page}");
+    }
+    assert!(!page.contains("action=\"/self-inspection/sign\""), "nothing to sign before the first save");
+    let csrf = csrf_in(&page);
+    let form = |revision: i32, problems: &str, next: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("year", "2020".to_string()),
+            ("revision", revision.to_string()),
+            ("problems", problems.to_string()),
+            ("next_steps", next.to_string()),
+        ]
+    };
+    let refused =
+        town.post(app.url("/self-inspection")).form(&form(0, "个别村公示栏更新不及时", "")).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let again = refused.text().await.unwrap();
+    assert!(again.contains("请填写“四、下一步工作打算”") && again.contains(">个别村公示栏更新不及时</textarea>"));
+    assert_eq!(app.store.self_inspection_draft(TOWN, 2020).await.unwrap().revision, 0, "nothing stored");
+
+    let next = "加强村（居）务公开督导，每季度检查一次公示栏。";
+    let saved =
+        town.post(app.url("/self-inspection")).form(&form(0, "个别村公示栏更新不及时", next)).send().await.unwrap();
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let stale = town.post(app.url("/self-inspection")).form(&form(0, "", "另一份")).send().await.unwrap();
+    assert_eq!(stale.status(), StatusCode::CONFLICT, "a save over an old revision is refused");
+    let page = town.get(app.url("/self-inspection?year=2020")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(next) && page.contains("个别村公示栏更新不及时") && page.contains("待单位负责人签发"));
+    let early = town.post(app.url("/self-inspection/submit")).form(&form(1, "", "")).send().await.unwrap();
+    assert_eq!(early.status(), StatusCode::CONFLICT, "not before the head signs");
+    let handler_signs = town.post(app.url("/self-inspection/sign")).form(&form(1, "", "")).send().await.unwrap();
+    assert_eq!(handler_signs.status(), StatusCode::FORBIDDEN);
+
+    let (head, _) = sign_in(&app, "townhead", PASSWORD).await;
+    let page = head.get(app.url("/self-inspection?year=2020")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("action=\"/self-inspection/sign\""), "{page}");
+    let sign = [("csrf", csrf_in(&page)), ("year", "2020".into()), ("revision", "1".into())];
+    assert_eq!(
+        head.post(app.url("/self-inspection/sign")).form(&sign).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        head.post(app.url("/self-inspection/sign")).form(&sign).send().await.unwrap().status(),
+        StatusCode::CONFLICT
+    );
+    let draft = app.store.self_inspection_draft(TOWN, 2020).await.unwrap();
+    assert_eq!((draft.revision, draft.signed_by.as_deref()), (1, Some("townhead")));
+
+    // A later edit needs a new signature.
+    assert_eq!(
+        town.post(app.url("/self-inspection")).form(&form(1, "", next)).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(!app.store.self_inspection_draft(TOWN, 2020).await.unwrap().signed());
+    let sign = [("csrf", csrf_in(&page)), ("year", "2020".into()), ("revision", "2".into())];
+    assert_eq!(
+        head.post(app.url("/self-inspection/sign")).form(&sign).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let own = app.store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
+    let targets: Vec<_> = own
+        .iter()
+        .filter(|o| o.milestone.contains("自查报告") && o.due.is_none_or(|d| chrono::Datelike::year(&d) == 2020))
+        .collect();
+    assert!(!targets.is_empty(), "the seed asks for reports within the 自查报告");
+    let filed = town.post(app.url("/self-inspection/submit")).form(&form(2, "", "")).send().await.unwrap();
+    assert_eq!(filed.status(), StatusCode::SEE_OTHER);
+    for o in &targets {
+        let reports = app.store.submissions(o.id).await.unwrap();
+        assert_eq!(reports.len(), 1, "filed once on {}", o.milestone);
+        assert!(reports[0].text.contains("已纳入《温泉镇2020年政务公开工作自查报告》报送"), "{}", reports[0].text);
+        assert_eq!(reports[0].attachments[0].file_name, "温泉镇2020年政务公开工作自查报告.docx");
+    }
+    let twice = town.post(app.url("/self-inspection/submit")).form(&form(2, "", "")).send().await.unwrap();
+    assert_eq!(twice.status(), StatusCode::CONFLICT, "nothing left to file");
+
+    // Another unit never sees it; the office reads it without the forms.
+    let (civil, _) = sign_in(&app, "civil", PASSWORD).await;
+    let theirs = civil.get(app.url(&format!("/self-inspection?year=2020&unit={TOWN}"))).send().await.unwrap();
+    assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let choose = office.get(app.url("/self-inspection")).send().await.unwrap().text().await.unwrap();
+    assert!(choose.contains("温泉镇人民政府"), "the office chooses a unit");
+    let read = office
+        .get(app.url(&format!("/self-inspection?year=2020&unit={TOWN}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(read.contains(next) && read.contains("已签发") && !read.contains("name=\"next_steps\""));
+    let signed = app.store.audit_entries(Some("townhead"), Some("self_inspection.sign"), 10).await.unwrap();
+    assert_eq!(signed.len(), 2, "each signature is in the audit log");
+}
+
 on_both_backends! {
+    self_inspection => self_inspection_on_sqlite, self_inspection_on_postgres;
     accept_in_a_batch => accept_in_a_batch_on_sqlite, accept_in_a_batch_on_postgres;
     landing_todo => landing_todo_on_sqlite, landing_todo_on_postgres;
     scoring_form => scoring_form_on_sqlite, scoring_form_on_postgres;

@@ -64,21 +64,42 @@ async fn the_ledger_workbook_opens_in_libreoffice_with_every_row() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_self_inspection_report_as_word_and_pdf_and_the_bulletin() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, _store) = scripted(dir.path()).await;
+    let (db, store) = scripted(dir.path()).await;
     let docx = dir.path().join("自查报告.docx");
     let run = |args: &[&str]| tokio::task::block_in_place(|| gongkai(&db, args));
     run(&["report", "self-inspection", "--unit", "温泉镇", "--year", "2020", "--out", docx.to_str().unwrap()]);
     let xml = docx_text(&docx);
     for expected in [
         "温泉镇2020年政务公开工作自查报告",
-        "一、总体情况",
-        "组织开展村（居）务公开全覆盖现场督导",
+        "一、基本情况",
+        "二、主要工作及成效",
+        "三、存在的问题",
+        "四、下一步工作打算",
         REPORTED,
         "督导记录.pdf",
         TOWN,
     ] {
         assert!(xml.contains(expected), "the .docx lacks {expected}");
     }
+    // Exactly the town's 2020 tasks (work due within 2020 or undated), each once.
+    let own = store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
+    let mut in_2020: Vec<_> =
+        own.iter().filter(|o| o.due.is_none_or(|d| chrono::Datelike::year(&d) == 2020)).map(|o| o.task_id).collect();
+    in_2020.sort();
+    in_2020.dedup();
+    let tasks = store.tasks().await.unwrap();
+    assert!(in_2020.len() > 5);
+    for task in tasks.iter().filter(|t| in_2020.contains(&t.id)) {
+        assert_eq!(xml.matches(&format!("．{}<", task.task)).count(), 1, "task {} once", task.seq);
+    }
+    let listed = tasks.iter().filter(|t| xml.contains(&format!("．{}<", t.task))).count();
+    assert_eq!(listed, in_2020.len(), "no other year's task");
+    let counted = format!(
+        "{} 项工作任务、{} 项任务事项",
+        in_2020.len(),
+        own.iter().filter(|o| o.due.is_none_or(|d| chrono::Datelike::year(&d) == 2020)).count()
+    );
+    assert!(xml.contains(&counted), "counts: {counted}");
 
     let pdf = dir.path().join("自查报告.pdf");
     run(&["report", "self-inspection", "--unit", "温泉镇", "--year", "2020", "--out", pdf.to_str().unwrap()]);
@@ -87,7 +108,8 @@ async fn the_self_inspection_report_as_word_and_pdf_and_the_bulletin() {
     if tool("pdftotext") {
         let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
         let text: String = String::from_utf8_lossy(&text.stdout).split_whitespace().collect();
-        for expected in ["温泉镇2020年政务公开工作自查报告", "任务完成情况", REPORTED, TOWN] {
+        for expected in ["温泉镇2020年政务公开工作自查报告", "主要工作及成效", "存在的问题", REPORTED, TOWN]
+        {
             assert!(text.contains(expected), "the PDF lacks {expected}: {text}");
         }
     }

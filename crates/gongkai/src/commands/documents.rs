@@ -53,7 +53,7 @@ pub async fn report(store: &Store, command: ReportCommand) -> anyhow::Result<Exi
     let (document, out) = match command {
         ReportCommand::SelfInspection { unit, year, out, now } => {
             let day = report_day(year, now)?;
-            (documents::self_inspection(store, &unit, year, day).await.map_err(gongkai_app::Error::from), out)
+            (gongkai_app::self_inspection::document(store, &unit, year, day).await, out)
         }
         ReportCommand::Bulletin { year, out, now } => {
             let app = gongkai_app::App::new(store.clone());
