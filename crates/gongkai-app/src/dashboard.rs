@@ -122,9 +122,12 @@ pub async fn read(
     let units_total = units.len();
     units.truncate(LIST_ROWS);
 
+    // Charts name units as people say them (温泉镇, 区民政局), so that no label clips.
+    let directory = store.directory().await?;
+    let short = |name: &str| directory.find(name).map_or(name, |u| u.short_name()).to_string();
     let by_unit = units
         .iter()
-        .map(|u| Share { label: u.unit.clone(), done: u.done, total: u.total, link: link("unit", &u.unit) })
+        .map(|u| Share { label: short(&u.unit), done: u.done, total: u.total, link: link("unit", &u.unit) })
         .collect();
     let mut items: BTreeMap<(u32, String), (usize, usize)> = BTreeMap::new();
     let by_task: HashMap<TaskId, (usize, usize)> = store

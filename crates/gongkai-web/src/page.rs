@@ -13,6 +13,11 @@ pub async fn stylesheet() -> impl IntoResponse {
     ([(CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/site.css"))
 }
 
+/// The one script: column names on phone-width table cards.
+pub async fn script() -> impl IntoResponse {
+    ([(CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../static/site.js"))
+}
+
 pub async fn not_found() -> AppError {
     AppError::not_found()
 }

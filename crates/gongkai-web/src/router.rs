@@ -25,11 +25,10 @@ fn form_limit() -> DefaultBodyLimit {
 
 /// Every area's routes, in one table.
 fn table(max_upload: usize) -> Routes {
-    let routes = Routes::new(max_upload).get(Group::Public, "/static/site.css", page::stylesheet).get(
-        Group::Api,
-        "/api/v1/openapi.json",
-        openapi,
-    );
+    let routes = Routes::new(max_upload)
+        .get(Group::Public, "/static/site.css", page::stylesheet)
+        .get(Group::Public, "/static/site.js", page::script)
+        .get(Group::Api, "/api/v1/openapi.json", openapi);
     let areas: [fn(Routes) -> Routes; 13] = [
         account::routes,
         ledger::routes,

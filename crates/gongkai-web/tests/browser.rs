@@ -6,7 +6,7 @@
 use base64::Engine as _;
 mod common;
 
-use common::{CIVIL, TOWN, add_user, seeded_store, serve};
+use common::{CIVIL, TOWN, add_user, seeded_store, seeded_store_from, serve, serve_on};
 use gongkai_domain::people::Role;
 use gongkai_store::{ObligationFilter, scratch};
 use gongkai_web::secrets;
@@ -155,13 +155,59 @@ impl Browser {
         std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.step)), bytes).unwrap();
     }
 
+    /// Runs a script in the page; gives what it returns.
+    async fn run(&self, script: &str) -> Value {
+        self.call(reqwest::Method::POST, "/execute/sync", json!({ "script": script, "args": [] })).await
+    }
+
+    /// Sets the window's inner width (phones: 390 px; office screens: 1366).
+    async fn width(&self, width: i64) {
+        self.call(reqwest::Method::POST, "/window/rect", json!({ "width": width, "height": 844 })).await;
+        let inner = self.run("return window.innerWidth").await.as_i64().unwrap();
+        if inner != width {
+            // The window's frame takes some of its width: make the page exactly `width`.
+            let outer = width + (width - inner);
+            self.call(reqwest::Method::POST, "/window/rect", json!({ "width": outer, "height": 844 })).await;
+        }
+    }
+
+    /// The session cookie, for a download the test reads itself.
+    async fn cookie_header(&self) -> String {
+        let cookies = self.call(reqwest::Method::GET, "/cookie", Value::Null).await;
+        let pairs: Vec<String> = cookies
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| format!("{}={}", c["name"].as_str().unwrap(), c["value"].as_str().unwrap()))
+            .collect();
+        pairs.join("; ")
+    }
+
+    /// How far the page reaches past the window's right edge (0: it does not).
+    async fn overflow(&self) -> i64 {
+        self.run("return document.documentElement.scrollWidth - window.innerWidth").await.as_i64().unwrap().max(0)
+    }
+
     async fn sign_in(&self, app: &str, login: &str) {
         self.call(reqwest::Method::DELETE, "/cookie", Value::Null).await;
         self.go(&format!("{app}/login")).await;
         self.type_into("input[name=login]", login).await;
         self.type_into("input[name=password]", PASSWORD).await;
         self.click("button[type=submit]").await;
-        self.text_with("退出").await;
+        self.wait_for("form[action='/logout']").await;
+    }
+
+    /// Waits until the page has an element matching `css`.
+    async fn wait_for(&self, css: &str) {
+        for _ in 0..100 {
+            let found =
+                self.try_call(reqwest::Method::POST, "/element", json!({"using": "css selector", "value": css}));
+            if found.await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the page never had {css}");
     }
 }
 
@@ -318,4 +364,230 @@ async fn the_whole_loop(browser: &mut Browser, url: &str) {
     tamper_with_audit_row(url, review.seq).await;
     let broken = store.verify_audit(&[]).await.unwrap().unwrap_err();
     assert!(broken.to_string().contains(&format!("第 {} 条", review.seq)), "{broken}");
+}
+
+/// Issue 12's walk: the seed programme issued on 2020-09-01, from its first
+/// day to 2021-01-31, as the office, 温泉镇's handler and head, 区民政局 and
+/// the public, at 1366 and 390 px, with screenshots in
+/// `target/screenshots/first-months/`. Nothing is due before the start, no
+/// 督办 reaches a unit until the office issues one, each role lands on its
+/// counts, a returned report comes back prefilled, the 台账's unit filter,
+/// search and export agree, and no page scrolls sideways on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_months_at_desk_and_phone_width() {
+    let Ok(driver) = std::env::var("GONGKAI_TEST_CHROMEDRIVER") else {
+        assert!(std::env::var_os("GONGKAI_REQUIRE_BROWSER").is_none(), "GONGKAI_TEST_CHROMEDRIVER must be set");
+        eprintln!("GONGKAI_TEST_CHROMEDRIVER is not set: the browser run is left to scripts/test.sh");
+        return;
+    };
+    let mut browser = Browser::start(&driver).await;
+    browser.shots = browser.shots.join("first-months");
+    std::fs::create_dir_all(&browser.shots).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("files");
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let start = day("2020-09-01");
+    let store = seeded_store_from(&scratch::sqlite_url(dir.path()), start).await;
+    let hash = secrets::hash_password(PASSWORD).unwrap();
+    // People by their names, as the administrator wrote them.
+    for (login, name, role, unit) in [
+        ("office", "王敏", Role::Office, None),
+        ("town", "陈晓东", Role::Handler, Some(TOWN)),
+        ("townhead", "黄志强", Role::Head, Some(TOWN)),
+        ("civil", "李娜", Role::Handler, Some(CIVIL)),
+    ] {
+        let new = gongkai_store::NewUser {
+            login: login.into(),
+            display_name: name.into(),
+            role,
+            unit: unit.map(String::from),
+            password_hash: hash.clone(),
+            must_change_password: false,
+        };
+        store.create_user(&new, "测试").await.unwrap();
+    }
+    // 温泉镇's reports need its head's 签发 in this programme.
+    store.set_head_signoff(gongkai_store::PlanId(1), true, "测试").await.unwrap();
+    let all = store.obligations(&ObligationFilter::default()).await.unwrap();
+    assert!(all.iter().all(|o| o.due.is_none_or(|d| d >= start)), "nothing due before the programme exists");
+    let channels = gongkai_app::channels::Channels::new(None).unwrap();
+    // 1 September: the first day.
+    gongkai_app::remind::pass(&store, day("2020-09-01"), &channels, "调度").await.unwrap();
+    let app = format!("http://{}", serve_on(&store, &files, start).await);
+    browser.width(1366).await;
+    browser.sign_in(&app, "office").await;
+    let board = browser.text_with("工作台").await;
+    assert!(board.contains("王敏"), "the office's name, not its login: {board}");
+    assert!(board.contains("0\n已逾期"), "nothing overdue on day one: {board}");
+    browser.screenshot("0901-office-desk").await;
+
+    // 20 October: the September work is late; the rule drafts 督办, the office decides.
+    gongkai_app::remind::pass(&store, day("2020-10-20"), &channels, "调度").await.unwrap();
+    assert!(store.notices(None, None).await.unwrap().is_empty(), "no 督办 until the office issues one");
+    let drafts = store.notice_drafts(None).await.unwrap();
+    assert!(!drafts.is_empty(), "the rule drafted 督办");
+    let app = format!("http://{}", serve_on(&store, &files, day("2020-10-20")).await);
+    browser.sign_in(&app, "town").await;
+    let own = store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
+    let overdue = own.iter().filter(|o| o.status.is_open() && o.due.is_some_and(|d| d < day("2020-10-20"))).count();
+    let mine = browser.text_with("待办").await;
+    assert!(mine.contains(&format!("已逾期 {overdue} 项")), "the handler's landing counts ({overdue}): {mine}");
+    assert!(!mine.contains("督办通知"), "no 督办 reached the town");
+    browser.screenshot("1020-town-my").await;
+    browser.sign_in(&app, "office").await;
+    browser.go(&format!("{app}/notices")).await;
+    browser.text_with(&format!("待发督办（{}）", drafts.len())).await;
+    browser.screenshot("1020-office-drafts").await;
+    let town_draft = drafts.iter().find(|d| d.unit == TOWN).expect("a draft for 温泉镇");
+    browser.go(&format!("{app}/notices/drafts/{}", town_draft.id)).await;
+    browser.text_with("发出督办通知").await;
+    browser.click("form[action$='/issue'] button[type=submit]").await;
+    browser.text_with("督办〔2020〕1号").await;
+    browser.screenshot("1020-office-notice").await;
+    assert_eq!(store.notices(None, None).await.unwrap().len(), 1);
+    browser.sign_in(&app, "town").await;
+    assert!(browser.text_with("待办").await.contains("督办通知 1 份"));
+
+    // 25 November: a report goes to the head, to 区民政局, back, and again.
+    let app = format!("http://{}", serve_on(&store, &files, day("2020-11-25")).await);
+    let village = own.iter().find(|o| o.due == Some(day("2020-11-30"))).unwrap().id;
+    let pdf = dir.path().join("村居务公开督导报告.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").unwrap();
+    browser.sign_in(&app, "town").await;
+    browser.go(&format!("{app}/obligations/{village}")).await;
+    browser.text_with("提交报送").await;
+    let first = "已完成全镇村（居）务公开督导，共 12 个村。";
+    browser.type_into("textarea[name=text]", first).await;
+    browser.type_into("input[name=files]", pdf.to_str().unwrap()).await;
+    browser.click("form[enctype] button[type=submit]").await;
+    browser.text_with("待单位负责人签发").await;
+    browser.sign_in(&app, "townhead").await;
+    let head = browser.text_with("待办").await;
+    assert!(head.contains("待签发 1 项"), "the head's landing: {head}");
+    browser.screenshot("1125-head-my").await;
+    browser.go(&format!("{app}/obligations/{village}")).await;
+    browser.click("button[value=signoff]").await;
+    browser.text_with("待审核").await;
+    browser.sign_in(&app, "civil").await;
+    browser.go(&format!("{app}/review")).await;
+    let review = browser.text_with("待我审核").await;
+    assert!(review.contains("待我审核（1）") || review.contains("1 项"), "the reviewer's count: {review}");
+    browser.screenshot("1125-civil-review").await;
+    browser.go(&format!("{app}/obligations/{village}")).await;
+    browser.text_with("退回理由").await;
+    browser.type_into("textarea[name=reason]", "缺少各村（居）公示栏照片").await;
+    browser.click("button[value=return]").await;
+    browser.text_with("退回：缺少各村（居）公示栏照片").await;
+    assert!(browser.text_with("李娜").await.contains("李娜"), "the reviewer by name");
+    browser.sign_in(&app, "town").await;
+    browser.go(&format!("{app}/obligations/{village}")).await;
+    browser.text_with("已退回：缺少各村（居）公示栏照片").await;
+    let kept = browser.run("return document.querySelector('textarea[name=text]').value").await;
+    assert_eq!(kept.as_str(), Some(first), "the 重新报送 form holds the report returned");
+    browser.screenshot("1125-town-returned").await;
+    browser.width(390).await;
+    assert_eq!(browser.overflow().await, 0, "the returned report at 390 px");
+    browser.screenshot("1125-town-returned-phone").await;
+    browser.width(1366).await;
+
+    // The office's 台账: one unit, a search, and exactly those rows exported.
+    browser.sign_in(&app, "office").await;
+    browser.go(&format!("{app}/my?unit={}&q=%E5%85%AC%E5%BC%80", TOWN)).await;
+    let ledger = browser.text_with("单位台账").await;
+    assert!(ledger.contains(&format!("单位台账：{TOWN}")), "the unit in the heading: {ledger}");
+    let shown = browser.run("return document.querySelectorAll('main table tbody tr').length").await.as_u64().unwrap();
+    let expected = own.iter().filter(|o| o.milestone.contains("公开")).count() as u64;
+    assert!(shown > 0 && shown <= expected + 5, "rows: {shown}");
+    browser.screenshot("1125-office-ledger-search").await;
+    let href =
+        browser.run("return document.querySelector('a[href^=\"/exports/ledger.xlsx\"]').getAttribute('href')").await;
+    let workbook = reqwest::Client::new()
+        .get(format!("{app}{}", href.as_str().unwrap()))
+        .header("cookie", browser.cookie_header().await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(workbook.status(), 200);
+    let path = dir.path().join("台账.xlsx");
+    std::fs::write(&path, workbook.bytes().await.unwrap()).unwrap();
+    if let Some(rows) = libreoffice_rows(&path, dir.path()) {
+        assert_eq!(rows.len() as u64, shown, "the export holds exactly the rows on screen");
+        assert!(rows.iter().all(|r| r.contains(TOWN)));
+    }
+
+    // The public, at both widths.
+    browser.call(reqwest::Method::DELETE, "/cookie", Value::Null).await;
+    for width in [1366, 390] {
+        browser.width(width).await;
+        for path in ["/public", "/public/plans/1"] {
+            browser.go(&format!("{app}{path}")).await;
+            browser.text_with("政务公开").await;
+            assert_eq!(browser.overflow().await, 0, "{path} at {width} px");
+            let clipped = "return [...document.querySelectorAll('svg.chart text')].filter(t => t.getBBox().x < 0).length";
+            assert_eq!(browser.run(clipped).await, 0, "chart labels fit on {path}");
+            browser.screenshot(&format!("1125-public{}-{width}", path.replace('/', "-"))).await;
+        }
+    }
+
+    // 31 January: the year closed; still only the 督办 the office issued.
+    for on in ["2020-12-31", "2021-01-31"] {
+        gongkai_app::remind::pass(&store, day(on), &channels, "调度").await.unwrap();
+    }
+    assert_eq!(store.notices(None, None).await.unwrap().len(), 1, "drafts are not sent");
+    let app = format!("http://{}", serve_on(&store, &files, day("2021-01-31")).await);
+
+    // Every page, every role, on a phone: nothing scrolls sideways.
+    let obligation = village.to_string();
+    let task = own[0].task_id.to_string();
+    let notice = store.notices(None, None).await.unwrap()[0].id.to_string();
+    let draft = store.notice_drafts(None).await.unwrap().first().map_or(town_draft.id, |d| d.id).to_string();
+    let pages = common::every_page(&obligation, &task, &notice, &draft);
+    browser.width(390).await;
+    let mut wide = Vec::new();
+    for login in ["office", "town", "townhead", "civil"] {
+        browser.sign_in(&app, login).await;
+        for path in &pages {
+            if path.starts_with("/exports/") || path == "/login" || path.ends_with(".ics") {
+                continue;
+            }
+            browser.go(&format!("{app}{path}")).await;
+            let over = browser.overflow().await;
+            if over > 0 {
+                wide.push(format!("{login} {path}: {over} px"));
+                browser.screenshot(&format!("0131-wide-{login}{}", path.replace(['/', '?', '='], "-"))).await;
+            }
+        }
+        browser.go(&format!("{app}/my")).await;
+        browser.screenshot(&format!("0131-{login}-my-phone")).await;
+        browser.click("label.menu-button").await;
+        browser.wait_for("nav a[href='/calendar']").await;
+        browser.screenshot(&format!("0131-{login}-menu-phone")).await;
+    }
+    assert!(wide.is_empty(), "pages wider than 390 px:\n{}", wide.join("\n"));
+    browser.width(1366).await;
+    browser.sign_in(&app, "office").await;
+    browser.text_with("工作台").await;
+    browser.screenshot("0131-office-desk").await;
+    browser.quit().await;
+}
+
+/// The rows of the workbook's first sheet as LibreOffice reads them (header
+/// left out); None where LibreOffice is not installed (scripts/test.sh
+/// installs it and requires it).
+fn libreoffice_rows(xlsx: &std::path::Path, out: &std::path::Path) -> Option<Vec<String>> {
+    let found = Command::new("sh").args(["-c", "command -v soffice"]).output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(std::env::var_os("GONGKAI_REQUIRE_DOCUMENT_TOOLS").is_none(), "soffice must be installed");
+        return None;
+    }
+    let converted = Command::new("soffice")
+        .args(["--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir"])
+        .arg(out)
+        .arg(xlsx)
+        .env("HOME", out)
+        .output()
+        .unwrap();
+    assert!(converted.status.success(), "{}", String::from_utf8_lossy(&converted.stderr));
+    let csv = std::fs::read_to_string(xlsx.with_extension("csv")).unwrap();
+    Some(csv.lines().skip(1).filter(|l| !l.trim().is_empty()).map(String::from).collect())
 }

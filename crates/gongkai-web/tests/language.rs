@@ -144,25 +144,7 @@ async fn every_page_in_chinese(app: App) {
     let task = own[0].task_id.to_string();
     let notice = app.store.notices(None, None).await.unwrap().first().map(|n| n.id).unwrap_or(1).to_string();
     let draft = app.store.notice_drafts(None).await.unwrap().first().map(|d| d.id).unwrap_or(1).to_string();
-    let pages: Vec<String> = gongkai_web::router::route_list()
-        .into_iter()
-        .filter(|r| r.method == "GET" && !r.path.starts_with("/api/") && !r.path.starts_with("/static/"))
-        .filter(|r| !r.path.contains("{file}"))
-        .map(|r| {
-            let id = if r.path.starts_with("/notices/drafts/") {
-                &draft
-            } else if r.path.starts_with("/notices/") {
-                &notice
-            } else if r.path.starts_with("/tasks/") {
-                &task
-            } else if r.path.starts_with("/public/plans/") || r.path.starts_with("/plans/") {
-                "1"
-            } else {
-                &obligation
-            };
-            r.path.replace("{id}", id)
-        })
-        .collect();
+    let pages = common::every_page(&obligation, &task, &notice, &draft);
     assert!(pages.len() >= 15, "{pages:?}");
     let extra = [
         "/my?light=red",

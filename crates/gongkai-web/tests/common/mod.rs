@@ -21,12 +21,16 @@ pub fn key() -> gongkai_domain::secret::SecretKey {
 
 /// A store at `url` with the built-in directory and the seed programme.
 pub async fn seeded_store(url: &str) -> Store {
+    seeded_store_from(url, chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()).await
+}
+
+/// The same, the programme issued (印发) on `start`.
+pub async fn seeded_store_from(url: &str, start: chrono::NaiveDate) -> Store {
     let store = Store::connect(url, &key()).await.unwrap();
     store.save_units(&gongkai_io::units_csv::conghua(), false, "测试").await.unwrap();
     let directory = store.directory().await.unwrap();
     let list = gongkai_io::read_task_list("seed.txt", gongkai_io::SEED_TASK_LIST.as_bytes()).unwrap();
-    let heading =
-        gongkai_store::PlanHeading::new("清单", "从化区", chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+    let heading = gongkai_store::PlanHeading::new("清单", "从化区", start);
     store.save_plan(&understand(&list, &directory, 2020), &heading, &directory, "测试").await.unwrap();
     store
 }
@@ -59,11 +63,16 @@ pub fn tls() {
 
 /// Serves `store` on a free port as of 2020-11-25; gives the address.
 pub async fn serve(store: &Store, files: &Path) -> String {
+    serve_on(store, files, chrono::NaiveDate::from_ymd_opt(2020, 11, 25).unwrap()).await
+}
+
+/// Serves `store` on a free port as of `today`; gives the address.
+pub async fn serve_on(store: &Store, files: &Path, today: chrono::NaiveDate) -> String {
     tls();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap().to_string();
     let mut state = AppState::new(store.clone());
-    state.today = chrono::NaiveDate::from_ymd_opt(2020, 11, 25);
+    state.today = Some(today);
     state.files_dir = files.to_path_buf();
     tokio::spawn(gongkai_web::serve(listener, state, std::future::pending()));
     address
@@ -154,4 +163,28 @@ macro_rules! on_both_backends {
             $story(common::spawn_app(Some(url)).await).await;
         }
     )+};
+}
+
+/// Every page the router serves (GET; not the API, static files or file
+/// downloads by name), with its ids filled in.
+pub fn every_page(obligation: &str, task: &str, notice: &str, draft: &str) -> Vec<String> {
+    gongkai_web::router::route_list()
+        .into_iter()
+        .filter(|r| r.method == "GET" && !r.path.starts_with("/api/") && !r.path.starts_with("/static/"))
+        .filter(|r| !r.path.contains("{file}"))
+        .map(|r| {
+            let id = if r.path.starts_with("/notices/drafts/") {
+                draft
+            } else if r.path.starts_with("/notices/") {
+                notice
+            } else if r.path.starts_with("/tasks/") {
+                task
+            } else if r.path.starts_with("/public/plans/") || r.path.starts_with("/plans/") {
+                "1"
+            } else {
+                obligation
+            };
+            r.path.replace("{id}", id)
+        })
+        .collect()
 }
