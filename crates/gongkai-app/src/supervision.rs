@@ -235,11 +235,31 @@ pub async fn decide(app: &App, user: &User, id: ObligationId, decision: &str, no
 }
 
 /// The office's 延期 list: waiting requests first, then the latest 100 answered.
-pub async fn extension_list(app: &App, user: &User) -> Result<Vec<gongkai_store::ExtensionListRow>> {
+pub async fn extension_list(
+    app: &App,
+    user: &User,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<gongkai_store::ExtensionListRow>> {
     if user.role != Role::Office {
         return Err(Error::Forbidden);
     }
-    Ok(app.store.extension_list(100).await?)
+    Ok(app.store.extension_list(offset, limit).await?)
+}
+
+/// One page of the drafts waiting for the office, and how many wait.
+pub async fn drafts_page(app: &App, user: &User, offset: i64, limit: i64) -> Result<(Vec<DraftRow>, i64)> {
+    if user.role != Role::Office {
+        return Err(Error::Forbidden);
+    }
+    Ok((app.store.notice_drafts_page(offset, limit).await?, app.store.notice_draft_count().await?))
+}
+
+/// One page of the notices the user may read, and how many there are.
+pub async fn notices_page(app: &App, user: &User, offset: i64, limit: i64) -> Result<(Vec<NoticeRow>, i64)> {
+    let scope = crate::access::unit_scope(user)?;
+    let unit = scope.as_deref();
+    Ok((app.store.notices_page(unit, offset, limit).await?, app.store.notice_count(unit).await?))
 }
 
 /// Notices the user may read: a unit's own, or all for the region's roles.

@@ -47,6 +47,23 @@ pub struct AuditFilter {
     /// On or before this day (北京时间).
     pub to: Option<chrono::NaiveDate>,
     pub limit: i64,
+    /// Entries skipped first (newest first): a page further down.
+    pub offset: i64,
+}
+
+/// The filter's conditions on $1–$5 (actor, action, target, from, until).
+const AUDIT_FILTER: &str = "($1 IS NULL OR actor = $1) AND ($2 IS NULL OR action = $2)
+     AND ($3 IS NULL OR target LIKE '%' || $3 || '%') AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at < $5)";
+
+impl AuditFilter {
+    /// The days as the log's times: RFC 3339 text in UTC, compared as text;
+    /// a day in Beijing begins at 16:00 UTC the day before.
+    fn times(&self) -> (Option<String>, Option<String>) {
+        let start_of = |day: chrono::NaiveDate| {
+            (day.and_time(chrono::NaiveTime::MIN) - chrono::Duration::hours(8)).format("%Y-%m-%dT%H:%M:%S").to_string()
+        };
+        (self.from.map(start_of), self.to.and_then(|d| d.succ_opt()).map(start_of))
+    }
 }
 
 impl Store {
@@ -69,25 +86,28 @@ impl Store {
     /// The newest entries first that match every field of `filter`.
     pub async fn audit_search(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM audit_events
-             WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR action = $2)
-               AND ($3 IS NULL OR target LIKE '%' || $3 || '%')
-               AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at < $5)
-             ORDER BY seq DESC LIMIT $6"
+            "SELECT {COLUMNS} FROM audit_events WHERE {AUDIT_FILTER} ORDER BY seq DESC LIMIT $6 OFFSET {}",
+            filter.offset.max(0)
         );
-        // Times are RFC 3339 text in UTC and compare as text; a day in
-        // Beijing begins at 16:00 UTC the day before.
-        let start_of = |day: chrono::NaiveDate| {
-            (day.and_time(chrono::NaiveTime::MIN) - chrono::Duration::hours(8)).format("%Y-%m-%dT%H:%M:%S").to_string()
-        };
-        let from = filter.from.map(start_of);
-        let until = filter.to.and_then(|d| d.succ_opt()).map(start_of);
+        let (from, until) = filter.times();
         let rows: Vec<AuditRecord> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(&filter.actor).bind(&filter.action).bind(&filter.target).bind(from).bind(until).bind(filter.limit)
                 .fetch_all(pool).await?
         });
         Ok(rows.into_iter().map(AuditEntry::from).collect())
+    }
+
+    /// How many entries match `filter` (its limit and offset aside).
+    pub async fn audit_count(&self, filter: &AuditFilter) -> StoreResult<i64> {
+        let sql = format!("SELECT COUNT(*) FROM audit_events WHERE {AUDIT_FILTER}");
+        let (from, until) = filter.times();
+        let (count,): (i64,) = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(&filter.actor).bind(&filter.action).bind(&filter.target).bind(from).bind(until)
+                .fetch_one(pool).await?
+        });
+        Ok(count)
     }
 
     /// Walks the whole chain: `Ok(count)` when intact, else where it breaks.

@@ -571,6 +571,33 @@ impl Store {
 }
 
 impl Store {
+    /// How many obligations the filter selects (its order, limit and offset aside).
+    pub async fn obligation_count(&self, filter: &ObligationFilter) -> StoreResult<i64> {
+        let plain = ObligationFilter { order: Order::Id, desc: false, limit: None, offset: None, ..filter.clone() };
+        let (sql, args) = plain.sql(self.backend() == crate::Backend::Postgres);
+        let from = sql.find("FROM obligations o").unwrap_or(0);
+        let to = sql.find("ORDER BY").unwrap_or(sql.len());
+        let sql = format!("SELECT COUNT(*) {}", &sql[from..to]);
+        if let Some(readers) = &self.readers {
+            let counted = readers.read(move |c| read::rows(c, &sql, &args, |r| r.get::<_, i64>(0))).await?;
+            return Ok(counted.first().copied().unwrap_or(0));
+        }
+        let (count,): (i64,) = on_pool!(self, pool => {
+            let mut query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
+            for a in args {
+                query = match a {
+                    Arg::Null => query.bind(None::<String>),
+                    Arg::Text(text) => query.bind(text),
+                    Arg::Int(n) => query.bind(n),
+                    Arg::Date(day) => query.bind(day),
+                    Arg::Time(time) => query.bind(time),
+                };
+            }
+            query.fetch_one(pool).await?
+        });
+        Ok(count)
+    }
+
     pub async fn plans(&self) -> StoreResult<Vec<PlanRow>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as("SELECT id, title, region, plan_year, start_date, head_signoff FROM plans ORDER BY id").fetch_all(pool).await?

@@ -525,18 +525,29 @@ impl Store {
     /// The rule's 督办 drafts waiting for the office, on work still open,
     /// longest overdue first; or one draft by id, whatever its state.
     pub async fn notice_drafts(&self, id: Option<i64>) -> StoreResult<Vec<DraftRow>> {
-        Ok(on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT d.id, d.obligation_id, u.name AS unit, t.seq AS task_seq, t.task_text AS task, m.text AS milestone,
-                        d.due_date AS due, d.drafted_on, d.new_due
-                 FROM notice_drafts d JOIN obligations o ON o.id = d.obligation_id JOIN units u ON u.id = o.unit_id
-                 JOIN tasks t ON t.id = o.task_id JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx
-                 WHERE ($1 IS NULL AND d.status = 'draft' AND o.active = TRUE AND o.status IN ('pending', 'returned')
-                        AND o.due_date = d.due_date)
-                    OR d.id = $1
-                 ORDER BY d.due_date, t.seq, u.name, d.id",
-            ).bind(id).fetch_all(pool).await?
-        }))
+        self.drafts_window(id, 0, i64::MAX).await
+    }
+
+    /// One page of the drafts waiting for the office, in the same order.
+    pub async fn notice_drafts_page(&self, offset: i64, limit: i64) -> StoreResult<Vec<DraftRow>> {
+        self.drafts_window(None, offset, limit).await
+    }
+
+    async fn drafts_window(&self, id: Option<i64>, offset: i64, limit: i64) -> StoreResult<Vec<DraftRow>> {
+        // The numbers written in, not bound: see `ObligationFilter::sql`.
+        let sql = format!(
+            "SELECT d.id, d.obligation_id, u.name AS unit, t.seq AS task_seq, t.task_text AS task, m.text AS milestone,
+                    d.due_date AS due, d.drafted_on, d.new_due
+             FROM notice_drafts d JOIN obligations o ON o.id = d.obligation_id JOIN units u ON u.id = o.unit_id
+             JOIN tasks t ON t.id = o.task_id JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx
+             WHERE ($1 IS NULL AND d.status = 'draft' AND o.active = TRUE AND o.status IN ('pending', 'returned')
+                    AND o.due_date = d.due_date)
+                OR d.id = $1
+             ORDER BY d.due_date, t.seq, u.name, d.id LIMIT {} OFFSET {}",
+            limit.clamp(0, i64::from(i32::MAX)),
+            offset.max(0)
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_all(pool).await?))
     }
 
     /// How many drafts wait for the office (the 工作台's count).
@@ -578,6 +589,31 @@ impl Store {
             }),
         };
         Ok(rows.into_iter().map(NoticeRow::from).collect())
+    }
+
+    /// One page of the notices (a unit's, or all), newest first.
+    pub async fn notices_page(&self, unit: Option<&str>, offset: i64, limit: i64) -> StoreResult<Vec<NoticeRow>> {
+        // The numbers written in, not bound: see `ObligationFilter::sql`.
+        let sql = format!(
+            "SELECT {NOTICE_COLUMNS} WHERE ($1 IS NULL OR u.name = $1) ORDER BY n.id DESC LIMIT {} OFFSET {}",
+            limit.clamp(0, 10_000),
+            offset.max(0)
+        );
+        let rows: Vec<NoticeRecord> =
+            on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(unit).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(NoticeRow::from).collect())
+    }
+
+    /// How many notices (a unit's, or all).
+    pub async fn notice_count(&self, unit: Option<&str>) -> StoreResult<i64> {
+        let (count,): (i64,) = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM notices n JOIN obligations o ON o.id = n.obligation_id JOIN units u ON u.id = o.unit_id
+                 WHERE ($1 IS NULL OR u.name = $1)",
+            )
+            .bind(unit).fetch_one(pool).await?
+        });
+        Ok(count)
     }
 
     /// What a unit was told (its web inbox), newest first.
@@ -751,19 +787,25 @@ impl Store {
         }))
     }
 
-    /// The 延期 list: requests waiting for the office (oldest first), then
-    /// the latest answered, each with its unit and task.
-    pub async fn extension_list(&self, answered: i64) -> StoreResult<Vec<ExtensionListRow>> {
-        // The number written in, not bound: see `ObligationFilter::sql`.
+    /// The 延期 list, a page at a time: requests waiting for the office
+    /// (oldest first), then those answered (latest first), each with its
+    /// unit and task.
+    pub async fn extension_list(&self, offset: i64, limit: i64) -> StoreResult<Vec<ExtensionListRow>> {
+        // The numbers written in, not bound: see `ObligationFilter::sql`.
         let sql = format!(
             "SELECT {EXTENSION_COLUMNS}, u.name AS unit, t.seq AS task_seq, m.text AS milestone
              FROM extensions e JOIN obligations o ON o.id = e.obligation_id JOIN units u ON u.id = o.unit_id
              JOIN tasks t ON t.id = o.task_id JOIN milestones m ON m.task_id = o.task_id AND m.idx = o.milestone_idx
-             WHERE e.status = 'pending' OR e.id IN (SELECT id FROM extensions WHERE status <> 'pending' ORDER BY id DESC LIMIT {})
-             ORDER BY e.status <> 'pending', CASE WHEN e.status = 'pending' THEN e.id ELSE -e.id END",
-            answered.clamp(0, 1000)
+             ORDER BY e.status <> 'pending', CASE WHEN e.status = 'pending' THEN e.id ELSE -e.id END LIMIT {} OFFSET {}",
+            limit.clamp(0, 10_000),
+            offset.max(0)
         );
         Ok(on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?))
+    }
+
+    /// How many requests there are, answered or not.
+    pub async fn extension_count(&self) -> StoreResult<i64> {
+        self.count("SELECT COUNT(*) FROM extensions").await
     }
 
     /// How many requests wait for the office (the 工作台's count).

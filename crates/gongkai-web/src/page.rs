@@ -75,3 +75,40 @@ pub fn ticked<T: std::str::FromStr>(
         })
         .collect()
 }
+
+/// Rows a long list shows per page (督办, 延期, 审核, 审计日志).
+pub const LIST_ROWS: i64 = 50;
+
+/// One page of a long list: which rows to read, and its place among the
+/// pages ("第 2 / 5 页，共 230 条") with links either side.
+#[derive(Debug, Clone, Copy)]
+pub struct Pager {
+    pub number: i64,
+}
+
+impl Pager {
+    /// Page `number` (1 when absent); a number past any list reads nothing.
+    pub fn new(number: Option<i64>) -> Pager {
+        Pager { number: number.unwrap_or(1).clamp(1, 1_000_000) }
+    }
+
+    pub fn offset(self) -> i64 {
+        (self.number - 1) * LIST_ROWS
+    }
+
+    pub fn limit(self) -> i64 {
+        LIST_ROWS
+    }
+
+    /// What `paging.html` shows: `link(n)` is the address of page n.
+    pub fn view(self, total: i64, link: impl Fn(i64) -> String) -> serde_json::Value {
+        let pages = ((total + LIST_ROWS - 1) / LIST_ROWS).max(1);
+        serde_json::json!({
+            "page": self.number,
+            "pages": pages,
+            "total": total,
+            "previous": (self.number > 1).then(|| link((self.number - 1).min(pages))),
+            "next": (self.number < pages).then(|| link(self.number + 1)),
+        })
+    }
+}

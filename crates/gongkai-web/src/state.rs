@@ -40,6 +40,7 @@ fn templates() -> Environment<'static> {
     });
     for (name, source) in [
         ("base.html", include_str!("../templates/base.html")),
+        ("paging.html", include_str!("../templates/paging.html")),
         ("account/login.html", include_str!("../templates/account/login.html")),
         ("documents/self_inspection.html", include_str!("../templates/documents/self_inspection.html")),
         ("account/password.html", include_str!("../templates/account/password.html")),

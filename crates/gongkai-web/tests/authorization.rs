@@ -36,7 +36,7 @@ fn routes() -> Vec<Route> {
 
 /// Routes anyone may call without signing in.
 fn public(path: &str) -> bool {
-    matches!(path, "/login" | "/static/site.css" | "/feeds/{file}" | "/api/v1/openapi.json")
+    matches!(path, "/login" | "/static/site.css" | "/static/site.js" | "/feeds/{file}" | "/api/v1/openapi.json")
         || path.starts_with("/public")
 }
 

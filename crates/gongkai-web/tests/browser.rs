@@ -523,7 +523,8 @@ async fn the_first_months_at_desk_and_phone_width() {
             browser.go(&format!("{app}{path}")).await;
             browser.text_with("政务公开").await;
             assert_eq!(browser.overflow().await, 0, "{path} at {width} px");
-            let clipped = "return [...document.querySelectorAll('svg.chart text')].filter(t => t.getBBox().x < 0).length";
+            let clipped =
+                "return [...document.querySelectorAll('svg.chart text')].filter(t => t.getBBox().x < 0).length";
             assert_eq!(browser.run(clipped).await, 0, "chart labels fit on {path}");
             browser.screenshot(&format!("1125-public{}-{width}", path.replace('/', "-"))).await;
         }

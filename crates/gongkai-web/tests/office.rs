@@ -1033,7 +1033,60 @@ async fn self_inspection(app: App) {
     assert_eq!(signed.len(), 2, "each signature is in the audit log");
 }
 
+/// Every long list pages with its count: 督办 drafts and notices, the
+/// 审计日志 (filters kept on the next page), 延期, 审核 and the 台账.
+async fn long_lists_page(app: App) {
+    let channels = gongkai_app::channels::Channels::new(None).unwrap();
+    // The scheduler's first day, then the test's: what fell due between is drafted.
+    for day in [(2020, 9, 1), (2020, 11, 25)] {
+        let day = chrono::NaiveDate::from_ymd_opt(day.0, day.1, day.2).unwrap();
+        gongkai_app::remind::pass(&app.store, day, &channels, "测试").await.unwrap();
+    }
+    let drafts = app.store.notice_draft_count().await.unwrap();
+    assert!(drafts > 50, "enough drafts to page: {drafts}");
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let read = |path: String| {
+        let office = office.clone();
+        let url = app.url(&path);
+        async move { office.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let ticked = |page: &str| -> Vec<String> {
+        page.split("name=\"draft\" value=\"").skip(1).map(|s| s[..s.find('"').unwrap()].to_string()).collect()
+    };
+    let first = read("/notices".into()).await;
+    let pages = (drafts + 49) / 50;
+    assert!(first.contains(&format!("待发督办（{drafts}）")));
+    assert!(first.contains(&format!("第 1 / {pages} 页，共 {drafts} 条")), "{first}");
+    let second = read("/notices?drafts=2".into()).await;
+    let (one, two) = (ticked(&first), ticked(&second));
+    assert_eq!(one.len(), 50);
+    assert!(!two.is_empty() && two.iter().all(|id| !one.contains(id)), "the next page, not the same rows");
+
+    let entries = app.store.audit_entries(None, None, 100_000).await.unwrap().len();
+    let audit = read("/audit".into()).await;
+    assert!(audit.contains(&format!("共 {entries} 条")), "{audit}");
+    // Enough entries of one action to page, and the filter kept on the next page.
+    for n in 0..55 {
+        app.store.set_head_signoff(PlanId(1), n % 2 == 0, "office").await.unwrap();
+    }
+    let changed = app.store.audit_entries(None, Some("plan.signoff"), 1000).await.unwrap().len();
+    let filtered = read("/audit?action=plan.signoff".into()).await;
+    assert!(filtered.contains(&format!("共 {changed} 条")), "{filtered}");
+    assert!(filtered.contains("audit?action=plan.signoff&amp;page=2"), "the filter kept: {filtered}");
+    let next = read("/audit?action=plan.signoff&page=2".into()).await;
+    assert!(next.contains("第 2 / 2 页") && next.matches("修改签发设置</td>").count() == changed - 50);
+
+    let all = app.store.obligations(&ObligationFilter::default()).await.unwrap().len();
+    assert!(read("/my".into()).await.contains(&format!("共 {all} 条")));
+    let town =
+        app.store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
+    assert!(read(format!("/my?unit={TOWN}")).await.contains(&format!("共 {} 条", town.len())));
+    assert!(read("/review".into()).await.contains("待我审核（0）"));
+    assert!(read("/extensions".into()).await.contains("共 0 项"));
+}
+
 on_both_backends! {
+    long_lists_page => long_lists_page_on_sqlite, long_lists_page_on_postgres;
     self_inspection => self_inspection_on_sqlite, self_inspection_on_postgres;
     accept_in_a_batch => accept_in_a_batch_on_sqlite, accept_in_a_batch_on_postgres;
     landing_todo => landing_todo_on_sqlite, landing_todo_on_postgres;

@@ -24,6 +24,9 @@ pub struct AuditQuery {
     pub to: Option<String>,
     #[serde(default)]
     pub limit: Option<i64>,
+    /// Which page of `limit` entries, newest first.
+    #[serde(default)]
+    pub page: Option<i64>,
 }
 
 impl AuditQuery {
@@ -36,7 +39,26 @@ impl AuditQuery {
             from: ledger::date(&self.from, "起始日期")?,
             to: ledger::date(&self.to, "截止日期")?,
             limit: self.limit.unwrap_or(500).clamp(0, 10_000),
+            offset: 0,
         })
+    }
+
+    /// This list's address on page `page`.
+    fn link(&self, page: i64) -> String {
+        let fields = [
+            ("actor", &self.actor),
+            ("action", &self.action),
+            ("target", &self.target),
+            ("from", &self.from),
+            ("to", &self.to),
+        ];
+        let mut link = String::from("/audit?");
+        for (name, value) in fields {
+            if let Some(value) = ledger::given(value) {
+                link.push_str(&format!("{name}={}&", ledger::percent_encode(value)));
+            }
+        }
+        link + &format!("page={page}")
     }
 }
 
@@ -49,7 +71,10 @@ pub async fn audit_log(
     if !auth::manages(page.user.role) {
         return Err(AppError::forbidden());
     }
-    let entries = state.store.audit_search(&query.filter()?).await?;
+    let at = crate::page::Pager::new(query.page);
+    let filter = gongkai_store::AuditFilter { limit: at.limit(), offset: at.offset(), ..query.filter()? };
+    let entries = state.store.audit_search(&filter).await?;
+    let total = state.store.audit_count(&filter).await?;
     let intact = state.store.verify_audit(&state.published_checkpoints()?).await?;
     // People by their names and units, times in Beijing, actions and changes in words.
     let people: std::collections::HashMap<String, String> = state
@@ -81,7 +106,8 @@ pub async fn audit_log(
     let html = state.render(
         "audit/audit.html",
         serde_json::json!({
-            "frame": frame(&state, &page), "entries": rows, "query": query, "actions": actions,
+            "frame": frame(&state, &page), "entries": rows, "actions": actions,
+            "paging": at.view(total, |n| query.link(n)), "query": query,
             "intact": intact.is_ok(), "problem": intact.err().map(|e| e.to_string()),
         }),
     )?;

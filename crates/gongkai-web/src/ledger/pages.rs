@@ -44,9 +44,18 @@ pub async fn my_obligations(
     let page_number = query.page_number()?;
     filter.limit = Some(PAGE_ROWS as i64 + 1);
     filter.offset = Some((page_number - 1) * PAGE_ROWS as i64);
-    let mut list = match query.unit_for(&page.user)? {
-        Ok(unit) => state.store.obligations(&ObligationFilter { unit, ..filter }).await?,
-        Err(()) => Vec::new(),
+    let (mut list, total) = match query.unit_for(&page.user)? {
+        Ok(unit) => {
+            let filter = ObligationFilter { unit, ..filter };
+            let list = state.store.obligations(&filter).await?;
+            // Counted only when the list runs past this page.
+            let total = match (page_number, list.len() > PAGE_ROWS) {
+                (1, false) => list.len() as i64,
+                _ => state.store.obligation_count(&filter).await?,
+            };
+            (list, total)
+        }
+        Err(()) => (Vec::new(), 0),
     };
     let more = list.len() > PAGE_ROWS;
     list.truncate(PAGE_ROWS);
@@ -54,6 +63,8 @@ pub async fn my_obligations(
     let rows: Vec<ledger::Row> = list.into_iter().map(|o| ledger::row(o, today)).collect();
     let paging = serde_json::json!({
         "page": page_number,
+        "pages": ((total + PAGE_ROWS as i64 - 1) / PAGE_ROWS as i64).max(1),
+        "total": total,
         "previous": (page_number > 1).then(|| query.with("page", &(page_number - 1).to_string())),
         "next": more.then(|| query.with("page", &(page_number + 1).to_string())),
     });

@@ -7,7 +7,7 @@ use crate::ledger::{self};
 use crate::page::frame;
 use crate::reports;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_domain::status::ObligationStatus;
@@ -182,7 +182,19 @@ pub async fn accept_all(
     Ok(Html(html))
 }
 
-pub async fn review_queue(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
+#[derive(Deserialize)]
+pub struct ReviewQuery {
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+/// 审核: reports waiting for the user's 签发 (a head) and 审核 (reviewers),
+/// due first; the reviewer's list pages.
+pub async fn review_queue(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(query): Query<ReviewQuery>,
+) -> AppResult<Html<String>> {
     let directory = state.directory().await?;
     // Only work with a report waiting can be in the queue.
     let mut all = Vec::new();
@@ -201,9 +213,15 @@ pub async fn review_queue(State(state): State<AppState>, page: PageUser) -> AppR
             to_review.push(ledger::row(o, today));
         }
     }
+    let at = crate::page::Pager::new(query.page);
+    let total = to_review.len() as i64;
+    let shown: Vec<_> = to_review.into_iter().skip(at.offset() as usize).take(at.limit() as usize).collect();
     let html = state.render(
         "reports/review.html",
-        serde_json::json!({ "frame": frame(&state, &page), "rows": to_review, "to_sign": to_sign }),
+        serde_json::json!({
+            "frame": frame(&state, &page), "rows": shown, "total": total, "to_sign": to_sign,
+            "paging": at.view(total, |n| format!("/review?page={n}")),
+        }),
     )?;
     Ok(Html(html))
 }

@@ -54,12 +54,13 @@ pub async fn urge(
     Ok(Json(gongkai_app::supervision::urge(&state, &user, &body.obligations).await?))
 }
 
-/// The office's 延期 list: waiting requests first, then the latest answered.
+/// The office's 延期 list: waiting requests first, then the latest answered
+/// (the first 500).
 pub async fn extension_list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> AppResult<Json<Vec<gongkai_store::ExtensionListRow>>> {
-    Ok(Json(gongkai_app::supervision::extension_list(&state, &user).await?))
+    Ok(Json(gongkai_app::supervision::extension_list(&state, &user, 0, 500).await?))
 }
 
 /// The rule's 督办 drafts waiting for the office.

@@ -1,8 +1,9 @@
 use super::*;
 use crate::auth::PageUser;
 use crate::error::{AppError, AppResult, FormBody};
+use crate::page::Pager;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_store::ObligationId;
 use serde::Deserialize;
@@ -27,21 +28,44 @@ pub async fn issue(
     Ok(Redirect::to(&format!("/notices/{}", notice.id)).into_response())
 }
 
+#[derive(Deserialize)]
+pub struct ListQuery {
+    /// The page of the notices (or the 延期 requests).
+    #[serde(default)]
+    page: Option<i64>,
+    /// The page of the drafts.
+    #[serde(default)]
+    drafts: Option<i64>,
+}
+
 /// 督办通知: the notices the user may read; for the office, above them,
-/// the rule's drafts waiting to be issued or set aside.
-pub async fn list(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
-    let notices = super::visible_notices(&state, &page.user, None).await?;
-    let drafts = match page.user.role {
-        gongkai_domain::people::Role::Office => gongkai_app::supervision::drafts(&state, &page.user).await?,
-        _ => Vec::new(),
+/// the rule's drafts waiting to be issued or set aside. Both page.
+pub async fn list(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Html<String>> {
+    let (notices_at, drafts_at) = (Pager::new(query.page), Pager::new(query.drafts));
+    let (notices, notice_count) =
+        gongkai_app::supervision::notices_page(&state, &page.user, notices_at.offset(), notices_at.limit()).await?;
+    let office = page.user.role == gongkai_domain::people::Role::Office;
+    let (drafts, draft_count) = if office {
+        gongkai_app::supervision::drafts_page(&state, &page.user, drafts_at.offset(), drafts_at.limit()).await?
+    } else {
+        (Vec::new(), 0)
     };
+    let link = |notices: i64, drafts: i64| format!("/notices?page={notices}&drafts={drafts}");
     let html = state.render(
         "supervision/notices.html",
         serde_json::json!({
             "frame": crate::page::frame_json(&state, &page),
             "notices": notices,
+            "notice_count": notice_count,
+            "notice_paging": notices_at.view(notice_count, |n| link(n, drafts_at.number) + "#issued"),
             "drafts": drafts,
-            "office": page.user.role == gongkai_domain::people::Role::Office,
+            "draft_count": draft_count,
+            "draft_paging": drafts_at.view(draft_count, |n| link(notices_at.number, n)),
+            "office": office,
         }),
     )?;
     Ok(Html(html))
@@ -65,12 +89,21 @@ pub async fn urge(
 
 /// 延期: the requests waiting for the office, then those answered lately;
 /// each links to its obligation, where the answer is given.
-pub async fn extensions(State(state): State<AppState>, page: PageUser) -> AppResult<Html<String>> {
-    let list = gongkai_app::supervision::extension_list(&state, &page.user).await?;
-    let pending = list.iter().filter(|e| e.request.status == "pending").count();
+pub async fn extensions(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Html<String>> {
+    let at = Pager::new(query.page);
+    let list = gongkai_app::supervision::extension_list(&state, &page.user, at.offset(), at.limit()).await?;
+    let pending = state.store.pending_extension_count().await?;
+    let total = state.store.extension_count().await?;
     let html = state.render(
         "supervision/extensions.html",
-        serde_json::json!({ "frame": crate::page::frame_json(&state, &page), "list": list, "pending": pending }),
+        serde_json::json!({
+            "frame": crate::page::frame_json(&state, &page), "list": list, "pending": pending, "total": total,
+            "paging": at.view(total, |n| format!("/extensions?page={n}")),
+        }),
     )?;
     Ok(Html(html))
 }
