@@ -220,6 +220,26 @@ impl Store {
         Ok(())
     }
 
+    /// The administrator corrects an account's 姓名, the name people see.
+    pub async fn rename_user(&self, user_id: UserId, name: &str, actor: &str) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let before: Option<(String,)> = sqlx::query_as("SELECT display_name FROM users WHERE id = $1")
+                .bind(user_id).fetch_optional(&mut *tx).await?;
+            let Some((before,)) = before else {
+                return Err(StoreError::NotFound("账号".into()));
+            };
+            let changed = sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2 AND display_name = $3")
+                .bind(name).bind(user_id).bind(&before).execute(&mut *tx).await?.rows_affected();
+            if changed == 0 || before == name {
+                return Ok(());
+            }
+            audit!(self, tx, actor, "user.rename", &format!("账号 #{user_id}"), Some(before), Some(name.to_string()));
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     /// Every account, by login.
     pub async fn users(&self) -> StoreResult<Vec<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM {USER_TABLES} ORDER BY u.login");

@@ -307,8 +307,31 @@ async fn credentials_have_a_lifecycle(app: App) {
         StatusCode::FORBIDDEN,
         "the API waits for a new password"
     );
+    // The administrator writes the name people see; the header shows it, not the login.
+    let rename = |client: &reqwest::Client, name: &str| {
+        let form = [("csrf", csrf_in(&users)), ("name", name.to_string())];
+        client.post(app.url(&format!("/users/{civil_id}/name"))).form(&form).send()
+    };
+    assert_eq!(rename(&admin, "李娜").await.unwrap().status(), StatusCode::SEE_OTHER);
+    let empty = rename(&admin, "  ").await.unwrap().text().await.unwrap();
+    assert!(empty.contains("姓名不能为空"));
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    assert_eq!(rename(&office, "别人").await.unwrap().status(), StatusCode::FORBIDDEN);
+    let (civil, _) = sign_in(&app, "civil", &one_time).await;
+    let form = [
+        ("csrf", csrf_in(&civil.get(app.url("/password")).send().await.unwrap().text().await.unwrap())),
+        ("current", one_time.clone()),
+        ("new", "新的密码-correct-horse-2".into()),
+        ("again", "新的密码-correct-horse-2".into()),
+    ];
+    civil.post(app.url("/password")).form(&form).send().await.unwrap();
+    let header = civil.get(app.url("/my")).send().await.unwrap().text().await.unwrap();
+    assert!(header.contains("李娜（承办人"), "{header}");
+    assert_eq!(app.store.user_by_login("civil").await.unwrap().unwrap().display_name, "李娜");
     // Every step is audited.
-    for action in ["user.password", "token.create", "token.revoke", "user.disable", "user.enable", "user.reset"] {
+    for action in
+        ["user.password", "token.create", "token.revoke", "user.disable", "user.enable", "user.reset", "user.rename"]
+    {
         assert!(!app.store.audit_entries(None, Some(action), 10).await.unwrap().is_empty(), "{action}");
     }
 }

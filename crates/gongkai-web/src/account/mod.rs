@@ -23,5 +23,6 @@ pub fn routes(routes: Routes) -> Routes {
         .post(Group::Pages, "/users/{id}/disable", pages::disable)
         .post(Group::Pages, "/users/{id}/enable", pages::enable)
         .post(Group::Pages, "/users/{id}/reset", pages::reset)
+        .post(Group::Pages, "/users/{id}/name", pages::rename)
         .get(Group::Api, "/api/v1/me", api::me)
 }

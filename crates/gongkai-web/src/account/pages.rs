@@ -174,8 +174,11 @@ pub async fn create_user(
         let role: Role = form.role.parse().map_err(AppError::bad_request)?;
         let unit = Some(input::UNIT_NAME.clean(&form.unit)?).filter(|u| !u.is_empty() && role.is_unit_bound());
         let display_name = input::DISPLAY_NAME.clean(&form.name)?;
+        if display_name.is_empty() {
+            return Err(AppError::bad_request("请填写姓名：页面、通知和审计日志上显示姓名，而不是登录名"));
+        }
         Ok(NewUser {
-            display_name: if display_name.is_empty() { login.clone() } else { display_name },
+            display_name,
             login,
             role,
             unit,
@@ -233,6 +236,31 @@ pub async fn enable(
     FormBody(form): FormBody<CsrfOnly>,
 ) -> AppResult<Response> {
     set_disabled(&state, &page, id, &form.csrf, false).await
+}
+
+#[derive(Deserialize)]
+pub struct NameForm {
+    csrf: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// 改姓名: the administrator writes the name people see instead of the login.
+pub async fn rename(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<UserId>,
+    FormBody(form): FormBody<NameForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    admin_only(&page)?;
+    let name = match input::DISPLAY_NAME.clean(&form.name) {
+        Ok(name) if !name.is_empty() => name,
+        Ok(_) => return render_users(&state, &page, None, Some("姓名不能为空".into())).await,
+        Err(err) => return render_users(&state, &page, None, Some(err.to_string())).await,
+    };
+    state.store.rename_user(id, &name, &page.user.login).await?;
+    Ok(Redirect::to("/users").into_response())
 }
 
 /// A one-time password for the account, shown once; it must be changed at
