@@ -95,8 +95,48 @@ pub fn read(root: &Path, sha256: &str) -> std::io::Result<Vec<u8>> {
     std::fs::read(path)
 }
 
+/// A file's type as people name it: "PDF", "图片", "Word 文档".
+pub fn kind_words(content_type: &str) -> &'static str {
+    match content_type {
+        "application/pdf" => "PDF",
+        "image/png" | "image/jpeg" => "图片",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/msword" => "Word 文档",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.ms-excel" => {
+            "Excel 表格"
+        }
+        "application/ofd" => "OFD 版式文件",
+        "application/zip" => "压缩包",
+        t if t.starts_with("text/") => "文本",
+        _ => "文件",
+    }
+}
+
+/// Whether a browser shows the file itself (PDF, pictures); others download.
+pub fn previewable(content_type: &str) -> bool {
+    matches!(content_type, "application/pdf" | "image/png" | "image/jpeg")
+}
+
+/// A size as people read it: "812 字节", "12.3 KB", "4.5 MB".
+pub fn size_words(bytes: i64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} 字节"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn files_are_named_in_words() {
+        assert_eq!(super::kind_words("application/pdf"), "PDF");
+        assert_eq!(super::kind_words("image/jpeg"), "图片");
+        assert_eq!(super::size_words(812), "812 字节");
+        assert_eq!(super::size_words(12_595), "12.3 KB");
+        assert_eq!(super::size_words(4_718_592), "4.5 MB");
+        assert!(super::previewable("image/png") && !super::previewable("application/zip"));
+    }
+
     use super::*;
 
     #[test]

@@ -31,6 +31,10 @@ fn templates() -> Environment<'static> {
             m.get_attr("aspirational").is_ok_and(|v| v.is_true()),
         )
     });
+    // An attachment's type and size in words; whether the browser shows it.
+    env.add_filter("file_kind", |t: String| gongkai_app::files::kind_words(&t));
+    env.add_filter("file_size", |n: i64| gongkai_app::files::size_words(n));
+    env.add_filter("previewable", |t: String| gongkai_app::files::previewable(&t));
     // A stored (UTC) time in 北京时间: "2020-11-25 14:03:02".
     env.add_filter("beijing", |text: String| gongkai_domain::calendar::beijing_time(&text));
     // "2020-09-01" → "2020年9月1日"; anything else is shown as it is.

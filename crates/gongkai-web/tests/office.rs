@@ -781,6 +781,16 @@ async fn report_form(app: App) {
 
     // Returned: the reason leads the page; the form holds the report returned.
     let page = town.get(app.url(&format!("/obligations/{id}"))).send().await.unwrap().text().await.unwrap();
+    // The file listed with its type and size, shown in the browser or downloaded.
+    assert!(page.contains("督导记录.pdf</a>") && page.contains("（PDF，15 字节）"), "{page}");
+    let file = app.store.submissions(id).await.unwrap()[0].attachments[0].id;
+    let disposition = |view: &'static str| {
+        let url = app.url(&format!("/files/{file}{view}"));
+        let town = town.clone();
+        async move { town.get(url).send().await.unwrap().headers()["content-disposition"].to_str().unwrap().to_string() }
+    };
+    assert!(disposition("?view=1").await.starts_with("inline;"));
+    assert!(disposition("").await.starts_with("attachment;"));
     assert!(page.contains("已退回：缺少公示栏照片"), "{page}");
     assert!(
         page.contains(&format!(">{typed}</textarea>")) && page.contains("value=\"2020-11-20\""),

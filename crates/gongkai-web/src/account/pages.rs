@@ -177,14 +177,7 @@ pub async fn create_user(
         if display_name.is_empty() {
             return Err(AppError::bad_request("请填写姓名：页面、通知和审计日志上显示姓名，而不是登录名"));
         }
-        Ok(NewUser {
-            display_name,
-            login,
-            role,
-            unit,
-            password_hash: String::new(),
-            must_change_password: true,
-        })
+        Ok(NewUser { display_name, login, role, unit, password_hash: String::new(), must_change_password: true })
     };
     let mut new = match checked() {
         Ok(new) => new,

@@ -156,18 +156,35 @@ pub async fn make_public(
 }
 
 /// A file, to whoever may see the obligation it belongs to.
-pub async fn download(State(state): State<AppState>, page: PageUser, Path(id): Path<i64>) -> AppResult<Response> {
+#[derive(Deserialize)]
+pub struct FileQuery {
+    /// 1: shown in the browser (PDF, pictures); otherwise downloaded.
+    #[serde(default)]
+    view: Option<String>,
+}
+
+/// An attachment, to whoever may see its obligation: PDF and pictures shown
+/// in the browser when asked (`?view=1`), everything else downloaded.
+pub async fn download(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<i64>,
+    Query(query): Query<FileQuery>,
+) -> AppResult<Response> {
     let (file, obligation_id) = state.store.attachment(id).await?.ok_or_else(AppError::not_found)?;
     reports::find_obligation(&state, &page.user, obligation_id).await?;
     let bytes = gongkai_app::files::read(&state.files_dir, &file.sha256)
         .map_err(|e| AppError::internal(format!("reading a file: {e}")))?;
-    let disposition =
-        format!("attachment; filename=\"file\"; filename*=UTF-8''{}", ledger::percent_encode(&file.file_name));
+    let shown = query.view.as_deref() == Some("1") && gongkai_app::files::previewable(&file.content_type);
+    let disposition = format!(
+        "{}; filename=\"file\"; filename*=UTF-8''{}",
+        if shown { "inline" } else { "attachment" },
+        ledger::percent_encode(&file.file_name)
+    );
     Ok(([(CONTENT_TYPE, file.content_type), (axum::http::header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response())
 }
 
-/// 审核: reports waiting for this user's decision.
 /// 批量通过 from the 审核 list: the form holds the CSRF token and one `o`
 /// field per ticked report.
 pub async fn accept_all(
