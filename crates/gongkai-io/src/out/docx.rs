@@ -16,7 +16,7 @@ fn paragraph(text: &str, font: &str, size: u32, bold: bool, align: &str, indent:
     let bold = if bold { "<w:b/>" } else { "" };
     format!(
         r#"<w:p><w:pPr><w:spacing w:line="560" w:lineRule="exact"/>{indent}<w:jc w:val="{align}"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}"/>{bold}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
-        escape(text)
+        escape(text).replace('\n', "</w:t><w:br/><w:t xml:space=\"preserve\">")
     )
 }
 
@@ -50,7 +50,8 @@ fn table(header: &[String], rows: &[Vec<String>]) -> String {
 
 fn body(document: &Document) -> String {
     let mut xml = String::new();
-    xml.push_str(&paragraph(&document.title, "方正小标宋简体", 44, false, "center", false));
+    let title = super::title_lines(&document.title, super::TITLE_LINE).join("\n");
+    xml.push_str(&paragraph(&title, "方正小标宋简体", 44, false, "center", false));
     if let Some(subtitle) = &document.subtitle {
         xml.push_str(&paragraph(subtitle, "楷体", 32, false, "center", false));
     }

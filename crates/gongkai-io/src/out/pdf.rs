@@ -123,7 +123,8 @@ fn markup(document: &Document) -> String {
 #set par(first-line-indent: (amount: 2em, all: true), leading: 0.95em, spacing: 0.95em, justify: true)
 "#,
     );
-    m.push_str(&format!("#align(center)[#text(size: 22pt, weight: \"bold\", {})]\n\n", literal(&document.title)));
+    let title = super::title_lines(&document.title, super::TITLE_LINE).join("\n");
+    m.push_str(&format!("#align(center)[#text(size: 22pt, weight: \"bold\", {})]\n\n", literal(&title)));
     if let Some(subtitle) = &document.subtitle {
         m.push_str(&format!("#align(center)[#text(size: 14pt, {})]\n\n", literal(subtitle)));
     }
