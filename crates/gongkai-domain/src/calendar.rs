@@ -109,7 +109,7 @@ pub fn parse_rows(text: &str) -> Result<Vec<CalendarRow>, CalendarError> {
 
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
-    days: BTreeMap<NaiveDate, DayKind>,
+    days: BTreeMap<NaiveDate, (DayKind, String)>,
     years: BTreeSet<i32>,
     spring_festival: BTreeMap<i32, NaiveDate>,
 }
@@ -126,7 +126,7 @@ impl Calendar {
         for row in rows {
             let mut day = row.from;
             while day <= row.to {
-                self.days.insert(day, row.kind);
+                self.days.insert(day, (row.kind, row.name.clone()));
                 self.years.insert(day.year());
                 day = match day.succ_opt() {
                     Some(next) => next,
@@ -154,10 +154,16 @@ impl Calendar {
             return Err(CalendarError::YearNotLoaded(date.year()));
         }
         Ok(match self.days.get(&date) {
-            Some(DayKind::Holiday) => false,
-            Some(DayKind::Workday) => true,
+            Some((DayKind::Holiday, _)) => false,
+            Some((DayKind::Workday, _)) => true,
             None => !matches!(date.weekday(), Weekday::Sat | Weekday::Sun),
         })
+    }
+
+    /// A day the schedule moves: a holiday (休) or a make-up working day
+    /// (班), with its name ("国庆节").
+    pub fn special(&self, date: NaiveDate) -> Option<(DayKind, &str)> {
+        self.days.get(&date).map(|(kind, name)| (*kind, name.as_str()))
     }
 
     /// The date `n` working days after `date` (the day itself not counted).

@@ -1095,7 +1095,39 @@ async fn long_lists_page(app: App) {
     assert!(read("/extensions".into()).await.contains("共 0 项"));
 }
 
+/// The calendar marks 休 and 班 as the State Council moved them, and a
+/// crowded day's "另 N 项" opens that day's list.
+async fn calendar_marks(app: App) {
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let october = office.get(app.url("/calendar?month=2020-10")).send().await.unwrap().text().await.unwrap();
+    // 1–8 October off (国庆节、中秋节), Saturday 10 October at work.
+    assert_eq!(
+        october.matches("td class=\" holiday\"").count() + october.matches("today holiday").count(),
+        8,
+        "{october}"
+    );
+    assert_eq!(october.matches(" workday\"").count(), 1);
+    assert!(october.contains("国庆节、中秋节放假") && october.contains("国庆节、中秋节调休上班"));
+    let september = office.get(app.url("/calendar?month=2020-09")).send().await.unwrap().text().await.unwrap();
+    let day = "2020-09-20";
+    let due = app
+        .store
+        .obligations(&ObligationFilter {
+            due_from: chrono::NaiveDate::from_ymd_opt(2020, 9, 20),
+            due_to: chrono::NaiveDate::from_ymd_opt(2020, 9, 20),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .len();
+    assert!(due > 4);
+    assert!(september.contains(&format!("my?from={day}&amp;to={day}\">另 {} 项", due - 4)), "{september}");
+    let list = office.get(app.url(&format!("/my?from={day}&to={day}"))).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains(&format!("共 {due} 条")));
+}
+
 on_both_backends! {
+    calendar_marks => calendar_marks_on_sqlite, calendar_marks_on_postgres;
     long_lists_page => long_lists_page_on_sqlite, long_lists_page_on_postgres;
     self_inspection => self_inspection_on_sqlite, self_inspection_on_postgres;
     accept_in_a_batch => accept_in_a_batch_on_sqlite, accept_in_a_batch_on_postgres;

@@ -23,6 +23,7 @@ pub async fn month(
         .obligations(&ObligationFilter { unit: scope.clone(), due_before: Some(next), ..Default::default() })
         .await?;
     let due: Vec<&ObligationRow> = list.iter().filter(|o| o.due.is_some_and(|d| d >= first)).collect();
+    let calendar = state.store.calendar().await?;
     let mut weeks: Vec<Vec<serde_json::Value>> = Vec::new();
     let mut day = first - Duration::days(first.weekday().num_days_from_monday() as i64);
     while day < next {
@@ -33,7 +34,17 @@ pub async fn month(
                 .filter(|o| o.due == Some(day))
                 .map(|o| serde_json::json!({ "id": o.id, "task_seq": o.task_seq, "unit": o.unit, "milestone": o.milestone, "status": o.status }))
                 .collect();
-            week.push(serde_json::json!({ "day": day.day(), "in_month": day.month() == first.month(), "today": day == state.today(), "items": items }));
+            // 休 and 班 as the State Council's schedule moves them.
+            let (mark, holiday) = match calendar.special(day) {
+                Some((gongkai_domain::calendar::DayKind::Holiday, name)) => ("休", name),
+                Some((gongkai_domain::calendar::DayKind::Workday, name)) => ("班", name),
+                None => ("", ""),
+            };
+            let list = format!("/my?from={day}&to={day}");
+            week.push(serde_json::json!({
+                "day": day.day(), "in_month": day.month() == first.month(), "today": day == state.today(),
+                "items": items, "mark": mark, "holiday": holiday, "list": list,
+            }));
             day += Duration::days(1);
         }
         weeks.push(week);
