@@ -175,3 +175,53 @@ pub async fn read(
     let counted_at = gongkai_domain::calendar::china_now().format("%H:%M:%S").to_string();
     Ok(Dashboard { today, counted_at, totals, units, units_total, next_7, overdue, by_item, by_unit, links })
 }
+
+/// The counts beside the menu: what waits for this user now.
+#[derive(Debug, Default, Serialize)]
+pub struct Badges {
+    /// 我的任务: overdue, due within 7 days, returned (a unit's staff).
+    pub my: i64,
+    /// 审核: reports waiting for the user's 签发 or 审核.
+    pub review: i64,
+    /// 督办: drafts waiting (the office); notices on open work (a unit).
+    pub notices: i64,
+    /// 延期: requests waiting (the office).
+    pub extensions: i64,
+}
+
+pub async fn badges(app: &crate::App, user: &gongkai_store::User, today: NaiveDate) -> crate::Result<Badges> {
+    use gongkai_domain::people::Role;
+    use gongkai_domain::status::ObligationStatus;
+    let mut badges = Badges::default();
+    if let Some(unit) = crate::access::unit_scope(user)? {
+        let todo = app.store.unit_todo(&unit, today, today + Duration::days(ledger::SOON_DAYS)).await?;
+        badges.my = todo.overdue + todo.due_soon + todo.returned;
+        let notices = app.store.notices(Some(&unit), None).await?;
+        let open = app
+            .store
+            .obligations(&ObligationFilter { unit: Some(unit), ..Default::default() })
+            .await?
+            .into_iter()
+            .filter(|o| o.status.is_open())
+            .map(|o| o.id)
+            .collect::<std::collections::HashSet<_>>();
+        badges.notices = notices.iter().filter(|n| open.contains(&n.obligation_id)).count() as i64;
+    }
+    if user.role == Role::Office {
+        badges.notices = app.store.notice_draft_count().await?;
+        badges.extensions = app.store.pending_extension_count().await?;
+    }
+    if matches!(user.role, Role::Office | Role::Handler | Role::Head) {
+        let directory = app.directory().await?;
+        for status in [ObligationStatus::Submitted, ObligationStatus::Signed] {
+            let waiting = ObligationFilter { status: Some(status), ..Default::default() };
+            for o in app.store.obligations(&waiting).await? {
+                let access = crate::access::access(user, &o, &directory);
+                if access.may_sign(&o) || access.may_review(&o) {
+                    badges.review += 1;
+                }
+            }
+        }
+    }
+    Ok(badges)
+}

@@ -11,3 +11,29 @@ document.querySelectorAll("table:not(.calendar)").forEach(function (table) {
     });
   });
 });
+
+// 菜单旁的数字：各项待办，页面载入后再取，不拖慢页面。
+(function () {
+  var links = document.querySelectorAll("nav a[data-badge]");
+  if (!links.length) {
+    return;
+  }
+  fetch("/badges", { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (response) {
+      return response.ok ? response.json() : {};
+    })
+    .then(function (counts) {
+      links.forEach(function (link) {
+        var count = counts[link.getAttribute("data-badge")];
+        if (count > 0) {
+          var badge = document.createElement("span");
+          badge.className = "badge";
+          badge.setAttribute("aria-label", "待办");
+          badge.textContent = count > 99 ? "99+" : String(count);
+          link.appendChild(document.createTextNode(" "));
+          link.appendChild(badge);
+        }
+      });
+    })
+    .catch(function () {});
+})();

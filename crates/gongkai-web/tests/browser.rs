@@ -464,6 +464,9 @@ async fn the_first_months_at_desk_and_phone_width() {
     browser.sign_in(&app, "townhead").await;
     let head = browser.text_with("待办").await;
     assert!(head.contains("待签发 1 项"), "the head's landing: {head}");
+    browser.wait_for("nav a[data-badge='review'] .badge").await;
+    let badge = browser.run("return document.querySelector(\"nav a[data-badge='review'] .badge\").textContent").await;
+    assert_eq!(badge, "1", "the 审核 badge in the menu");
     browser.screenshot("1125-head-my").await;
     browser.go(&format!("{app}/obligations/{village}")).await;
     browser.click("button[value=signoff]").await;

@@ -891,8 +891,15 @@ async fn landing_todo(app: App) {
     let page = town.get(app.url("/my")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(&format!("已逾期 {} 项", count(&red))), "{page}");
     assert!(page.contains(&format!("7 天内到期 {} 项", count(&yellow))));
-    assert!(page.contains(&format!("aria-label=\"待办\">{}</span>", count(&red) + count(&yellow))), "the badge");
     assert!(!page.contains("待签发"));
+    // The menu's counts (site.js puts them beside 我的任务, 审核, 督办, 延期).
+    let badges = |client: reqwest::Client| {
+        let url = app.url("/badges");
+        async move { client.get(url).send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let mine = badges(town.clone()).await;
+    assert_eq!(mine["my"], json!(count(&red) + count(&yellow)), "{mine}");
+    assert_eq!((mine["review"].as_i64(), mine["extensions"].as_i64()), (Some(0), Some(0)));
 
     // With sign-off required, a report waits for the head.
     assert_eq!(post(&app, "office", "/api/v1/plans/1", json!({ "head_signoff": true })).await.0, StatusCode::OK);
@@ -901,6 +908,15 @@ async fn landing_todo(app: App) {
     let (head, _) = sign_in(&app, "townhead", PASSWORD).await;
     let page = head.get(app.url("/my")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("待签发 1 项"), "{page}");
+    assert_eq!(badges(head.clone()).await["review"], json!(1), "the head's 审核 badge");
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let board = badges(office).await;
+    assert_eq!(board["review"], json!(0), "nothing signed yet: {board}");
+    assert_eq!(board["notices"], json!(app.store.notice_draft_count().await.unwrap()));
+    let (civil, _) = sign_in(&app, "civil", PASSWORD).await;
+    let sign = json!({ "decision": "signoff", "reason": "" });
+    assert_eq!(post(&app, "townhead", &format!("/api/v1/obligations/{id}/review"), sign).await.0, StatusCode::OK);
+    assert_eq!(badges(civil).await["review"], json!(1), "区民政局 reviews the village report");
 }
 
 /// 批量通过: the reviewer ticks reports and accepts them at once; one that

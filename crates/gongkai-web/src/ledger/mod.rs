@@ -189,6 +189,7 @@ pub fn routes(routes: Routes) -> Routes {
     routes
         .get(Group::Pages, "/", pages::home)
         .get(Group::Pages, "/my", pages::my_obligations)
+        .get(Group::Pages, "/badges", pages::badges)
         .get(Group::Api, "/api/v1/obligations", api::obligations)
         .get(Group::Api, "/api/v1/obligations/{id}", api::obligation)
 }

@@ -115,3 +115,12 @@ pub async fn my_obligations(
     )?;
     Ok(Html(html))
 }
+
+/// The menu's counts, fetched by site.js after a page has loaded, so that
+/// no page waits for them.
+pub async fn badges(
+    State(state): State<AppState>,
+    page: PageUser,
+) -> AppResult<axum::Json<gongkai_app::dashboard::Badges>> {
+    Ok(axum::Json(gongkai_app::dashboard::badges(&state, &page.user, state.today()).await?))
+}
