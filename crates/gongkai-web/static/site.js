@@ -37,3 +37,10 @@ document.querySelectorAll("table:not(.calendar)").forEach(function (table) {
     })
     .catch(function () {});
 })();
+
+// 打印视图的“打印”按钮。
+document.querySelectorAll("[data-print]").forEach(function (button) {
+  button.addEventListener("click", function () {
+    window.print();
+  });
+});

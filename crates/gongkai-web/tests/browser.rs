@@ -316,10 +316,13 @@ async fn the_whole_loop(browser: &mut Browser, url: &str) {
     assert!(board.contains("1\n已通过（其中逾期完成 0）"), "{board}");
     browser.screenshot("office-dashboard-done").await;
     browser.click("a.card.done").await;
-    let done = browser.text_with("单位台账").await;
-    // The last line naming the town is its row; the first is the unit filter's option.
-    let town_line = done.lines().rfind(|l| l.contains(TOWN)).unwrap_or_default().to_string();
-    assert!(town_line.contains("按时完成") && town_line.contains("已通过"), "{done}");
+    browser.text_with("单位台账").await;
+    let rows =
+        "return [...document.querySelectorAll('table.ledger tbody tr')].map(r => r.innerText.replace(/\\s+/g, ' '))";
+    let rows = browser.run(rows).await;
+    let town_line =
+        rows.as_array().unwrap().iter().filter_map(Value::as_str).find(|l| l.contains(TOWN)).unwrap_or_default();
+    assert!(town_line.contains("按时完成") && town_line.contains("已通过"), "{rows}");
     browser.screenshot("office-ledger-done").await;
     browser.go(&format!("{app}/tasks/12")).await;
     let task = browser.text_with("各单位任务事项").await;
@@ -517,6 +520,10 @@ async fn the_first_months_at_desk_and_phone_width() {
         assert_eq!(rows.len() as u64, shown, "the export holds exactly the rows on screen");
         assert!(rows.iter().all(|r| r.contains(TOWN)));
     }
+
+    browser.go(&format!("{app}/my?unit={TOWN}&group=task&print=1")).await;
+    browser.text_with("打印时间").await;
+    browser.screenshot("1125-office-ledger-print").await;
 
     // The public, at both widths.
     browser.call(reqwest::Method::DELETE, "/cookie", Value::Null).await;

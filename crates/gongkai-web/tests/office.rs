@@ -1142,7 +1142,48 @@ async fn calendar_marks(app: App) {
     assert!(list.contains(&format!("共 {due} 条")));
 }
 
+/// The 台账 grouped by unit or by task (a heading per group, the 工作任务
+/// under each task number), and its print view.
+async fn ledger_groups_and_print(app: App) {
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let read = |path: String| {
+        let office = office.clone();
+        let url = app.url(&path);
+        async move {
+            let response = office.get(url).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+    let (_, by_unit) = read("/my?group=unit".into()).await;
+    let page: Vec<_> = app
+        .store
+        .obligations(&ObligationFilter { order: gongkai_store::Order::Unit, limit: Some(1000), ..Default::default() })
+        .await
+        .unwrap();
+    let mut units: Vec<&str> = page.iter().map(|o| o.unit.as_str()).collect();
+    units.dedup();
+    assert_eq!(by_unit.matches("<tr class=\"group\">").count(), units.len());
+    assert!(by_unit.contains(&format!("{}（本页 ", units[0])));
+    let town =
+        app.store.obligations(&ObligationFilter { unit: Some(TOWN.into()), ..Default::default() }).await.unwrap();
+    let mut tasks: Vec<_> = town.iter().map(|o| o.task_id).collect();
+    tasks.sort();
+    tasks.dedup();
+    let (_, by_task) = read(format!("/my?unit={TOWN}&group=task")).await;
+    assert_eq!(by_task.matches("<tr class=\"group\">").count(), tasks.len(), "one heading per task, each once");
+    let task = app.store.tasks().await.unwrap().into_iter().find(|t| t.id == town[0].task_id).unwrap();
+    assert!(by_task.contains(&format!("任务 {}：{}", task.seq, task.task)));
+    assert!(by_task.contains("group=task"), "sorting keeps the grouping");
+    let (status, bad) = read("/my?group=x".into()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(bad.contains("分组“x”无效"));
+    let (_, print) = read(format!("/my?unit={TOWN}&print=1")).await;
+    assert!(print.contains("<body class=\"print\">") && print.contains("打印时间"), "{print}");
+    assert!(!print.contains("一键催办（所选逾期事项）"), "no forms on paper");
+}
+
 on_both_backends! {
+    ledger_groups_and_print => ledger_groups_and_print_on_sqlite, ledger_groups_and_print_on_postgres;
     calendar_marks => calendar_marks_on_sqlite, calendar_marks_on_postgres;
     long_lists_page => long_lists_page_on_sqlite, long_lists_page_on_postgres;
     self_inspection => self_inspection_on_sqlite, self_inspection_on_postgres;

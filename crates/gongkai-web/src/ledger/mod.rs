@@ -57,6 +57,12 @@ pub struct LedgerQuery {
     /// Words to find in the task, the unit, the milestone or a report.
     #[serde(default)]
     pub q: Option<String>,
+    /// Rows grouped under their unit ("unit") or their task ("task").
+    #[serde(default)]
+    pub group: Option<String>,
+    /// "1": the list laid out for print (A4 landscape).
+    #[serde(default)]
+    pub print: Option<String>,
 }
 
 pub fn given(value: &Option<String>) -> Option<&str> {
@@ -127,7 +133,16 @@ impl LedgerQuery {
             .transpose()?;
         let task_ids = given(&self.item)
             .map(|item| tasks.iter().filter(|t| t.items.iter().any(|x| x == item)).map(|t| t.id).collect());
-        let order = match given(&self.sort).unwrap_or("due") {
+        // Grouped rows come in their groups' order, due first within each.
+        let sort = match given(&self.group) {
+            None => given(&self.sort),
+            Some("unit") => Some("unit"),
+            Some("task") => Some("task"),
+            Some(other) => {
+                return Err(AppError::bad_request(format!("分组“{other}”无效：可选 unit（按单位）、task（按任务）")));
+            }
+        };
+        let order = match sort.unwrap_or("due") {
             "due" => Order::Due,
             "unit" => Order::Unit,
             "task" => Order::Task,
@@ -146,7 +161,7 @@ impl LedgerQuery {
             light,
             as_of: Some(today),
             order,
-            desc: given(&self.desc) == Some("1"),
+            desc: given(&self.desc) == Some("1") && given(&self.group).is_none(),
             search: given(&self.q).map(|q| gongkai_domain::input::TITLE.clean(q)).transpose()?,
             ..Default::default()
         })
@@ -167,6 +182,8 @@ impl LedgerQuery {
             ("sort", &self.sort),
             ("desc", &self.desc),
             ("q", &self.q),
+            ("group", &self.group),
+            ("print", &self.print),
             ("page", &self.page),
         ] {
             // Any other change starts again at the first page.

@@ -103,6 +103,23 @@ pub async fn my_obligations(
         })
         .collect();
     let export_query = query.with("page", "");
+    // The 工作任务 under each row's task number, and each group's size on this page.
+    let task_texts: std::collections::HashMap<String, &str> =
+        tasks.iter().map(|t| (t.id.to_string(), t.task.as_str())).collect();
+    let group = ledger::given(&query.group).unwrap_or_default().to_string();
+    let mut group_sizes: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for row in &rows {
+        let key = if group == "task" { row.o.task_id.to_string() } else { row.o.unit.clone() };
+        *group_sizes.entry(key).or_default() += 1;
+    }
+    let links = serde_json::json!({
+        "ungrouped": query.with("group", ""),
+        "by_unit": query.with("group", "unit"),
+        "by_task": query.with("group", "task"),
+        "print": query.with("print", "1"),
+        "screen": query.with("print", ""),
+    });
+    let printing = ledger::given(&query.print) == Some("1");
     let html = state.render(
         "ledger/my.html",
         minijinja::context! {
@@ -110,7 +127,9 @@ pub async fn my_obligations(
             title => if scope.is_some() { "我的任务" } else { "单位台账" },
             rows => ledger::view::rows(rows), paging => Serde(paging), query => Serde(query), units, items => Serde(items),
             sort_links => Serde(sort_links), inbox => Serde(inbox), notices => Serde(notices),
-            export_query, todo => Serde(todo),
+            export_query, todo => Serde(todo), task_texts => Serde(task_texts), group, group_sizes => Serde(group_sizes),
+            links => Serde(links), printing,
+            printed_at => gongkai_domain::calendar::china_now().format("%Y-%m-%d %H:%M").to_string(),
         },
     )?;
     Ok(Html(html))
