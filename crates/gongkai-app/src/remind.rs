@@ -178,12 +178,14 @@ pub async fn tell(
 /// Runs one pass over the task list. Gives nothing when another process
 /// holds the reminders' job (two servers on one PostgreSQL database).
 pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &str) -> crate::Result<Vec<Sent>> {
-    let Some(_lock) = store.try_job_lock(JOB).await? else {
+    let Some(lock) = store.try_job_lock(JOB).await? else {
         return Ok(Vec::new());
     };
     let calendar = store.calendar().await?;
     let events = due_obligations(store, as_of, &calendar).await?;
-    tell(store, as_of, &events, channels, actor).await
+    let sent = tell(store, as_of, &events, channels, actor).await;
+    lock.release().await;
+    sent
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ impl<'a> Archive<'a> {
             return Err(ImportError::TooLarge(format!("{format}中的文件条目超过 {} 个", limits.entries)));
         }
         let zip = zip::ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| ImportError::Corrupt { format, detail: format!("不是完整的压缩包（{e}）") })?;
+            .map_err(|_| ImportError::Corrupt { format, detail: "不是完整的压缩包".into() })?;
         if zip.len() > limits.entries {
             return Err(ImportError::TooLarge(format!("{format}中的文件条目超过 {} 个", limits.entries)));
         }
@@ -50,8 +50,8 @@ impl<'a> Archive<'a> {
         let mut part = match self.zip.by_name(name) {
             Ok(part) => part,
             Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-            Err(e) => {
-                return Err(ImportError::Corrupt { format, detail: format!("“{name}”无法读取（{e}）") });
+            Err(_) => {
+                return Err(ImportError::Corrupt { format, detail: format!("其中的“{name}”读不出来") });
             }
         };
         let allowed = self.limits.part_bytes.min(self.limits.total_bytes - self.expanded);
@@ -60,7 +60,7 @@ impl<'a> Archive<'a> {
         (&mut part)
             .take(allowed + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| ImportError::Corrupt { format, detail: format!("“{name}”解压出错（{e}）") })?;
+            .map_err(|_| ImportError::Corrupt { format, detail: format!("其中的“{name}”解压出错") })?;
         if bytes.len() as u64 > allowed {
             let limit = if allowed == self.limits.part_bytes { allowed } else { self.limits.total_bytes };
             return Err(ImportError::TooLarge(format!("{format}中的“{name}”解压后超过 {}", megabytes(limit))));

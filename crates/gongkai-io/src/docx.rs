@@ -45,7 +45,7 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Grid>, Option<String>), ImportError> {
     loop {
         let event = reader
             .read_event()
-            .map_err(|e| corrupt(format!("XML 在第 {} 字节处出错：{e}", reader.buffer_position())))?;
+            .map_err(|_| corrupt(format!("正文的 XML 在第 {} 字节处出错", reader.buffer_position())))?;
         // Text outside tables only matters before the first one (the title).
         if paragraph_text.len() > MAX_TITLE_CHARS * 4 {
             let mut end = MAX_TITLE_CHARS * 4;

@@ -34,7 +34,8 @@ use gongkai_domain::plan::SourceList;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
-    #[error("无法读取{format}：{detail}")]
+    /// Said as a clerk reads it, never a library's words.
+    #[error("文件已损坏或不是Word/Excel文件：{format}{detail}")]
     Corrupt { format: &'static str, detail: String },
     #[error("{at}：{message}")]
     Columns { at: String, message: String },

@@ -24,8 +24,9 @@ fn corrupt(detail: impl std::fmt::Display) -> ImportError {
     ImportError::Corrupt { format: FORMAT, detail: detail.to_string() }
 }
 
-fn xml_error(part: &str, position: u64, e: impl std::fmt::Display) -> ImportError {
-    corrupt(format!("“{part}”的 XML 在第 {position} 字节处出错：{e}"))
+/// Where the XML breaks; the parser's own words stay out of what people read.
+fn xml_error(part: &str, position: u64) -> ImportError {
+    corrupt(format!("“{part}”的 XML 在第 {position} 字节处出错"))
 }
 
 /// "D5" for row 4, column 3 (both 0-based).
@@ -58,7 +59,7 @@ fn sheet_list(xml: &str) -> Result<(Vec<(String, String)>, bool), ImportError> {
     let mut sheets = Vec::new();
     let mut date1904 = false;
     loop {
-        match reader.read_event().map_err(|e| xml_error("xl/workbook.xml", reader.buffer_position(), e))? {
+        match reader.read_event().map_err(|_| xml_error("xl/workbook.xml", reader.buffer_position()))? {
             Event::Start(e) | Event::Empty(e) => match e.local_name().into_inner() {
                 "sheet" => {
                     if sheets.len() >= limits::MAX_SHEETS {
@@ -82,7 +83,7 @@ fn relationships(xml: &str) -> Result<HashMap<String, String>, ImportError> {
     let mut reader = Reader::from_str(xml);
     let mut targets = HashMap::new();
     loop {
-        match reader.read_event().map_err(|e| xml_error("xl/_rels/workbook.xml.rels", reader.buffer_position(), e))? {
+        match reader.read_event().map_err(|_| xml_error("xl/_rels/workbook.xml.rels", reader.buffer_position()))? {
             Event::Start(e) | Event::Empty(e) if e.local_name().into_inner() == "Relationship" => {
                 if let (Some(id), Some(target)) = (attr(&e, "Id"), attr(&e, "Target")) {
                     let path = match target.strip_prefix('/') {
@@ -110,7 +111,7 @@ fn shared_strings(xml: &str) -> Result<Vec<String>, ImportError> {
     let mut current: Option<String> = None;
     let (mut in_text, mut phonetic) = (false, 0usize);
     loop {
-        match reader.read_event().map_err(|e| xml_error(PART, reader.buffer_position(), e))? {
+        match reader.read_event().map_err(|_| xml_error(PART, reader.buffer_position()))? {
             Event::Start(e) => match e.local_name().into_inner() {
                 "si" => current = Some(String::new()),
                 "t" => in_text = true,
@@ -159,7 +160,7 @@ fn date_styles(xml: &str) -> Result<Vec<bool>, ImportError> {
     let mut styles = Vec::new();
     let mut in_cell_xfs = false;
     loop {
-        match reader.read_event().map_err(|e| xml_error(PART, reader.buffer_position(), e))? {
+        match reader.read_event().map_err(|_| xml_error(PART, reader.buffer_position()))? {
             Event::Start(e) | Event::Empty(e) => match e.local_name().into_inner() {
                 "numFmt" => {
                     if let (Some(id), Some(code)) = (attr(&e, "numFmtId"), attr(&e, "formatCode")) {
@@ -263,7 +264,7 @@ fn read_sheet(name: &str, part: &str, xml: &str, book: &Book, budget: &mut Budge
     let mut cell: Option<CellBuild> = None;
     let (mut in_value, mut in_inline, mut in_text, mut phonetic) = (false, false, false, 0usize);
     loop {
-        let event = reader.read_event().map_err(|e| xml_error(part, reader.buffer_position(), e))?;
+        let event = reader.read_event().map_err(|_| xml_error(part, reader.buffer_position()))?;
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));

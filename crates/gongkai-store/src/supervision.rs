@@ -198,7 +198,20 @@ impl From<NoticeRecord> for NoticeRow {
 /// session-level advisory lock on a connection of its own, released when
 /// this is dropped (the connection closes, even if the process dies).
 pub struct SchedulerLock {
-    _connection: Option<sqlx::PgConnection>,
+    _connection: Option<(sqlx::PgConnection, i64)>,
+}
+
+impl SchedulerLock {
+    /// Ends the job's hold now, unlocked before its connection closes, so
+    /// that a pass right after this one finds the job free (a dropped lock
+    /// is freed only when the server notices the connection gone).
+    pub async fn release(mut self) {
+        if let Some((mut connection, key)) = self._connection.take() {
+            use sqlx::Connection;
+            let _ = sqlx::query("SELECT pg_advisory_unlock($1)").bind(key).execute(&mut connection).await;
+            let _ = connection.close().await;
+        }
+    }
 }
 
 /// A job's advisory lock key: "gongkai" in ASCII for the reminders (the key
@@ -267,11 +280,10 @@ impl Store {
             Pool::Sqlite(_) => Ok(Some(SchedulerLock { _connection: None })),
             Pool::Postgres(pool) => {
                 let mut connection = pool.acquire().await?.detach();
-                let (locked,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
-                    .bind(job_lock_key(job))
-                    .fetch_one(&mut connection)
-                    .await?;
-                Ok(locked.then_some(SchedulerLock { _connection: Some(connection) }))
+                let key = job_lock_key(job);
+                let (locked,): (bool,) =
+                    sqlx::query_as("SELECT pg_try_advisory_lock($1)").bind(key).fetch_one(&mut connection).await?;
+                Ok(locked.then_some(SchedulerLock { _connection: Some((connection, key)) }))
             }
         }
     }

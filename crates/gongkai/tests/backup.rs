@@ -12,8 +12,10 @@ fn microseconds(value: &mut serde_json::Value) {
         serde_json::Value::String(text) if text.ends_with('Z') && text.contains('.') => {
             if let Ok(time) = chrono::DateTime::parse_from_rfc3339(text) {
                 let nanos = time.timestamp_subsec_nanos() as i64;
-                let rounded =
-                    time - chrono::Duration::nanoseconds(nanos) + chrono::Duration::microseconds((nanos + 500) / 1000);
+                // As PostgreSQL rounds (half to even: .5 µs goes to the even one).
+                let (micros, rest) = (nanos / 1000, nanos % 1000);
+                let micros = micros + i64::from(rest > 500 || (rest == 500 && micros % 2 == 1));
+                let rounded = time - chrono::Duration::nanoseconds(nanos) + chrono::Duration::microseconds(micros);
                 *text = rounded.to_utc().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
             }
         }
