@@ -1174,6 +1174,12 @@ async fn ledger_groups_and_print(app: App) {
     let task = app.store.tasks().await.unwrap().into_iter().find(|t| t.id == town[0].task_id).unwrap();
     assert!(by_task.contains(&format!("任务 {}：{}", task.seq, task.task)));
     assert!(by_task.contains("group=task"), "sorting keeps the grouping");
+    // The unit filter takes what a clerk types: the short name finds the unit.
+    let (_, short) = read("/my?unit=%E6%B8%A9%E6%B3%89%E9%95%87".into()).await;
+    assert!(
+        short.contains(&format!("单位台账：{TOWN}")) && short.contains(&format!("共 {} 条", town.len())),
+        "{short}"
+    );
     let (status, bad) = read("/my?group=x".into()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(bad.contains("分组“x”无效"));

@@ -50,8 +50,9 @@ impl DocumentQuery {
 pub async fn ledger_download(
     State(state): State<AppState>,
     page: PageUser,
-    Query(query): Query<crate::ledger::LedgerQuery>,
+    Query(mut query): Query<crate::ledger::LedgerQuery>,
 ) -> AppResult<Response> {
+    query.resolve_unit(&state).await?;
     const MOST: usize = 100_000;
     let scope = auth::unit_scope(&page.user)?;
     let tasks = query.tasks_needed(&state).await?;

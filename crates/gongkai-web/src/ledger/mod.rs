@@ -87,6 +87,18 @@ impl LedgerQuery {
         })
     }
 
+    /// The unit typed into the filter, as the directory names it: a short
+    /// name or alias ("温泉镇") finds its unit; one it does not know stays as
+    /// typed and finds nothing.
+    pub async fn resolve_unit(&mut self, state: &crate::state::AppState) -> AppResult<()> {
+        if let Some(typed) = given(&self.unit) {
+            if let Some(unit) = state.directory().await?.find(typed) {
+                self.unit = Some(unit.name.clone());
+            }
+        }
+        Ok(())
+    }
+
     /// The page asked for: 1 when not given.
     pub fn page_number(&self) -> AppResult<i64> {
         match given(&self.page) {

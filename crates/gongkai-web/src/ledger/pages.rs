@@ -36,8 +36,9 @@ pub async fn home(State(state): State<AppState>, page: PageUser) -> AppResult<Re
 pub async fn my_obligations(
     State(state): State<AppState>,
     page: PageUser,
-    Query(query): Query<LedgerQuery>,
+    Query(mut query): Query<LedgerQuery>,
 ) -> AppResult<Html<String>> {
+    query.resolve_unit(&state).await?;
     let scope = unit_scope(&page.user)?;
     let tasks = state.tasks().await?;
     let mut filter = query.filter(&tasks, state.today())?;
