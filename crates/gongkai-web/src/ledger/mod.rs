@@ -91,10 +91,10 @@ impl LedgerQuery {
     /// name or alias ("温泉镇") finds its unit; one it does not know stays as
     /// typed and finds nothing.
     pub async fn resolve_unit(&mut self, state: &crate::state::AppState) -> AppResult<()> {
-        if let Some(typed) = given(&self.unit) {
-            if let Some(unit) = state.directory().await?.find(typed) {
-                self.unit = Some(unit.name.clone());
-            }
+        if let Some(typed) = given(&self.unit)
+            && let Some(unit) = state.directory().await?.find(typed)
+        {
+            self.unit = Some(unit.name.clone());
         }
         Ok(())
     }
