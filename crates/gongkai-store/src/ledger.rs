@@ -178,6 +178,23 @@ pub struct ObligationFilter {
     pub desc: bool,
 }
 
+/// A query with a filter's arguments bound in order (on either database).
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for a in $args {
+            query = match a {
+                Arg::Null => query.bind(None::<String>),
+                Arg::Text(text) => query.bind(text),
+                Arg::Int(n) => query.bind(n),
+                Arg::Date(day) => query.bind(day),
+                Arg::Time(time) => query.bind(time),
+            };
+        }
+        query
+    }};
+}
+
 impl ObligationFilter {
     /// The query for this filter: only the conditions asked for, so that the
     /// planner sees them plainly and can use the partial index of open work.
@@ -554,17 +571,7 @@ impl Store {
             return readers.read(move |c| read::rows(c, &sql, &args, ObligationRow::read)).await;
         }
         let rows = on_pool!(self, pool => {
-            let mut query = sqlx::query_as::<_, ObligationRow>(sqlx::AssertSqlSafe(sql));
-            for a in args {
-                query = match a {
-                    Arg::Null => query.bind(None::<String>),
-                    Arg::Text(text) => query.bind(text),
-                    Arg::Int(n) => query.bind(n),
-                    Arg::Date(day) => query.bind(day),
-                    Arg::Time(time) => query.bind(time),
-                };
-            }
-            query.fetch_all(pool).await?
+            bind_args!(sqlx::query_as::<_, ObligationRow>(sqlx::AssertSqlSafe(sql)), args).fetch_all(pool).await?
         });
         Ok(rows)
     }
@@ -583,17 +590,7 @@ impl Store {
             return Ok(counted.first().copied().unwrap_or(0));
         }
         let (count,): (i64,) = on_pool!(self, pool => {
-            let mut query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
-            for a in args {
-                query = match a {
-                    Arg::Null => query.bind(None::<String>),
-                    Arg::Text(text) => query.bind(text),
-                    Arg::Int(n) => query.bind(n),
-                    Arg::Date(day) => query.bind(day),
-                    Arg::Time(time) => query.bind(time),
-                };
-            }
-            query.fetch_one(pool).await?
+            bind_args!(sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql)), args).fetch_one(pool).await?
         });
         Ok(count)
     }
