@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 /// One cell of the source file with where it stands, for messages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SourceCell {
     pub text: String,
     /// Where the cell is, in words a user finds it by: "第2张表第3行" or "D5".
@@ -21,10 +21,37 @@ pub struct SourceCell {
 pub struct SourceRow {
     /// Where the row is ("第2张表第3行", "第12行").
     pub at: String,
+    /// The task's number as printed ("3", "（三）"), if any.
+    pub seq: Option<String>,
+    /// The heading the task stands under (a category column or row, a
+    /// prose list's 一、/（一）), if any.
+    pub group: Option<String>,
+    /// Who does it: the 责任单位, or the 牵头单位 where `lead`.
     pub responsible: SourceCell,
+    /// `responsible` names the lead units (a 牵头 column or line).
+    pub lead: bool,
+    /// 配合单位, where the list names them apart.
+    pub support: SourceCell,
     pub task: SourceCell,
     pub deadline: SourceCell,
     pub items: SourceCell,
+}
+
+impl SourceRow {
+    /// A row of the seed's shape: responsible units, task, deadline, items.
+    pub fn plain(at: &str, responsible: SourceCell, task: SourceCell, deadline: SourceCell, items: SourceCell) -> Self {
+        SourceRow {
+            at: at.to_string(),
+            seq: None,
+            group: None,
+            responsible,
+            lead: false,
+            support: SourceCell { text: String::new(), at: at.to_string() },
+            task,
+            deadline,
+            items,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -153,7 +180,9 @@ pub fn understand(list: &SourceList, directory: &Directory, plan_year: i32) -> U
     if list.rows.is_empty() {
         problems.push(Problem {
             at: "文件".into(),
-            message: "没有找到任务行（需要“责任单位、工作任务、完成时间及方式、方案项目”各列）".into(),
+            message:
+                "没有找到任务行：表格中应有“工作任务”（或重点任务、工作内容、具体要求等）一列，或按“1.……”编号的条目"
+                    .into(),
         });
     }
     for (index, row) in list.rows.iter().enumerate() {
@@ -176,9 +205,7 @@ pub fn understand(list: &SourceList, directory: &Directory, plan_year: i32) -> U
             continue;
         }
         let deadline = DeadlineText::parse(&row.deadline.text, plan_year);
-        if row.deadline.text.trim().is_empty() {
-            problem(&row.deadline, "完成时间及方式为空".into());
-        }
+        // No deadline is no due date (the office may add one later), not an error.
         for text in &deadline.unparsed {
             problem(&row.deadline, format!("无法识别的时间：“{text}”"));
         }

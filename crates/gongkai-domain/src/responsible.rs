@@ -54,6 +54,12 @@ pub enum GroupError {
 }
 
 fn split_top_level(text: &str) -> Vec<&str> {
+    split_outside_brackets(text, &['、', '，', ',', '；', ';', '\n'])
+}
+
+/// `text` cut at any of `separators` standing outside brackets
+/// ("各县（市、区）政府" stays whole), the pieces trimmed, empty ones dropped.
+fn split_outside_brackets<'a>(text: &'a str, separators: &[char]) -> Vec<&'a str> {
     let mut parts = Vec::new();
     let mut depth = 0usize;
     let mut start = 0;
@@ -61,7 +67,7 @@ fn split_top_level(text: &str) -> Vec<&str> {
         match c {
             '（' | '(' => depth += 1,
             '）' | ')' => depth = depth.saturating_sub(1),
-            '、' | '，' | ',' | '；' | ';' | '\n' if depth == 0 => {
+            c if depth == 0 && separators.contains(&c) => {
                 parts.push(&text[start..i]);
                 start = i + c.len_utf8();
             }
@@ -70,6 +76,140 @@ fn split_top_level(text: &str) -> Vec<&str> {
     }
     parts.push(&text[start..]);
     parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+}
+
+/// Who leads a task, who supports it, and who is responsible where the list
+/// does not tell the two apart; each a list of names as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct UnitRoles {
+    pub lead: Vec<String>,
+    pub support: Vec<String>,
+    pub units: Vec<String>,
+}
+
+/// Words after a unit name that are not part of it.
+const TRAILING_WORDS: [&str; 8] =
+    ["按职责分工落实", "按职责分工负责", "负责落实", "分别牵头", "牵头", "配合", "负责", "等"];
+
+/// Last characters of a unit's name: where "A和B" or "A及B" is two units.
+const NAME_ENDINGS: &str = "局委办室处科所站中心院校馆队部府会团社司行庭组区镇乡街道";
+
+/// The unit names in a cell as written: cut at 、，；/ and line breaks
+/// outside brackets, at spaces between names, and at 和/及 where both sides
+/// end like a name (区自然资源和规划局 stays whole); words like 等 and
+/// 按职责分工落实 left off.
+pub fn unit_names(text: &str) -> Vec<String> {
+    let text = without_remarks(&text.replace("\\n", "\n"));
+    let mut names = Vec::new();
+    for part in split_outside_brackets(&text, &['、', '，', ',', '；', ';', '/', '／', '\n', ' ', '\u{3000}', '\t'])
+    {
+        for piece in split_conjunction(part) {
+            let mut name = piece.trim().trim_end_matches(['。', '.']).to_string();
+            while let Some(word) = TRAILING_WORDS.iter().find(|w| name.ends_with(**w) && name.len() > w.len()) {
+                name.truncate(name.len() - word.len());
+            }
+            if !name.is_empty() {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// The text without bracketed remarks ("（除标注“分别牵头”外，列第一位为牵头
+/// 单位，下同）"); a bracket that is part of a name ("各县（市、区）政府",
+/// "区委组织部（区公务员局）") stays.
+fn without_remarks(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(['（', '(']) {
+        let inner_start = open + rest[open..].chars().next().map_or(1, char::len_utf8);
+        let Some(close) = rest[inner_start..].find(['）', ')']) else { break };
+        let inner = &rest[inner_start..inner_start + close];
+        let remark = inner.contains(['，', ',', '；', ';']) || inner.chars().count() > 12 || inner.contains("下同");
+        out.push_str(&rest[..open]);
+        if !remark {
+            out.push_str(&rest[open..inner_start + close]);
+            out.push_str(
+                &rest[inner_start + close..][..rest[inner_start + close..].chars().next().map_or(0, char::len_utf8)],
+            );
+        }
+        let after = inner_start + close;
+        rest = &rest[after + rest[after..].chars().next().map_or(0, char::len_utf8)..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn split_conjunction(part: &str) -> Vec<&str> {
+    for joint in ["和", "及", "与"] {
+        if let Some((a, b)) = part.split_once(joint) {
+            let ends = |s: &str| s.chars().last().is_some_and(|c| NAME_ENDINGS.contains(c));
+            if ends(a) && ends(b.trim_end_matches(TRAILING_WORDS[7])) && a.chars().count() >= 2 {
+                let mut out = vec![a];
+                out.extend(split_conjunction(b));
+                return out;
+            }
+        }
+    }
+    vec![part]
+}
+
+/// Reads who leads and who supports from a list's cells: `responsible` (a
+/// 牵头 column or line when `lead`) and `support` (配合单位); inside one cell
+/// "办公室牵头，各科室配合" and "牵头单位：…；责任单位：…；配合单位：…" are read
+/// too. Where the list does not tell lead from support, all are `units`.
+pub fn unit_roles(responsible: &str, lead: bool, support: &str) -> UnitRoles {
+    let (responsible, support) = (without_remarks(responsible), without_remarks(support));
+    let (responsible, support) = (responsible.as_str(), support.as_str());
+    let labelled = |text: &str| -> Option<UnitRoles> {
+        let mut roles = UnitRoles::default();
+        let mut any = false;
+        let mut responsible_part = Vec::new();
+        for part in split_outside_brackets(text, &['；', ';', '\n']) {
+            let Some((label, names)) = part.split_once(['：', ':']) else { continue };
+            any = true;
+            let names = unit_names(names);
+            match label.trim() {
+                l if l.contains("牵头") => roles.lead.extend(names),
+                l if l.contains("配合") || l.contains("协同") || l.contains("协办") => {
+                    roles.support.extend(names)
+                }
+                l if l.contains("责任")
+                    && (l.contains("单位") || l.contains("部门") || l.contains("处室") || l.contains("科室")) =>
+                {
+                    responsible_part.extend(names)
+                }
+                _ => {}
+            }
+        }
+        // 责任单位 beside a 牵头单位 are those who work with it.
+        if roles.lead.is_empty() {
+            roles.units = responsible_part;
+        } else {
+            roles.support.splice(0..0, responsible_part);
+        }
+        any.then_some(roles)
+    };
+    if let Some(roles) = labelled(responsible) {
+        return roles;
+    }
+    // "办公室牵头，各科室配合": the lead before 牵头, the support before 配合.
+    if let Some(at) = responsible.find("牵头").filter(|_| !responsible.trim_end().ends_with("分别牵头")) {
+        let (before, after) = responsible.split_at(at);
+        let after = after["牵头".len()..].trim_start_matches(['，', ',', '；', ';', '、', ' ']);
+        if !before.trim().is_empty() {
+            let mut others = unit_names(after.trim_end_matches(['。', '.']).trim_end_matches("配合"));
+            others.extend(unit_names(support));
+            return UnitRoles { lead: unit_names(before), support: others, units: Vec::new() };
+        }
+    }
+    let (named, others) = (unit_names(responsible), unit_names(support));
+    if lead || !others.is_empty() {
+        UnitRoles { lead: named, support: others, units: Vec::new() }
+    } else {
+        UnitRoles { lead: Vec::new(), support: Vec::new(), units: named }
+    }
 }
 
 impl UnitGroup {
@@ -161,6 +301,35 @@ fn pending_members(others: &str) -> PendingMembers {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn unit_names_as_written_cut_where_lists_cut_them() {
+        assert_eq!(unit_names("民政办公室、卫生院"), ["民政办公室", "卫生院"]);
+        assert_eq!(unit_names("区自然资源和规划局"), ["区自然资源和规划局"]);
+        assert_eq!(unit_names("区财政局和区税务局"), ["区财政局", "区税务局"]);
+        assert_eq!(unit_names("各县（市、区）政府，丽水开发区管委会"), ["各县（市、区）政府", "丽水开发区管委会"]);
+        assert_eq!(unit_names("财政所、土管所等"), ["财政所", "土管所"]);
+        assert_eq!(unit_names("安监站 安监所"), ["安监站", "安监所"]);
+        assert_eq!(unit_names("县水务局\n县住建局"), ["县水务局", "县住建局"]);
+        assert_eq!(
+            unit_names("市发改委、市卫生健康委（除标注“分别牵头”外，列第一位为牵头单位，下同）"),
+            ["市发改委", "市卫生健康委"]
+        );
+    }
+
+    #[test]
+    fn lead_and_support_read_from_columns_lines_and_one_cell() {
+        let roles = unit_roles("办公室牵头，各科室配合", false, "");
+        assert_eq!((roles.lead, roles.support), (vec!["办公室".to_string()], vec!["各科室".to_string()]));
+        let roles = unit_roles("牵头处室：政策法规处；责任部门：办公室；配合部门：各处室", false, "");
+        assert_eq!(roles.lead, ["政策法规处"]);
+        assert_eq!(roles.support, ["办公室", "各处室"]);
+        let roles = unit_roles("区发改局", true, "开发区、各街道");
+        assert_eq!((roles.lead.len(), roles.support.len(), roles.units.len()), (1, 2, 0));
+        let roles = unit_roles("市人力社保局、市农业农村局分别牵头", false, "");
+        assert_eq!(roles.units, ["市人力社保局", "市农业农村局"]);
+        assert!(roles.lead.is_empty());
+    }
+
     use super::*;
     use crate::units::Unit;
 

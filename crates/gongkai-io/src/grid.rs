@@ -1,6 +1,9 @@
 //! What every file format is turned into first: tables of cells with their
-//! places. From here one piece of code finds the header, maps the columns,
-//! skips repeated headers and fills merged 责任单位 cells down.
+//! places. From here one piece of code finds the header, gives each column
+//! its role (`Role`: from the header's words, then from what the cells
+//! hold), skips repeated headers and title rows, fills merged cells down,
+//! and reads category rows and numbering into each task's group and number.
+//! Only a task column is required.
 
 use crate::ImportError;
 use gongkai_domain::plan::{SourceCell, SourceList, SourceRow};
@@ -18,34 +21,82 @@ pub struct Grid {
     pub rows: Vec<(String, Vec<GridCell>)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Column {
-    Responsible,
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 序号.
+    Seq,
+    /// A heading over several tasks (一、…; a 工作任务 column beside 具体要求).
+    Category,
+    /// The task itself (工作任务, 重点任务, 具体要求 …).
     Task,
+    /// 牵头单位.
+    Lead,
+    /// 配合单位.
+    Support,
+    /// 责任单位: who does it, lead and support not told apart.
+    Responsible,
+    /// 完成时限.
     Deadline,
+    /// 方案项目: the plan's numbered items.
     Items,
+    /// 备注, 分值, 责任领导 …: read past.
+    Ignore,
 }
 
-impl Column {
-    const REQUIRED: [Column; 4] = [Column::Responsible, Column::Task, Column::Deadline, Column::Items];
-
-    fn label(self) -> &'static str {
+impl Role {
+    /// The role's name as the preview shows it.
+    pub fn label(self) -> &'static str {
         match self {
-            Column::Responsible => "责任单位",
-            Column::Task => "工作任务",
-            Column::Deadline => "完成时间及方式",
-            Column::Items => "方案项目",
+            Role::Seq => "序号",
+            Role::Category => "分类",
+            Role::Task => "工作任务",
+            Role::Lead => "牵头单位",
+            Role::Support => "配合单位",
+            Role::Responsible => "责任单位",
+            Role::Deadline => "完成时限",
+            Role::Items => "方案项目",
+            Role::Ignore => "不导入",
         }
     }
 
-    /// Header texts offices use for the column.
-    fn matches(self, header: &str) -> bool {
-        match self {
-            Column::Responsible => header.contains("责任单位") || header == "牵头单位" || header.contains("责任部门"),
-            Column::Task => header.contains("工作任务") || header == "任务" || header.contains("任务内容"),
-            Column::Deadline => header.contains("完成时间") || header.contains("时限") || header.contains("完成时限"),
-            Column::Items => header.contains("方案项目") || header.contains("对应项目") || header == "项目",
-        }
+    /// The role a header's words name, if any. Words seen in real lists:
+    /// 工作任务 / 重点任务 / 工作内容 / 具体要求 / 考核内容; 责任单位 / 责任部门 /
+    /// 责任科室 / 牵头单位 / 配合单位 / 协同配合单位; 完成时间及方式 / 完成时限 /
+    /// 时限要求 / 时间安排; 方案项目.
+    pub fn of_header(header: &str) -> Option<Role> {
+        let h = header.trim_end_matches([':', '：']);
+        let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
+        Some(if h.is_empty() {
+            return None;
+        } else if matches!(h, "序号" | "编号" | "序" | "号") {
+            Role::Seq
+        } else if has(&["备注", "分值", "分数", "责任领导", "分管领导", "联系人", "联系电话", "完成情况", "进展情况"])
+        {
+            Role::Ignore
+        } else if has(&["配合", "协同", "协办", "参与单位"]) {
+            Role::Support
+        } else if has(&["牵头"]) || h == "主要责任单位" {
+            Role::Lead
+        } else if has(&["责任单位", "责任部门", "责任科室", "责任处室", "责任股室", "承办单位", "实施单位", "责任主体"])
+            || h == "单位"
+            || h == "部门"
+        {
+            Role::Responsible
+        } else if has(&["方案项目", "对应项目", "方案条目"]) || h == "项目" {
+            Role::Items
+        } else if has(&["时限", "完成时间", "时间安排", "时间节点", "进度安排", "完成期限", "截止时间", "节点任务"])
+        {
+            Role::Deadline
+        } else if has(&["类别", "分类", "板块", "领域"]) {
+            Role::Category
+        } else if has(&["任务", "内容", "要求", "目标", "实事", "事项", "措施", "举措", "分工", "名称", "工作"])
+        {
+            Role::Task
+        } else {
+            return None;
+        })
     }
 }
 
@@ -53,71 +104,226 @@ fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// Finds the columns in a header row; `None` if the row is not a header.
-fn header_columns(cells: &[GridCell]) -> Option<[Option<usize>; 4]> {
-    let mut found = [None; 4];
-    for (index, cell) in cells.iter().enumerate() {
-        let text = squeeze(&cell.text);
-        for (slot, column) in Column::REQUIRED.iter().enumerate() {
-            if found[slot].is_none() && column.matches(&text) {
-                found[slot] = Some(index);
-                break;
-            }
+/// Roles in a header row, column by column; `None` if the row is not a
+/// header (a header names a task column and one more).
+fn header_roles(cells: &[GridCell]) -> Option<Vec<Option<Role>>> {
+    let roles: Vec<Option<Role>> = cells.iter().map(|c| Role::of_header(&squeeze(&c.text))).collect();
+    let named = roles.iter().filter(|r| r.is_some()).count();
+    let task = roles.contains(&Some(Role::Task));
+    // Many words name a task ("工作"); a header is mostly short labels.
+    let labels = cells.iter().filter(|c| !c.text.trim().is_empty()).all(|c| c.text.trim().chars().count() <= 16);
+    (task && named >= 2 && labels).then_some(roles)
+}
+
+/// The roles settled with the cells below the header: of two task columns
+/// the first is the category (工作任务 over 具体要求); a task column of bare
+/// numbers is the 序号, its text in the unnamed column beside it (a header
+/// cell merged over both); an unnamed column of numbers is the 序号.
+fn settle(mut roles: Vec<Option<Role>>, body: &[&[GridCell]]) -> Vec<Option<Role>> {
+    let numbers = |col: usize| {
+        let cells: Vec<&str> =
+            body.iter().filter_map(|r| r.get(col)).map(|c| c.text.trim()).filter(|t| !t.is_empty()).collect();
+        !cells.is_empty() && cells.iter().all(|t| seq_number(t).is_some_and(|(_, rest)| rest.is_empty()))
+    };
+    for col in 0..roles.len() {
+        if roles[col] == Some(Role::Task) && numbers(col) && roles.get(col + 1) == Some(&None) {
+            roles[col] = Some(Role::Seq);
+            roles[col + 1] = Some(Role::Task);
+        } else if roles[col].is_none() && numbers(col) && !roles.contains(&Some(Role::Seq)) {
+            roles[col] = Some(Role::Seq);
         }
     }
-    // Two of the named columns make a header; the caller reports what is missing.
-    (found.iter().filter(|f| f.is_some()).count() >= 2).then_some(found)
+    let tasks: Vec<usize> = (0..roles.len()).filter(|&c| roles[c] == Some(Role::Task)).collect();
+    if let [first, .., _] = tasks[..]
+        && !roles.contains(&Some(Role::Category))
+    {
+        roles[first] = Some(Role::Category);
+    }
+    // Several task columns left: the first is the task, the rest read past.
+    let mut seen = false;
+    for role in roles.iter_mut().filter(|r| **r == Some(Role::Task)) {
+        if seen {
+            *role = Some(Role::Ignore);
+        }
+        seen = true;
+    }
+    // With a 牵头 column, a 责任单位 column beside it holds the others.
+    if roles.contains(&Some(Role::Lead)) {
+        for role in roles.iter_mut().filter(|r| **r == Some(Role::Responsible)) {
+            *role = Some(Role::Support);
+        }
+    }
+    roles
+}
+
+/// A number a list puts before an item: "1." "1、" "（一）" "(3)" "一、" "12";
+/// gives the number as printed and the text after it.
+pub fn seq_number(text: &str) -> Option<(String, &str)> {
+    let text = text.trim_start();
+    let digits: String = text.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if !digits.is_empty() && digits.len() <= 3 {
+        let rest = &text[digits.len()..];
+        let rest = rest.strip_prefix(['.', '．', '、', ' ', '\u{3000}']).unwrap_or(rest);
+        // "2022年…", "5.5%" and "3月" are words, not numbering.
+        if rest.starts_with(|c: char| c.is_ascii_digit() || "年月日%个项万亿元号".contains(c)) {
+            return None;
+        }
+        return Some((digits, rest.trim_start()));
+    }
+    let (open, close) = if text.starts_with('（') {
+        ("（", "）")
+    } else if text.starts_with('(') {
+        ("(", ")")
+    } else {
+        ("", "")
+    };
+    let inner = &text[open.len()..];
+    let numeral: String = inner.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).collect();
+    if numeral.is_empty() || numeral.chars().count() > 3 {
+        return None;
+    }
+    let rest = &inner[numeral.len()..];
+    let rest = if open.is_empty() {
+        rest.strip_prefix(['、', '.', '．'])?
+    } else {
+        rest.strip_prefix(close).or_else(|| rest.strip_prefix([')', '）']))?
+    };
+    Some((format!("{open}{numeral}{close}"), rest.trim_start()))
 }
 
 /// Reads tables into task rows. Text before the first header is the title.
 pub fn rows_from_grids(grids: &[Grid], format: &str, title: Option<String>) -> Result<SourceList, ImportError> {
-    let mut columns: Option<[usize; 4]> = None;
     let mut rows = Vec::new();
-    let mut above_responsible: Option<String> = None;
+    let mut found_header = false;
     for grid in grids {
-        for (row_at, cells) in &grid.rows {
-            if let Some(found) = header_columns(cells) {
-                let missing: Vec<&str> =
-                    Column::REQUIRED.iter().zip(found).filter(|(_, f)| f.is_none()).map(|(c, _)| c.label()).collect();
-                if !missing.is_empty() {
-                    let headers: Vec<String> =
-                        cells.iter().map(|c| squeeze(&c.text)).filter(|t| !t.is_empty()).collect();
-                    return Err(ImportError::Columns {
-                        at: row_at.clone(),
-                        message: format!("表头缺少“{}”列（表头为：{}）", missing.join("”“"), headers.join("、")),
-                    });
-                }
-                columns = Some(found.map(|f| f.unwrap_or(0)));
+        let mut at = 0;
+        while at < grid.rows.len() {
+            let Some(named) = header_roles(&grid.rows[at].1) else {
+                at += 1;
                 continue;
-            }
-            let Some(cols) = columns else { continue };
-            if cells.iter().all(|c| c.text.trim().is_empty()) {
-                continue;
-            }
-            let cell = |slot: usize| {
-                let found = cells.get(cols[slot]).cloned().unwrap_or_default();
-                let mut at = format!("{row_at}“{}”列", Column::REQUIRED[slot].label());
-                if let Some(cell_ref) = &found.cell_ref {
-                    at.push_str(&format!("（{cell_ref}）"));
-                }
-                SourceCell { text: found.text.trim().to_string(), at }
             };
-            let mut responsible = cell(0);
-            // A merged 责任单位 cell reads as empty below its first row.
-            if responsible.text.trim().is_empty()
-                && let Some(above) = &above_responsible
-            {
-                responsible.text = above.clone();
-            }
-            above_responsible = Some(responsible.text.clone());
-            rows.push(SourceRow { at: row_at.clone(), responsible, task: cell(1), deadline: cell(2), items: cell(3) });
+            found_header = true;
+            // This header's rows run to the next header.
+            let end =
+                (at + 1..grid.rows.len()).find(|&r| header_roles(&grid.rows[r].1).is_some()).unwrap_or(grid.rows.len());
+            let body: Vec<&[GridCell]> = grid.rows[at + 1..end].iter().map(|(_, cells)| cells.as_slice()).collect();
+            let roles = settle(named, &body);
+            let headers: Vec<String> = grid.rows[at].1.iter().map(|c| squeeze(&c.text)).collect();
+            read_rows(&grid.rows[at + 1..end], &roles, &headers, &mut rows);
+            at = end;
         }
     }
-    if columns.is_none() {
+    if !found_header {
         return Err(ImportError::Columns {
             at: "文件".into(),
-            message: "没有找到表头（需要“责任单位、工作任务、完成时间及方式、方案项目”各列）".into(),
+            message: "没有找到表头：表格中应有一行列名，其中一列是工作任务（也可写作重点任务、工作内容、具体要求等）"
+                .into(),
         });
     }
     Ok(SourceList { title, format: format.into(), rows })
+}
+
+fn read_rows(body: &[(String, Vec<GridCell>)], roles: &[Option<Role>], headers: &[String], rows: &mut Vec<SourceRow>) {
+    let column = |role: Role| roles.iter().position(|r| *r == Some(role));
+    let task_col = column(Role::Task);
+    // Merged cells read as empty below their first row: these carry down.
+    let mut above: std::collections::HashMap<Role, String> = std::collections::HashMap::new();
+    let mut heading: Option<String> = None;
+    for (row_at, cells) in body {
+        let filled: Vec<&GridCell> = cells.iter().filter(|c| !c.text.trim().is_empty()).collect();
+        if filled.is_empty() {
+            continue;
+        }
+        // A row of one text across the table (or in the first cell only) is a heading.
+        let task_text = task_col.and_then(|c| cells.get(c)).map_or("", |c| c.text.trim());
+        if filled.len() == 1 && task_text.is_empty() && cells.len() > 1 {
+            heading = Some(filled[0].text.trim().to_string());
+            above.clear();
+            continue;
+        }
+        let cell = |role: Role| -> SourceCell {
+            let Some(col) = column(role) else {
+                return SourceCell { text: String::new(), at: row_at.clone() };
+            };
+            let found = cells.get(col).cloned().unwrap_or_default();
+            let name = headers.get(col).filter(|h| !h.is_empty()).map_or(role.label(), String::as_str);
+            let mut at = format!("{row_at}“{name}”列");
+            if let Some(cell_ref) = &found.cell_ref {
+                at.push_str(&format!("（{cell_ref}）"));
+            }
+            SourceCell { text: found.text.trim().to_string(), at }
+        };
+        let mut carried = |role: Role| {
+            let mut found = cell(role);
+            if found.text.is_empty() {
+                if let Some(text) = above.get(&role) {
+                    found.text = text.clone();
+                }
+            } else {
+                above.insert(role, found.text.clone());
+            }
+            found
+        };
+        let category = carried(Role::Category);
+        let lead = column(Role::Lead).is_some();
+        let responsible = carried(if lead { Role::Lead } else { Role::Responsible });
+        let support = carried(Role::Support);
+        let deadline = carried(Role::Deadline);
+        let items = carried(Role::Items);
+        // A merged 序号 covers the rows of one task split over several.
+        let mut seq = Some(carried(Role::Seq).text).filter(|s| !s.is_empty());
+        let mut task = cell(Role::Task);
+        // A number written inside the task cell ("1.…") is its number.
+        if let Some((number, rest)) = seq_number(&task.text)
+            && !rest.is_empty()
+        {
+            seq = seq.or(Some(number));
+            task.text = rest.to_string();
+        }
+        if task.text.is_empty() {
+            continue;
+        }
+        let group = Some(category.text).filter(|c| !c.is_empty()).or_else(|| heading.clone());
+        rows.push(SourceRow { at: row_at.clone(), seq, group, responsible, lead, support, task, deadline, items });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_before_items_are_read_and_words_are_not() {
+        assert_eq!(seq_number("1.积极推进"), Some(("1".into(), "积极推进")));
+        assert_eq!(seq_number("12、完成"), Some(("12".into(), "完成")));
+        assert_eq!(seq_number("（三）加强"), Some(("（三）".into(), "加强")));
+        assert_eq!(seq_number("(一)坚定不移"), Some(("(一)".into(), "坚定不移")));
+        assert_eq!(seq_number("二、做好"), Some(("二".into(), "做好")));
+        assert_eq!(seq_number("7"), Some(("7".into(), "")));
+        assert_eq!(seq_number("2022年预期目标"), None);
+        assert_eq!(seq_number("5.5%左右"), None);
+        assert_eq!(seq_number("3月底前"), None);
+        assert_eq!(seq_number("一般公共预算"), None);
+    }
+
+    #[test]
+    fn headers_name_roles_in_the_words_offices_use() {
+        for (header, role) in [
+            ("工作任务", Role::Task),
+            ("重点任务", Role::Task),
+            ("具体要求", Role::Task),
+            ("考核内容", Role::Task),
+            ("2022年预期目标", Role::Task),
+            ("责任科室", Role::Responsible),
+            ("牵头单位", Role::Lead),
+            ("协同配合单位", Role::Support),
+            ("完成时间及方式", Role::Deadline),
+            ("时限要求", Role::Deadline),
+            ("方案项目", Role::Items),
+            ("备注", Role::Ignore),
+            ("序号", Role::Seq),
+        ] {
+            assert_eq!(Role::of_header(header), Some(role), "{header}");
+        }
+    }
 }

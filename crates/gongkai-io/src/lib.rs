@@ -13,6 +13,7 @@ mod docx;
 mod grid;
 pub mod limits;
 pub mod out;
+mod prose;
 mod text;
 pub mod units_csv;
 mod xml;
@@ -119,7 +120,12 @@ pub fn read_task_list(name: &str, bytes: &[u8]) -> Result<SourceList, ImportErro
         Format::Text => {
             let text = decode_text(bytes)?;
             let (grid, title) = text::read(&text)?;
-            grid::rows_from_grids(&[grid], "text", title)
+            // No table with a header: a list written as prose, if it numbers its items.
+            grid::rows_from_grids(&[grid], "text", title).or_else(|no_table| {
+                let lines: Vec<(String, String)> =
+                    text.lines().enumerate().map(|(i, l)| (format!("第{}行", i + 1), l.to_string())).collect();
+                prose::rows_from_paragraphs(&lines, "text").map_err(|_| no_table)
+            })
         }
     }
 }

@@ -672,13 +672,13 @@ impl Store {
             .iter()
             .map(|t| {
                 let cell = |text: &str| plan::SourceCell { text: text.to_string(), at: t.source_at.clone() };
-                plan::SourceRow {
-                    at: t.source_at.clone(),
-                    responsible: cell(&t.responsible),
-                    task: cell(&t.task),
-                    deadline: cell(&t.deadline),
-                    items: cell(&t.items.join("、")),
-                }
+                plan::SourceRow::plain(
+                    &t.source_at,
+                    cell(&t.responsible),
+                    cell(&t.task),
+                    cell(&t.deadline),
+                    cell(&t.items.join("、")),
+                )
             })
             .collect();
         let list = plan::SourceList { title: Some(plan.title.clone()), format: "ledger".into(), rows };

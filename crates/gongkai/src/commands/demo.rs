@@ -59,13 +59,7 @@ pub async fn run(store: &Store, args: DemoArgs) -> anyhow::Result<ExitCode> {
     for (n, (task, deadline, item)) in VILLAGE_ROWS.iter().enumerate() {
         let at = format!("村务第{}行", n + 1);
         let cell = |text: &str| SourceCell { text: text.to_string(), at: at.clone() };
-        list.rows.push(SourceRow {
-            at: at.clone(),
-            responsible: cell("各村（居）"),
-            task: cell(task),
-            deadline: cell(deadline),
-            items: cell(item),
-        });
+        list.rows.push(SourceRow::plain(&at, cell("各村（居）"), cell(task), cell(deadline), cell(item)));
     }
     let villages_per_district = args.villages / args.districts;
     let mut obligations_total = 0;
