@@ -30,7 +30,15 @@ struct CellBuild {
     continues_merge: bool,
 }
 
-pub fn read(bytes: &[u8]) -> Result<(Vec<Grid>, Option<String>), ImportError> {
+/// What a Word file holds: its tables, its title, and its paragraphs
+/// outside tables (where, text): a list written as prose.
+pub struct Read {
+    pub grids: Vec<Grid>,
+    pub title: Option<String>,
+    pub paragraphs: Vec<(String, String)>,
+}
+
+pub fn read(bytes: &[u8]) -> Result<Read, ImportError> {
     let xml = document_xml(bytes)?;
     let mut reader = Reader::from_str(&xml);
     let mut grids: Vec<Grid> = Vec::new();
@@ -42,13 +50,14 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Grid>, Option<String>), ImportError> {
     let mut paragraph_text = String::new();
     let mut in_paragraph = false;
     let mut budget = Budget::default();
+    let mut paragraphs: Vec<(String, String)> = Vec::new();
     loop {
         let event = reader
             .read_event()
             .map_err(|_| corrupt(format!("正文的 XML 在第 {} 字节处出错", reader.buffer_position())))?;
-        // Text outside tables only matters before the first one (the title).
-        if paragraph_text.len() > MAX_TITLE_CHARS * 4 {
-            let mut end = MAX_TITLE_CHARS * 4;
+        // A paragraph past a cell's size is cut here (and refused below).
+        if paragraph_text.len() > limits::MAX_CELL_CHARS * 4 {
+            let mut end = limits::MAX_CELL_CHARS * 4;
             while !paragraph_text.is_char_boundary(end) {
                 end -= 1;
             }
@@ -140,6 +149,14 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Grid>, Option<String>), ImportError> {
                     in_paragraph = false;
                     let text = paragraph_text.trim().to_string();
                     paragraph_text.clear();
+                    if !text.is_empty() {
+                        let at = format!("第{}段", paragraphs.len() + 1);
+                        budget.row(&at, 1)?;
+                        if text.chars().count() > limits::MAX_CELL_CHARS {
+                            return Err(limits::cell_too_long(&at));
+                        }
+                        paragraphs.push((at, text.clone()));
+                    }
                     if grids.is_empty()
                         && !text.is_empty()
                         && !text.starts_with("附件")
@@ -157,7 +174,7 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Grid>, Option<String>), ImportError> {
     if table_depth != 0 {
         return Err(corrupt("表格未结束，文件可能不完整"));
     }
-    Ok((grids, (!title.is_empty()).then_some(title)))
+    Ok(Read { grids, title: (!title.is_empty()).then_some(title), paragraphs })
 }
 
 fn mark_merge(e: &BytesStart<'_>, cell: Option<&mut CellBuild>) {

@@ -110,12 +110,31 @@ pub fn read_task_list(name: &str, bytes: &[u8]) -> Result<SourceList, ImportErro
     }
     match Format::detect(name, bytes)? {
         Format::Docx => {
-            let (grids, title) = docx::read(bytes)?;
-            grid::rows_from_grids(&grids, "docx", title)
+            let read = docx::read(bytes)?;
+            // No table with a header: a list written as prose, if it numbers its items.
+            grid::rows_from_grids(&read.grids, "docx", read.title)
+                .or_else(|no_table| prose::rows_from_paragraphs(&read.paragraphs, "docx").map_err(|_| no_table))
         }
         Format::Xlsx => {
             let (grids, title) = xlsx::read(bytes)?;
-            grid::rows_from_grids(&grids, "xlsx", title)
+            grid::rows_from_grids(&grids, "xlsx", title).or_else(|no_table| {
+                // A sheet of one text column is a document pasted in: read it as prose.
+                let one_column = grids
+                    .iter()
+                    .flat_map(|g| &g.rows)
+                    .all(|(_, cells)| cells.iter().filter(|c| !c.text.trim().is_empty()).count() <= 1);
+                if !one_column {
+                    return Err(no_table);
+                }
+                let lines: Vec<(String, String)> = grids
+                    .iter()
+                    .flat_map(|g| &g.rows)
+                    .filter_map(|(at, cells)| {
+                        cells.iter().find(|c| !c.text.trim().is_empty()).map(|c| (at.clone(), c.text.clone()))
+                    })
+                    .collect();
+                prose::rows_from_paragraphs(&lines, "xlsx").map_err(|_| no_table)
+            })
         }
         Format::Text => {
             let text = decode_text(bytes)?;

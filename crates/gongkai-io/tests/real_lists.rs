@@ -1,7 +1,8 @@
 //! Real task lists as governments published them (`tests/lists/*/`: the
-//! page's address in `source.md`, the text in `list.txt`, and `truth.json`
-//! checked by hand): every task, its number, group, units (lead, support or
-//! responsible) and deadline read exactly as the truth says.
+//! page's address in `source.md`, the text in `list.txt`, the same laid out
+//! in Word and Excel, and `truth.json` checked by hand): every task, its
+//! number, group, units (lead, support or responsible) and deadline read
+//! exactly as the truth says, from each of the three files.
 
 use gongkai_domain::responsible::unit_roles;
 use gongkai_io::read_task_list;
@@ -30,11 +31,11 @@ fn strings(value: &Value) -> Vec<String> {
     value.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
 }
 
-fn check(dir: &Path) -> Vec<String> {
-    let name = dir.file_name().unwrap().to_string_lossy().to_string();
-    let bytes = std::fs::read(dir.join("list.txt")).unwrap();
+fn check(dir: &Path, file: &str) -> Vec<String> {
+    let name = format!("{}/{file}", dir.file_name().unwrap().to_string_lossy());
+    let bytes = std::fs::read(dir.join(file)).unwrap();
     let truth: Vec<Value> = serde_json::from_slice(&std::fs::read(dir.join("truth.json")).unwrap()).unwrap();
-    let list = match read_task_list("list.txt", &bytes) {
+    let list = match read_task_list(file, &bytes) {
         Ok(list) => list,
         Err(err) => return vec![format!("{name}: not read: {err}")],
     };
@@ -69,7 +70,10 @@ fn every_real_list_reads_as_its_truth() {
         std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     assert!(dirs.len() >= 10, "the fixture set: {dirs:?}");
-    let wrong: Vec<String> = dirs.iter().flat_map(|d| check(d)).collect();
+    // Each as published (text), and as offices lay it out in Word (merged
+    // cells) and Excel (`scripts/fixture-office.py`).
+    let wrong: Vec<String> =
+        dirs.iter().flat_map(|d| ["list.txt", "list.docx", "list.xlsx"].map(|f| check(d, f))).flatten().collect();
     assert!(wrong.is_empty(), "{} differences:\n{}", wrong.len(), wrong.join("\n"));
 }
 
