@@ -21,7 +21,10 @@ pub fn unit_scope(user: &User) -> Result<Option<String>> {
 pub fn scope_tasks(user: &User, mut tasks: Vec<gongkai_store::TaskRow>) -> Vec<gongkai_store::TaskRow> {
     if user.role.is_unit_bound() {
         for task in &mut tasks {
-            task.units.retain(|u| Some(u) == user.unit.as_ref());
+            let own = |u: &String| Some(u) == user.unit.as_ref();
+            task.units.retain(own);
+            task.lead_units.retain(own);
+            task.support_units.retain(own);
         }
     }
     tasks

@@ -54,12 +54,27 @@ impl SourceRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SourceList {
     pub title: Option<String>,
     /// "docx", "xlsx" or "text".
     pub format: String,
     pub rows: Vec<SourceRow>,
+    /// What each column of the table was read as; empty for a prose list.
+    pub mapping: Vec<ColumnMapping>,
+}
+
+/// One column of a list's table and the role it was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ColumnMapping {
+    /// 1-based, as people count columns.
+    pub column: usize,
+    /// The header as printed (empty where a header cell spans two columns).
+    pub header: String,
+    /// seq, category, task, lead, support, responsible, deadline, items, ignore.
+    pub role: String,
+    /// The role in words: 序号, 分类, 工作任务 …
+    pub label: String,
 }
 
 /// Something wrong with the input, pointed at its row and cell.
@@ -87,7 +102,27 @@ pub struct TaskDraft {
     pub items: Vec<String>,
     /// Full names of the units bound now.
     pub units: Vec<String>,
+    /// The task's number as the list printed it ("3", "（三）").
+    pub number: Option<String>,
+    /// The heading it stands under in the list.
+    pub heading: Option<String>,
+    /// Units that lead it and report (牵头; where the list does not tell
+    /// lead from support, every unit it binds), full names where the
+    /// directory knows them, else as written.
+    pub lead_units: Vec<String>,
+    /// Units the list names as supporting it (配合).
+    pub support_units: Vec<String>,
     pub source: SourceRow,
+}
+
+/// A unit named in the list that the directory does not know, where it
+/// stands, and the directory's nearest names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnknownUnit {
+    pub name: String,
+    pub at: String,
+    /// Full names, nearest first.
+    pub suggestions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,6 +132,10 @@ pub struct Understanding {
     pub plan_year: i32,
     pub tasks: Vec<TaskDraft>,
     pub problems: Vec<Problem>,
+    /// Each once, in order of first appearance.
+    pub unknown_units: Vec<UnknownUnit>,
+    /// What each column of the list's table was read as.
+    pub mapping: Vec<ColumnMapping>,
 }
 
 impl Understanding {
@@ -177,6 +216,7 @@ pub const MAX_DEADLINE_CHARS: usize = 500;
 pub fn understand(list: &SourceList, directory: &Directory, plan_year: i32) -> Understanding {
     let mut tasks = Vec::new();
     let mut problems = Vec::new();
+    let mut unknown_units: Vec<UnknownUnit> = Vec::new();
     if list.rows.is_empty() {
         problems.push(Problem {
             at: "文件".into(),
@@ -191,13 +231,63 @@ pub fn understand(list: &SourceList, directory: &Directory, plan_year: i32) -> U
             problem(&row.task, "工作任务为空".into());
             continue;
         }
-        let group = match UnitGroup::parse(&row.responsible.text, directory) {
-            Ok(group) => group,
+        // Who leads, who supports: the cell as written where the list does
+        // not tell them apart (a 责任单位 like "区政府各部门、各镇（街）").
+        let roles = crate::responsible::unit_roles(&row.responsible.text, row.lead, &row.support.text);
+        let doers = match (roles.lead.is_empty(), roles.support.is_empty()) {
+            (true, true) => row.responsible.text.clone(),
+            (true, false) => roles.units.join("、"),
+            (false, _) => roles.lead.join("、"),
+        };
+        let (group, unknown) = match UnitGroup::read(&doers, directory) {
+            Ok(read) => read,
             Err(err) => {
                 problem(&row.responsible, err.to_string());
                 continue;
             }
         };
+        let full = |names: &[String]| -> Vec<String> {
+            names.iter().map(|n| directory.find(n).map_or_else(|| n.clone(), |u| u.name.clone())).collect()
+        };
+        let support_units = full(&roles.support);
+        // Unknown names as the list wrote them (the group reads brackets full-width).
+        let written = |name: &String| -> String {
+            let plain = |n: &str| {
+                n.replace('(', "（").replace(')', "）").chars().filter(|c| !c.is_whitespace()).collect::<String>()
+            };
+            roles.units.iter().chain(&roles.lead).find(|n| plain(n) == *name).cloned().unwrap_or_else(|| name.clone())
+        };
+        let unknown: Vec<String> = unknown.iter().map(written).collect();
+        // Who reports: the lead units, or every unit the cell binds; names
+        // the directory does not know stay as written until matched or created.
+        let mut lead_units = if roles.lead.is_empty() { group.bound_units(directory, &[]) } else { full(&roles.lead) };
+        for name in &unknown {
+            if !lead_units.contains(name) {
+                lead_units.push(name.clone());
+            }
+        }
+        let mut unknown = unknown;
+        unknown.extend(
+            roles
+                .support
+                .iter()
+                .filter(|n| directory.find(n).is_none() && !crate::responsible::is_collective(n))
+                .cloned(),
+        );
+        for name in unknown {
+            let suggestions: Vec<String> = directory.suggest(&name, 3).iter().map(|u| u.name.clone()).collect();
+            let hint = match suggestions.first() {
+                Some(near) => format!("，最接近的是“{near}”"),
+                None => String::new(),
+            };
+            problem(
+                &row.responsible,
+                format!("单位目录中没有“{name}”{hint}：请在导入预览中选择对应单位或新建该单位，或先在单位目录中添加"),
+            );
+            if !unknown_units.iter().any(|u: &UnknownUnit| u.name == name) {
+                unknown_units.push(UnknownUnit { name, at: row.responsible.at.clone(), suggestions });
+            }
+        }
         // A deadline cell is a sentence or two; a long one would make a
         // milestone of every clause and the preview grow with them.
         if row.deadline.text.chars().count() > MAX_DEADLINE_CHARS {
@@ -232,10 +322,22 @@ pub fn understand(list: &SourceList, directory: &Directory, plan_year: i32) -> U
             deadline,
             items,
             units,
+            number: row.seq.clone(),
+            heading: row.group.clone(),
+            lead_units,
+            support_units,
             source: row.clone(),
         });
     }
-    Understanding { title: list.title.clone(), format: list.format.clone(), plan_year, tasks, problems }
+    Understanding {
+        title: list.title.clone(),
+        format: list.format.clone(),
+        plan_year,
+        tasks,
+        problems,
+        unknown_units,
+        mapping: list.mapping.clone(),
+    }
 }
 
 /// The 印发日期 a plan is given when the office names none: the day of

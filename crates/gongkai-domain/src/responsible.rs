@@ -213,7 +213,18 @@ pub fn unit_roles(responsible: &str, lead: bool, support: &str) -> UnitRoles {
 }
 
 impl UnitGroup {
+    /// Like [`UnitGroup::read`], but a name the directory does not know is an error.
     pub fn parse(text: &str, directory: &Directory) -> Result<UnitGroup, GroupError> {
+        let (group, unknown) = Self::read(text, directory)?;
+        match unknown.into_iter().next() {
+            Some(name) => Err(GroupError::UnknownUnit { name, text: group.text }),
+            None => Ok(group),
+        }
+    }
+
+    /// The group a cell names, and the names in it the directory does not
+    /// know (left out of the group, for the office to match or create).
+    pub fn read(text: &str, directory: &Directory) -> Result<(UnitGroup, Vec<String>), GroupError> {
         let cleaned: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         let cleaned = cleaned.replace('(', "（").replace(')', "）");
         if cleaned.is_empty() {
@@ -221,6 +232,7 @@ impl UnitGroup {
         }
         let mut group =
             UnitGroup { text: text.trim().to_string(), kinds: Vec::new(), named: Vec::new(), pending: None };
+        let mut unknown: Vec<String> = Vec::new();
         let mut rest = cleaned.as_str();
         // "各镇、街" is one phrase although it holds a list mark.
         let mut parts: Vec<String> = Vec::new();
@@ -248,17 +260,21 @@ impl UnitGroup {
                 group.pending = pending.or(group.pending);
                 continue;
             }
-            let unit = directory
-                .find(&name)
-                .ok_or_else(|| GroupError::UnknownUnit { name: name.clone(), text: group.text.clone() })?;
-            if !group.named.contains(&unit.name) {
-                group.named.push(unit.name.clone());
-            }
             if pending.is_some() {
                 group.pending = pending;
             }
+            match directory.find(&name) {
+                Some(unit) if !group.named.contains(&unit.name) => group.named.push(unit.name.clone()),
+                Some(_) => {}
+                // "各科室", "相关部门": every unit of some sort, which the office confirms.
+                None if is_collective(&name) => {
+                    group.pending = Some(PendingMembers { description: name, expected: None });
+                }
+                None if !unknown.contains(&name) => unknown.push(name),
+                None => {}
+            }
         }
-        Ok(group)
+        Ok((group, unknown))
     }
 
     /// Full names of the units bound now: every unit of the kinds, the named
@@ -285,6 +301,11 @@ impl UnitGroup {
     pub fn needs_confirmation(&self) -> bool {
         self.pending.is_some()
     }
+}
+
+/// A word for units of some sort rather than a unit's name.
+pub fn is_collective(name: &str) -> bool {
+    ["各", "相关", "有关", "其他", "全区", "全市", "全县", "区直", "市直", "县直"].iter().any(|w| name.starts_with(w))
 }
 
 fn pending_members(others: &str) -> PendingMembers {

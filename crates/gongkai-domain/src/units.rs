@@ -150,6 +150,54 @@ pub struct Directory {
     office: Option<usize>,
 }
 
+/// A name as compared: half-width, no spaces or brackets, no leading
+/// 区/市/县/省 (nor a region's name before them).
+fn comparable(name: &str) -> String {
+    let folded: String = name
+        .chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            c => c,
+        })
+        .filter(|c| !c.is_whitespace() && !"()".contains(*c))
+        .collect();
+    let start = ["区", "市", "县", "省"]
+        .iter()
+        .filter_map(|mark| folded.find(mark).map(|at| at + mark.len()))
+        .filter(|&at| folded[..at].chars().count() <= 8)
+        .max()
+        .unwrap_or(0);
+    let rest = &folded[start..];
+    if rest.chars().count() >= 2 { rest.to_string() } else { folded }
+}
+
+/// 0–100: 100 when one name holds the other, else the share of character
+/// pairs the two have in common (Dice).
+fn similarity(a: &str, b: &str) -> u32 {
+    if a.is_empty() || b.is_empty() {
+        return 0;
+    }
+    if a == b || a.contains(b) || b.contains(a) {
+        let (short, long) = if a.chars().count() <= b.chars().count() { (a, b) } else { (b, a) };
+        // A name inside a much longer one is only partly the same.
+        return (100 * short.chars().count() as u32 / long.chars().count() as u32).max(60);
+    }
+    let pairs = |s: &str| -> Vec<(char, char)> { s.chars().zip(s.chars().skip(1)).collect() };
+    let (x, y) = (pairs(a), pairs(b));
+    if x.is_empty() || y.is_empty() {
+        return 0;
+    }
+    let mut left = y.clone();
+    let mut shared = 0;
+    for pair in &x {
+        if let Some(at) = left.iter().position(|p| p == pair) {
+            left.swap_remove(at);
+            shared += 1;
+        }
+    }
+    (200 * shared / (x.len() + y.len())) as u32
+}
+
 impl Directory {
     /// A directory of `units`; a later unit with the same full name replaces
     /// an earlier one. Indexed once: a province has 40,000 units.
@@ -220,6 +268,30 @@ impl Directory {
         self.index.get(outer).or_else(|| self.index.get(inner.trim_end_matches('）'))).map(|&at| &self.units[at])
     }
 
+    /// Units whose names come nearest to one the directory does not know,
+    /// best first (at most `most`): the same name but for full- or
+    /// half-width characters, a 区/市/县 prefix or the region's name, then
+    /// names sharing most of their character pairs.
+    pub fn suggest(&self, name: &str, most: usize) -> Vec<&Unit> {
+        let wanted = comparable(name);
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let mut scored: Vec<(u32, &Unit)> = self
+            .units
+            .iter()
+            .filter_map(|unit| {
+                let best = std::iter::once(&unit.name)
+                    .chain(&unit.aliases)
+                    .map(|known| similarity(&wanted, &comparable(known)))
+                    .max()?;
+                (best >= 50).then_some((best, unit))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+        scored.into_iter().take(most).map(|(_, unit)| unit).collect()
+    }
+
     pub fn of_kind(&self, kind: UnitKind) -> impl Iterator<Item = &Unit> {
         self.units.iter().filter(move |u| u.kind == kind)
     }
@@ -228,6 +300,21 @@ impl Directory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_it_does_not_know_are_matched_to_the_nearest() {
+        let directory = Directory::new(vec![
+            Unit::new("广州市从化区民政局", "区民政局", UnitKind::Department),
+            Unit::new("广州市从化区温泉镇人民政府", "温泉镇", UnitKind::Town),
+            Unit::new("广州市从化区发展和改革局", "区发改局", UnitKind::Department),
+        ]);
+        let names =
+            |name: &str| directory.suggest(name, 3).iter().map(|u| u.short_name().to_string()).collect::<Vec<_>>();
+        assert_eq!(names("从化区民政局"), ["区民政局"]);
+        assert_eq!(names("温泉镇政府"), ["温泉镇"]);
+        assert_eq!(names("区发展改革局"), ["区发改局"]);
+        assert!(names("县水务局").is_empty());
+    }
 
     #[test]
     fn a_later_unit_with_the_same_full_name_replaces_the_earlier() {

@@ -6,7 +6,7 @@
 //! Only a task column is required.
 
 use crate::ImportError;
-use gongkai_domain::plan::{SourceCell, SourceList, SourceRow};
+use gongkai_domain::plan::{ColumnMapping, SourceCell, SourceList, SourceRow};
 
 #[derive(Debug, Clone, Default)]
 pub struct GridCell {
@@ -46,6 +46,21 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role's name in the JSON the command line prints.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Seq => "seq",
+            Role::Category => "category",
+            Role::Task => "task",
+            Role::Lead => "lead",
+            Role::Support => "support",
+            Role::Responsible => "responsible",
+            Role::Deadline => "deadline",
+            Role::Items => "items",
+            Role::Ignore => "ignore",
+        }
+    }
+
     /// The role's name as the preview shows it.
     pub fn label(self) -> &'static str {
         match self {
@@ -100,14 +115,66 @@ impl Role {
     }
 }
 
+/// The office's choice for one column: the header as printed, and its role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnChoice {
+    pub header: String,
+    pub role: Role,
+}
+
+impl Role {
+    /// A role as people or scripts name it: 任务, 牵头, 配合, 责任, 时限, 序号,
+    /// 分类, 项目, 忽略 (or the JSON's task, lead …).
+    pub fn named(word: &str) -> Option<Role> {
+        Some(match word.trim() {
+            "序号" | "seq" => Role::Seq,
+            "分类" | "类别" | "category" => Role::Category,
+            "任务" | "工作任务" | "task" => Role::Task,
+            "牵头" | "牵头单位" | "lead" => Role::Lead,
+            "配合" | "配合单位" | "support" => Role::Support,
+            "责任" | "责任单位" | "responsible" => Role::Responsible,
+            "时限" | "完成时限" | "截止" | "deadline" => Role::Deadline,
+            "项目" | "方案项目" | "items" => Role::Items,
+            "忽略" | "不导入" | "ignore" => Role::Ignore,
+            _ => return None,
+        })
+    }
+}
+
+/// Reads "任务=具体要求,牵头=牵头单位" (，or , between pairs).
+pub fn parse_map(text: &str) -> Result<Vec<ColumnChoice>, String> {
+    let mut choices = Vec::new();
+    for pair in text.split([',', '，', ';', '；']).map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((role, header)) = pair.split_once(['=', '＝']) else {
+            return Err(format!("“{pair}”应写作“角色=列名”，如“任务=具体要求”"));
+        };
+        let role = Role::named(role).ok_or_else(|| {
+            format!("“{}”不是列的角色：可用 序号、分类、任务、牵头、配合、责任、时限、项目、忽略", role.trim())
+        })?;
+        choices.push(ColumnChoice { header: squeeze(header), role });
+    }
+    Ok(choices)
+}
+
 fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Roles in a header row, column by column; `None` if the row is not a
 /// header (a header names a task column and one more).
-fn header_roles(cells: &[GridCell]) -> Option<Vec<Option<Role>>> {
-    let roles: Vec<Option<Role>> = cells.iter().map(|c| Role::of_header(&squeeze(&c.text))).collect();
+fn header_roles(cells: &[GridCell], map: &[ColumnChoice]) -> Option<Vec<Option<Role>>> {
+    let chosen = |text: &str| map.iter().find(|c| c.header == text).map(|c| c.role);
+    let roles: Vec<Option<Role>> = cells
+        .iter()
+        .map(|c| {
+            let text = squeeze(&c.text);
+            chosen(&text).or_else(|| Role::of_header(&text))
+        })
+        .collect();
+    // The office named this row's columns: it is the header.
+    if cells.iter().any(|c| chosen(&squeeze(&c.text)) == Some(Role::Task)) {
+        return Some(roles);
+    }
     let named = roles.iter().filter(|r| r.is_some()).count();
     let task = roles.contains(&Some(Role::Task));
     // Many words name a task ("工作"); a header is mostly short labels.
@@ -192,23 +259,51 @@ pub fn seq_number(text: &str) -> Option<(String, &str)> {
 }
 
 /// Reads tables into task rows. Text before the first header is the title.
-pub fn rows_from_grids(grids: &[Grid], format: &str, title: Option<String>) -> Result<SourceList, ImportError> {
+pub fn rows_from_grids(
+    grids: &[Grid],
+    format: &str,
+    title: Option<String>,
+    map: &[ColumnChoice],
+) -> Result<SourceList, ImportError> {
     let mut rows = Vec::new();
     let mut found_header = false;
+    let mut mapping: Vec<ColumnMapping> = Vec::new();
     for grid in grids {
         let mut at = 0;
         while at < grid.rows.len() {
-            let Some(named) = header_roles(&grid.rows[at].1) else {
+            let Some(named) = header_roles(&grid.rows[at].1, map) else {
                 at += 1;
                 continue;
             };
             found_header = true;
             // This header's rows run to the next header.
-            let end =
-                (at + 1..grid.rows.len()).find(|&r| header_roles(&grid.rows[r].1).is_some()).unwrap_or(grid.rows.len());
+            let end = (at + 1..grid.rows.len())
+                .find(|&r| header_roles(&grid.rows[r].1, map).is_some())
+                .unwrap_or(grid.rows.len());
             let body: Vec<&[GridCell]> = grid.rows[at + 1..end].iter().map(|(_, cells)| cells.as_slice()).collect();
-            let roles = settle(named, &body);
+            let mut roles = settle(named, &body);
+            // What the office chose stands over what the cells suggested.
+            for (col, cell) in grid.rows[at].1.iter().enumerate() {
+                if let Some(choice) = map.iter().find(|c| c.header == squeeze(&cell.text)) {
+                    roles[col] = Some(choice.role);
+                }
+            }
             let headers: Vec<String> = grid.rows[at].1.iter().map(|c| squeeze(&c.text)).collect();
+            if mapping.is_empty() {
+                mapping = roles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, role)| {
+                        let role = role.unwrap_or(Role::Ignore);
+                        ColumnMapping {
+                            column: i + 1,
+                            header: headers.get(i).cloned().unwrap_or_default(),
+                            role: role.code().into(),
+                            label: role.label().into(),
+                        }
+                    })
+                    .collect();
+            }
             read_rows(&grid.rows[at + 1..end], &roles, &headers, &mut rows);
             at = end;
         }
@@ -220,7 +315,7 @@ pub fn rows_from_grids(grids: &[Grid], format: &str, title: Option<String>) -> R
                 .into(),
         });
     }
-    Ok(SourceList { title, format: format.into(), rows })
+    Ok(SourceList { title, format: format.into(), rows, mapping })
 }
 
 fn read_rows(body: &[(String, Vec<GridCell>)], roles: &[Option<Role>], headers: &[String], rows: &mut Vec<SourceRow>) {

@@ -105,6 +105,14 @@ fn decode_text(bytes: &[u8]) -> Result<String, ImportError> {
 /// larger than `limits::MAX_LIST_BYTES`, and files whose contents pass the
 /// other limits, are refused before they are read further.
 pub fn read_task_list(name: &str, bytes: &[u8]) -> Result<SourceList, ImportError> {
+    read_task_list_mapped(name, bytes, &[])
+}
+
+pub use grid::{ColumnChoice, Role, parse_map};
+
+/// `read_task_list` with columns given their roles by the office
+/// ("具体要求" is the task), over what the reader would choose.
+pub fn read_task_list_mapped(name: &str, bytes: &[u8], map: &[ColumnChoice]) -> Result<SourceList, ImportError> {
     if bytes.len() > limits::MAX_LIST_BYTES {
         return Err(limits::list_too_large());
     }
@@ -112,12 +120,12 @@ pub fn read_task_list(name: &str, bytes: &[u8]) -> Result<SourceList, ImportErro
         Format::Docx => {
             let read = docx::read(bytes)?;
             // No table with a header: a list written as prose, if it numbers its items.
-            grid::rows_from_grids(&read.grids, "docx", read.title)
+            grid::rows_from_grids(&read.grids, "docx", read.title, map)
                 .or_else(|no_table| prose::rows_from_paragraphs(&read.paragraphs, "docx").map_err(|_| no_table))
         }
         Format::Xlsx => {
             let (grids, title) = xlsx::read(bytes)?;
-            grid::rows_from_grids(&grids, "xlsx", title).or_else(|no_table| {
+            grid::rows_from_grids(&grids, "xlsx", title, map).or_else(|no_table| {
                 // A sheet of one text column is a document pasted in: read it as prose.
                 let one_column = grids
                     .iter()
@@ -140,7 +148,7 @@ pub fn read_task_list(name: &str, bytes: &[u8]) -> Result<SourceList, ImportErro
             let text = decode_text(bytes)?;
             let (grid, title) = text::read(&text)?;
             // No table with a header: a list written as prose, if it numbers its items.
-            grid::rows_from_grids(&[grid], "text", title).or_else(|no_table| {
+            grid::rows_from_grids(&[grid], "text", title, map).or_else(|no_table| {
                 let lines: Vec<(String, String)> =
                     text.lines().enumerate().map(|(i, l)| (format!("第{}行", i + 1), l.to_string())).collect();
                 prose::rows_from_paragraphs(&lines, "text").map_err(|_| no_table)

@@ -165,7 +165,12 @@ pub fn rows_from_paragraphs(lines: &[(String, String)], format: &str) -> Result<
         });
     }
     let title = Some(title.join("")).filter(|t| !t.is_empty());
-    Ok(SourceList { title, format: format.into(), rows: items.into_iter().map(Item::row).collect() })
+    Ok(SourceList {
+        title,
+        format: format.into(),
+        rows: items.into_iter().map(Item::row).collect(),
+        mapping: Vec::new(),
+    })
 }
 
 #[cfg(test)]

@@ -65,6 +65,19 @@ pub struct TaskRow {
     /// Where the row was in the file it came from.
     pub source_at: String,
     pub milestones: Vec<MilestoneRow>,
+    /// The number and heading the list printed with it.
+    pub number: Option<String>,
+    pub heading: Option<String>,
+    /// `responsible` names the lead units (a 牵头 column or line).
+    #[serde(skip)]
+    pub lead: bool,
+    /// The 配合 text as written.
+    #[serde(skip)]
+    pub support: String,
+    /// Units that lead and report (every unit bound, where the list does not
+    /// tell lead from support), and units that support (配合); full names.
+    pub lead_units: Vec<String>,
+    pub support_units: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -321,6 +334,18 @@ struct TaskRecord {
     needs_confirmation: bool,
     #[sqlx(default)]
     source_at: String,
+    #[sqlx(default)]
+    number: String,
+    #[sqlx(default)]
+    heading: String,
+    #[sqlx(default)]
+    lead: bool,
+    #[sqlx(default)]
+    support: String,
+    #[sqlx(default)]
+    lead_units: String,
+    #[sqlx(default)]
+    support_units: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -360,7 +385,20 @@ impl Store {
         directory: &Directory,
         actor: &str,
     ) -> StoreResult<ImportReport> {
-        self.save_plan_confirming(list, heading, directory, actor, None).await
+        self.save_plan_confirming(list, heading, directory, actor, None, &[]).await
+    }
+
+    /// `save_plan`, first adding (in the same transaction) the units the list
+    /// names that the directory did not know: a refused import adds none.
+    pub async fn save_plan_with_units(
+        &self,
+        list: &Understanding,
+        heading: &PlanHeading,
+        directory: &Directory,
+        new_units: &[gongkai_domain::units::Unit],
+        actor: &str,
+    ) -> StoreResult<ImportReport> {
+        self.save_plan_confirming(list, heading, directory, actor, None, new_units).await
     }
 
     /// `save_plan`, first recording (in the same transaction) the members
@@ -372,9 +410,10 @@ impl Store {
         directory: &Directory,
         actor: &str,
         confirm: Option<&Confirmation>,
+        new_units: &[gongkai_domain::units::Unit],
     ) -> StoreResult<ImportReport> {
         let PlanHeading { title, region, start } = heading;
-        let unit_ids: HashMap<String, UnitId> = on_pool!(self, pool => {
+        let mut unit_ids: HashMap<String, UnitId> = on_pool!(self, pool => {
             sqlx::query_as::<_, (UnitId, String)>("SELECT id, name FROM units").fetch_all(pool).await?
         })
         .into_iter()
@@ -393,6 +432,20 @@ impl Store {
             .bind(title).bind(region).bind(list.plan_year).bind(start).bind(Utc::now())
             .fetch_one(&mut *tx).await?;
             report.plan_id = plan_id;
+            for unit in new_units {
+                let (id,): (UnitId,) = sqlx::query_as(
+                    "INSERT INTO units (name, aliases, kind, parent, inferred, note) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(&unit.name).bind(unit.aliases.join("\n")).bind(unit.kind.as_str()).bind(&unit.parent)
+                .bind(unit.inferred).bind(&unit.note)
+                .fetch_one(&mut *tx).await?;
+                unit_ids.insert(unit.name.clone(), id);
+            }
+            if !new_units.is_empty() {
+                let names: Vec<&str> = new_units.iter().map(|u| u.name.as_str()).collect();
+                let after = serde_json::json!({ "units": names }).to_string();
+                audit!(self, tx, actor, "units.create", "单位目录（导入清单时新建）", None, Some(after));
+            }
             if let Some((before,)) = before.filter(|(day,)| day != start) {
                 audit!(self, tx, actor, "plan.start", &format!("方案“{title}”（{}年）", list.plan_year), Some(before.to_string()), Some(start.to_string()));
             }
@@ -430,17 +483,25 @@ impl Store {
                         && p.items == items && p.units == units
                 });
                 let (task_id,): (TaskId,) = sqlx::query_as(
-                    "INSERT INTO tasks (plan_id, seq, task_key, responsible, task_text, deadline_text, items, units, needs_confirmation, source_at, active)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE)
+                    "INSERT INTO tasks (plan_id, seq, task_key, responsible, task_text, deadline_text, items, units, needs_confirmation, source_at, active,
+                                        number, heading, lead, support, lead_units, support_units)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11, $12, $13, $14, $15, $16)
                      ON CONFLICT (plan_id, task_key) DO UPDATE SET seq = excluded.seq, responsible = excluded.responsible,
                          task_text = excluded.task_text, deadline_text = excluded.deadline_text, items = excluded.items,
                          units = excluded.units, needs_confirmation = excluded.needs_confirmation,
-                         source_at = excluded.source_at, active = TRUE
+                         source_at = excluded.source_at, active = TRUE, number = excluded.number, heading = excluded.heading,
+                         lead = excluded.lead, support = excluded.support, lead_units = excluded.lead_units,
+                         support_units = excluded.support_units
                      RETURNING id",
                 )
                 .bind(plan_id).bind(task.seq as i32).bind(task_key(task)).bind(&task.responsible).bind(&task.task)
                 .bind(&task.deadline.text).bind(&items).bind(&units).bind(needs_confirmation)
                 .bind(&task.source.at)
+                .bind(task.number.clone().unwrap_or_default()).bind(task.heading.clone().unwrap_or_default())
+                .bind(task.source.lead).bind(&task.source.support.text)
+                // Where the list does not tell lead from support, every unit bound reports.
+                .bind(if task.source.lead || !task.support_units.is_empty() { join(&task.lead_units) } else { units.clone() })
+                .bind(join(&task.support_units))
                 .fetch_one(&mut *tx).await?;
                 kept_tasks.push(task_id);
                 sqlx::query("UPDATE obligations SET task_seq = $1 WHERE task_id = $2 AND (task_seq IS NULL OR task_seq <> $1)")
@@ -532,7 +593,7 @@ impl Store {
         let (records, milestones): (Vec<TaskRecord>, Vec<MilestoneRecord>) = on_pool!(self, pool => {
             let records = sqlx::query_as(
                 "SELECT t.id, t.plan_id, t.seq, t.responsible, t.task_text, t.deadline_text, t.items, t.units, t.needs_confirmation,
-                        t.source_at
+                        t.source_at, t.number, t.heading, t.lead, t.support, t.lead_units, t.support_units
                  FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.active = TRUE ORDER BY p.id, t.seq",
             ).fetch_all(pool).await?;
             let milestones = sqlx::query_as(
@@ -559,6 +620,12 @@ impl Store {
                 needs_confirmation: r.needs_confirmation,
                 source_at: r.source_at,
                 milestones: by_task.remove(&r.id).unwrap_or_default(),
+                number: Some(r.number).filter(|n| !n.is_empty()),
+                heading: Some(r.heading).filter(|h| !h.is_empty()),
+                lead: r.lead,
+                support: r.support,
+                lead_units: split(&r.lead_units),
+                support_units: split(&r.support_units),
             })
             .collect())
     }
@@ -644,7 +711,7 @@ impl Store {
         let (understood, heading) = self.stored_plan(plan_id, directory).await?;
         // The confirmation and the obligations it changes, in one transaction.
         let confirmation = Confirmation { task_id, task_key: key, members: names, before };
-        self.save_plan_confirming(&understood, &heading, directory, actor, Some(&confirmation)).await
+        self.save_plan_confirming(&understood, &heading, directory, actor, Some(&confirmation), &[]).await
     }
 
     /// Corrects a plan's 印发日期: obligations before it go (those with
@@ -672,16 +739,23 @@ impl Store {
             .iter()
             .map(|t| {
                 let cell = |text: &str| plan::SourceCell { text: text.to_string(), at: t.source_at.clone() };
-                plan::SourceRow::plain(
-                    &t.source_at,
-                    cell(&t.responsible),
-                    cell(&t.task),
-                    cell(&t.deadline),
-                    cell(&t.items.join("、")),
-                )
+                plan::SourceRow {
+                    seq: t.number.clone(),
+                    group: t.heading.clone(),
+                    lead: t.lead,
+                    support: cell(&t.support),
+                    ..plan::SourceRow::plain(
+                        &t.source_at,
+                        cell(&t.responsible),
+                        cell(&t.task),
+                        cell(&t.deadline),
+                        cell(&t.items.join("、")),
+                    )
+                }
             })
             .collect();
-        let list = plan::SourceList { title: Some(plan.title.clone()), format: "ledger".into(), rows };
+        let list =
+            plan::SourceList { title: Some(plan.title.clone()), format: "ledger".into(), rows, mapping: Vec::new() };
         let understood = plan::understand(&list, directory, plan.plan_year);
         if let Some(problem) = understood.problems.first() {
             return Err(StoreError::Invalid(problem.to_string()));

@@ -418,9 +418,15 @@ pub struct ImportArgs {
     /// 印发日期 YYYY-MM-DD：早于该日的日期不生成任务事项（默认：今年的方案为导入当天，往年的方案为该年1月1日）
     #[arg(long, value_parser = date)]
     pub start: Option<NaiveDate>,
-    /// 以 JSON 输出
+    /// 以 JSON 输出（试导入时含各列的识别结果 mapping、各任务的牵头/配合单位、单位目录中没有的单位 unknown_units）
     #[arg(long)]
     pub json: bool,
+    /// 指定各列的角色，覆盖自动识别：'任务=具体要求,牵头=牵头单位,配合=配合单位'（角色：序号、分类、任务、牵头、配合、责任、时限、项目、忽略）
+    #[arg(long)]
+    pub map: Option<String>,
+    /// 清单中单位目录没有的单位，导入时一并新建（与清单在同一事务中；新建的单位标为“待核实”，可在单位目录中更正）
+    #[arg(long)]
+    pub create_units: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use gongkai_domain::calendar::chinese_date;
 use gongkai_domain::deadline::Occurrence;
 use gongkai_domain::plan::{self, TaskDraft, Understanding, understand};
-use gongkai_domain::units::Directory;
+use gongkai_domain::units::{Directory, Unit, UnitKind};
 use gongkai_store::PlanHeading;
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -22,7 +22,14 @@ pub async fn run(data: &Data, args: ImportArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let list = match gongkai_io::read_task_list(&name, &bytes) {
+    let map = match args.map.as_deref().map(gongkai_io::parse_map).transpose() {
+        Ok(map) => map.unwrap_or_default(),
+        Err(message) => {
+            eprintln!("--map：{message}\n未导入任何内容。");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let list = match gongkai_io::read_task_list_mapped(&name, &bytes, &map) {
         Ok(list) => list,
         Err(err) => {
             eprintln!("{}：{err}", args.file.display());
@@ -41,11 +48,25 @@ pub async fn run(data: &Data, args: ImportArgs) -> anyhow::Result<ExitCode> {
     // A dry run against an embedded database that does not exist yet reads
     // the built-in directory and creates nothing.
     let store = if args.dry_run && !data.exists() { None } else { Some(data.open().await?) };
-    let directory = match &store {
+    let mut directory = match &store {
         Some(store) => store.directory().await?,
         None => Directory::new(gongkai_io::units_csv::conghua()),
     };
-    let understood = understand(&list, &directory, year);
+    let mut understood = understand(&list, &directory, year);
+    // Units the directory does not know, created with the list when asked.
+    let new_units: Vec<Unit> = if args.create_units {
+        understood.unknown_units.iter().map(|u| new_unit(&u.name)).collect()
+    } else {
+        Vec::new()
+    };
+    if !new_units.is_empty() {
+        for unit in &new_units {
+            directory.upsert(unit.clone());
+        }
+        understood = understand(&list, &directory, year);
+        let names: Vec<&str> = new_units.iter().map(|u| u.name.as_str()).collect();
+        eprintln!("将新建 {} 个单位（标为待核实）：{}", names.len(), names.join("、"));
+    }
     let title = args
         .title
         .clone()
@@ -64,12 +85,22 @@ pub async fn run(data: &Data, args: ImportArgs) -> anyhow::Result<ExitCode> {
     };
     if args.dry_run {
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&understood)?);
+            println!("{}", serde_json::to_string_pretty(&dry_run_json(&understood, &title, start))?);
         } else {
             print!("{}", describe(&understood, &title, start, &directory));
         }
     }
     if !understood.problems.is_empty() {
+        if !understood.unknown_units.is_empty() {
+            eprintln!("单位目录中没有的单位（可加 --create-units 一并新建，或先在单位目录中添加、更正简称）：");
+            for unknown in &understood.unknown_units {
+                let near = match unknown.suggestions.is_empty() {
+                    true => String::new(),
+                    false => format!("；相近：{}", unknown.suggestions.join("、")),
+                };
+                eprintln!("  {}（{}{near}）", unknown.name, unknown.at);
+            }
+        }
         eprintln!("{} 处问题：", understood.problems.len());
         for problem in &understood.problems {
             eprintln!("  {problem}");
@@ -82,7 +113,7 @@ pub async fn run(data: &Data, args: ImportArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     };
     let heading = PlanHeading { title: title.clone(), region: args.region.clone(), start };
-    let report = store.save_plan(&understood, &heading, &directory, &super::cli_actor()).await?;
+    let report = store.save_plan_with_units(&understood, &heading, &directory, &new_units, &super::cli_actor()).await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -99,6 +130,81 @@ pub async fn run(data: &Data, args: ImportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `import --dry-run --json` prints: the mapping the reader used, each
+/// task as the list has it (number, group, task, deadline, lead, support and
+/// responsible units, the dates it is due), the units the directory does not
+/// know with its nearest names, and every problem.
+fn dry_run_json(u: &Understanding, title: &str, start: NaiveDate) -> serde_json::Value {
+    let tasks: Vec<serde_json::Value> = u
+        .tasks
+        .iter()
+        .map(|t| {
+            let due: Vec<String> = t
+                .deadline
+                .milestones
+                .iter()
+                .filter(|m| !m.aspirational)
+                .flat_map(|m| m.occurrences.iter())
+                .filter_map(|o| o.from_start(start).and_then(|o| o.deadline()))
+                .map(|d| d.to_string())
+                .collect();
+            serde_json::json!({
+                "position": t.seq,
+                "seq": t.number,
+                "group": t.heading,
+                "task": t.task,
+                "deadline": Some(&t.deadline.text).filter(|d| !d.trim().is_empty()),
+                "due": due,
+                "responsible": t.responsible,
+                "lead_units": t.lead_units,
+                "support_units": t.support_units,
+                "units": t.units,
+                "needs_confirmation": t.group.needs_confirmation(),
+                "unit_group": t.group,
+                "items": t.items,
+                "milestones": t.deadline.milestones,
+                "at": t.source.at,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "title": title,
+        "format": u.format,
+        "layout": if u.mapping.is_empty() { "prose" } else { "table" },
+        "plan_year": u.plan_year,
+        "start": start,
+        "mapping": u.mapping,
+        "tasks": tasks,
+        "unknown_units": u.unknown_units,
+        "problems": u.problems,
+    })
+}
+
+/// A unit the list names that the directory did not know: its kind read
+/// from its name (镇, 街道, 村, 社区; otherwise a department), marked
+/// inferred for the office to check.
+fn new_unit(name: &str) -> Unit {
+    let kind = if name.ends_with("街道") || name.ends_with("街道办事处") || name.ends_with("街道办") {
+        UnitKind::Street
+    } else if name.ends_with('镇')
+        || name.ends_with('乡')
+        || name.ends_with("镇人民政府")
+        || name.ends_with("乡人民政府")
+    {
+        UnitKind::Town
+    } else if name.ends_with("社区") || name.ends_with("社区居委会") {
+        UnitKind::Community
+    } else if name.ends_with('村') || name.ends_with("村委会") {
+        UnitKind::Village
+    } else {
+        UnitKind::Department
+    };
+    let mut unit = Unit::new(name, name, kind);
+    unit.inferred = true;
+    unit.note = "导入任务清单时新建，请核实全称、类别和上级单位".into();
+    unit
 }
 
 fn occurrence_text(o: &Occurrence) -> String {
