@@ -294,7 +294,12 @@ pub fn understand(list: &SourceList, directory: &Directory, plan_year: i32) -> U
             problem(&row.deadline, format!("完成时间及方式超过 {MAX_DEADLINE_CHARS} 字，请精简后再导入"));
             continue;
         }
-        let deadline = DeadlineText::parse(&row.deadline.text, plan_year);
+        // No deadline cell (or an empty one): the task's own words may give one.
+        let deadline_text = match row.deadline.text.trim() {
+            "" => DeadlineText::find_in(&row.task.text, plan_year).unwrap_or_default(),
+            cell => cell.to_string(),
+        };
+        let deadline = DeadlineText::parse(&deadline_text, plan_year);
         // No deadline is no due date (the office may add one later), not an error.
         for text in &deadline.unparsed {
             problem(&row.deadline, format!("无法识别的时间：“{text}”"));

@@ -141,3 +141,21 @@ fn the_office_names_a_columns_role() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("不是列的角色"));
 }
+
+#[test]
+fn a_list_without_a_deadline_column_takes_dates_from_its_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("g.db").display());
+    let file = dir.path().join("清单.txt");
+    std::fs::write(
+        &file,
+        "序号\t工作任务\t责任单位\n1\t完善政务公开目录，6月底前完成\t区民政局\n2\t持续提升政策解读质量\t区民政局\n",
+    )
+    .unwrap();
+    let preview = dry_run(&db, file.to_str().unwrap(), &[]);
+    let tasks = preview["tasks"].as_array().unwrap();
+    assert_eq!(tasks[0]["deadline"], "6月底前完成");
+    assert_eq!(tasks[0]["due"], serde_json::json!(["2021-06-30"]));
+    assert_eq!(tasks[1]["deadline"], Value::Null, "no date, no deadline, no error");
+    assert!(preview["problems"].as_array().unwrap().is_empty(), "{}", preview["problems"]);
+}

@@ -106,6 +106,22 @@ impl Piece {
 impl DeadlineText {
     /// Reads `text` for a plan of year `plan_year`. Never fails: what cannot
     /// be read is listed in `unparsed`.
+    /// The deadline a task's own text gives ("…，6月底前完成", "年底前建成"),
+    /// for lists without a deadline column: the clauses that name a date the
+    /// grammar reads whole, joined; `None` when no clause does.
+    pub fn find_in(task: &str, plan_year: i32) -> Option<String> {
+        let dated: Vec<&str> = task
+            .split(['，', ',', '；', ';', '。', '\n', '（', '）', '(', ')'])
+            .map(str::trim)
+            .filter(|clause| !clause.is_empty() && clause.chars().count() <= 60)
+            .filter(|clause| {
+                let read = DeadlineText::parse(clause, plan_year);
+                read.unparsed.is_empty() && !read.occurrences.is_empty()
+            })
+            .collect();
+        (!dated.is_empty()).then(|| dated.join("，"))
+    }
+
     pub fn parse(text: &str, plan_year: i32) -> DeadlineText {
         let norm = normalize::normalize(text);
         let chars = &norm.chars;

@@ -399,3 +399,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_deadline_inside_a_task_is_found_and_plain_numbers_are_not() {
+    let find = |text: &str| DeadlineText::find_in(text, 2021);
+    assert_eq!(find("启动县图书馆新馆建设，12月底前完成主体工程").as_deref(), Some("12月底前完成主体工程"));
+    assert_eq!(find("建成县残疾人综合服务中心，6月底前投入使用。").as_deref(), Some("6月底前投入使用"));
+    assert_eq!(find("对行政规范性文件进行全面清理,并于9月30日前向社会公布目录").as_deref(), Some("并于9月30日前向社会公布目录"));
+    assert_eq!(find("地区生产总值增长5.5%左右"), None);
+    assert_eq!(find("新建2座人行天桥。"), None);
+    assert_eq!(find("积极做好政策解读工作,持续提升政策解读质量"), None);
+}
