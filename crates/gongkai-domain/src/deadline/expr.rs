@@ -500,7 +500,10 @@ impl Reader<'_> {
     }
 
     fn body_at(&self, i: usize, year: Option<i32>, every: Option<Period>) -> (Body, usize) {
-        if let Some(n) = self.any(i, &["年底", "年末", "年终", "年内"]) {
+        // "一年内", "2年内": a duration, never this year's end.
+        let counted = i > 0 && (self.c[i - 1].is_ascii_digit() || "一二两三四五六七八九十半".contains(self.c[i - 1]));
+        if let Some(n) = self.any(i, &["年底", "年末", "年终"]).or_else(|| self.lit(i, "年内").filter(|_| !counted))
+        {
             return (Body::YearEnd, n);
         }
         if year.is_some()

@@ -41,6 +41,8 @@ const DURATION_UNITS: &[&str] = &[
     "日之内",
     "日以内",
     "年内",
+    // Bare years ("两年完成"), last so that 年内 is read whole.
+    "年",
 ];
 
 /// Phrases that count from an event without a duration ("自印发之日起施行").
@@ -216,8 +218,20 @@ fn relative_span(chars: &[char], start: usize, end: usize) -> Option<(usize, usi
     let mut i = start;
     while i < end {
         let c = chars[i];
+        // "半年内": half a year from the event (上半年 and 下半年 are dates).
+        if c == '半'
+            && (i == start || !matches!(chars[i - 1], '上' | '下' | '每'))
+            && word_at(chars, i + 1, end, "年内").is_some()
+        {
+            let mut from = i;
+            while from > start && !matches!(chars[from - 1], '，' | '；' | '。' | '在' | '于') {
+                from -= 1;
+            }
+            return Some((from, i + 3));
+        }
         let numeral = c.is_ascii_digit() || crate::numerals::chinese_digit(c).is_some() || matches!(c, '十' | '廿');
-        let after_month = i > 0 && matches!(chars[i - 1], '月' | '年' | '度');
+        // "第二年" counts years of a plan, not a span of time.
+        let after_month = i > 0 && matches!(chars[i - 1], '月' | '年' | '度' | '第');
         if numeral
             && !after_month
             && (i == start || !chars[i - 1].is_ascii_digit())

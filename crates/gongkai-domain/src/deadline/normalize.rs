@@ -50,13 +50,37 @@ pub fn normalize(text: &str) -> Normalized {
     for (offset, c) in text.char_indices() {
         // Most characters are ideographs that need no folding.
         let c = if ('\u{4E00}'..='\u{9FFF}').contains(&c) { c } else { fold(c) };
-        if c < '\u{4E00}' && (is_space(c) || matches!(c, '①'..='⑳')) {
+        // Quotes around a named day ("“五一”前") say nothing of the date.
+        if c < '\u{4E00}'
+            && (is_space(c) || matches!(c, '①'..='⑳' | '“' | '”' | '‘' | '’' | '"' | '\'' | '「' | '」' | '『' | '』'))
+        {
+            continue;
+        }
+        // "每年的12月": the 的 after a period word changes nothing.
+        if c == '的'
+            && ["每年", "每季度", "每季", "每月", "每半年", "每周"]
+                .iter()
+                .any(|w| folded.chars.ends_with(&w.chars().collect::<Vec<_>>()))
+        {
             continue;
         }
         folded.chars.push(c);
         // Cells are far below 4 GB; a larger text is cut off where it overflows.
         let Ok(offset) = u32::try_from(offset) else { break };
         folded.offsets.push(offset);
+    }
+    // A line break inside a date ("每\n年", "12\n月10日") is a cell wrapped
+    // by hand, not a new clause.
+    let date_before = |c: char| c.is_ascii_digit() || "每年月季度周半".contains(c);
+    let date_after = |c: char| c.is_ascii_digit() || "年月日号季度底末初前内".contains(c);
+    let mut at = 1;
+    while at + 1 < folded.chars.len() {
+        if folded.chars[at] == '\n' && date_before(folded.chars[at - 1]) && date_after(folded.chars[at + 1]) {
+            folded.chars.remove(at);
+            folded.offsets.remove(at);
+        } else {
+            at += 1;
+        }
     }
     // Second pass, in place: drop numbering, weekday notes and extra line breaks.
     let Normalized { chars, offsets } = &mut folded;

@@ -405,8 +405,92 @@ fn a_deadline_inside_a_task_is_found_and_plain_numbers_are_not() {
     let find = |text: &str| DeadlineText::find_in(text, 2021);
     assert_eq!(find("启动县图书馆新馆建设，12月底前完成主体工程").as_deref(), Some("12月底前完成主体工程"));
     assert_eq!(find("建成县残疾人综合服务中心，6月底前投入使用。").as_deref(), Some("6月底前投入使用"));
-    assert_eq!(find("对行政规范性文件进行全面清理,并于9月30日前向社会公布目录").as_deref(), Some("并于9月30日前向社会公布目录"));
+    assert_eq!(
+        find("对行政规范性文件进行全面清理,并于9月30日前向社会公布目录").as_deref(),
+        Some("并于9月30日前向社会公布目录")
+    );
     assert_eq!(find("地区生产总值增长5.5%左右"), None);
     assert_eq!(find("新建2座人行天桥。"), None);
     assert_eq!(find("积极做好政策解读工作,持续提升政策解读质量"), None);
+}
+
+/// The example cells of the semantics file (the text before "→" in its
+/// tables) and the seed's 36 cells.
+fn semantics_examples() -> Vec<(String, i32)> {
+    let semantics = include_str!("../../../../docs/DEADLINE-SEMANTICS.md");
+    let mut examples: Vec<(String, i32)> = semantics
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .filter_map(|l| l.split('|').nth(3))
+        .flat_map(|cell| cell.split(['；', ';']).map(str::to_string).collect::<Vec<_>>())
+        .filter_map(|example| example.split_once('→').map(|(text, _)| text.trim().trim_matches('`').to_string()))
+        .filter(|text| !text.is_empty() && text != "—")
+        .map(|text| (text, 2020))
+        .collect();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seed/seed-deadlines.expected.jsonl");
+    for line in std::fs::read_to_string(path).unwrap().lines() {
+        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+        examples.push((row["text"].as_str().unwrap().to_string(), row["plan_year"].as_i64().unwrap() as i32));
+    }
+    examples
+}
+
+/// What a reading must keep under noise: the dates, relative, ongoing.
+fn meaning(text: &str, year: i32) -> (Vec<Occurrence>, bool, bool) {
+    let read = DeadlineText::parse(text, year);
+    (read.occurrences, read.relative, read.ongoing)
+}
+
+/// The noise real cells carry, at places the strategy picks: spaces
+/// anywhere, a line break inside a date, 的 after 每年/每季度/每月, quotes
+/// around a named day.
+fn noisy(text: &str, spaces: &[usize], breaks: &[usize]) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        if spaces.contains(&i) {
+            out.push(' ');
+        }
+        out.push(*c);
+        let next = chars.get(i + 1).copied().unwrap_or(' ');
+        if breaks.contains(&i) && (c.is_ascii_digit() || *c == '每') && (next == '月' || next == '日' || next == '年')
+        {
+            out.push('\n');
+        }
+    }
+    let mut out = out.replace("每年", "每年的").replace("每季度", "每季度的").replace("每月", "每月的");
+    for day in ["五一", "国庆", "春节", "元旦", "清明", "端午", "中秋"] {
+        out = out.replace(day, &format!("“{day}”"));
+    }
+    out
+}
+
+#[test]
+fn the_semantics_examples_are_many() {
+    assert!(semantics_examples().len() >= 40, "{}", semantics_examples().len());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn every_example_means_the_same_under_noise(
+        spaces in proptest::collection::vec(0usize..80, 0..4),
+        breaks in proptest::collection::vec(0usize..80, 0..4),
+    ) {
+        for (text, year) in semantics_examples() {
+            let varied = noisy(&text, &spaces, &breaks);
+            prop_assert_eq!(meaning(&varied, year), meaning(&text, year), "{:?} read as {:?}", varied, text);
+        }
+    }
+}
+
+#[test]
+fn a_duration_is_never_this_years_end() {
+    for text in ["一年内完成", "1年内完成", "两年内完成", "两年完成", "半年内完成", "3个月内完成", "六个月"]
+    {
+        let read = DeadlineText::parse(text, 2020);
+        assert!(read.occurrences.is_empty() && read.relative, "{text}: {:?}", read.occurrences);
+    }
+    assert_eq!(occ("年内完成"), vec![due("2020-12-31")]);
+    assert_eq!(occ("2021年内完成"), vec![due("2021-12-31")]);
 }
