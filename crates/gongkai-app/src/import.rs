@@ -31,6 +31,14 @@ pub struct ImportRequest {
     /// "1" to save after a clean preview.
     #[serde(default)]
     pub commit: String,
+    /// Column roles the office chose, as `--map` writes them
+    /// ("任务=具体要求,牵头=牵头单位"); empty: as read (or as remembered).
+    #[serde(default)]
+    pub map: String,
+    /// For each unit the directory did not know: "create:<kind>" (新建) or
+    /// "match:<full name>" (the name becomes that unit's alias).
+    #[serde(default)]
+    pub units: Vec<(String, String)>,
     #[serde(skip)]
     pub bytes: Vec<u8>,
 }
@@ -48,8 +56,63 @@ pub struct Outcome {
     /// bind nobody.
     pub before_start: Vec<Vec<String>>,
     pub understanding: Understanding,
+    /// The column roles used, as `--map` writes them ("" when as read).
+    pub map: String,
+    /// The roles came from an earlier import of a list with this header.
+    pub remembered: bool,
+    /// Units created or matched by the office's choices, by name.
+    pub units: Vec<(String, String)>,
     /// Present once saved.
     pub saved: Option<ImportReport>,
+}
+
+/// The header's words, as the remembered roles are filed under.
+fn signature(list: &gongkai_domain::plan::SourceList) -> String {
+    list.mapping.iter().map(|m| m.header.as_str()).collect::<Vec<_>>().join("|")
+}
+
+/// The mapping a list was read with, as `--map` writes it.
+fn map_text(list: &gongkai_domain::plan::SourceList) -> String {
+    list.mapping
+        .iter()
+        .filter(|m| !m.header.is_empty())
+        .map(|m| format!("{}={}", m.role, m.header))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The office's answer for one unknown unit, applied to a copy of the directory.
+fn resolve_unit(
+    directory: &mut gongkai_domain::units::Directory,
+    name: &str,
+    choice: &str,
+) -> Result<Option<gongkai_domain::units::Unit>> {
+    use gongkai_domain::units::{Unit, UnitKind};
+    let unit = match choice.split_once(':') {
+        Some(("create", kind)) => {
+            let kind = UnitKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == kind)
+                .ok_or_else(|| Error::invalid(format!("新建单位“{name}”的类别无效")))?;
+            let mut unit = Unit::new(name, name, kind);
+            unit.inferred = true;
+            unit.note = "导入任务清单时新建，请核实全称和上级单位".into();
+            unit
+        }
+        Some(("match", full)) => {
+            let mut unit = directory
+                .find(full)
+                .cloned()
+                .ok_or_else(|| Error::invalid(format!("单位目录中没有“{full}”，无法与“{name}”对应")))?;
+            if !unit.aliases.iter().any(|a| a == name) {
+                unit.aliases.push(name.to_string());
+            }
+            unit
+        }
+        _ => return Ok(None),
+    };
+    directory.upsert(unit.clone());
+    Ok(Some(unit))
 }
 
 /// Reads the list, understands it against the directory, and saves it when
@@ -77,8 +140,21 @@ pub async fn run(app: &App, user: &User, mut form: ImportRequest) -> Result<Outc
     form.region = input::REGION.clean(&form.region)?;
     form.year = input::VALUE.clean(&form.year)?;
     form.start = input::VALUE.clean(&form.start)?;
-    let list = gongkai_io::read_task_list(&form.file_name, &form.bytes)
-        .map_err(|e| Error::invalid(format!("{}：{e}。未导入任何内容。", form.file_name)))?;
+    form.map = input::FILTER.clean(&form.map)?;
+    let read = |map: &str| -> Result<gongkai_domain::plan::SourceList> {
+        let choices = gongkai_io::parse_map(map).map_err(|e| Error::invalid(format!("列的识别：{e}")))?;
+        gongkai_io::read_task_list_mapped(&form.file_name, &form.bytes, &choices)
+            .map_err(|e| Error::invalid(format!("{}：{e}。未导入任何内容。", form.file_name)))
+    };
+    let mut list = read(&form.map)?;
+    // A list laid out like one the office mapped before reads the same way.
+    let mut remembered = false;
+    if form.map.is_empty()
+        && let Some(map) = app.store.column_map(&signature(&list)).await?
+    {
+        list = read(&map)?;
+        remembered = true;
+    }
     let year = match form.year.as_str() {
         "" => list.title.as_deref().and_then(gongkai_io::year_in).unwrap_or_else(|| app.today().year()),
         y => y
@@ -97,7 +173,17 @@ pub async fn run(app: &App, user: &User, mut form: ImportRequest) -> Result<Outc
         Some(day) => day,
         None => stored.map_or_else(|| plan::default_start(year, app.today()), |p| p.start_date),
     };
-    let directory = app.store.directory().await?;
+    let mut directory = app.store.directory().await?;
+    let mut units_to_write = Vec::new();
+    if form.units.len() > 1_000 {
+        return Err(Error::invalid("一次最多处理 1000 个单位"));
+    }
+    for (name, choice) in &form.units {
+        let name = input::UNIT_NAME.clean(name)?;
+        if let Some(unit) = resolve_unit(&mut directory, &name, choice)? {
+            units_to_write.push(unit);
+        }
+    }
     let understanding = understand(&list, &directory, year);
     let before_start = understanding
         .tasks
@@ -107,13 +193,33 @@ pub async fn run(app: &App, user: &User, mut form: ImportRequest) -> Result<Outc
     let region = if form.region.is_empty() { "从化区".to_string() } else { form.region.clone() };
     let sha256 = crate::files::store(&app.files_dir, &form.bytes)
         .map_err(|e| Error::internal(format!("keeping an upload: {e}")))?;
+    let map = if form.map.is_empty() && !remembered { String::new() } else { map_text(&list) };
     let saved = if form.commit == "1" && understanding.problems.is_empty() {
         let heading = PlanHeading::new(&title, &region, start);
-        Some(app.store.save_plan(&understanding, &heading, &directory, &user.login).await?)
+        let report =
+            app.store.save_plan_with_units(&understanding, &heading, &directory, &units_to_write, &user.login).await?;
+        if !form.map.is_empty() {
+            app.store.remember_column_map(&signature(&list), &map, &user.login).await?;
+        }
+        Some(report)
     } else {
         None
     };
-    Ok(Outcome { file_name: form.file_name, sha256, title, region, year, start, before_start, understanding, saved })
+    let units = form.units.clone();
+    Ok(Outcome {
+        file_name: form.file_name,
+        sha256,
+        title,
+        region,
+        year,
+        start,
+        before_start,
+        understanding,
+        map,
+        remembered,
+        units,
+        saved,
+    })
 }
 
 /// The office corrects a plan's 印发日期: obligations before the new day go

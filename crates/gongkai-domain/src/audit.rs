@@ -327,7 +327,7 @@ pub fn action_words(action: &str, after: Option<&str>) -> String {
 }
 
 /// Every action the log records, with its words; the 审计日志 filters by them.
-pub const ACTIONS: [(&str, &str); 39] = [
+pub const ACTIONS: [(&str, &str); 40] = [
     ("login", "登录"),
     ("login.failed", "登录失败"),
     ("obligation.submit", "报送"),
@@ -343,6 +343,7 @@ pub const ACTIONS: [(&str, &str); 39] = [
     ("self_inspection.save", "修改自查报告"),
     ("user.rename", "修改姓名"),
     ("units.create", "导入时新建单位"),
+    ("import.mapping", "记住清单列的识别"),
     ("self_inspection.sign", "签发自查报告"),
     ("remind.run", "发送提醒与催办"),
     ("plan.import", "导入清单"),

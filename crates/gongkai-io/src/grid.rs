@@ -46,6 +46,18 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: [Role; 9] = [
+        Role::Seq,
+        Role::Category,
+        Role::Task,
+        Role::Lead,
+        Role::Support,
+        Role::Responsible,
+        Role::Deadline,
+        Role::Items,
+        Role::Ignore,
+    ];
+
     /// The role's name in the JSON the command line prints.
     pub fn code(self) -> &'static str {
         match self {

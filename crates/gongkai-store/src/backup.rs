@@ -15,7 +15,7 @@ const FILL_TASK_SEQ: &str = "UPDATE obligations SET task_seq = (SELECT seq FROM 
 
 /// Tables in the order their references need; `audit_head` is written over
 /// the row every new database has.
-pub const TABLES: [&str; 25] = [
+pub const TABLES: [&str; 26] = [
     "units",
     "plans",
     "tasks",
@@ -41,6 +41,7 @@ pub const TABLES: [&str; 25] = [
     "job_first_runs",
     "notice_drafts",
     "self_inspections",
+    "column_maps",
 ];
 
 /// Tables a backup leaves out on purpose: sign-ins (a restored system signs

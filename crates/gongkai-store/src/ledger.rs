@@ -433,8 +433,10 @@ impl Store {
             .fetch_one(&mut *tx).await?;
             report.plan_id = plan_id;
             for unit in new_units {
+                // A new unit, or one the office matched a name to (its alias added).
                 let (id,): (UnitId,) = sqlx::query_as(
-                    "INSERT INTO units (name, aliases, kind, parent, inferred, note) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    "INSERT INTO units (name, aliases, kind, parent, inferred, note) VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (name) DO UPDATE SET aliases = excluded.aliases RETURNING id",
                 )
                 .bind(&unit.name).bind(unit.aliases.join("\n")).bind(unit.kind.as_str()).bind(&unit.parent)
                 .bind(unit.inferred).bind(&unit.note)
@@ -586,6 +588,32 @@ impl Store {
             tx.commit().await?;
         });
         Ok(report)
+    }
+
+    /// The column roles remembered for a header ("序号|工作任务|…"), as
+    /// `--map` writes them.
+    pub async fn column_map(&self, signature: &str) -> StoreResult<Option<String>> {
+        let found: Option<(String,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT map FROM column_maps WHERE signature = $1").bind(signature).fetch_optional(pool).await?
+        });
+        Ok(found.map(|(map,)| map))
+    }
+
+    /// Remembers the column roles the office chose for a header.
+    pub async fn remember_column_map(&self, signature: &str, map: &str, actor: &str) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO column_maps (signature, map, updated_by, updated_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (signature) DO UPDATE SET map = excluded.map, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            )
+            .bind(signature).bind(map).bind(actor).bind(Utc::now())
+            .execute(&mut *tx).await?;
+            let after = serde_json::json!({ "header": signature, "map": map }).to_string();
+            audit!(self, tx, actor, "import.mapping", "清单列的识别", None, Some(after));
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// The active tasks of every plan, in list order, with their milestones.

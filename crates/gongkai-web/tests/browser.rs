@@ -529,6 +529,26 @@ async fn the_first_months_at_desk_and_phone_width() {
         assert!(rows.iter().all(|r| r.contains(TOWN)));
     }
 
+    // A list of another layout: the preview's column roles, changed in the browser.
+    let other = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../gongkai-io/tests/lists/jiangmen-tdcb-zwgk/list.docx")
+        .canonicalize()
+        .unwrap();
+    browser.go(&format!("{app}/import")).await;
+    browser.type_into("input[name=file]", other.to_str().unwrap()).await;
+    browser.type_into("input[name=year]", "2021").await;
+    browser.click("form[enctype] button[type=submit]").await;
+    browser.text_with("各列的识别").await;
+    let rows = "return document.querySelectorAll('main > table tbody tr').length";
+    assert_eq!(browser.run(rows).await, 10, "具体要求 read as the tasks");
+    browser.click("select[aria-label*='工作任务'] option[value='task=工作任务']").await;
+    browser.click("select[aria-label*='具体要求'] option[value='ignore=具体要求']").await;
+    browser.screenshot("1125-office-import-mapping").await;
+    browser.click("#preview button[value='']").await;
+    browser.wait_for("select[aria-label*='具体要求'] option[value='ignore=具体要求'][selected]").await;
+    assert_eq!(browser.run(rows).await, 5, "the office's choice: one task per 工作任务");
+    browser.screenshot("1125-office-import-remapped").await;
+
     browser.go(&format!("{app}/my?unit={TOWN}&group=task&print=1")).await;
     browser.text_with("打印时间").await;
     browser.screenshot("1125-office-ledger-print").await;

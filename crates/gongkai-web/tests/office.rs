@@ -1188,7 +1188,73 @@ async fn ledger_groups_and_print(app: App) {
     assert!(!print.contains("一键催办（所选逾期事项）"), "no forms on paper");
 }
 
+/// A list of another layout in the 导入 preview: its columns' roles shown
+/// and changed, the units the directory lacks created or matched there, a
+/// confirmation refused while any is left (nothing stored), and the roles
+/// remembered for the next list with the same header.
+async fn import_other_layouts(app: App) {
+    let file =
+        std::fs::read(format!("{}/../gongkai-io/tests/lists/jiangmen-tdcb-zwgk/list.docx", env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
+    let (status, first) = import(&app, "office", Some(("土地储备中心.docx", file.clone())), &[("year", "2021")]).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let roles: Vec<&str> =
+        first["understanding"]["mapping"].as_array().unwrap().iter().map(|m| m["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["category", "task", "responsible"]);
+    assert_eq!(first["understanding"]["tasks"].as_array().unwrap().len(), 10);
+    let unknown: Vec<String> = first["understanding"]["unknown_units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(unknown.contains(&"财务科".to_string()), "{unknown:?}");
+    let sha = first["sha256"].as_str().unwrap().to_string();
+    let plans = app.store.plans().await.unwrap().len();
+
+    // Confirming with units left unknown stores nothing.
+    let fields = [("sha256", sha.as_str()), ("file_name", "土地储备中心.docx"), ("year", "2021"), ("commit", "1")];
+    let (_, refused) = import(&app, "office", None, &fields).await;
+    assert!(refused["saved"].is_null());
+    assert_eq!(app.store.plans().await.unwrap().len(), plans);
+
+    // The office reads 工作任务 as the task, 具体要求 not at all, and creates the units.
+    let choices: Vec<String> = unknown.iter().map(|u| format!("{u}|create:department")).collect();
+    let mut fields: Vec<(&str, &str)> = fields.to_vec();
+    fields.extend([("col", "task=工作任务"), ("col", "ignore=具体要求"), ("col", "responsible=责任部门")]);
+    fields.extend(choices.iter().map(|c| ("unit", c.as_str())));
+    let (status, saved) = import(&app, "office", None, &fields).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert!(!saved["saved"].is_null(), "{}", saved["understanding"]["problems"]);
+    assert_eq!(saved["understanding"]["tasks"].as_array().unwrap().len(), 5, "one task per 工作任务");
+    let directory = app.store.directory().await.unwrap();
+    assert!(directory.find("财务科").is_some_and(|u| u.inferred), "created, marked for checking");
+
+    // The same layout again: the office's roles are used.
+    let (_, again) = import(&app, "office", Some(("土地储备中心.docx", file)), &[("year", "2021")]).await;
+    assert_eq!(again["remembered"], true);
+    assert_eq!(again["understanding"]["tasks"].as_array().unwrap().len(), 5);
+    assert!(!app.store.audit_entries(None, Some("import.mapping"), 5).await.unwrap().is_empty());
+
+    // The page shows the roles to change and the units to settle.
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let page = office.get(app.url("/import")).send().await.unwrap().text().await.unwrap();
+    let other = std::fs::read(format!(
+        "{}/../gongkai-io/tests/lists/guangdong-wjw-2021-zwgk/list.docx",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let form = Form::new()
+        .text("csrf", csrf_in(&page))
+        .text("year", "2021")
+        .part("file", Part::bytes(other).file_name("卫健委.docx"));
+    let preview = office.post(app.url("/import")).multipart(form).send().await.unwrap().text().await.unwrap();
+    assert!(preview.contains("name=\"col\"") && preview.contains("细化分工"), "{preview}");
+    assert!(preview.contains("单位目录中没有的单位") && preview.contains("新建为"), "{preview}");
+}
+
 on_both_backends! {
+    import_other_layouts => import_other_layouts_on_sqlite, import_other_layouts_on_postgres;
     ledger_groups_and_print => ledger_groups_and_print_on_sqlite, ledger_groups_and_print_on_postgres;
     calendar_marks => calendar_marks_on_sqlite, calendar_marks_on_postgres;
     long_lists_page => long_lists_page_on_sqlite, long_lists_page_on_postgres;

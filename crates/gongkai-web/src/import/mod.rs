@@ -56,6 +56,21 @@ async fn read(mut multipart: Multipart) -> AppResult<ImportForm> {
             "title" => form.request.title = text(),
             "region" => form.request.region = text(),
             "commit" => form.request.commit = text(),
+            // One per column of the preview: "<role>=<header>".
+            "col" if !text().ends_with('=') => {
+                if !form.request.map.is_empty() {
+                    form.request.map.push(',');
+                }
+                form.request.map.push_str(&text());
+            }
+            // One per unknown unit: "<name>|create:<kind>" or "<name>|match:<full name>".
+            "unit" => {
+                if let Some((name, choice)) = text().split_once('|')
+                    && !choice.is_empty()
+                {
+                    form.request.units.push((name.to_string(), choice.to_string()));
+                }
+            }
             _ => {}
         }
     }

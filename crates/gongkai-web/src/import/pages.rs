@@ -10,7 +10,10 @@ pub async fn page(State(state): State<AppState>, page: PageUser) -> AppResult<Ht
     }
     let html = state.render(
         "import/import.html",
-        serde_json::json!({ "frame": crate::page::frame_json(&state, &page), "outcome": null, "max_mb": state.max_upload / (1024 * 1024) }),
+        serde_json::json!({
+            "frame": crate::page::frame_json(&state, &page), "outcome": null, "max_mb": state.max_upload / (1024 * 1024),
+            "roles": [], "kinds": [],
+        }),
     )?;
     Ok(Html(html))
 }
@@ -20,11 +23,17 @@ pub async fn upload(State(state): State<AppState>, page: PageUser, multipart: Mu
     let form = super::read(multipart).await?;
     page.check_csrf(&form.csrf)?;
     let outcome = super::run(&state, &page.user, form).await?;
+    let roles: Vec<serde_json::Value> =
+        gongkai_io::Role::ALL.iter().map(|r| serde_json::json!({ "code": r.code(), "label": r.label() })).collect();
+    let kinds: Vec<serde_json::Value> = gongkai_domain::units::UnitKind::ALL
+        .iter()
+        .map(|k| serde_json::json!({ "code": k.as_str(), "label": k.label() }))
+        .collect();
     let html = state.render(
         "import/import.html",
         serde_json::json!({
             "frame": crate::page::frame_json(&state, &page), "outcome": outcome,
-            "max_mb": state.max_upload / (1024 * 1024),
+            "max_mb": state.max_upload / (1024 * 1024), "roles": roles, "kinds": kinds,
         }),
     )?;
     Ok(Html(html).into_response())
