@@ -1253,7 +1253,38 @@ async fn import_other_layouts(app: App) {
     assert!(preview.contains("单位目录中没有的单位") && preview.contains("新建为"), "{preview}");
 }
 
+/// A list naming lead and supporting units: the lead reports (its
+/// obligation), the supporting unit sees the task in 我的任务 as 配合 and
+/// has nothing to report; the task page names both.
+async fn supporting_units(app: App) {
+    let list = "序号\t工作任务\t牵头单位\t配合单位\t完成时限\n1\t编制社会救助领域公开事项目录\t区发改局\t区民政局\t12月20日前\n";
+    let fields = [("year", "2020"), ("title", "牵头配合测试"), ("commit", "1")];
+    let (status, outcome) = import(&app, "office", Some(("分工.txt", list.as_bytes().to_vec())), &fields).await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert!(!outcome["saved"].is_null(), "{}", outcome["understanding"]["problems"]);
+    let task = app.store.tasks().await.unwrap().into_iter().find(|t| t.task == "编制社会救助领域公开事项目录").unwrap();
+    assert_eq!(task.lead_units, ["广州市从化区发展和改革局"]);
+    assert_eq!(task.support_units, [CIVIL]);
+    let of = |unit: &str| {
+        let filter = ObligationFilter { unit: Some(unit.into()), task_id: Some(task.id), ..Default::default() };
+        let store = app.store.clone();
+        async move { store.obligations(&filter).await.unwrap().len() }
+    };
+    assert_eq!(of("广州市从化区发展和改革局").await, 1, "the lead reports");
+    assert_eq!(of(CIVIL).await, 0, "the supporting unit does not");
+    let (civil, _) = sign_in(&app, "civil", PASSWORD).await;
+    let mine = civil.get(app.url("/my")).send().await.unwrap().text().await.unwrap();
+    assert!(mine.contains("本单位配合的任务（1 项") && mine.contains("编制社会救助领域公开事项目录"), "{mine}");
+    let (office, _) = sign_in(&app, "office", PASSWORD).await;
+    let page = office.get(app.url(&format!("/tasks/{}", task.id))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("配合单位") && page.contains(CIVIL), "{page}");
+    let ledger =
+        office.get(app.url("/my?q=%E7%A4%BE%E4%BC%9A%E6%95%91%E5%8A%A9")).send().await.unwrap().text().await.unwrap();
+    assert!(ledger.contains(&format!("配合：{CIVIL}")), "the 台账 names the supporting unit");
+}
+
 on_both_backends! {
+    supporting_units => supporting_units_on_sqlite, supporting_units_on_postgres;
     import_other_layouts => import_other_layouts_on_sqlite, import_other_layouts_on_postgres;
     ledger_groups_and_print => ledger_groups_and_print_on_sqlite, ledger_groups_and_print_on_postgres;
     calendar_marks => calendar_marks_on_sqlite, calendar_marks_on_postgres;

@@ -69,6 +69,20 @@ pub async fn my_obligations(
         "previous": (page_number > 1).then(|| query.with("page", &(page_number - 1).to_string())),
         "next": more.then(|| query.with("page", &(page_number + 1).to_string())),
     });
+    // Tasks the unit supports (配合): shown, not reported by it.
+    let supporting: Vec<serde_json::Value> = match &scope {
+        Some(unit) => tasks
+            .iter()
+            .filter(|t| t.support_units.iter().any(|u| u == unit))
+            .map(|t| {
+                serde_json::json!({
+                    "id": t.id, "seq": t.seq, "task": t.task, "deadline": t.deadline,
+                    "lead": t.lead_units.join("、"),
+                })
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let (inbox, notices) = match &scope {
         Some(unit) => (state.store.inbox(unit, 10).await?, state.store.notices(Some(unit), None).await?),
         None => (Vec::new(), Vec::new()),
@@ -107,6 +121,15 @@ pub async fn my_obligations(
     // The 工作任务 under each row's task number, and each group's size on this page.
     let task_texts: std::collections::HashMap<String, &str> =
         tasks.iter().map(|t| (t.id.to_string(), t.task.as_str())).collect();
+    // Who supports each task (配合), for the region's roles.
+    let task_support: std::collections::HashMap<String, String> = match scope {
+        Some(_) => Default::default(),
+        None => tasks
+            .iter()
+            .filter(|t| !t.support_units.is_empty())
+            .map(|t| (t.id.to_string(), t.support_units.join("、")))
+            .collect(),
+    };
     let group = ledger::given(&query.group).unwrap_or_default().to_string();
     let mut group_sizes: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for row in &rows {
@@ -128,6 +151,7 @@ pub async fn my_obligations(
             title => if scope.is_some() { "我的任务" } else { "单位台账" },
             rows => ledger::view::rows(rows), paging => Serde(paging), query => Serde(query), units, items => Serde(items),
             sort_links => Serde(sort_links), inbox => Serde(inbox), notices => Serde(notices),
+            supporting => Serde(supporting), task_support => Serde(task_support),
             export_query, todo => Serde(todo), task_texts => Serde(task_texts), group, group_sizes => Serde(group_sizes),
             links => Serde(links), printing,
             printed_at => gongkai_domain::calendar::china_now().format("%Y-%m-%d %H:%M").to_string(),
