@@ -28,6 +28,13 @@ pub async fn ledger_lines(
 ) -> std::result::Result<Vec<LedgerLine>, StoreError> {
     let directory = store.directory().await?;
     let list = store.obligations(filter).await?;
+    let support: std::collections::HashMap<gongkai_store::TaskId, String> = store
+        .tasks()
+        .await?
+        .into_iter()
+        .filter(|t| !t.support_units.is_empty())
+        .map(|t| (t.id, t.support_units.join("、")))
+        .collect();
     Ok(list
         .into_iter()
         .map(|o| {
@@ -43,6 +50,7 @@ pub async fn ledger_lines(
                 timing: row.timing.clone(),
                 light: row.light.to_string(),
                 done_on: row.o.done_on.map(|d| d.to_string()).unwrap_or_default(),
+                support: support.get(&row.o.task_id).cloned().unwrap_or_default(),
             }
         })
         .collect())

@@ -1281,6 +1281,13 @@ async fn supporting_units(app: App) {
     let ledger =
         office.get(app.url("/my?q=%E7%A4%BE%E4%BC%9A%E6%95%91%E5%8A%A9")).send().await.unwrap().text().await.unwrap();
     assert!(ledger.contains(&format!("配合：{CIVIL}")), "the 台账 names the supporting unit");
+    let export =
+        office.get(app.url("/exports/ledger.xlsx?q=%E7%A4%BE%E4%BC%9A%E6%95%91%E5%8A%A9")).send().await.unwrap();
+    let bytes = export.bytes().await.unwrap();
+    let mut workbook = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(&mut workbook.by_name("xl/sharedStrings.xml").unwrap(), &mut strings).unwrap();
+    assert!(strings.contains("配合单位") && strings.contains(CIVIL), "the export names it too");
 }
 
 on_both_backends! {

@@ -21,6 +21,8 @@ pub struct LedgerLine {
     /// red, yellow, green or done.
     pub light: String,
     pub done_on: String,
+    /// Units that support the task (配合), where the list names them.
+    pub support: String,
 }
 
 const HEADER: [(&str, f64); 9] = [
@@ -32,7 +34,7 @@ const HEADER: [(&str, f64); 9] = [
     ("进度", 10.0),
     ("提示", 16.0),
     ("完成日期", 12.0),
-    ("", 0.0),
+    ("配合单位", 24.0),
 ];
 
 fn colour(light: &str) -> Color {
@@ -49,7 +51,7 @@ fn sheet(workbook: &mut Workbook, name: &str, lines: &[&LedgerLine]) -> Result<(
     let wrap = Format::new().set_text_wrap();
     let sheet = workbook.add_worksheet();
     sheet.set_name(name)?;
-    let columns = &HEADER[..8];
+    let columns = &HEADER[..];
     for (col, (title, width)) in columns.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *title, &header)?;
         sheet.set_column_width(col as u16, *width)?;
@@ -65,6 +67,7 @@ fn sheet(workbook: &mut Workbook, name: &str, lines: &[&LedgerLine]) -> Result<(
         sheet.write_string_with_format(row, 5, &line.status, &status)?;
         sheet.write_string_with_format(row, 6, &line.timing, &status)?;
         sheet.write_string(row, 7, &line.done_on)?;
+        sheet.write_string_with_format(row, 8, &line.support, &wrap)?;
     }
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, lines.len() as u32, columns.len() as u16 - 1)?;
