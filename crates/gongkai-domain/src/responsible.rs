@@ -9,12 +9,23 @@ use serde::Serialize;
 const KIND_PHRASES: &[(&str, &[UnitKind])] = &[
     ("区政府各部门", &[UnitKind::Department]),
     ("区直各部门", &[UnitKind::Department]),
+    ("县直各部门", &[UnitKind::Department]),
+    ("市直各部门", &[UnitKind::Department]),
+    ("县政府各部门", &[UnitKind::Department]),
+    ("市政府各部门", &[UnitKind::Department]),
     ("区直各单位", &[UnitKind::Department]),
     ("各部门", &[UnitKind::Department]),
+    ("各乡镇人民政府（街道办事处）", &[UnitKind::Town, UnitKind::Street]),
+    ("各镇人民政府（街道办事处）", &[UnitKind::Town, UnitKind::Street]),
+    ("各乡镇（街道）", &[UnitKind::Town, UnitKind::Street]),
+    ("各镇（街道）", &[UnitKind::Town, UnitKind::Street]),
+    ("各乡镇街道", &[UnitKind::Town, UnitKind::Street]),
     ("各镇（街）", &[UnitKind::Town, UnitKind::Street]),
     ("各镇街", &[UnitKind::Town, UnitKind::Street]),
     ("各镇、街", &[UnitKind::Town, UnitKind::Street]),
     ("各镇人民政府", &[UnitKind::Town]),
+    ("各乡镇人民政府", &[UnitKind::Town]),
+    ("各乡镇", &[UnitKind::Town]),
     ("各镇", &[UnitKind::Town]),
     ("各街道办事处", &[UnitKind::Street]),
     ("各街道", &[UnitKind::Street]),
@@ -335,6 +346,16 @@ mod tests {
             unit_names("市发改委、市卫生健康委（除标注“分别牵头”外，列第一位为牵头单位，下同）"),
             ["市发改委", "市卫生健康委"]
         );
+    }
+
+    #[test]
+    fn collective_words_of_other_lists_name_kinds_or_wait_for_the_office() {
+        let group = UnitGroup::parse("各乡镇人民政府（街道办事处）", &directory()).unwrap();
+        assert_eq!(group.kinds, [UnitKind::Town, UnitKind::Street]);
+        let group = UnitGroup::parse("县直各部门", &directory()).unwrap();
+        assert_eq!(group.kinds, [UnitKind::Department]);
+        let (group, unknown) = UnitGroup::read("各科室", &directory()).unwrap();
+        assert!(unknown.is_empty() && group.needs_confirmation(), "flagged for the office, not refused");
     }
 
     #[test]

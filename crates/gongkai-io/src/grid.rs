@@ -270,6 +270,41 @@ pub fn seq_number(text: &str) -> Option<(String, &str)> {
     Some((format!("{open}{numeral}{close}"), rest.trim_start()))
 }
 
+/// A cell of several numbered requirements ("1.……；2.……" or "（1）……（2）……"),
+/// each with its number; `None` for a cell of one.
+fn numbered_parts(text: &str) -> Option<Vec<(String, String)>> {
+    let text = text.trim();
+    let marks = |n: u32| [format!("{n}."), format!("{n}．"), format!("{n}、"), format!("（{n}）"), format!("({n})")];
+    if !marks(1).iter().any(|m| text.starts_with(m.as_str())) {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut rest = text;
+    let mut n = 1;
+    loop {
+        let mark = marks(n).into_iter().find(|m| rest.starts_with(m.as_str()))?;
+        let body = &rest[mark.len()..];
+        // The next number starts a part only after a break or a full stop.
+        let next = marks(n + 1).into_iter().filter_map(|m| {
+            body.match_indices(m.as_str())
+                .find(|(at, _)| body[..*at].ends_with(['\n', '；', ';', '。', ' ', '\u{3000}']))
+                .map(|(at, _)| at)
+        });
+        match next.min() {
+            Some(at) => {
+                parts.push((n.to_string(), body[..at].trim().trim_end_matches(['；', ';']).to_string()));
+                rest = &body[at..];
+                n += 1;
+            }
+            None => {
+                parts.push((n.to_string(), body.trim().to_string()));
+                break;
+            }
+        }
+    }
+    (parts.len() >= 2).then_some(parts)
+}
+
 /// Reads tables into task rows. Text before the first header is the title.
 pub fn rows_from_grids(
     grids: &[Grid],
@@ -391,7 +426,21 @@ fn read_rows(body: &[(String, Vec<GridCell>)], roles: &[Option<Role>], headers: 
             continue;
         }
         let group = Some(category.text).filter(|c| !c.is_empty()).or_else(|| heading.clone());
-        rows.push(SourceRow { at: row_at.clone(), seq, group, responsible, lead, support, task, deadline, items });
+        let row = SourceRow { at: row_at.clone(), seq, group, responsible, lead, support, task, deadline, items };
+        // Several numbered requirements in one cell, sharing its units: a task each.
+        match numbered_parts(&cell(Role::Task).text) {
+            Some(parts) => rows.extend(parts.into_iter().map(|(number, text)| SourceRow {
+                seq: Some(match &row.seq {
+                    Some(outer) if seq_number(&cell(Role::Task).text).is_none_or(|(n, _)| n != *outer) => {
+                        format!("{outer}.{number}")
+                    }
+                    _ => number,
+                }),
+                task: SourceCell { text, at: row.task.at.clone() },
+                ..row.clone()
+            })),
+            None => rows.push(row),
+        }
     }
 }
 
@@ -411,6 +460,22 @@ mod tests {
         assert_eq!(seq_number("5.5%左右"), None);
         assert_eq!(seq_number("3月底前"), None);
         assert_eq!(seq_number("一般公共预算"), None);
+    }
+
+    #[test]
+    fn several_numbered_requirements_in_one_cell_are_several_tasks() {
+        let parts = numbered_parts("1.完善目录；2.按目录公开信息。3.每季度更新").unwrap();
+        assert_eq!(
+            parts,
+            [
+                ("1".to_string(), "完善目录".to_string()),
+                ("2".to_string(), "按目录公开信息。".to_string()),
+                ("3".to_string(), "每季度更新".to_string())
+            ]
+        );
+        assert!(numbered_parts("（1）编制\n（2）公开").is_some_and(|p| p.len() == 2));
+        assert_eq!(numbered_parts("1.积极推进预算公开"), None);
+        assert_eq!(numbered_parts("完成2.5%的增长"), None);
     }
 
     #[test]
