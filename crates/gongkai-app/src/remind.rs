@@ -95,6 +95,14 @@ pub async fn due_obligations(store: &Store, as_of: NaiveDate, calendar: &Calenda
     let since = store.first_run(JOB, as_of).await?;
     let not_before: std::collections::HashMap<_, _> =
         store.plans().await?.into_iter().map(|p| (p.id, p.start_date.max(since))).collect();
+    // Who supports each task (配合): told before its due dates, never chased.
+    let support: std::collections::HashMap<gongkai_store::TaskId, Vec<String>> = store
+        .tasks()
+        .await?
+        .into_iter()
+        .filter(|t| !t.support_units.is_empty())
+        .map(|t| (t.id, t.support_units))
+        .collect();
     let longest_lead = rules.values().flat_map(|r| r.lead_days.iter().copied()).max().unwrap_or(0).max(0);
     let horizon = as_of + chrono::Duration::days(longest_lead + 1);
     let mut events = Vec::new();
@@ -120,6 +128,12 @@ pub async fn due_obligations(store: &Store, as_of: NaiveDate, calendar: &Calenda
                 if directory.find(&o.unit).is_some_and(|u| u.is_openness_office()) {
                     continue;
                 }
+                for unit in support.get(&o.task_id).into_iter().flatten() {
+                    if *unit == o.unit || directory.find(unit).is_some_and(|u| u.is_openness_office()) {
+                        continue;
+                    }
+                    events.extend(support_reminders(&o, unit, due, plan_rules, not_before, as_of, calendar));
+                }
                 let work = DueWork {
                     subject: Subject::obligation(o.id),
                     what: Wording::obligation(&o.unit, o.task_seq, &o.milestone, due).what,
@@ -138,6 +152,44 @@ pub async fn due_obligations(store: &Store, as_of: NaiveDate, calendar: &Calenda
         }
     }
     Ok(events)
+}
+
+/// The subject of a reminder to a unit that supports an obligation (配合).
+pub const SUPPORT: &str = "support";
+
+/// Reminders before an obligation's due date to a unit that supports it:
+/// the lead's dates, no 催办 or 督办 (the lead reports). Keyed by the unit,
+/// so each supporting unit is told once per lead time.
+fn support_reminders(
+    o: &gongkai_store::ObligationRow,
+    unit: &str,
+    due: NaiveDate,
+    rules: &Rules,
+    not_before: NaiveDate,
+    as_of: NaiveDate,
+    calendar: &Calendar,
+) -> Vec<NewEvent> {
+    events_due(due, o.status.is_open(), as_of, rules, calendar)
+        .into_iter()
+        .filter(|event| event.kind == EventKind::Reminder && event.date >= not_before)
+        .map(|mut event| {
+            event.key = format!("{}@{unit}", event.key);
+            let message = format!(
+                "【配合提醒】{unit}：{}牵头的任务{}“{}”将于 {due} 到期（还有 {} 天），请配合牵头单位按时办理。",
+                o.unit,
+                o.task_seq,
+                o.milestone,
+                (due - as_of).num_days()
+            );
+            NewEvent {
+                subject: Subject { kind: SUPPORT.into(), id: o.id.0 },
+                unit: unit.to_string(),
+                message,
+                new_due: None,
+                event,
+            }
+        })
+        .collect()
 }
 
 /// Records `events` once each, then sends every delivery this process can

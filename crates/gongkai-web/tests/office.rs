@@ -1288,6 +1288,20 @@ async fn supporting_units(app: App) {
     let mut strings = String::new();
     std::io::Read::read_to_string(&mut workbook.by_name("xl/sharedStrings.xml").unwrap(), &mut strings).unwrap();
     assert!(strings.contains("配合单位") && strings.contains(CIVIL), "the export names it too");
+
+    // Told before the due date like the lead; never chased after it.
+    let channels = gongkai_app::channels::Channels::new(None).unwrap();
+    for day in [(2020, 12, 17), (2020, 12, 30)] {
+        let day = chrono::NaiveDate::from_ymd_opt(day.0, day.1, day.2).unwrap();
+        gongkai_app::remind::pass(&app.store, day, &channels, "测试").await.unwrap();
+    }
+    let told = app.store.inbox(CIVIL, 50).await.unwrap();
+    let support: Vec<_> = told.iter().filter(|m| m.subject_kind == "support").collect();
+    assert_eq!(support.len(), 1, "{told:?}");
+    assert!(support[0].message.starts_with("【配合提醒】") && support[0].message.contains("还有 3 天"));
+    assert!(support[0].obligation_id.is_none(), "the lead's obligation is not the supporting unit's");
+    let mine = civil.get(app.url("/my")).send().await.unwrap().text().await.unwrap();
+    assert!(mine.contains("【配合提醒】"), "in its inbox");
 }
 
 on_both_backends! {
