@@ -231,7 +231,7 @@ async fn assemble(
                 let task_words = format!("任务{} {}", row.o.task_seq, row.o.milestone);
                 match accepted.filter(|_| row.o.status == ObligationStatus::Accepted) {
                     Some(s) => {
-                        let on = s.submitted_on.unwrap_or_else(|| s.submitted_at.date_naive());
+                        let on = s.submitted_on.unwrap_or_else(|| beijing_day(s.submitted_at));
                         let mut text = format!(
                             "{}：{}报送，{}。{}",
                             row.o.milestone,

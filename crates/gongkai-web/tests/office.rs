@@ -352,7 +352,8 @@ async fn feeds_and_audit_search(app: App) {
     let entries = found["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0]["actor"], "town");
-    let today = chrono::Utc::now().date_naive();
+    // The filter's days are Beijing days (from 16:00 UTC it is already tomorrow there).
+    let today = gongkai_domain::calendar::china_today();
     let (_, found) = get(&app, "office", &format!("/api/v1/audit?target={target}&from={today}&to={today}")).await;
     assert_eq!(found["entries"].as_array().unwrap().len(), 1);
     let (_, found) = get(&app, "office", &format!("/api/v1/audit?target={target}&to=2020-01-01")).await;
