@@ -193,31 +193,48 @@ pub async fn badges(app: &crate::App, user: &gongkai_store::User, today: NaiveDa
     use gongkai_domain::people::Role;
     use gongkai_domain::status::ObligationStatus;
     let mut badges = Badges::default();
-    if let Some(unit) = crate::access::unit_scope(user)? {
-        let todo = app.store.unit_todo(&unit, today, today + Duration::days(ledger::SOON_DAYS)).await?;
-        badges.my = todo.overdue + todo.due_soon + todo.returned;
-        let notices = app.store.notices(Some(&unit), None).await?;
-        let open = app
-            .store
-            .obligations(&ObligationFilter { unit: Some(unit), ..Default::default() })
-            .await?
-            .into_iter()
-            .filter(|o| o.status.is_open())
-            .map(|o| o.id)
-            .collect::<std::collections::HashSet<_>>();
-        badges.notices = notices.iter().filter(|n| open.contains(&n.obligation_id)).count() as i64;
-    }
     if user.role == Role::Office {
         badges.notices = app.store.notice_draft_count().await?;
         badges.extensions = app.store.pending_extension_count().await?;
+        // The office reviews every report waiting for review: signed where the plan asks for it.
+        for plan in app.store.plans().await? {
+            let status = if plan.head_signoff { ObligationStatus::Signed } else { ObligationStatus::Submitted };
+            let waiting = ObligationFilter { plan_id: Some(plan.id), status: Some(status), ..Default::default() };
+            badges.review += app.store.obligation_count(&waiting).await?;
+        }
+        return Ok(badges);
     }
-    if matches!(user.role, Role::Office | Role::Handler | Role::Head) {
-        let directory = app.directory().await?;
+    let Some(unit) = crate::access::unit_scope(user)? else { return Ok(badges) };
+    let todo = app.store.unit_todo(&unit, today, today + Duration::days(ledger::SOON_DAYS)).await?;
+    badges.my = todo.overdue + todo.due_soon + todo.returned;
+    badges.notices = app.store.open_notice_count(&unit).await?;
+    if user.role == Role::Head {
+        badges.review = todo.to_sign;
+    }
+    // A unit a milestone reports to (区民政局 for the towns' 村居 reports)
+    // reviews those reports: only the tasks naming it are read.
+    let directory = app.directory().await?;
+    let reports_to_unit: Vec<gongkai_store::TaskId> = app
+        .tasks()
+        .await?
+        .iter()
+        .filter(|t| {
+            t.milestones
+                .iter()
+                .filter_map(|m| m.recipient.as_deref())
+                .any(|r| directory.find(r).is_some_and(|u| u.name == unit))
+        })
+        .map(|t| t.id)
+        .collect();
+    if !reports_to_unit.is_empty() {
         for status in [ObligationStatus::Submitted, ObligationStatus::Signed] {
-            let waiting = ObligationFilter { status: Some(status), ..Default::default() };
+            let waiting = ObligationFilter {
+                status: Some(status),
+                task_ids: Some(reports_to_unit.clone()),
+                ..Default::default()
+            };
             for o in app.store.obligations(&waiting).await? {
-                let access = crate::access::access(user, &o, &directory);
-                if access.may_sign(&o) || access.may_review(&o) {
+                if crate::access::access(user, &o, &directory).may_review(&o) {
                     badges.review += 1;
                 }
             }

@@ -140,7 +140,7 @@ pub async fn run(app: &App, user: &User, mut form: ImportRequest) -> Result<Outc
     form.region = input::REGION.clean(&form.region)?;
     form.year = input::VALUE.clean(&form.year)?;
     form.start = input::VALUE.clean(&form.start)?;
-    form.map = input::FILTER.clean(&form.map)?;
+    form.map = input::COLUMN_MAP.clean(&form.map)?;
     let read = |map: &str| -> Result<gongkai_domain::plan::SourceList> {
         let choices = gongkai_io::parse_map(map).map_err(|e| Error::invalid(format!("列的识别：{e}")))?;
         gongkai_io::read_task_list_mapped(&form.file_name, &form.bytes, &choices)
@@ -180,7 +180,9 @@ pub async fn run(app: &App, user: &User, mut form: ImportRequest) -> Result<Outc
     }
     for (name, choice) in &form.units {
         let name = input::UNIT_NAME.clean(name)?;
-        if let Some(unit) = resolve_unit(&mut directory, &name, choice)? {
+        // "create:<kind>" or "match:<full name>": a unit's name and a few letters.
+        let choice = input::TITLE.clean(choice)?;
+        if let Some(unit) = resolve_unit(&mut directory, &name, &choice)? {
             units_to_write.push(unit);
         }
     }

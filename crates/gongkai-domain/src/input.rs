@@ -39,6 +39,8 @@ pub const SECRET: Field = line("密钥", 200);
 pub const FILTER: Field = line("筛选条件", 200);
 /// A plan's 考核 rule (TOML).
 pub const SCORING_RULE: Field = text("考核规则", 20_000);
+/// The roles chosen for a list's columns ("任务=具体要求,牵头=牵头单位,…").
+pub const COLUMN_MAP: Field = line("列的识别", 2_000);
 /// A short value: a date, a number, a choice.
 pub const VALUE: Field = line("填写的值", 100);
 

@@ -257,16 +257,16 @@ pub fn understand(list: &SourceList, directory: &Directory, plan_year: i32) -> U
             };
             roles.units.iter().chain(&roles.lead).find(|n| plain(n) == *name).cloned().unwrap_or_else(|| name.clone())
         };
-        let unknown: Vec<String> = unknown.iter().map(written).collect();
+        let mut unknown: Vec<String> = unknown.iter().map(written).collect();
         // Who reports: the lead units, or every unit the cell binds; names
         // the directory does not know stay as written until matched or created.
-        let mut lead_units = if roles.lead.is_empty() { group.bound_units(directory, &[]) } else { full(&roles.lead) };
+        let units = group.bound_units(directory, &[]);
+        let mut lead_units = if roles.lead.is_empty() { units.clone() } else { full(&roles.lead) };
         for name in &unknown {
             if !lead_units.contains(name) {
                 lead_units.push(name.clone());
             }
         }
-        let mut unknown = unknown;
         unknown.extend(
             roles
                 .support
@@ -318,7 +318,6 @@ pub fn understand(list: &SourceList, directory: &Directory, plan_year: i32) -> U
                 Vec::new()
             }
         };
-        let units = group.bound_units(directory, &[]);
         tasks.push(TaskDraft {
             seq: index as u32 + 1,
             responsible: row.responsible.text.trim().to_string(),

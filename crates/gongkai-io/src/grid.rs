@@ -413,33 +413,34 @@ fn read_rows(body: &[(String, Vec<GridCell>)], roles: &[Option<Role>], headers: 
         let deadline = carried(Role::Deadline);
         let items = carried(Role::Items);
         // A merged 序号 covers the rows of one task split over several.
-        let mut seq = Some(carried(Role::Seq).text).filter(|s| !s.is_empty());
-        let mut task = cell(Role::Task);
-        // A number written inside the task cell ("1.…") is its number.
-        if let Some((number, rest)) = seq_number(&task.text)
-            && !rest.is_empty()
-        {
-            seq = seq.or(Some(number));
-            task.text = rest.to_string();
-        }
-        if task.text.is_empty() {
+        let column_seq = Some(carried(Role::Seq).text).filter(|s| !s.is_empty());
+        let group = Some(category.text).filter(|c| !c.is_empty()).or_else(|| heading.clone());
+        let task = cell(Role::Task);
+        let row = |seq: Option<String>, text: &str| SourceRow {
+            at: row_at.clone(),
+            seq,
+            group: group.clone(),
+            responsible: responsible.clone(),
+            lead,
+            support: support.clone(),
+            task: SourceCell { text: text.to_string(), at: task.at.clone() },
+            deadline: deadline.clone(),
+            items: items.clone(),
+        };
+        // Several numbered requirements in one cell, sharing its units: a task
+        // each, numbered under the row's 序号 where it has one ("3.1").
+        if let Some(parts) = numbered_parts(&task.text) {
+            for (number, text) in parts {
+                let seq = column_seq.as_ref().map_or_else(|| number.clone(), |outer| format!("{outer}.{number}"));
+                rows.push(row(Some(seq), &text));
+            }
             continue;
         }
-        let group = Some(category.text).filter(|c| !c.is_empty()).or_else(|| heading.clone());
-        let row = SourceRow { at: row_at.clone(), seq, group, responsible, lead, support, task, deadline, items };
-        // Several numbered requirements in one cell, sharing its units: a task each.
-        match numbered_parts(&cell(Role::Task).text) {
-            Some(parts) => rows.extend(parts.into_iter().map(|(number, text)| SourceRow {
-                seq: Some(match &row.seq {
-                    Some(outer) if seq_number(&cell(Role::Task).text).is_none_or(|(n, _)| n != *outer) => {
-                        format!("{outer}.{number}")
-                    }
-                    _ => number,
-                }),
-                task: SourceCell { text, at: row.task.at.clone() },
-                ..row.clone()
-            })),
-            None => rows.push(row),
+        // A number written inside the task cell ("1.…") is its number.
+        match seq_number(&task.text) {
+            Some((number, rest)) if !rest.is_empty() => rows.push(row(column_seq.or(Some(number)), rest)),
+            _ if !task.text.is_empty() => rows.push(row(column_seq, &task.text)),
+            _ => {}
         }
     }
 }

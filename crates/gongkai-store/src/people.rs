@@ -229,10 +229,13 @@ impl Store {
             let Some((before,)) = before else {
                 return Err(StoreError::NotFound("账号".into()));
             };
+            if before == name {
+                return Ok(());
+            }
             let changed = sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2 AND display_name = $3")
                 .bind(name).bind(user_id).bind(&before).execute(&mut *tx).await?.rows_affected();
-            if changed == 0 || before == name {
-                return Ok(());
+            if changed == 0 {
+                return Err(StoreError::Stale("这个账号的姓名刚刚已被他人修改，本次未保存：请刷新页面查看".into()));
             }
             audit!(self, tx, actor, "user.rename", &format!("账号 #{user_id}"), Some(before), Some(name.to_string()));
             tx.commit().await?;

@@ -616,6 +616,18 @@ impl Store {
         Ok(rows.into_iter().map(NoticeRow::from).collect())
     }
 
+    /// How many notices a unit has on work still open (the menu's 督办 badge).
+    pub async fn open_notice_count(&self, unit: &str) -> StoreResult<i64> {
+        let (count,): (i64,) = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM notices n JOIN obligations o ON o.id = n.obligation_id JOIN units u ON u.id = o.unit_id
+                 WHERE u.name = $1 AND o.active = TRUE AND o.status IN ('pending', 'returned')",
+            )
+            .bind(unit).fetch_one(pool).await?
+        });
+        Ok(count)
+    }
+
     /// How many notices (a unit's, or all).
     pub async fn notice_count(&self, unit: Option<&str>) -> StoreResult<i64> {
         let (count,): (i64,) = on_pool!(self, pool => {

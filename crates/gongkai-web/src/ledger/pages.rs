@@ -119,13 +119,15 @@ pub async fn my_obligations(
         .collect();
     let export_query = query.with("page", "");
     // The 工作任务 under each row's task number, and each group's size on this page.
+    // The 工作任务 (and who supports it, 配合, for the region's roles) of the
+    // tasks on this page only: a province has thousands of tasks.
+    let on_page: std::collections::HashSet<gongkai_store::TaskId> = rows.iter().map(|r| r.o.task_id).collect();
+    let page_tasks = || tasks.iter().filter(|t| on_page.contains(&t.id));
     let task_texts: std::collections::HashMap<String, &str> =
-        tasks.iter().map(|t| (t.id.to_string(), t.task.as_str())).collect();
-    // Who supports each task (配合), for the region's roles.
+        page_tasks().map(|t| (t.id.to_string(), t.task.as_str())).collect();
     let task_support: std::collections::HashMap<String, String> = match scope {
         Some(_) => Default::default(),
-        None => tasks
-            .iter()
+        None => page_tasks()
             .filter(|t| !t.support_units.is_empty())
             .map(|t| (t.id.to_string(), t.support_units.join("、")))
             .collect(),
