@@ -29,6 +29,11 @@ if [ $(( ${#missing[@]} + ${#tools[@]} )) -gt 0 ]; then
   # LibreOffice's recommendations are a desktop's worth; the converter needs none.
   [ ${#tools[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${tools[@]}" >/dev/null
 fi
+# A one-shot build gains nothing from incremental artefacts, which double the
+# target folder; CI machines have run out of disk on them.
+[ -z "${CI:-}" ] || export CARGO_INCREMENTAL=0
+free_kb=$(df -Pk . | awk 'NR==2 {print $4}')
+[ "${free_kb:-0}" -gt 8000000 ] || log "warning: only $(( ${free_kb:-0} / 1024 )) MiB free here; the build needs about 8 GiB"
 export GONGKAI_TEST_CHROMEDRIVER=$(command -v chromedriver)
 export GONGKAI_REQUIRE_BROWSER=1
 export GONGKAI_REQUIRE_DOCUMENT_TOOLS=1

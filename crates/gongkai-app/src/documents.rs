@@ -138,6 +138,7 @@ pub async fn bulletin(app: &App, year: i32, today: NaiveDate) -> Result<Document
             },
         ],
         signature: vec!["区政务公开工作办公室".into(), chinese_date(as_of)],
+        landscape: false,
     })
 }
 

@@ -11,6 +11,7 @@ pub mod access;
 pub mod assessment;
 pub mod backup;
 pub mod cache;
+pub mod catalogues;
 pub mod channels;
 pub mod dashboard;
 pub mod directory;

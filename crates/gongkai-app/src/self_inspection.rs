@@ -320,6 +320,7 @@ async fn assemble(
                 Section { heading: "四、下一步工作打算".into(), blocks: next },
             ],
             signature,
+            landscape: false,
         },
         targets,
     })

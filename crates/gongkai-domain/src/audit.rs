@@ -327,7 +327,7 @@ pub fn action_words(action: &str, after: Option<&str>) -> String {
 }
 
 /// Every action the log records, with its words; the 审计日志 filters by them.
-pub const ACTIONS: [(&str, &str); 40] = [
+pub const ACTIONS: [(&str, &str); 49] = [
     ("login", "登录"),
     ("login.failed", "登录失败"),
     ("obligation.submit", "报送"),
@@ -368,6 +368,15 @@ pub const ACTIONS: [(&str, &str); 40] = [
     ("calendar.feed", "日历订阅"),
     ("audit.sign", "签署审计日志"),
     ("demo.history", "生成演示数据"),
+    ("catalogue.save", "保存标准目录"),
+    ("catalogue.submit", "提交标准目录"),
+    ("catalogue.return", "退回标准目录"),
+    ("catalogue.accept", "审核通过标准目录"),
+    ("catalogue.approve", "登记区政府批准标准目录"),
+    ("catalogue.publish", "发布标准目录"),
+    ("catalogue.revise", "修订标准目录"),
+    ("catalogue.rule", "更正公开时限的理解"),
+    ("catalogue.record", "登记按目录公开的信息"),
 ];
 
 /// What an entry recorded before or after, in words: the keys it writes
@@ -394,7 +403,7 @@ pub fn change_words(text: &str) -> String {
         .join("；")
 }
 
-const KEYS: [(&str, &str); 39] = [
+const KEYS: [(&str, &str); 50] = [
     ("token", "令牌编号"),
     ("units", "单位"),
     ("replace", "以文件为准（删除文件中没有的单位）"),
@@ -434,6 +443,17 @@ const KEYS: [(&str, &str); 39] = [
     ("escalate_after_working_days", "逾期几个工作日督办"),
     ("notice_working_days", "督办限期（工作日）"),
     ("item", "加分项"),
+    ("items", "事项数"),
+    ("source", "来源"),
+    ("status", "状态"),
+    ("comment", "意见"),
+    ("approval", "区政府批准"),
+    ("catalogue_item", "目录事项"),
+    ("title", "标题"),
+    ("url", "网址"),
+    ("published_on", "发布日期"),
+    ("event_on", "起算日期"),
+    ("rule", "公开时限的理解"),
 ];
 
 fn value_words(value: &str) -> String {
@@ -452,6 +472,9 @@ fn value_words(value: &str) -> String {
         "returned" => "退回",
         "signed" => "已签发",
         "submitted" => "已报送",
+        "draft" => "草稿",
+        "approved" => "已批准",
+        "published" => "已发布",
         "pending" => "待办",
         "granted" => "同意",
         "refused" => "不同意",

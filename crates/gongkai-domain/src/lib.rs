@@ -2,11 +2,11 @@
 //! and the groups a 责任单位 cell names, plans, tasks and the obligation
 //! ledger, the states an obligation or a report goes through (`status.rs`),
 //! supervision's rules, 考核's scoring, the audit chain's signatures and the
-//! limits on text people type. No IO: bytes and databases live in
+//! limits on text people type, and what a catalogue's 公开时限 cell means. No IO: bytes and databases live in
 //! `gongkai-io` and `gongkai-store`.
 //!
 //! May depend on: no crate of ours; chrono, serde, toml (rules people
-//! edit), hmac and sha2 (signatures), thiserror.
+//! edit), unicode-normalization (NFKC of catalogue cells), hmac and sha2 (signatures), thiserror.
 
 pub mod calendar;
 pub mod deadline;
@@ -14,6 +14,7 @@ pub mod numerals;
 
 pub use deadline::DeadlineText;
 pub mod audit;
+pub mod catalogue;
 pub mod input;
 pub mod people;
 pub mod plan;
@@ -22,4 +23,5 @@ pub mod scoring;
 pub mod secret;
 pub mod status;
 pub mod supervision;
+pub mod timelimit;
 pub mod units;

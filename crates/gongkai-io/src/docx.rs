@@ -138,9 +138,14 @@ pub fn read(bytes: &[u8]) -> Result<Read, ImportError> {
                         let mut laid = Vec::new();
                         for c in cells {
                             let text = if c.continues_merge { String::new() } else { c.text };
-                            laid.push(GridCell { text, cell_ref: None });
+                            laid.push(GridCell {
+                                text,
+                                cell_ref: None,
+                                merged_up: c.continues_merge,
+                                merged_left: false,
+                            });
                             // A cell spanning columns leaves the ones it covers empty.
-                            laid.extend((1..c.span).map(|_| GridCell::default()));
+                            laid.extend((1..c.span).map(|_| GridCell { merged_left: true, ..GridCell::default() }));
                         }
                         grid.rows.push((at, laid));
                     }

@@ -13,6 +13,10 @@ pub struct GridCell {
     pub text: String,
     /// The spreadsheet's name for the cell ("D5"), where it has one.
     pub cell_ref: Option<String>,
+    /// Covered by a merged cell that starts in a row above (empty here).
+    pub merged_up: bool,
+    /// Covered by a merged cell that starts in a column to the left.
+    pub merged_left: bool,
 }
 
 /// One table: rows of cells, and how to name a row for messages.

@@ -9,6 +9,7 @@
 
 pub mod archive;
 pub mod backup;
+pub mod catalogue;
 mod docx;
 mod grid;
 pub mod limits;

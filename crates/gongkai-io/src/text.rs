@@ -35,7 +35,9 @@ pub fn read(text: &str) -> Result<(Grid, Option<String>), ImportError> {
             budget.row(&at, line.matches('\t').count() + 1)?;
             let cells = line
                 .split('\t')
-                .map(|f| Ok(GridCell { text: checked(&at, f.trim())?, cell_ref: None }))
+                .map(|f| {
+                    Ok(GridCell { text: checked(&at, f.trim())?, cell_ref: None, merged_up: false, merged_left: false })
+                })
                 .collect::<Result<_, ImportError>>()?;
             grid.rows.push((at, cells));
         }
@@ -73,7 +75,10 @@ pub fn read(text: &str) -> Result<(Grid, Option<String>), ImportError> {
     for chunk in cells.chunks(width) {
         let at = format!("第{}行", chunk[0].0);
         budget.row(&at, chunk.len())?;
-        let row = chunk.iter().map(|(_, text)| GridCell { text: text.clone(), cell_ref: None }).collect();
+        let row = chunk
+            .iter()
+            .map(|(_, text)| GridCell { text: text.clone(), cell_ref: None, merged_up: false, merged_left: false })
+            .collect();
         grid.rows.push((at, row));
     }
     Ok((grid, title(title_lines)))

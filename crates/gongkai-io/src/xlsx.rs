@@ -396,6 +396,8 @@ fn lay_out(name: &str, sheet: Sheet, budget: &mut Budget) -> Result<Option<Grid>
     let (height, width) = ((last_row - first_row + 1) as usize, (last_col + 1) as usize);
     budget.area(name, height, width)?;
     let mut covered = vec![false; height * width];
+    let mut below_top = vec![false; height * width];
+    let mut right_of_first = vec![false; height * width];
     let mut marked = 0usize;
     for ((r1, c1), (r2, c2)) in &sheet.merges {
         let (top, bottom) = ((*r1).max(first_row), (*r2).min(last_row));
@@ -411,12 +413,23 @@ fn lay_out(name: &str, sheet: Sheet, budget: &mut Budget) -> Result<Option<Grid>
             for c in left..=right {
                 if (r, c) != (*r1, *c1) {
                     covered[(r - first_row) as usize * width + c as usize] = true;
+                    below_top[(r - first_row) as usize * width + c as usize] = r > *r1;
+                    right_of_first[(r - first_row) as usize * width + c as usize] = r == *r1 && c > *c1;
                 }
             }
         }
     }
     let mut rows: Vec<Vec<GridCell>> = (first_row..=last_row)
-        .map(|r| (0..=last_col).map(|c| GridCell { text: String::new(), cell_ref: Some(cell_name(r, c)) }).collect())
+        .map(|r| {
+            (0..=last_col)
+                .map(|c| GridCell {
+                    text: String::new(),
+                    cell_ref: Some(cell_name(r, c)),
+                    merged_up: below_top[(r - first_row) as usize * width + c as usize],
+                    merged_left: right_of_first[(r - first_row) as usize * width + c as usize],
+                })
+                .collect()
+        })
         .collect();
     for (r, c, text) in sheet.cells {
         if !covered[(r - first_row) as usize * width + c as usize] {

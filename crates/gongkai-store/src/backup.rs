@@ -15,7 +15,7 @@ const FILL_TASK_SEQ: &str = "UPDATE obligations SET task_seq = (SELECT seq FROM 
 
 /// Tables in the order their references need; `audit_head` is written over
 /// the row every new database has.
-pub const TABLES: [&str; 26] = [
+pub const TABLES: [&str; 30] = [
     "units",
     "plans",
     "tasks",
@@ -42,6 +42,10 @@ pub const TABLES: [&str; 26] = [
     "notice_drafts",
     "self_inspections",
     "column_maps",
+    "catalogues",
+    "catalogue_items",
+    "catalogue_events",
+    "published_records",
 ];
 
 /// Tables a backup leaves out on purpose: sign-ins (a restored system signs
@@ -50,7 +54,7 @@ pub const TABLES: [&str; 26] = [
 pub const NOT_BACKED_UP: [&str; 4] = ["sessions", "login_failures", "ledger_versions", "_sqlx_migrations"];
 
 /// Tables whose `id` the database numbers (PostgreSQL's sequences follow).
-const NUMBERED: [&str; 17] = [
+const NUMBERED: [&str; 21] = [
     "units",
     "plans",
     "tasks",
@@ -68,6 +72,10 @@ const NUMBERED: [&str; 17] = [
     "bonus_awards",
     "notice_drafts",
     "self_inspections",
+    "catalogues",
+    "catalogue_items",
+    "catalogue_events",
+    "published_records",
 ];
 
 /// The column whose values must be one of an enum's words, per table: a

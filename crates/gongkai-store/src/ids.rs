@@ -60,4 +60,10 @@ ids! {
     UserId,
     /// A report (报送) on an obligation.
     SubmissionId,
+    /// A unit's 标准目录 for one area.
+    CatalogueId,
+    /// One item (row) of a catalogue.
+    ItemId,
+    /// A record of information published under an item.
+    RecordId,
 }

@@ -12,6 +12,7 @@
 mod assessment;
 mod audit_log;
 mod backup;
+mod catalogues;
 mod demo;
 mod ids;
 pub mod key_file;
@@ -36,8 +37,9 @@ use std::time::Duration;
 pub use assessment::AssessmentInputs;
 pub use audit_log::{AuditFilter, checkpoint_file};
 pub use backup::{NOT_BACKED_UP, Restore, TABLES};
+pub use catalogues::{CatalogueEvent, CatalogueFilter, CatalogueRow, ItemRow, RecordRow};
 pub use demo::DemoReport;
-pub use ids::{ObligationId, PlanId, SubmissionId, TaskId, UnitId, UserId};
+pub use ids::{CatalogueId, ItemId, ObligationId, PlanId, RecordId, SubmissionId, TaskId, UnitId, UserId};
 pub use ledger::{
     ImportReport, Light, MilestoneRow, ObligationFilter, ObligationRow, Order, PlanHeading, PlanRow, SOON_DAYS, TaskRow,
 };

@@ -21,6 +21,7 @@ mod assessment;
 mod audit;
 pub mod auth;
 mod calendar;
+mod catalogues;
 mod directory;
 mod documents;
 pub mod error;

@@ -72,6 +72,9 @@ struct Ids {
     task: TaskId,
     file: i64,
     notice: i64,
+    /// Another unit's 标准目录 and one of its items.
+    catalogue: i64,
+    item: i64,
 }
 
 /// Another unit's report with a file, made the way the unit would make it.
@@ -107,7 +110,17 @@ async fn other_units_work(app: &App) -> Ids {
         .unwrap();
     app.store.submit(&new, "liangkou").await.unwrap();
     let file = app.store.submissions(o.id).await.unwrap()[0].attachments[0].id;
-    Ids { obligation: o.id, task: o.task_id, file, notice: notice.id }
+    // Its catalogue draft (综合, an area no other unit supervises).
+    let item = gongkai_domain::catalogue::ItemDraft {
+        level1: Some("机构信息".into()),
+        content: "良口镇机密报送内容".into(),
+        timelimit: "信息形成之日起20个工作日内".into(),
+        ..Default::default()
+    };
+    let catalogue =
+        app.store.save_catalogue(OTHER, "综合", 0, "", "测试", &[item], Some(author), "liangkou").await.unwrap();
+    let item = app.store.catalogue_items(catalogue).await.unwrap()[0].id;
+    Ids { obligation: o.id, task: o.task_id, file, notice: notice.id, catalogue: catalogue.0, item: item.0 }
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
@@ -119,6 +132,10 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ids.task.to_string()
     } else if path.contains("/plans/") {
         "1".to_string()
+    } else if path.contains("/catalogues/") {
+        ids.catalogue.to_string()
+    } else if path.contains("/catalogue-items/") {
+        ids.item.to_string()
     } else {
         ids.obligation.to_string()
     };
@@ -164,6 +181,13 @@ async fn send(
                 ("name", "越权单位"),
                 ("kind", "department"),
                 ("unit", OTHER),
+                ("act", "return"),
+                ("revision", "1"),
+                ("comment", "越权"),
+                ("area", "综合"),
+                ("from", "1"),
+                ("title", "越权登记"),
+                ("published_on", "2020-11-20"),
             ])
         };
     }

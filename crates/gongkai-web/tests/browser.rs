@@ -630,3 +630,134 @@ fn libreoffice_rows(xlsx: &std::path::Path, out: &std::path::Path) -> Option<Vec
     let csv = std::fs::read_to_string(xlsx.with_extension("csv")).unwrap();
     Some(csv.lines().skip(1).filter(|l| !l.trim().is_empty()).map(String::from).collect())
 }
+
+/// Sets a date field as the user's picker would (the field's own format
+/// follows the browser's language).
+async fn set_date(browser: &Browser, css: &str, day: &str) {
+    browser.run(&format!("document.querySelector(\"{css}\").value = '{day}'; return true")).await;
+}
+
+/// 标准目录 from the county's real file to the public page: 区民政局 imports
+/// it, submits; the office returns it, it submits again; the office accepts,
+/// records the approval, publishes; the public reads it; a record published
+/// three working days late across 国庆 says so; the 文件汇编 reads back in
+/// LibreOffice and pdftotext.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_catalogue_from_file_to_public_page() {
+    let Ok(driver) = std::env::var("GONGKAI_TEST_CHROMEDRIVER") else {
+        assert!(std::env::var_os("GONGKAI_REQUIRE_BROWSER").is_none(), "GONGKAI_TEST_CHROMEDRIVER must be set");
+        return;
+    };
+    let mut browser = Browser::start(&driver).await;
+    browser.shots = browser.shots.join("catalogue");
+    std::fs::create_dir_all(&browser.shots).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = seeded_store(&scratch::sqlite_url(dir.path())).await;
+    let hash = secrets::hash_password(PASSWORD).unwrap();
+    for (login, role, unit) in [("office", Role::Office, None), ("civil", Role::Handler, Some(CIVIL))] {
+        add_user(&store, login, role, unit, &hash, false).await;
+    }
+    let app = format!("http://{}", serve(&store, &dir.path().join("files")).await);
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../gongkai-io/tests/catalogues/gaizhou-shehuijiuzhu/catalogue.xlsx")
+        .canonicalize()
+        .unwrap();
+
+    browser.sign_in(&app, "civil").await;
+    browser.go(&format!("{app}/catalogues")).await;
+    browser.text_with("导入目录文件").await;
+    browser.click("form[action='/catalogues/import'] select[name=area] option[value='社会救助']").await;
+    browser.type_into("form[action='/catalogues/import'] input[name=file]", file.to_str().unwrap()).await;
+    browser.screenshot("civil-import").await;
+    browser.click("form[action='/catalogues/import'] button[type=submit]").await;
+    let draft = browser.text_with("信息形成或变更之日起10个工作日内公开").await;
+    assert!(draft.contains("草稿") && draft.contains("监督 检查"), "{draft}");
+    let id: i64 = browser
+        .run("return location.pathname")
+        .await
+        .as_str()
+        .unwrap()
+        .trim_start_matches("/catalogues/")
+        .parse()
+        .unwrap();
+    browser.screenshot("civil-draft").await;
+    browser.click("input[value=submit] ~ button").await;
+    browser.text_with("已提交，待审核").await;
+
+    browser.sign_in(&app, "office").await;
+    browser.go(&format!("{app}/catalogues/{id}")).await;
+    browser.text_with("退回修改").await;
+    browser.type_into("textarea[name=comment]", "请核对公开主体").await;
+    browser.click("input[value=return] ~ button").await;
+    browser.text_with("退回意见：请核对公开主体").await;
+    browser.screenshot("office-returned").await;
+
+    browser.sign_in(&app, "civil").await;
+    browser.go(&format!("{app}/catalogues/{id}")).await;
+    browser.text_with("请核对公开主体").await;
+    browser.click("input[value=submit] ~ button").await;
+    browser.text_with("已提交，待审核").await;
+
+    browser.sign_in(&app, "office").await;
+    browser.go(&format!("{app}/catalogues/{id}")).await;
+    browser.text_with("审核通过").await;
+    browser.click("input[value=accept] ~ button").await;
+    browser.text_with("登记区政府批准").await;
+    browser.type_into("input[name=approval]", "从府办函〔2020〕35号").await;
+    browser.click("input[value=approve] ~ button").await;
+    browser.text_with("区政府已批准，待发布").await;
+    browser.click("input[value=publish] ~ button").await;
+    browser.text_with("已发布").await;
+    browser.screenshot("office-published").await;
+
+    // 2020-09-28 + 10 working days is 10-19 (国庆: 10-01..08 off, 10-10 worked); 10-22 is three late.
+    browser.sign_in(&app, "civil").await;
+    browser.go(&format!("{app}/catalogues/{id}")).await;
+    browser.text_with("按目录公开的信息").await;
+    let form = "form[aria-label='登记第1项的公开信息']";
+    browser.type_into(&format!("{form} input[name=title]"), "盖州市社会救助政策文件").await;
+    browser.type_into(&format!("{form} input[name=url]"), "https://www.gaizhou.gov.cn/zwgk/shjz/1.html").await;
+    set_date(&browser, &format!("{form} input[name=published_on]"), "2020-10-22").await;
+    set_date(&browser, &format!("{form} input[name=event_on]"), "2020-09-28").await;
+    browser.click(&format!("{form} button[type=submit]")).await;
+    let shown = browser.text_with("逾期 3 个工作日").await;
+    assert!(shown.contains("2020-10-19"), "the due day is shown: {shown}");
+    browser.screenshot("civil-record-late").await;
+
+    browser.call(reqwest::Method::DELETE, "/cookie", Value::Null).await;
+    browser.go(&format!("{app}/public/catalogues")).await;
+    browser.click(&format!("a[href='/public/catalogues/{id}']")).await;
+    let public = browser.text_with("从府办函〔2020〕35号").await;
+    assert!(public.contains("盖州市社会救助政策文件") && public.contains("信息形成或变更之日起10个工作日内公开"));
+    browser.screenshot("public-catalogue").await;
+
+    // The 文件汇编 and the workbook, as the office downloads them.
+    browser.sign_in(&app, "office").await;
+    let cookie = browser.cookie_header().await;
+    let fetch = |format: &str| {
+        let url = format!("{app}/exports/catalogues?format={format}");
+        let cookie = cookie.clone();
+        async move { reqwest::Client::new().get(url).header("cookie", cookie).send().await.unwrap().bytes().await.unwrap() }
+    };
+    let xlsx = dir.path().join("标准目录.xlsx");
+    std::fs::write(&xlsx, fetch("xlsx").await).unwrap();
+    if let Some(rows) = libreoffice_rows(&xlsx, dir.path()) {
+        let joined = rows.join("\n");
+        assert!(joined.contains("政策 法规 文件") || joined.contains("政策法规文件"), "{joined}");
+        assert!(joined.contains("监督 检查") || joined.contains("监督检查"), "{joined}");
+    }
+    let pdf = dir.path().join("汇编.pdf");
+    std::fs::write(&pdf, fetch("pdf").await).unwrap();
+    let found = Command::new("sh").args(["-c", "command -v pdftotext"]).output().is_ok_and(|o| o.status.success());
+    if found {
+        let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+        let text: String = String::from_utf8_lossy(&text.stdout).chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(
+            text.contains("从化区政务公开事项标准目录汇编") && text.contains("社会救助领域政务公开事项标准目录"),
+            "{text}"
+        );
+    } else {
+        assert!(std::env::var_os("GONGKAI_REQUIRE_DOCUMENT_TOOLS").is_none(), "pdftotext must be installed");
+    }
+    browser.quit().await;
+}

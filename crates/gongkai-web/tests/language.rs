@@ -102,6 +102,32 @@ fn office_text(bytes: &[u8]) -> String {
     text
 }
 
+/// 区民政局's real catalogue, published, with a record late under its first item.
+async fn published_catalogue(app: &App) -> i64 {
+    use gongkai_domain::catalogue::CatalogueAct;
+    let path =
+        format!("{}/../gongkai-io/tests/catalogues/gaizhou-shehuijiuzhu/catalogue.xlsx", env!("CARGO_MANIFEST_DIR"));
+    let read = gongkai_io::catalogue::read_catalogue("目录.xlsx", &std::fs::read(path).unwrap()).unwrap();
+    let civil = common::CIVIL;
+    let id = app.store.save_catalogue(civil, "社会救助", 0, "", "测试", &read.items, None, "测试").await.unwrap();
+    for (act, code) in [
+        (CatalogueAct::Submit, "submit"),
+        (CatalogueAct::Accept, "accept"),
+        (CatalogueAct::Approve, "approve"),
+        (CatalogueAct::Publish, "publish"),
+    ] {
+        let seen = app.store.catalogue(id).await.unwrap().revision;
+        app.store.catalogue_act(id, act, code, seen, "", Some("从府办函〔2020〕35号"), None, "测试").await.unwrap();
+    }
+    let item = app.store.catalogue_items(id).await.unwrap()[0].id;
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    app.store
+        .add_published_record(item, "社会救助政策文件", "", day("2020-10-22"), Some(day("2020-09-28")), None, "测试")
+        .await
+        .unwrap();
+    id.0
+}
+
 /// A returned report, an issued 督办, an extension asked, a reminder pass.
 async fn some_work(app: &App) {
     let channels = gongkai_app::channels::Channels::new(None).unwrap();
@@ -144,8 +170,16 @@ async fn every_page_in_chinese(app: App) {
     let task = own[0].task_id.to_string();
     let notice = app.store.notices(None, None).await.unwrap().first().map(|n| n.id).unwrap_or(1).to_string();
     let draft = app.store.notice_drafts(None).await.unwrap().first().map(|d| d.id).unwrap_or(1).to_string();
-    let pages = common::every_page(&obligation, &task, &notice, &draft);
+    let catalogue = published_catalogue(&app).await;
+    let mut pages = common::every_page(&obligation, &task, &notice, &draft);
     assert!(pages.len() >= 15, "{pages:?}");
+    pages.extend([
+        format!("/catalogues/{catalogue}"),
+        format!("/public/catalogues/{catalogue}"),
+        "/exports/catalogues?format=xlsx".to_string(),
+        "/exports/catalogues?format=docx".to_string(),
+        "/catalogues?status=published".to_string(),
+    ]);
     let extra = [
         "/my?light=red",
         "/my?sort=unit&desc=1",

@@ -48,8 +48,13 @@ pub enum Command {
     Serve(ServeArgs),
     /// 解析“完成时间及方式”文字，输出 JSON（里程碑与日期）
     Deadline(DeadlineArgs),
+    /// 解析标准目录的“公开时限”文字，输出 JSON（起算事件、期限、公示期、更新周期）
+    Timelimit(TimelimitArgs),
     /// 导入任务清单（.docx / .xlsx / .txt）并生成台账
     Import(ImportArgs),
+    /// 标准目录：导入单位的目录文件、列出、导出（工作簿或文件汇编）
+    #[command(subcommand)]
+    Catalogue(CatalogueCommand),
     /// 列出任务
     Tasks(TasksArgs),
     /// 列出台账中的任务事项（单位 × 里程碑 × 日期）
@@ -395,6 +400,55 @@ pub struct DeadlineArgs {
     #[arg(long, conflicts_with = "text")]
     pub jsonl: bool,
     /// 要解析的文字
+    #[arg(required_unless_present = "jsonl")]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogueCommand {
+    /// 导入一个单位某一领域的标准目录（.docx / .xlsx，两行表头、勾选列、“同上”均可）
+    Import {
+        /// 目录文件
+        file: PathBuf,
+        /// 单位名称（单位目录中的全称或简称）
+        #[arg(long)]
+        unit: String,
+        /// 领域：26个试点领域之一（如“社会救助”），或“综合”
+        #[arg(long)]
+        area: String,
+        /// 只显示每一行如何理解，不保存
+        #[arg(long)]
+        dry_run: bool,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出标准目录及其状态
+    List {
+        /// 只列这个单位的
+        #[arg(long)]
+        unit: Option<String>,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
+    /// 导出标准目录：.xlsx 工作簿，或 .docx / .pdf 文件汇编（A4 横向，每个单位每个领域一张表）
+    Export {
+        /// 只导出这个单位的（任何状态）；不写则导出全部已发布的目录
+        #[arg(long)]
+        unit: Option<String>,
+        /// 输出文件（.xlsx、.docx 或 .pdf）
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct TimelimitArgs {
+    /// 从标准输入逐行读取 {"text": …}，逐行输出结果
+    #[arg(long, conflicts_with = "text")]
+    pub jsonl: bool,
+    /// 要解析的公开时限文字
     #[arg(required_unless_present = "jsonl")]
     pub text: Option<String>,
 }

@@ -69,10 +69,15 @@ fn body(document: &Document) -> String {
     for line in &document.signature {
         xml.push_str(&paragraph(line, "仿宋", 32, false, "right", false));
     }
-    // A4, margins 37/35/28/26 mm as official documents have them.
-    xml.push_str(
-        r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>"#,
-    );
+    // A4, margins 37/35/28/26 mm as official documents have them; sideways for wide tables.
+    let page = if document.landscape {
+        r#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>"#
+    } else {
+        r#"<w:pgSz w:w="11906" w:h="16838"/>"#
+    };
+    xml.push_str(&format!(
+        r#"<w:sectPr>{page}<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>"#
+    ));
     xml
 }
 
@@ -120,6 +125,7 @@ mod tests {
                 ],
             }],
             signature: vec!["广州市从化区温泉镇人民政府".into(), "2020年12月31日".into()],
+            landscape: false,
         };
         let bytes = super::write(&document);
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -131,5 +137,18 @@ mod tests {
         assert!(title < heading && heading < signature);
         assert!(xml.contains("&lt;已完成&gt; &amp; 公开"));
         assert!(xml.contains(r#"w:w="11906" w:h="16838""#), "A4");
+    }
+
+    #[test]
+    fn a_wide_document_is_laid_out_sideways() {
+        let xml = |landscape: bool| {
+            let bytes = super::write(&Document { title: "汇编".into(), landscape, ..Default::default() });
+            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+            xml
+        };
+        assert!(xml(true).contains(r#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>"#));
+        assert!(!xml(false).contains("landscape"));
     }
 }

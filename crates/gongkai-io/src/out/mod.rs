@@ -2,11 +2,13 @@
 //! writer lays out — Word (.docx) and PDF as a Chinese official document,
 //! and the 台账 as a formatted workbook (.xlsx).
 
+mod catalogue;
 mod docx;
 #[cfg(feature = "pdf")]
 mod pdf;
 mod xlsx;
 
+pub use catalogue::{CatalogueSheet, catalogue_document, catalogue_xlsx};
 pub use docx::write as docx;
 #[cfg(feature = "pdf")]
 pub use pdf::{PdfError, write as pdf};
@@ -22,6 +24,8 @@ pub struct Document {
     pub sections: Vec<Section>,
     /// Right-aligned lines at the end: the unit's name, the date.
     pub signature: Vec<String>,
+    /// A4 turned sideways, for wide tables (a catalogue's eleven columns).
+    pub landscape: bool,
 }
 
 /// The most text one document may carry (about 250 A4 pages): a request

@@ -117,11 +117,12 @@ fn literal(text: &str) -> String {
 }
 
 fn markup(document: &Document) -> String {
-    let mut m = String::from(
-        r#"#set page(paper: "a4", margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm), numbering: "1")
+    let mut m = format!(
+        r#"#set page(paper: "a4", flipped: {}, margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm), numbering: "1")
 #set text(font: ("Noto Serif CJK SC", "Noto Sans CJK SC"), size: 16pt, lang: "zh", region: "cn")
 #set par(first-line-indent: (amount: 2em, all: true), leading: 0.95em, spacing: 0.95em, justify: true)
 "#,
+        document.landscape
     );
     let title = super::title_lines(&document.title, super::TITLE_LINE).join("\n");
     m.push_str(&format!("#align(center)[#text(size: 22pt, weight: \"bold\", {})]\n\n", literal(&title)));

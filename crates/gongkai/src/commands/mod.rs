@@ -7,10 +7,12 @@
 mod audit;
 mod backup;
 mod calendar;
+mod catalogue;
 mod deadline;
 mod demo;
 mod documents;
 mod import;
+mod jsonl;
 mod ledger;
 mod people;
 mod remind;
@@ -38,7 +40,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => serve::run(&data, args).await,
         Command::Deadline(args) => deadline::run(args),
+        Command::Timelimit(args) => deadline::timelimit(args),
         Command::Import(args) => import::run(&data, args).await,
+        Command::Catalogue(command) => catalogue::run(&data.open().await?, command).await,
         Command::Tasks(args) => ledger::tasks(&data.open().await?, args).await,
         Command::Obligations(args) => ledger::obligations(&data.open().await?, args).await,
         Command::Units(command) => units::run(&data.open().await?, command).await,

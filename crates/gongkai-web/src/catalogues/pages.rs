@@ -1,0 +1,477 @@
+//! The 标准目录 pages: the list (with the pilot-area view), one catalogue
+//! with its items, readings, acts and published records, the exports, and
+//! the public's pages.
+
+use crate::auth::PageUser;
+use crate::error::{AppError, AppResult, FormBody};
+use crate::state::AppState;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use gongkai_app::catalogues::{self, GENERAL_AREA};
+use gongkai_domain::catalogue::{CatalogueAct, CatalogueStatus, pilot_areas};
+use gongkai_domain::timelimit::{Clause, Event, Kind, TimeLimit, Unit};
+use gongkai_store::{CatalogueFilter, CatalogueId, CatalogueRow, ItemId};
+use serde::Deserialize;
+
+fn areas() -> Vec<String> {
+    pilot_areas().into_iter().map(|a| a.name).chain(std::iter::once(GENERAL_AREA.to_string())).collect()
+}
+
+fn row_json(row: &CatalogueRow) -> serde_json::Value {
+    serde_json::json!({
+        "id": row.id, "unit": row.unit, "area": row.area, "status": row.status, "status_label": row.status().label(),
+        "version": row.version, "items": row.items, "updated_by": row.updated_by,
+        "updated_at": row.updated_at.to_rfc3339(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    unit: Option<String>,
+    #[serde(default)]
+    area: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+async fn list_html(state: &AppState, page: &PageUser, query: ListQuery, error: &str) -> AppResult<String> {
+    let blank = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+    let status = blank(query.status);
+    if let Some(code) = &status
+        && CatalogueStatus::from_code(code).is_none()
+    {
+        return Err(AppError::bad_request(format!("状态“{code}”无效")));
+    }
+    let filter = CatalogueFilter {
+        unit: blank(query.unit.clone()),
+        area: blank(query.area.clone()),
+        status: status.clone(),
+        id: None,
+    };
+    let rows = catalogues::list(state, &page.user, filter).await?;
+    let directory = state.directory().await?;
+    let own = page.user.unit.clone();
+    // The areas this unit supervises (task 14): its department is the area's usual owner.
+    let supervised: Vec<String> = own
+        .as_deref()
+        .map(|unit| {
+            pilot_areas()
+                .into_iter()
+                .filter(|a| catalogues::area_department(&directory, &a.name).as_deref() == Some(unit))
+                .map(|a| a.name)
+                .collect()
+        })
+        .unwrap_or_default();
+    let (mine, others): (Vec<&CatalogueRow>, Vec<&CatalogueRow>) =
+        rows.iter().partition(|r| own.as_deref() == Some(r.unit.as_str()));
+    let office = catalogues::may_manage(page.user.role);
+    let units: Vec<String> =
+        if office { directory.units().iter().map(|u| u.name.clone()).collect() } else { Vec::new() };
+    let sources = state
+        .store
+        .catalogues(&CatalogueFilter { status: Some(CatalogueStatus::Published.code().into()), ..Default::default() })
+        .await?;
+    state.render(
+        "catalogues/list.html",
+        serde_json::json!({
+            "frame": crate::page::frame_json(state, page),
+            "mine": mine.iter().map(|r| row_json(r)).collect::<Vec<_>>(),
+            "others": others.iter().map(|r| row_json(r)).collect::<Vec<_>>(),
+            "supervised": supervised, "office": office, "own_unit": own,
+            "may_draft": office || own.is_some(),
+            "units": units, "areas": areas(), "sources": sources.iter().map(row_json).collect::<Vec<_>>(),
+            "statuses": CatalogueStatus::ALL.iter().map(|s| serde_json::json!({"code": s.code(), "label": s.label()})).collect::<Vec<_>>(),
+            "query": { "unit": query.unit.unwrap_or_default(), "area": query.area.unwrap_or_default(), "status": status.unwrap_or_default() },
+            "error": error,
+        }),
+    )
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Html<String>> {
+    Ok(Html(list_html(&state, &page, query, "").await?))
+}
+
+/// A refused form shows its page again with the message; other errors stay errors.
+fn refused(err: AppError) -> Result<AppError, AppError> {
+    if matches!(err.status.as_u16(), 400 | 409 | 413) { Ok(err) } else { Err(err) }
+}
+
+/// 导入: the county's file becomes the unit's draft; a refused file says
+/// where, and nothing is stored.
+pub async fn import(State(state): State<AppState>, page: PageUser, mut multipart: Multipart) -> AppResult<Response> {
+    let (mut csrf, mut unit, mut area, mut file_name, mut bytes) =
+        (String::new(), String::new(), String::new(), String::new(), Vec::new());
+    while let Some(field) =
+        multipart.next_field().await.map_err(|_| AppError::bad_request("上传的表单不完整，请重试"))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        let given = field.file_name().map(str::to_string);
+        let data = field.bytes().await.map_err(|_| {
+            AppError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "上传中断或文件超过 {}",
+                    gongkai_io::archive::megabytes(gongkai_io::limits::MAX_LIST_BYTES as u64)
+                ),
+            )
+        })?;
+        let text = || String::from_utf8_lossy(&data).trim().to_string();
+        match name.as_str() {
+            "csrf" => csrf = text(),
+            "unit" => unit = text(),
+            "area" => area = text(),
+            "file" => {
+                file_name = given.unwrap_or_default();
+                bytes = data.to_vec();
+            }
+            _ => {}
+        }
+    }
+    page.check_csrf(&csrf)?;
+    if unit.is_empty() {
+        unit = page.user.unit.clone().unwrap_or_default();
+    }
+    let outcome = if bytes.is_empty() {
+        Err(AppError::bad_request("请选择要导入的标准目录文件（Word 或 Excel 表格）"))
+    } else {
+        catalogues::import(&state, &page.user, &unit, &area, &file_name, &bytes, false).await.map_err(AppError::from)
+    };
+    match outcome {
+        Ok(preview) => {
+            let id = preview.saved.ok_or_else(|| AppError::bad_request("未保存"))?;
+            Ok(Redirect::to(&format!("/catalogues/{id}")).into_response())
+        }
+        Err(err) => {
+            let err = refused(err)?;
+            let message = format!("《{file_name}》未导入：{}", err.message);
+            Ok((err.status, Html(list_html(&state, &page, ListQuery::default(), &message).await?)).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CopyForm {
+    csrf: String,
+    #[serde(default)]
+    unit: String,
+    area: String,
+    from: CatalogueId,
+}
+
+/// 复制: another unit's published catalogue as this unit's draft.
+pub async fn copy(
+    State(state): State<AppState>,
+    page: PageUser,
+    FormBody(form): FormBody<CopyForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    let unit = if form.unit.trim().is_empty() { page.user.unit.clone().unwrap_or_default() } else { form.unit.clone() };
+    match catalogues::copy_from(&state, &page.user, &unit, &form.area, form.from).await {
+        Ok(id) => Ok(Redirect::to(&format!("/catalogues/{id}")).into_response()),
+        Err(err) => {
+            let err = refused(AppError::from(err))?;
+            Ok((err.status, Html(list_html(&state, &page, ListQuery::default(), &err.message).await?)).into_response())
+        }
+    }
+}
+
+/// The acts this user may take on the catalogue now.
+fn acts(row: &CatalogueRow, access: &catalogues::CatalogueAccess) -> Vec<serde_json::Value> {
+    [CatalogueAct::Submit, CatalogueAct::Return, CatalogueAct::Accept, CatalogueAct::Approve, CatalogueAct::Publish, CatalogueAct::Revise]
+        .into_iter()
+        .filter(|act| act.transition().0.contains(&row.status()))
+        .filter(|act| match act {
+            CatalogueAct::Submit | CatalogueAct::Revise => access.own,
+            CatalogueAct::Return => access.office || access.area_department,
+            _ => access.office,
+        })
+        .map(|act| {
+            let code = match act {
+                CatalogueAct::Submit => "submit",
+                CatalogueAct::Return => "return",
+                CatalogueAct::Accept => "accept",
+                CatalogueAct::Approve => "approve",
+                CatalogueAct::Publish => "publish",
+                CatalogueAct::Revise => "revise",
+            };
+            serde_json::json!({ "code": code, "label": act.label(), "comment": act == CatalogueAct::Return, "approval": act == CatalogueAct::Approve })
+        })
+        .collect()
+}
+
+async fn show_html(state: &AppState, page: &PageUser, id: CatalogueId, error: &str) -> AppResult<String> {
+    let (row, access) = catalogues::find(state, &page.user, id).await?;
+    let items = catalogues::items(state, &row).await?;
+    let events = state.store.catalogue_events(id).await?;
+    let records: usize = items.iter().map(|i| i.records.len()).sum();
+    let late: usize = items.iter().map(|i| i.late).sum();
+    let empty = items.iter().filter(|i| i.records.is_empty()).count();
+    state.render(
+        "catalogues/show.html",
+        serde_json::json!({
+            "frame": crate::page::frame_json(state, page),
+            "c": row_json(&row), "comment": row.comment, "approval": row.approval, "source": row.source,
+            "published": row.status() == CatalogueStatus::Published,
+            "editable": row.status().editable() && access.own,
+            "access": access, "acts": acts(&row, &access), "revision": row.revision,
+            "items": items, "events": events.iter().map(|e| serde_json::json!({
+                "act": act_words(&e.act), "status": CatalogueStatus::from_code(&e.status).map_or("", |s| s.label()),
+                "comment": e.comment, "actor": e.actor, "at": e.at.to_rfc3339(),
+            })).collect::<Vec<_>>(),
+            "totals": { "records": records, "late": late, "empty": empty },
+            "events_all": Event::ALL.iter().map(|e| e.name()).collect::<Vec<_>>(),
+            "areas": areas(), "today": state.today().to_string(),
+            "error": error,
+        }),
+    )
+}
+
+fn act_words(code: &str) -> &'static str {
+    match code {
+        "save" => "保存目录",
+        "submit" => "提交审核",
+        "return" => "退回修改",
+        "accept" => "审核通过",
+        "approve" => "登记区政府批准",
+        "publish" => "发布",
+        "revise" => "开始修订",
+        _ => "办理",
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<CatalogueId>,
+) -> AppResult<Html<String>> {
+    Ok(Html(show_html(&state, &page, id, "").await?))
+}
+
+#[derive(Deserialize)]
+pub struct ActForm {
+    csrf: String,
+    act: String,
+    revision: i32,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    approval: String,
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<CatalogueId>,
+    FormBody(form): FormBody<ActForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    if form.comment.chars().count() > 2000 || form.approval.chars().count() > 200 {
+        return Err(AppError::bad_request("意见不超过2000字，批准文号不超过200字"));
+    }
+    match catalogues::act(&state, &page.user, id, &form.act, form.revision, &form.comment, &form.approval).await {
+        Ok(_) => Ok(Redirect::to(&format!("/catalogues/{id}")).into_response()),
+        Err(err) => {
+            let err = refused(AppError::from(err))?;
+            Ok((err.status, Html(show_html(&state, &page, id, &err.message).await?)).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RuleForm {
+    csrf: String,
+    #[serde(default)]
+    event: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    time_unit: String,
+    /// "reset": back to the parser's reading.
+    #[serde(default)]
+    reset: String,
+}
+
+/// 更正: the office says how an item's 公开时限 is to be read.
+pub async fn rule(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<ItemId>,
+    FormBody(form): FormBody<RuleForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    if !catalogues::may_manage(page.user.role) {
+        return Err(AppError::forbidden());
+    }
+    let item = state.store.catalogue_item(id).await.map_err(|_| AppError::not_found())?;
+    let rule = if form.reset == "reset" {
+        None
+    } else {
+        let event = if form.event.is_empty() {
+            None
+        } else {
+            Some(Event::named(&form.event).ok_or_else(|| AppError::bad_request("起算事件无效"))?)
+        };
+        let amount: Option<u32> = match form.amount.trim() {
+            "" => None,
+            text => Some(
+                text.parse()
+                    .ok()
+                    .filter(|n| (1..=3650).contains(n))
+                    .ok_or_else(|| AppError::bad_request("期限应为 1 到 3650 之间的整数"))?,
+            ),
+        };
+        let unit = match form.time_unit.as_str() {
+            "working_day" => Some(Unit::WorkingDay),
+            "day" => Some(Unit::Day),
+            "month" => Some(Unit::Month),
+            "year" => Some(Unit::Year),
+            "" => None,
+            _ => return Err(AppError::bad_request("期限单位无效")),
+        };
+        if amount.is_some() != unit.is_some() {
+            return Err(AppError::bad_request("期限和单位要一起填写"));
+        }
+        let mut limit = TimeLimit::parse("");
+        limit.kind = if event.is_some() || amount.is_some() { Kind::Relative } else { Kind::Ongoing };
+        limit.clauses = vec![Clause { scope: None, event, amount, unit, immediate: amount.is_none() }];
+        Some(limit)
+    };
+    catalogues::correct_rule(&state, &page.user, id, rule).await?;
+    Ok(Redirect::to(&format!("/catalogues/{}#item-{id}", item.catalogue_id)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RecordForm {
+    csrf: String,
+    title: String,
+    #[serde(default)]
+    url: String,
+    published_on: String,
+    #[serde(default)]
+    event_on: String,
+}
+
+/// 登记: what the unit published under an item, with the date its time limit counts from.
+pub async fn record(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<ItemId>,
+    FormBody(form): FormBody<RecordForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    let item = state.store.catalogue_item(id).await.map_err(|_| AppError::not_found())?;
+    // Another unit's catalogue is not there, whatever the form says.
+    catalogues::find(&state, &page.user, item.catalogue_id).await?;
+    let date = |text: &str, what: &str| -> AppResult<chrono::NaiveDate> {
+        chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .ok()
+            .filter(|d| gongkai_domain::calendar::in_range(*d))
+            .ok_or_else(|| AppError::bad_request(format!("{what}应为 2000 至 2100 年间的日期，如 2020-10-15")))
+    };
+    let outcome = async {
+        let published_on = date(&form.published_on, "发布日期")?;
+        let event_on = if form.event_on.trim().is_empty() { None } else { Some(date(&form.event_on, "起算日期")?) };
+        let record = catalogues::NewRecord {
+            title: form.title.clone(),
+            url: form.url.trim().to_string(),
+            published_on,
+            event_on,
+        };
+        catalogues::add_record(&state, &page.user, id, record).await.map_err(AppError::from)
+    }
+    .await;
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/catalogues/{}#item-{id}", item.catalogue_id)).into_response()),
+        Err(err) => {
+            let err = refused(err)?;
+            Ok((err.status, Html(show_html(&state, &page, item.catalogue_id, &err.message).await?)).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    unit: Option<String>,
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// The workbook, or the 文件汇编 (.docx / PDF): one unit's catalogues, or
+/// every published one.
+pub async fn export(
+    State(state): State<AppState>,
+    page: PageUser,
+    Query(query): Query<ExportQuery>,
+) -> AppResult<Response> {
+    let unit = query.unit.filter(|u| !u.trim().is_empty());
+    let unit = match unit {
+        Some(name) => {
+            Some(state.directory().await?.find(&name).map(|u| u.name.clone()).ok_or_else(AppError::not_found)?)
+        }
+        None => None,
+    };
+    let mut rows = catalogues::for_export(&state, &page.user, unit.as_deref()).await?;
+    if unit.is_none() {
+        rows.retain(|r| r.status() == CatalogueStatus::Published);
+    }
+    if rows.is_empty() {
+        return Err(AppError::bad_request("没有可导出的标准目录（文件汇编只收已发布的目录）"));
+    }
+    let stem = format!("{}政务公开事项标准目录", unit.as_deref().unwrap_or("从化区"));
+    let (bytes, name, kind) = match query.format.as_deref().unwrap_or("xlsx") {
+        "xlsx" => (
+            catalogues::export_xlsx(&state, &rows).await?,
+            format!("{stem}.xlsx"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        format @ ("docx" | "pdf") => {
+            let document = catalogues::compilation(&state, &rows, "从化区").await?;
+            let pdf = format == "pdf";
+            let bytes = gongkai_app::documents::render_bounded(document, pdf).await?;
+            let kind = if pdf {
+                "application/pdf"
+            } else {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            };
+            (bytes, format!("{stem}汇编.{format}"), kind)
+        }
+        other => return Err(AppError::bad_request(format!("格式“{other}”无效：可选 xlsx、docx、pdf"))),
+    };
+    let disposition =
+        format!("attachment; filename=\"download\"; filename*=UTF-8''{}", crate::ledger::percent_encode(&name));
+    Ok(([(CONTENT_TYPE, kind.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response())
+}
+
+/// The published catalogues, by unit.
+pub async fn public_list(State(state): State<AppState>) -> AppResult<Html<String>> {
+    let rows = state
+        .store
+        .catalogues(&CatalogueFilter { status: Some(CatalogueStatus::Published.code().into()), ..Default::default() })
+        .await?;
+    Ok(Html(state.render(
+        "catalogues/public_list.html",
+        serde_json::json!({ "frame": null, "rows": rows.iter().map(row_json).collect::<Vec<_>>() }),
+    )?))
+}
+
+/// One published catalogue: each item with its rule and a link to its column,
+/// and what was published under it.
+pub async fn public_show(State(state): State<AppState>, Path(id): Path<CatalogueId>) -> AppResult<Html<String>> {
+    let row = state.store.catalogue(id).await.map_err(|_| AppError::not_found())?;
+    if row.status() != CatalogueStatus::Published {
+        return Err(AppError::not_found());
+    }
+    let items = catalogues::items(&state, &row).await?;
+    Ok(Html(state.render(
+        "catalogues/public_show.html",
+        serde_json::json!({ "frame": null, "c": row_json(&row), "approval": row.approval, "items": items,
+            "published_at": row.published_at.map(|t| t.to_rfc3339()) }),
+    )?))
+}
