@@ -46,10 +46,12 @@ fn group(kind: UnitKind) -> &'static str {
 /// each group, best first.
 pub async fn scores(app: &App, year: i32, as_of: NaiveDate) -> Result<Vec<UnitScore>> {
     let inputs = app.store.assessment_inputs(year, as_of).await?;
+    let catalogued = crate::catalogues::facts(app, as_of).await?;
     let mut out = Vec::new();
     for (unit, kind, items) in inputs.units {
         let awarded: Vec<String> = inputs.bonuses.iter().filter(|(u, _)| *u == unit).map(|(_, b)| b.clone()).collect();
-        let scored = scoring::score(&inputs.rule, &items, &awarded).map_err(Error::Invalid)?;
+        let facts = catalogued.get(&unit).copied().unwrap_or_default();
+        let scored = scoring::score(&inputs.rule, &items, &awarded, facts).map_err(Error::Invalid)?;
         let score = (scored.score * 100.0).round() / 100.0;
         out.push(UnitScore { unit, group: group(kind), score, rank: 0, tied: false, explanation: scored.explanation });
     }

@@ -9,6 +9,7 @@ use crate::reports::NewReport;
 use crate::{App, Error, Result};
 use gongkai_domain::catalogue::{self, CatalogueAct, CatalogueStatus, ItemDraft, Timeliness};
 use gongkai_domain::people::Role;
+use gongkai_domain::scoring::Catalogued;
 use gongkai_domain::timelimit::TimeLimit;
 use gongkai_io::catalogue::{CatalogueSource, read_catalogue};
 use gongkai_io::out::{CatalogueSheet, Document, catalogue_document, catalogue_xlsx};
@@ -369,6 +370,90 @@ pub async fn add_record(app: &App, user: &User, item: ItemId, record: NewRecord)
     Ok(())
 }
 
+/// A date as clerks write it: 2020-10-22, 2020/10/22, 2020.10.22, 2020年10月22日.
+pub fn written_date(text: &str) -> Option<chrono::NaiveDate> {
+    let parts: Vec<u32> = text
+        .trim()
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    match parts[..] {
+        [y, m, d] => chrono::NaiveDate::from_ymd_opt(y as i32, m, d).filter(|d| gongkai_domain::calendar::in_range(*d)),
+        _ => None,
+    }
+}
+
+/// The 公开信息登记表 of a published catalogue, for its unit to fill.
+pub async fn records_template(app: &App, user: &User, id: CatalogueId) -> Result<(String, Vec<u8>)> {
+    let (row, access) = find(app, user, id).await?;
+    if !access.own && !access.office {
+        return Err(Error::Forbidden);
+    }
+    let views = items(&app.store, &row).await?;
+    let lines: Vec<gongkai_io::out::RecordItem> = views
+        .iter()
+        .enumerate()
+        .map(|(i, v)| gongkai_io::out::RecordItem {
+            id: v.item.id.0,
+            seq: v.item.seq.clone().unwrap_or_else(|| (i + 1).to_string()),
+            name: v.name.clone(),
+            rule: v.reading.plain.clone(),
+            event_label: v.event_label.clone(),
+        })
+        .collect();
+    let title = format!("{}《{}》标准目录公开信息登记表", row.unit, row.area);
+    let bytes = gongkai_io::out::records_xlsx(&title, &lines).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok((format!("{title}.xlsx"), bytes))
+}
+
+/// A filled-in 登记表: every line checked first (its item is this
+/// catalogue's, its dates real and in order); one wrong line refuses the
+/// file with its row, and nothing is stored.
+pub async fn import_records(app: &App, user: &User, id: CatalogueId, name: &str, bytes: &[u8]) -> Result<usize> {
+    let (row, access) = find(app, user, id).await?;
+    if !access.own && !access.office {
+        return Err(Error::Forbidden);
+    }
+    if row.status() != CatalogueStatus::Published {
+        return Err(Error::Conflict("标准目录发布后才能登记按目录公开的信息".into()));
+    }
+    let lines = gongkai_io::catalogue::read_records(name, bytes).map_err(|e| Error::Invalid(e.to_string()))?;
+    let ids: Vec<ItemId> = app.store.catalogue_items(id).await?.iter().map(|i| i.id).collect();
+    let today = app.today();
+    let mut records = Vec::with_capacity(lines.len());
+    for line in lines {
+        let wrong = |what: String| Error::Invalid(format!("{}：{what}；文件未导入，请改正后重新上传", line.at));
+        let item =
+            line.item.trim_end_matches(".0").parse::<i64>().ok().map(ItemId).filter(|i| ids.contains(i)).ok_or_else(
+                || wrong(format!("事项编号“{}”不是这份目录的事项（请使用本目录下载的登记表）", line.item)),
+            )?;
+        let published_on = written_date(&line.published_on)
+            .ok_or_else(|| wrong(format!("发布日期“{}”不是日期，应写作 2020-10-22", line.published_on)))?;
+        let event_on = match line.event_on.trim() {
+            "" => None,
+            text => {
+                Some(written_date(text).ok_or_else(|| wrong(format!("起算日期“{text}”不是日期，应写作 2020-09-28")))?)
+            }
+        };
+        if published_on > today {
+            return Err(wrong("发布日期晚于今天".into()));
+        }
+        if event_on.is_some_and(|e| e > published_on) {
+            return Err(wrong("起算日期晚于发布日期".into()));
+        }
+        let web = line.url.starts_with("http://") || line.url.starts_with("https://");
+        if !line.url.is_empty() && !web {
+            return Err(wrong(format!("网址“{}”应以 http:// 或 https:// 开头", line.url)));
+        }
+        if line.title.chars().count() > 300 || line.url.chars().count() > 2000 {
+            return Err(wrong("标题不超过300字，网址不超过2000字".into()));
+        }
+        records.push(gongkai_store::NewRecordRow { item, title: line.title, url: line.url, published_on, event_on });
+    }
+    Ok(app.store.add_published_records(&records, author(user), &user.login).await?)
+}
+
 /// A published record with its timeliness.
 #[derive(Debug, Clone, Serialize)]
 pub struct JudgedRecord {
@@ -396,10 +481,10 @@ pub struct ItemView {
 }
 
 /// The catalogue's items with their readings and records.
-pub async fn items(app: &App, row: &CatalogueRow) -> Result<Vec<ItemView>> {
-    let items = app.store.catalogue_items(row.id).await?;
-    let mut records = app.store.published_records(row.id).await?;
-    let calendar = app.store.calendar().await?;
+pub async fn items(store: &gongkai_store::Store, row: &CatalogueRow) -> Result<Vec<ItemView>> {
+    let items = store.catalogue_items(row.id).await?;
+    let mut records = store.published_records(row.id).await?;
+    let calendar = store.calendar().await?;
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         let reading = reading(&item);
@@ -433,6 +518,30 @@ pub async fn items(app: &App, row: &CatalogueRow) -> Result<Vec<ItemView>> {
             event_label,
             item,
         });
+    }
+    Ok(out)
+}
+
+/// Per unit, what its catalogues published by `as_of` show on that day:
+/// records published late, and items with nothing published (考核's line).
+pub async fn facts(app: &App, as_of: chrono::NaiveDate) -> Result<std::collections::HashMap<String, Catalogued>> {
+    let rows = app
+        .store
+        .catalogues(&CatalogueFilter { status: Some(CatalogueStatus::Published.code().into()), ..Default::default() })
+        .await?;
+    let mut out: std::collections::HashMap<String, Catalogued> = std::collections::HashMap::new();
+    for row in rows {
+        // An item is missing only in a catalogue published by the day; a
+        // late record counts by its own date.
+        let published_by = row.published_at.map(gongkai_domain::calendar::beijing_day).is_some_and(|day| day <= as_of);
+        let facts = out.entry(row.unit.clone()).or_default();
+        for view in items(&app.store, &row).await? {
+            let counted: Vec<&JudgedRecord> = view.records.iter().filter(|r| r.record.published_on <= as_of).collect();
+            if counted.is_empty() && published_by {
+                facts.missing += 1;
+            }
+            facts.late += counted.iter().filter(|r| r.late).count() as u32;
+        }
     }
     Ok(out)
 }

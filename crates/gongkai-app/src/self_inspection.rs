@@ -11,6 +11,7 @@ use crate::ledger::{self, Row};
 use crate::reports::NewReport;
 use crate::{App, Error, Result};
 use chrono::{Datelike, NaiveDate};
+use gongkai_domain::calendar::beijing_day;
 use gongkai_domain::people::Role;
 use gongkai_domain::status::ObligationStatus;
 use gongkai_io::out::{Block, Document, Section, chinese_number};
@@ -280,6 +281,7 @@ async fn assemble(
             }
         }
     }
+    catalogue_work(store, unit, year, as_of, by_item.len() + 1, &mut work, &mut problems).await?;
     if work.is_empty() {
         work.push(Block::Paragraph(format!("{year}年本单位没有承担的任务事项。")));
     }
@@ -326,9 +328,72 @@ async fn assemble(
     })
 }
 
-/// The day of a moment in 北京时间.
-fn beijing_day(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
-    (at + chrono::Duration::hours(8)).date_naive()
+/// The unit's 标准目录 (tasks 1 and 2): what it compiled and published, and
+/// what it published under each item in the year, late records and items
+/// still empty among the problems.
+async fn catalogue_work(
+    store: &Store,
+    unit: &str,
+    year: i32,
+    as_of: NaiveDate,
+    number: usize,
+    work: &mut Vec<Block>,
+    problems: &mut Vec<Vec<String>>,
+) -> std::result::Result<(), StoreError> {
+    use gongkai_domain::catalogue::CatalogueStatus;
+    let rows = store
+        .catalogues(&gongkai_store::CatalogueFilter { unit: Some(unit.to_string()), ..Default::default() })
+        .await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let in_year = |day: NaiveDate| day.year() == year && day <= as_of;
+    let (mut published, mut items, mut records, mut late) = (Vec::new(), 0, 0, 0);
+    let mut empty: Vec<String> = Vec::new();
+    for row in &rows {
+        let views = crate::catalogues::items(store, row).await.map_err(|e| StoreError::Invalid(e.to_string()))?;
+        items += views.len();
+        if row.status() != CatalogueStatus::Published {
+            continue;
+        }
+        published.push(format!("《{}》", row.area));
+        for view in &views {
+            let counted: Vec<_> = view.records.iter().filter(|r| in_year(r.record.published_on)).collect();
+            records += counted.len();
+            if counted.is_empty() {
+                empty.push(format!("{}·{}", row.area, view.name));
+            }
+            for record in counted.iter().filter(|r| r.late) {
+                late += 1;
+                problems.push(vec![
+                    format!("标准目录《{}》{}", row.area, view.name),
+                    record.due.map(chinese_date).unwrap_or_default(),
+                    record.timeliness.clone(),
+                    format!("《{}》{}发布", record.record.title, chinese_date(record.record.published_on)),
+                ]);
+            }
+        }
+    }
+    let areas: Vec<String> = rows.iter().map(|r| format!("《{}》", r.area)).collect();
+    work.push(Block::Subheading(format!("（{}）标准目录编制和按目录公开", chinese_number(number))));
+    work.push(Block::Paragraph(format!(
+        "本单位编制{}领域政务公开事项标准目录 {} 份，共 {items} 项，其中{}。{year}年按目录登记公开信息 {records} 条，其中按时 {} 条，逾期 {late} 条。",
+        areas.join("、"),
+        rows.len(),
+        if published.is_empty() { "尚未发布".to_string() } else { format!("{}已发布", published.join("、")) },
+        records - late,
+    )));
+    if !empty.is_empty() {
+        let shown: Vec<&str> = empty.iter().take(10).map(String::as_str).collect();
+        let more = if empty.len() > shown.len() { format!("等 {} 项", empty.len()) } else { String::new() };
+        problems.push(vec![
+            "标准目录按目录公开".into(),
+            format!("{year}年"),
+            format!("{} 个事项尚无公开信息", empty.len()),
+            format!("{}{more}", shown.join("、")),
+        ]);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

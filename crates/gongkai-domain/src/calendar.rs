@@ -33,6 +33,11 @@ pub fn chinese_date(day: NaiveDate) -> String {
     format!("{}年{}月{}日", day.year(), day.month(), day.day())
 }
 
+/// The day of a moment in 北京时间.
+pub fn beijing_day(moment: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    (moment + chrono::Duration::hours(8)).date_naive()
+}
+
 /// A moment as people in China read it: "2020-11-25 14:03" (北京时间).
 pub fn china_day_time(moment: chrono::DateTime<chrono::Utc>) -> String {
     (moment + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()

@@ -20,6 +20,12 @@ late_deduction_cap = 0.50
 # 每被审核退回 1 次，扣该项分值的 20%（该项最低 0 分）。
 return_deduction = 0.20
 
+# 标准目录（任务1、2）：已发布目录下，每条逾期公开的信息扣 0.5 分，
+# 每个尚未登记任何公开信息的目录事项扣 0.2 分，两项合计最多扣 10 分。
+catalogue_late_points = 0.5
+catalogue_missing_points = 0.2
+catalogue_cap = 10
+
 # 加分项：由公开办为单位登记，每次加分；加分后总分不超过满分。
 [[bonus]]
 name = "政策解读优秀案例"
@@ -37,8 +43,26 @@ pub struct Rule {
     pub late_deduction_per_day: f64,
     pub late_deduction_cap: f64,
     pub return_deduction: f64,
+    /// 标准目录: points off per record published late, and per item of a
+    /// published catalogue with nothing recorded, at most `catalogue_cap`
+    /// in all. A rule written before catalogues existed takes none off.
+    #[serde(default)]
+    pub catalogue_late_points: f64,
+    #[serde(default)]
+    pub catalogue_missing_points: f64,
+    #[serde(default)]
+    pub catalogue_cap: f64,
     #[serde(default)]
     pub bonus: Vec<Bonus>,
+}
+
+/// What a unit's published catalogues show by the assessment day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Catalogued {
+    /// Records published after their item's time limit.
+    pub late: u32,
+    /// Items with no record at all.
+    pub missing: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,6 +89,15 @@ impl Rule {
         if !(rule.full_marks > 0.0 && rule.full_marks <= 1000.0) {
             return Err("考核规则有误：full_marks（满分）应大于 0".into());
         }
+        for (value, what) in [
+            (rule.catalogue_late_points, "catalogue_late_points（每条逾期公开扣分）"),
+            (rule.catalogue_missing_points, "catalogue_missing_points（每个无公开信息的事项扣分）"),
+            (rule.catalogue_cap, "catalogue_cap（标准目录最多扣分）"),
+        ] {
+            if !(0.0..=rule.full_marks).contains(&value) {
+                return Err(format!("考核规则有误：{what}应在 0 到满分之间"));
+            }
+        }
         if let Some(b) = rule.bonus.iter().find(|b| !(0.0..=rule.full_marks).contains(&b.points)) {
             return Err(format!("考核规则有误：加分项“{}”的分值应在 0 到满分之间", b.name));
         }
@@ -83,7 +116,12 @@ impl Rule {
              late_deduction_cap = {cap_day}\n\n\
              # 截至考核日未审核通过的（未报送、待审核、被退回未重报），该项不得分。\n\n\
              # 每被审核退回 1 次，扣该项分值的 {ret}%（该项最低 0 分）。\n\
-             return_deduction = {ret_day}\n",
+             return_deduction = {ret_day}\n\n\
+             # 标准目录（任务1、2）：已发布目录下，每条逾期公开的信息扣 {late_points} 分，\n\
+             # 每个尚未登记任何公开信息的目录事项扣 {missing_points} 分，两项合计最多扣 {cap_points} 分。\n\
+             catalogue_late_points = {late_points}\n\
+             catalogue_missing_points = {missing_points}\n\
+             catalogue_cap = {cap_points}\n",
             full = self.full_marks,
             per = percent(self.late_deduction_per_day),
             cap = percent(self.late_deduction_cap),
@@ -91,6 +129,9 @@ impl Rule {
             per_day = self.late_deduction_per_day,
             cap_day = self.late_deduction_cap,
             ret_day = self.return_deduction,
+            late_points = self.catalogue_late_points,
+            missing_points = self.catalogue_missing_points,
+            cap_points = self.catalogue_cap,
         );
         if !self.bonus.is_empty() {
             text.push_str("\n# 加分项：由公开办为单位登记，每次加分；加分后总分不超过满分。\n");
@@ -146,8 +187,8 @@ fn round2(x: f64) -> f64 {
 }
 
 /// Scores one unit: `items` due by the assessment day, `bonuses` the names
-/// of the bonus items awarded to it.
-pub fn score(rule: &Rule, items: &[Item], bonuses: &[String]) -> Result<Score, String> {
+/// of the bonus items awarded to it, `catalogued` what its catalogues show.
+pub fn score(rule: &Rule, items: &[Item], bonuses: &[String], catalogued: Catalogued) -> Result<Score, String> {
     let mut explanation = Vec::new();
     let mut total = 0.0;
     if items.is_empty() {
@@ -192,6 +233,28 @@ pub fn score(rule: &Rule, items: &[Item], bonuses: &[String]) -> Result<Score, S
             total -= cut;
         }
         total += earned;
+    }
+    let late = rule.catalogue_late_points * f64::from(catalogued.late);
+    let missing = rule.catalogue_missing_points * f64::from(catalogued.missing);
+    let mut left = rule.catalogue_cap;
+    for (count, points, cut, what) in [
+        (catalogued.late, rule.catalogue_late_points, late, "条信息逾期公开"),
+        (catalogued.missing, rule.catalogue_missing_points, missing, "个目录事项尚无公开信息"),
+    ] {
+        let cut = cut.min(left);
+        if cut > 0.0 {
+            left -= cut;
+            total -= cut;
+            explanation.push(Line {
+                item: "标准目录".into(),
+                points: -round2(cut),
+                reason: format!(
+                    "{count} {what}，每{}扣 {points} 分（标准目录合计最多扣 {} 分）",
+                    if what.starts_with('条') { "条" } else { "项" },
+                    rule.catalogue_cap
+                ),
+            });
+        }
     }
     for name in bonuses {
         let bonus =
@@ -243,15 +306,40 @@ mod tests {
             item("2020-09-30", Some("2020-12-31"), 0), // capped at 50 %: 12.5
             item("2020-12-25", None, 1),               // missing: 0, nothing left to deduct
         ];
-        let scored = score(&rule, &items, &["政策解读优秀案例".to_string()]).unwrap();
+        let scored = score(&rule, &items, &["政策解读优秀案例".to_string()], Catalogued::default()).unwrap();
         assert_eq!(scored.score, 25.0 + 17.5 + 12.5 + 2.0);
         assert_eq!(scored.explanation.len(), 5);
-        let returned = score(&rule, &[item("2020-06-30", Some("2020-06-29"), 2)], &[]).unwrap();
+        let returned = score(&rule, &[item("2020-06-30", Some("2020-06-29"), 2)], &[], Catalogued::default()).unwrap();
         assert_eq!(returned.score, 60.0, "two returns take 2 × 20 % of 100");
-        let capped =
-            score(&rule, &[item("2020-06-30", Some("2020-06-29"), 0)], &["政务公开工作经验被上级推广".into()]).unwrap();
+        let capped = score(
+            &rule,
+            &[item("2020-06-30", Some("2020-06-29"), 0)],
+            &["政务公开工作经验被上级推广".into()],
+            Catalogued::default(),
+        )
+        .unwrap();
         assert_eq!(capped.score, 100.0);
-        assert!(score(&rule, &[], &["不存在的加分项".into()]).is_err());
+        assert!(score(&rule, &[], &["不存在的加分项".into()], Catalogued::default()).is_err());
+    }
+
+    #[test]
+    fn late_and_missing_catalogue_items_take_points_off_up_to_the_cap() {
+        let rule = Rule::default_rule();
+        let on_time = [item("2020-06-30", Some("2020-06-30"), 0)];
+        let scored = score(&rule, &on_time, &[], Catalogued { late: 3, missing: 5 }).unwrap();
+        // 3 × 0.5 + 5 × 0.2 = 2.5 off.
+        assert_eq!(scored.score, 97.5);
+        assert!(scored.explanation.iter().any(|l| l.item == "标准目录" && l.reason.starts_with("3 条信息逾期公开")));
+        let many = score(&rule, &on_time, &[], Catalogued { late: 30, missing: 30 }).unwrap();
+        assert_eq!(many.score, 90.0, "at most 10 points off for catalogues");
+        let old_rule = Rule::parse(
+            &DEFAULT_RULE
+                .replace("catalogue_late_points = 0.5", "")
+                .replace("catalogue_missing_points = 0.2", "")
+                .replace("catalogue_cap = 10", ""),
+        )
+        .unwrap();
+        assert_eq!(score(&old_rule, &on_time, &[], Catalogued { late: 3, missing: 5 }).unwrap().score, 100.0);
     }
 }
 

@@ -489,6 +489,65 @@ fn resolved(col: &Column, above: &ItemDraft) -> Option<String> {
     Some(text).filter(|t| !t.is_empty())
 }
 
+/// One line of a filled-in 公开信息登记表: the item's number as the sheet
+/// gave it, and what the unit wrote; dates as written (checked by the caller).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordLine {
+    /// "工作表“登记表”第5行".
+    pub at: String,
+    pub item: String,
+    pub title: String,
+    pub url: String,
+    pub published_on: String,
+    pub event_on: String,
+}
+
+/// Reads the 公开信息登记表 a unit filled in (the workbook
+/// `out::records_xlsx` writes): every row with a title under the header.
+pub fn read_records(name: &str, bytes: &[u8]) -> Result<Vec<RecordLine>, ImportError> {
+    if bytes.len() > limits::MAX_LIST_BYTES {
+        return Err(limits::list_too_large());
+    }
+    let grids = match Format::detect(name, bytes)? {
+        Format::Xlsx => xlsx::read(bytes)?.0,
+        _ => return Err(ImportError::UnknownFormat("请上传从系统下载、填好的 Excel 登记表（.xlsx）".into())),
+    };
+    let mut lines = Vec::new();
+    for grid in &grids {
+        let mut columns: Option<[Option<usize>; 5]> = None;
+        for (at, cells) in &grid.rows {
+            let texts: Vec<String> = cells.iter().map(|c| squeeze(&c.text)).collect();
+            let find = |word: &str| texts.iter().position(|t| t.starts_with(word));
+            if find("事项编号").is_some() && find("信息标题").is_some() {
+                columns = Some([find("事项编号"), find("信息标题"), find("网址"), find("发布日期"), find("起算日期")]);
+                continue;
+            }
+            let Some([item, title, url, published, event]) = columns else { continue };
+            let cell = |col: Option<usize>| {
+                col.and_then(|c| cells.get(c)).map(|c| c.text.trim().to_string()).unwrap_or_default()
+            };
+            if cell(title).is_empty() {
+                continue;
+            }
+            lines.push(RecordLine {
+                at: at.clone(),
+                item: cell(item),
+                title: cell(title),
+                url: cell(url),
+                published_on: cell(published),
+                event_on: cell(event),
+            });
+        }
+    }
+    if lines.is_empty() {
+        return Err(ImportError::Columns {
+            at: "文件".into(),
+            message: "没有找到填写的信息：请在系统下载的登记表中，每条信息填一行（信息标题、发布日期必填）".into(),
+        });
+    }
+    Ok(lines)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

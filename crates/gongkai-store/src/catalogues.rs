@@ -108,6 +108,16 @@ pub struct RecordRow {
     pub entered_at: DateTime<Utc>,
 }
 
+/// A record to add (from a filled-in 登记表).
+#[derive(Debug, Clone)]
+pub struct NewRecordRow {
+    pub item: ItemId,
+    pub title: String,
+    pub url: String,
+    pub published_on: NaiveDate,
+    pub event_on: Option<NaiveDate>,
+}
+
 /// Which catalogues to list.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogueFilter {
@@ -356,6 +366,32 @@ impl Store {
             audit!(self, tx, actor, "catalogue.record", &format!("目录事项 {item}：{title}"), None, Some(after));
             tx.commit().await?;
             id
+        }))
+    }
+
+    /// Records from a filled-in 登记表, all or none, each audited.
+    pub async fn add_published_records(
+        &self,
+        records: &[NewRecordRow],
+        author: Option<UserId>,
+        actor: &str,
+    ) -> StoreResult<usize> {
+        Ok(on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let now = Utc::now();
+            for r in records {
+                sqlx::query(
+                    "INSERT INTO published_records (item_id, title, url, published_on, event_on, entered_by, entered_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(r.item).bind(&r.title).bind(&r.url).bind(r.published_on).bind(r.event_on).bind(author).bind(now)
+                .execute(&mut *tx).await?;
+                let after = serde_json::json!({ "catalogue_item": r.item, "title": r.title, "url": r.url,
+                    "published_on": r.published_on, "event_on": r.event_on }).to_string();
+                audit!(self, tx, actor, "catalogue.record", &format!("目录事项 {}：{}", r.item, r.title), None, Some(after));
+            }
+            tx.commit().await?;
+            records.len()
         }))
     }
 

@@ -37,7 +37,7 @@ use std::time::Duration;
 pub use assessment::AssessmentInputs;
 pub use audit_log::{AuditFilter, checkpoint_file};
 pub use backup::{NOT_BACKED_UP, Restore, TABLES};
-pub use catalogues::{CatalogueEvent, CatalogueFilter, CatalogueRow, ItemRow, RecordRow};
+pub use catalogues::{CatalogueEvent, CatalogueFilter, CatalogueRow, ItemRow, NewRecordRow, RecordRow};
 pub use demo::DemoReport;
 pub use ids::{CatalogueId, ItemId, ObligationId, PlanId, RecordId, SubmissionId, TaskId, UnitId, UserId};
 pub use ledger::{

@@ -137,6 +137,110 @@ async fn catalogue_workflow(app: App) {
     assert!(page.contains("按时") && page.contains("逾期 3 个工作日") && page.contains("2020-10-19"), "{page}");
     assert!(page.contains("已登记公开信息 2 条，其中逾期 1 条"), "{page}");
 
+    // The 登记表: downloaded, filled in Excel, uploaded; one wrong line refuses it all.
+    let template = civil.get(app.url(&format!("/catalogues/{id}/records.xlsx"))).send().await.unwrap();
+    assert_eq!(template.status(), StatusCode::OK);
+    let template = template.bytes().await.unwrap();
+    assert!(template.starts_with(b"PK"));
+    let filled = |second_date: &str| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (col, head) in [
+            "事项编号",
+            "序号",
+            "公开事项",
+            "公开时限",
+            "信息标题",
+            "网址",
+            "发布日期",
+            "起算日期（形成、决定、收到……）",
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.write_string(2, col as u16, *head).unwrap();
+        }
+        for (row, (item, title, date)) in [
+            (items[1].id.0, "社会救助投诉举报电话更新", "2020/10/12"),
+            (items[1].id.0, "社会救助信访地址", second_date),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let row = row as u32 + 3;
+            sheet.write_number(row, 0, *item as f64).unwrap();
+            sheet.write_string(row, 4, *title).unwrap();
+            sheet.write_string(row, 6, *date).unwrap();
+            sheet.write_string(row, 7, "2020年9月28日").unwrap();
+        }
+        book.save_to_buffer().unwrap()
+    };
+    let upload_records = |bytes: Vec<u8>| {
+        let form = Form::new().text("csrf", csrf.clone()).part("file", Part::bytes(bytes).file_name("登记表.xlsx"));
+        civil.post(app.url(&format!("/catalogues/{id}/records"))).multipart(form).send()
+    };
+    let refused = upload_records(filled("十月")).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let said = refused.text().await.unwrap();
+    assert!(said.contains("第5行") && said.contains("发布日期“十月”不是日期") && said.contains("文件未导入"), "{said}");
+    assert_eq!(app.store.published_records(gongkai_store::CatalogueId(id)).await.unwrap().len(), 2, "nothing stored");
+    assert_eq!(upload_records(filled("2020-10-13")).await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.store.published_records(gongkai_store::CatalogueId(id)).await.unwrap().len(), 4);
+
+    // 考核 takes the late record off (the default rule: 0.5 a record), and the 自查报告 tells it.
+    let scores = gongkai_app::assessment::scores(
+        &gongkai_app::App::new(app.store.clone()),
+        2020,
+        chrono::NaiveDate::from_ymd_opt(2020, 12, 31).unwrap(),
+    )
+    .await
+    .unwrap();
+    let civil_score = scores.iter().find(|s| s.unit == CIVIL).unwrap();
+    let line = civil_score.explanation.iter().find(|l| l.item == "标准目录").expect("a 标准目录 line");
+    assert_eq!(line.points, -0.5);
+    assert!(line.reason.starts_with("1 条信息逾期公开"), "{}", line.reason);
+    let report = gongkai_app::self_inspection::document(
+        &app.store,
+        CIVIL,
+        2020,
+        chrono::NaiveDate::from_ymd_opt(2020, 12, 31).unwrap(),
+    )
+    .await
+    .unwrap();
+    let text = format!("{report:?}");
+    assert!(
+        text.contains("标准目录编制和按目录公开") && text.contains("按目录登记公开信息 4 条，其中按时 3 条，逾期 1 条"),
+        "{text}"
+    );
+
+    // A new version: the unit revises the published catalogue and imports its
+    // corrected file; the items keep their records.
+    assert_eq!(act(&civil, &app, id, "revise", &[]).await.status(), StatusCode::SEE_OTHER);
+    let revised = app.store.catalogue(gongkai_store::CatalogueId(id)).await.unwrap();
+    assert_eq!((revised.status.as_str(), revised.version), ("draft", 2));
+    let again =
+        upload(&civil, &app, &csrf, "盖州市社会救助标准目录.xlsx", fixture("gaizhou-shehuijiuzhu/catalogue.xlsx"))
+            .await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.store.catalogue_items(gongkai_store::CatalogueId(id)).await.unwrap()[0].id, items[0].id);
+    assert_eq!(app.store.published_records(gongkai_store::CatalogueId(id)).await.unwrap().len(), 4);
+    // An empty template for an area, to fill and import.
+    let template = civil.get(app.url("/exports/catalogue-template.xlsx?area=社会救助")).send().await.unwrap();
+    assert_eq!(template.status(), StatusCode::OK);
+    let empty = civil
+        .post(app.url("/catalogues/import"))
+        .multipart(
+            Form::new()
+                .text("csrf", csrf.clone())
+                .text("area", "养老服务")
+                .part("file", Part::bytes(template.bytes().await.unwrap().to_vec()).file_name("模板.xlsx")),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), StatusCode::BAD_REQUEST, "an empty template has no items to import");
+    assert!(empty.text().await.unwrap().contains("表头下没有任何事项"));
+
     // Every act is in the audit log.
     let events = app.store.audit_search(&AuditFilter { limit: 200, ..Default::default() }).await.unwrap();
     for action in [

@@ -176,6 +176,7 @@ async fn every_page_in_chinese(app: App) {
     pages.extend([
         format!("/catalogues/{catalogue}"),
         format!("/public/catalogues/{catalogue}"),
+        format!("/catalogues/{catalogue}/records.xlsx"),
         "/exports/catalogues?format=xlsx".to_string(),
         "/exports/catalogues?format=docx".to_string(),
         "/catalogues?status=published".to_string(),

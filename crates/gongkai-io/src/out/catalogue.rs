@@ -213,3 +213,69 @@ pub fn catalogue_document(title: &str, subtitle: Option<String>, sheets: &[Catal
         .collect();
     Document { title: title.to_string(), subtitle, sections, signature: Vec::new(), landscape: true }
 }
+
+/// One item as the 公开信息登记表 lists it.
+#[derive(Debug, Clone)]
+pub struct RecordItem {
+    pub id: i64,
+    pub seq: String,
+    pub name: String,
+    /// The rule in plain words.
+    pub rule: String,
+    /// What the date the time limit counts from is called (形成日期 …).
+    pub event_label: String,
+}
+
+/// The 公开信息登记表: one row per item for the unit to fill (a row may be
+/// copied for more records of the same item); it reads back through
+/// `catalogue::read_records`.
+pub fn records_xlsx(title: &str, items: &[RecordItem]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xEEF0F3))
+        .set_text_wrap()
+        .set_border(FormatBorder::Thin);
+    let locked =
+        Format::new().set_text_wrap().set_background_color(Color::RGB(0xF6F7F9)).set_border(FormatBorder::Thin);
+    let open = Format::new().set_text_wrap().set_border(FormatBorder::Thin);
+    let note = Format::new().set_text_wrap().set_font_color(Color::RGB(0x555555));
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("公开信息登记表")?;
+    let columns: [(&str, f64); 8] = [
+        ("事项编号", 9.0),
+        ("序号", 6.0),
+        ("公开事项", 24.0),
+        ("公开时限", 28.0),
+        ("信息标题", 36.0),
+        ("网址", 36.0),
+        ("发布日期", 13.0),
+        ("起算日期（形成、决定、收到……）", 16.0),
+    ];
+    sheet.merge_range(0, 0, 0, 7, title, &Format::new().set_bold().set_font_size(14))?;
+    sheet.merge_range(
+        1,
+        0,
+        1,
+        7,
+        "填写说明：每条已公开的信息填一行，同一事项有多条的复制该行；信息标题、发布日期必填，日期写作 2020-10-22；起算日期按该事项公开时限的起算事件填写（形成日期、决定日期、收到日期等），用于判断是否按时公开。前四列请勿修改。",
+        &note,
+    )?;
+    sheet.set_row_height(1, 36)?;
+    for (col, (name, width)) in columns.iter().enumerate() {
+        sheet.write_string_with_format(2, col as u16, *name, &header)?;
+        sheet.set_column_width(col as u16, *width)?;
+    }
+    for (i, item) in items.iter().enumerate() {
+        let row = i as u32 + 3;
+        sheet.write_number_with_format(row, 0, item.id as f64, &locked)?;
+        sheet.write_string_with_format(row, 1, &item.seq, &locked)?;
+        sheet.write_string_with_format(row, 2, &item.name, &locked)?;
+        sheet.write_string_with_format(row, 3, format!("{}（起算：{}）", item.rule, item.event_label), &locked)?;
+        for col in 4..8 {
+            sheet.write_blank(row, col, &open)?;
+        }
+    }
+    sheet.set_freeze_panes(3, 0)?;
+    workbook.save_to_buffer()
+}

@@ -8,7 +8,7 @@ mod docx;
 mod pdf;
 mod xlsx;
 
-pub use catalogue::{CatalogueSheet, catalogue_document, catalogue_xlsx};
+pub use catalogue::{CatalogueSheet, RecordItem, catalogue_document, catalogue_xlsx, records_xlsx};
 pub use docx::write as docx;
 #[cfg(feature = "pdf")]
 pub use pdf::{PdfError, write as pdf};

@@ -55,6 +55,9 @@ fn rule_page(state: &AppState, page: &PageUser, plan: PlanId, text: &str, error:
             "full_marks": shown(rule.full_marks), "late_percent": shown(percent(rule.late_deduction_per_day)),
             "late_cap_percent": shown(percent(rule.late_deduction_cap)),
             "return_percent": shown(percent(rule.return_deduction)),
+            "catalogue_late_points": shown(rule.catalogue_late_points),
+            "catalogue_missing_points": shown(rule.catalogue_missing_points),
+            "catalogue_cap": shown(rule.catalogue_cap),
             "bonus": bonus,
         }),
     )
@@ -70,6 +73,9 @@ fn rule_from_form(fields: &[(String, String)]) -> AppResult<String> {
             .ok()
             .filter(|n| n.is_finite())
             .ok_or_else(|| AppError::bad_request(format!("{what}“{text}”应是数字")))
+    };
+    let optional = |name: &str, what: &str| -> AppResult<f64> {
+        if field(name).is_empty() { Ok(0.0) } else { number(name, what) }
     };
     let mut bonus = Vec::new();
     let names = fields.iter().filter(|(k, _)| k == "bonus_name").map(|(_, v)| v.trim());
@@ -94,6 +100,10 @@ fn rule_from_form(fields: &[(String, String)]) -> AppResult<String> {
         late_deduction_per_day: number("late_percent", "逾期每天扣分比例")? / 100.0,
         late_deduction_cap: number("late_cap_percent", "逾期最多扣分比例")? / 100.0,
         return_deduction: number("return_percent", "每次退回扣分比例")? / 100.0,
+        // A form from before catalogues were scored leaves these out: none taken off.
+        catalogue_late_points: optional("catalogue_late_points", "每条逾期公开扣分")?,
+        catalogue_missing_points: optional("catalogue_missing_points", "每个无公开信息的事项扣分")?,
+        catalogue_cap: optional("catalogue_cap", "标准目录最多扣分")?,
         bonus,
     };
     Ok(rule.to_text())

@@ -7,6 +7,7 @@
 //!
 //! May use: the shared pieces; `gongkai_app::catalogues`.
 
+pub mod api;
 pub mod pages;
 
 use crate::routes::{Group, Routes};
@@ -21,9 +22,15 @@ pub fn routes(routes: Routes) -> Routes {
         .post(Group::Pages, "/catalogues/copy", pages::copy)
         .get(Group::Pages, "/catalogues/{id}", pages::show)
         .post(Group::Pages, "/catalogues/{id}/act", pages::act)
+        .get(Group::Pages, "/catalogues/{id}/records.xlsx", pages::records_template)
+        .upload(Group::Pages, "/catalogues/{id}/records", pages::records_upload, MAX_REQUEST_BYTES)
         .post(Group::Pages, "/catalogue-items/{id}/rule", pages::rule)
         .post(Group::Pages, "/catalogue-items/{id}/records", pages::record)
         .get(Group::Pages, "/exports/catalogues", pages::export)
+        .get(Group::Pages, "/exports/catalogue-template.xlsx", pages::template)
+        .get(Group::Api, "/api/v1/catalogues", api::list)
+        .get(Group::Api, "/api/v1/catalogues/{id}", api::show)
+        .post(Group::Api, "/api/v1/catalogue-items/{id}/records", api::record)
         .get(Group::Public, "/public/catalogues", pages::public_list)
         .get(Group::Public, "/public/catalogues/{id}", pages::public_show)
 }

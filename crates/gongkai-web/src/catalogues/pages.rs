@@ -207,7 +207,7 @@ fn acts(row: &CatalogueRow, access: &catalogues::CatalogueAccess) -> Vec<serde_j
 
 async fn show_html(state: &AppState, page: &PageUser, id: CatalogueId, error: &str) -> AppResult<String> {
     let (row, access) = catalogues::find(state, &page.user, id).await?;
-    let items = catalogues::items(state, &row).await?;
+    let items = catalogues::items(&state.store, &row).await?;
     let events = state.store.catalogue_events(id).await?;
     let records: usize = items.iter().map(|i| i.records.len()).sum();
     let late: usize = items.iter().map(|i| i.late).sum();
@@ -395,6 +395,66 @@ pub async fn record(
     }
 }
 
+/// The 公开信息登记表 to fill in Excel.
+pub async fn records_template(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<CatalogueId>,
+) -> AppResult<Response> {
+    let (name, bytes) = catalogues::records_template(&state, &page.user, id).await?;
+    let disposition =
+        format!("attachment; filename=\"download\"; filename*=UTF-8''{}", crate::ledger::percent_encode(&name));
+    Ok((
+        [
+            (CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The filled-in 登记表: every line or none.
+pub async fn records_upload(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<CatalogueId>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let (mut csrf, mut file_name, mut bytes) = (String::new(), String::new(), Vec::new());
+    while let Some(field) =
+        multipart.next_field().await.map_err(|_| AppError::bad_request("上传的表单不完整，请重试"))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        let given = field.file_name().map(str::to_string);
+        let data = field.bytes().await.map_err(|_| {
+            AppError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "上传中断或文件超过 {}",
+                    gongkai_io::archive::megabytes(gongkai_io::limits::MAX_LIST_BYTES as u64)
+                ),
+            )
+        })?;
+        match name.as_str() {
+            "csrf" => csrf = String::from_utf8_lossy(&data).trim().to_string(),
+            "file" => {
+                file_name = given.unwrap_or_default();
+                bytes = data.to_vec();
+            }
+            _ => {}
+        }
+    }
+    page.check_csrf(&csrf)?;
+    match catalogues::import_records(&state, &page.user, id, &file_name, &bytes).await {
+        Ok(_) => Ok(Redirect::to(&format!("/catalogues/{id}#records")).into_response()),
+        Err(err) => {
+            let err = refused(AppError::from(err))?;
+            Ok((err.status, Html(show_html(&state, &page, id, &err.message).await?)).into_response())
+        }
+    }
+}
+
 #[derive(Deserialize)]
 pub struct ExportQuery {
     #[serde(default)]
@@ -449,6 +509,33 @@ pub async fn export(
     Ok(([(CONTENT_TYPE, kind.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }
 
+#[derive(Deserialize)]
+pub struct TemplateQuery {
+    #[serde(default)]
+    area: String,
+}
+
+/// An empty catalogue for an area, with the standard two-row header, to
+/// fill in Excel and import.
+pub async fn template(page: PageUser, Query(query): Query<TemplateQuery>) -> AppResult<Response> {
+    let area = catalogues::area_name(&query.area)?;
+    let unit = page.user.unit.clone().unwrap_or_else(|| "（单位名称）".into());
+    let sheet = gongkai_io::out::CatalogueSheet { unit, area: area.clone(), items: Vec::new() };
+    let bytes = gongkai_io::out::catalogue_xlsx(&[sheet])
+        .map_err(|e| AppError::from(gongkai_app::Error::Internal(e.to_string())))?;
+    let name = format!("{area}领域标准目录（空白模板）.xlsx");
+    let disposition =
+        format!("attachment; filename=\"download\"; filename*=UTF-8''{}", crate::ledger::percent_encode(&name));
+    Ok((
+        [
+            (CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// The published catalogues, by unit.
 pub async fn public_list(State(state): State<AppState>) -> AppResult<Html<String>> {
     let rows = state
@@ -468,7 +555,7 @@ pub async fn public_show(State(state): State<AppState>, Path(id): Path<Catalogue
     if row.status() != CatalogueStatus::Published {
         return Err(AppError::not_found());
     }
-    let items = catalogues::items(&state, &row).await?;
+    let items = catalogues::items(&state.store, &row).await?;
     Ok(Html(state.render(
         "catalogues/public_show.html",
         serde_json::json!({ "frame": null, "c": row_json(&row), "approval": row.approval, "items": items,
