@@ -59,8 +59,7 @@ pub async fn access(app: &App, user: &User, row: &CatalogueRow) -> Result<Catalo
     let department = user.role.is_unit_bound()
         && area_department(&*app.directory().await?, &row.area)
             .is_some_and(|d| Some(d.as_str()) == user.unit.as_deref());
-    let published = row.status() == CatalogueStatus::Published;
-    let see = own || department || crate::access::sees_region(user.role) || published;
+    let see = own || department || crate::access::sees_region(user.role) || row.public;
     Ok(CatalogueAccess { see, own, office, area_department: department })
 }
 
@@ -322,6 +321,26 @@ pub async fn correct_rule(app: &App, user: &User, item: ItemId, rule: Option<Tim
     Ok(app.store.set_item_rule(item, json.as_deref(), &user.login).await?)
 }
 
+/// An item's column address: the unit's own while it may edit, the office's
+/// at any time (the inspection reads the column there).
+pub async fn set_url(app: &App, user: &User, item: ItemId, url: &str) -> Result<()> {
+    let found = app.store.catalogue_item(item).await?;
+    let (row, access) = find(app, user, found.catalogue_id).await?;
+    if !(access.office || (access.own && row.status().editable())) {
+        return Err(if access.own {
+            Error::Conflict("目录提交后，栏目地址由区政务公开办修改；或先“修订”开始新版本".into())
+        } else {
+            Error::Forbidden
+        });
+    }
+    let url = url.trim();
+    let web = url.starts_with("http://") || url.starts_with("https://");
+    if !url.is_empty() && (!web || url.chars().count() > 2000 || url.chars().any(char::is_whitespace)) {
+        return Err(Error::Invalid("栏目地址应以 http:// 或 https:// 开头，不含空格，不超过2000字".into()));
+    }
+    Ok(app.store.set_item_url(item, Some(url).filter(|u| !u.is_empty()), &user.login).await?)
+}
+
 /// A record of what was published under an item, as the unit enters it.
 pub struct NewRecord {
     pub title: String,
@@ -482,7 +501,24 @@ pub struct ItemView {
 
 /// The catalogue's items with their readings and records.
 pub async fn items(store: &gongkai_store::Store, row: &CatalogueRow) -> Result<Vec<ItemView>> {
-    let items = store.catalogue_items(row.id).await?;
+    views(store, row, store.catalogue_items(row.id).await?).await
+}
+
+/// The version the public reads (kept while a revision is drafted), with
+/// its records; None if no version was published.
+pub async fn public_items(store: &gongkai_store::Store, row: &CatalogueRow) -> Result<Option<Vec<ItemView>>> {
+    let Some(mut items) = store.published_items(row.id).await? else { return Ok(None) };
+    // A column address the office corrected since applies to the published version too.
+    let live = store.catalogue_items(row.id).await?;
+    for item in &mut items {
+        if let Some(now) = live.iter().find(|l| l.id == item.id) {
+            item.url = now.url.clone();
+        }
+    }
+    Ok(Some(views(store, row, items).await?))
+}
+
+async fn views(store: &gongkai_store::Store, row: &CatalogueRow, items: Vec<ItemRow>) -> Result<Vec<ItemView>> {
     let mut records = store.published_records(row.id).await?;
     let calendar = store.calendar().await?;
     let mut out = Vec::with_capacity(items.len());

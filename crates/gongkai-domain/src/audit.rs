@@ -327,7 +327,7 @@ pub fn action_words(action: &str, after: Option<&str>) -> String {
 }
 
 /// Every action the log records, with its words; the 审计日志 filters by them.
-pub const ACTIONS: [(&str, &str); 49] = [
+pub const ACTIONS: [(&str, &str); 50] = [
     ("login", "登录"),
     ("login.failed", "登录失败"),
     ("obligation.submit", "报送"),
@@ -377,6 +377,7 @@ pub const ACTIONS: [(&str, &str); 49] = [
     ("catalogue.revise", "修订标准目录"),
     ("catalogue.rule", "更正公开时限的理解"),
     ("catalogue.record", "登记按目录公开的信息"),
+    ("catalogue.url", "修改目录事项的栏目地址"),
 ];
 
 /// What an entry recorded before or after, in words: the keys it writes

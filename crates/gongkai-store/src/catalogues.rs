@@ -29,6 +29,8 @@ pub struct CatalogueRow {
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
     pub items: i64,
+    /// A version was published: the public reads it (`published_items`).
+    pub public: bool,
 }
 
 impl CatalogueRow {
@@ -38,7 +40,7 @@ impl CatalogueRow {
 }
 
 /// One item as stored; `channels` and `levels` are JSON arrays.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct ItemRow {
     pub id: ItemId,
     pub catalogue_id: CatalogueId,
@@ -133,7 +135,8 @@ macro_rules! select_catalogue {
     () => {
         "SELECT c.id, c.unit_id, u.name AS unit, c.area, c.status, c.version, c.revision, c.title,
         c.source, c.comment, c.approval, e.display_name AS updated_by, c.updated_at, c.published_at,
-        (SELECT COUNT(*) FROM catalogue_items i WHERE i.catalogue_id = c.id AND i.retired = FALSE) AS items
+        (SELECT COUNT(*) FROM catalogue_items i WHERE i.catalogue_id = c.id AND i.retired = FALSE) AS items,
+        (c.published_items IS NOT NULL) AS public
     FROM catalogues c JOIN units u ON u.id = c.unit_id LEFT JOIN users e ON e.id = c.updated_by"
     };
 }
@@ -165,6 +168,17 @@ impl Store {
     pub async fn catalogue(&self, id: CatalogueId) -> StoreResult<CatalogueRow> {
         let found = self.catalogues(&CatalogueFilter { id: Some(id), ..Default::default() }).await?;
         found.into_iter().next().ok_or_else(|| StoreError::NotFound("这份标准目录".into()))
+    }
+
+    /// The items as last published, for the public; None before the first publication.
+    pub async fn published_items(&self, id: CatalogueId) -> StoreResult<Option<Vec<ItemRow>>> {
+        let found: Option<(Option<String>,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT published_items FROM catalogues WHERE id = $1").bind(id).fetch_optional(pool).await?
+        });
+        match found.and_then(|(json,)| json) {
+            Some(json) => Ok(Some(serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?)),
+            None => Ok(None),
+        }
     }
 
     /// The catalogue's current items, in order.
@@ -311,6 +325,13 @@ impl Store {
             if changed == 0 {
                 return Err(StoreError::Stale(CHANGED.into()));
             }
+            if publish {
+                // The version the public reads from now on.
+                let items: Vec<ItemRow> = sqlx::query_as(concat!(select_item!(), " WHERE catalogue_id = $1 AND retired = FALSE ORDER BY position"))
+                    .bind(id).fetch_all(&mut *tx).await?;
+                let snapshot = serde_json::to_string(&items).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                sqlx::query("UPDATE catalogues SET published_items = $2 WHERE id = $1").bind(id).bind(snapshot).execute(&mut *tx).await?;
+            }
             sqlx::query("INSERT INTO catalogue_events (catalogue_id, act, status, comment, actor, at) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(id).bind(act_code).bind(to.code()).bind(comment).bind(author).bind(now)
                 .execute(&mut *tx).await?;
@@ -367,6 +388,21 @@ impl Store {
             tx.commit().await?;
             id
         }))
+    }
+
+    /// An item's column address (the 政府网站 column the inspection reads).
+    pub async fn set_item_url(&self, item: ItemId, url: Option<&str>, actor: &str) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let before: Option<(Option<String>,)> =
+                sqlx::query_as("SELECT url FROM catalogue_items WHERE id = $1").bind(item).fetch_optional(&mut *tx).await?;
+            let (before,) = before.ok_or_else(|| StoreError::NotFound("这个目录事项".into()))?;
+            sqlx::query("UPDATE catalogue_items SET url = $2 WHERE id = $1").bind(item).bind(url).execute(&mut *tx).await?;
+            let said = |u: Option<&str>| serde_json::json!({ "url": u.unwrap_or("") }).to_string();
+            audit!(self, tx, actor, "catalogue.url", &format!("目录事项 {item}"), Some(said(before.as_deref())), Some(said(url)));
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// Records from a filled-in 登记表, all or none, each audited.

@@ -108,11 +108,36 @@ async fn catalogue_workflow(app: App) {
     );
     assert_eq!(act(&office, &app, id, "publish", &[]).await.status(), StatusCode::SEE_OTHER);
 
-    // The public reads it.
+    // The office sets the first item's column address (the unit may only while it drafts).
+    let page = office.get(app.url(&at)).send().await.unwrap().text().await.unwrap();
+    let items_now = app.store.catalogue_items(gongkai_store::CatalogueId(id)).await.unwrap();
+    let column = "https://www.gaizhou.gov.cn/zwgk/shjz/zcfg/";
+    let set = office
+        .post(app.url(&format!("/catalogue-items/{}/url", items_now[0].id)))
+        .form(&[("csrf", csrf_in(&page)), ("url", column.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), StatusCode::SEE_OTHER);
+    let civil_page = civil.get(app.url(&at)).send().await.unwrap().text().await.unwrap();
+    let late_edit = civil
+        .post(app.url(&format!("/catalogue-items/{}/url", items_now[0].id)))
+        .form(&[("csrf", csrf_in(&civil_page)), ("url", "https://example.gov.cn/".to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(late_edit.status(), StatusCode::CONFLICT);
+
+    // The public reads it, each item linking to its column.
     let public = reqwest::get(app.url("/public/catalogues")).await.unwrap().text().await.unwrap();
     assert!(public.contains(CIVIL) && public.contains(&format!("/public/catalogues/{id}")), "{public}");
     let public = reqwest::get(app.url(&format!("/public/catalogues/{id}"))).await.unwrap().text().await.unwrap();
     assert!(public.contains("从府办函〔2020〕35号") && public.contains("信息形成或变更之日起10个工作日内公开"));
+    assert!(
+        public.contains(&format!("href=\"{}\"", column.replace('/', "&#x2f;")))
+            || public.contains(&format!("href=\"{column}\"")),
+        "{public}"
+    );
 
     // 10 working days from 2020-09-28 end on 10-19 (国庆 8 days off, 10-10 worked); 10-22 is 3 late.
     let items = app.store.catalogue_items(gongkai_store::CatalogueId(id)).await.unwrap();
@@ -224,6 +249,10 @@ async fn catalogue_workflow(app: App) {
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.store.catalogue_items(gongkai_store::CatalogueId(id)).await.unwrap()[0].id, items[0].id);
     assert_eq!(app.store.published_records(gongkai_store::CatalogueId(id)).await.unwrap().len(), 4);
+    // While version 2 is drafted the public still reads version 1.
+    let public = reqwest::get(app.url(&format!("/public/catalogues/{id}"))).await.unwrap();
+    assert_eq!(public.status(), StatusCode::OK);
+    assert!(public.text().await.unwrap().contains("从府办函〔2020〕35号"));
     // An empty template for an area, to fill and import.
     let template = civil.get(app.url("/exports/catalogue-template.xlsx?area=社会救助")).send().await.unwrap();
     assert_eq!(template.status(), StatusCode::OK);

@@ -25,6 +25,7 @@ pub fn routes(routes: Routes) -> Routes {
         .get(Group::Pages, "/catalogues/{id}/records.xlsx", pages::records_template)
         .upload(Group::Pages, "/catalogues/{id}/records", pages::records_upload, MAX_REQUEST_BYTES)
         .post(Group::Pages, "/catalogue-items/{id}/rule", pages::rule)
+        .post(Group::Pages, "/catalogue-items/{id}/url", pages::url)
         .post(Group::Pages, "/catalogue-items/{id}/records", pages::record)
         .get(Group::Pages, "/exports/catalogues", pages::export)
         .get(Group::Pages, "/exports/catalogue-template.xlsx", pages::template)

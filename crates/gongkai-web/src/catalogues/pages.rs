@@ -22,6 +22,8 @@ fn row_json(row: &CatalogueRow) -> serde_json::Value {
     serde_json::json!({
         "id": row.id, "unit": row.unit, "area": row.area, "status": row.status, "status_label": row.status().label(),
         "version": row.version, "items": row.items, "updated_by": row.updated_by,
+        // The version the public reads: the one before a revision in progress.
+        "public_version": if row.status() == CatalogueStatus::Published { row.version } else { (row.version - 1).max(1) },
         "updated_at": row.updated_at.to_rfc3339(),
     })
 }
@@ -219,6 +221,7 @@ async fn show_html(state: &AppState, page: &PageUser, id: CatalogueId, error: &s
             "c": row_json(&row), "comment": row.comment, "approval": row.approval, "source": row.source,
             "published": row.status() == CatalogueStatus::Published,
             "editable": row.status().editable() && access.own,
+            "may_set_url": access.office || (access.own && row.status().editable()),
             "access": access, "acts": acts(&row, &access), "revision": row.revision,
             "items": items, "events": events.iter().map(|e| serde_json::json!({
                 "act": act_words(&e.act), "status": CatalogueStatus::from_code(&e.status).map_or("", |s| s.label()),
@@ -344,6 +347,32 @@ pub async fn rule(
     };
     catalogues::correct_rule(&state, &page.user, id, rule).await?;
     Ok(Redirect::to(&format!("/catalogues/{}#item-{id}", item.catalogue_id)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct UrlForm {
+    csrf: String,
+    #[serde(default)]
+    url: String,
+}
+
+/// 栏目地址: where the item's information is published on the website.
+pub async fn url(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<ItemId>,
+    FormBody(form): FormBody<UrlForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    let item = state.store.catalogue_item(id).await.map_err(|_| AppError::not_found())?;
+    catalogues::find(&state, &page.user, item.catalogue_id).await?;
+    match catalogues::set_url(&state, &page.user, id, &form.url).await {
+        Ok(()) => Ok(Redirect::to(&format!("/catalogues/{}#item-{id}", item.catalogue_id)).into_response()),
+        Err(err) => {
+            let err = refused(AppError::from(err))?;
+            Ok((err.status, Html(show_html(&state, &page, item.catalogue_id, &err.message).await?)).into_response())
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -538,10 +567,9 @@ pub async fn template(page: PageUser, Query(query): Query<TemplateQuery>) -> App
 
 /// The published catalogues, by unit.
 pub async fn public_list(State(state): State<AppState>) -> AppResult<Html<String>> {
-    let rows = state
-        .store
-        .catalogues(&CatalogueFilter { status: Some(CatalogueStatus::Published.code().into()), ..Default::default() })
-        .await?;
+    // A catalogue being revised stays public in the version last published.
+    let rows: Vec<CatalogueRow> =
+        state.store.catalogues(&CatalogueFilter::default()).await?.into_iter().filter(|r| r.public).collect();
     Ok(Html(state.render(
         "catalogues/public_list.html",
         serde_json::json!({ "frame": null, "rows": rows.iter().map(row_json).collect::<Vec<_>>() }),
@@ -552,10 +580,7 @@ pub async fn public_list(State(state): State<AppState>) -> AppResult<Html<String
 /// and what was published under it.
 pub async fn public_show(State(state): State<AppState>, Path(id): Path<CatalogueId>) -> AppResult<Html<String>> {
     let row = state.store.catalogue(id).await.map_err(|_| AppError::not_found())?;
-    if row.status() != CatalogueStatus::Published {
-        return Err(AppError::not_found());
-    }
-    let items = catalogues::items(&state.store, &row).await?;
+    let items = catalogues::public_items(&state.store, &row).await?.ok_or_else(AppError::not_found)?;
     Ok(Html(state.render(
         "catalogues/public_show.html",
         serde_json::json!({ "frame": null, "c": row_json(&row), "approval": row.approval, "items": items,
