@@ -403,6 +403,68 @@ pub fn written_date(text: &str) -> Option<chrono::NaiveDate> {
     }
 }
 
+/// How a column of an item reads as text, to compare two versions.
+type Field = fn(&ItemDraft) -> String;
+
+/// One difference between a revision and the version the public reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub item: String,
+    pub what: String,
+}
+
+/// What a revision in progress changes against the version last published:
+/// items added and removed, each changed field from what to what. Empty
+/// when nothing was published or the catalogue is published as it stands.
+pub async fn changes(store: &gongkai_store::Store, row: &CatalogueRow) -> Result<Vec<Change>> {
+    if row.status() == CatalogueStatus::Published {
+        return Ok(Vec::new());
+    }
+    let Some(before) = store.published_items(row.id).await? else { return Ok(Vec::new()) };
+    let now = store.catalogue_items(row.id).await?;
+    let fields: [(&str, Field); 12] = [
+        ("一级事项", |i| i.level1.clone().unwrap_or_default()),
+        ("二级事项", |i| i.level2.clone().unwrap_or_default()),
+        ("三级事项", |i| i.level3.clone().unwrap_or_default()),
+        ("公开内容", |i| i.content.clone()),
+        ("公开依据", |i| i.basis.clone()),
+        ("公开时限", |i| i.timelimit.clone()),
+        ("公开主体", |i| i.subject.clone()),
+        ("公开渠道和载体", |i| i.channels.join("、")),
+        ("栏目地址", |i| i.url.clone().unwrap_or_default()),
+        ("公开对象", |i| i.audience.clone().unwrap_or_default()),
+        ("公开方式", |i| i.mode.clone().unwrap_or_default()),
+        ("公开层级", |i| i.level.join("、")),
+    ];
+    let short = |text: String| -> String {
+        let text: String = text.split_whitespace().collect();
+        if text.chars().count() > 40 { format!("{}…", text.chars().take(40).collect::<String>()) } else { text }
+    };
+    let mut out = Vec::new();
+    for item in &now {
+        let draft = item.draft();
+        match before.iter().find(|b| b.id == item.id) {
+            None => out.push(Change { item: draft.name().to_string(), what: "新增事项".into() }),
+            Some(old) => {
+                let old = old.draft();
+                for (label, get) in &fields {
+                    let (was, is) = (get(&old), get(&draft));
+                    if was.split_whitespace().collect::<String>() != is.split_whitespace().collect::<String>() {
+                        out.push(Change {
+                            item: draft.name().to_string(),
+                            what: format!("{label}：由“{}”改为“{}”", short(was), short(is)),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for old in before.iter().filter(|b| !now.iter().any(|n| n.id == b.id)) {
+        out.push(Change { item: old.draft().name().to_string(), what: "删除事项".into() });
+    }
+    Ok(out)
+}
+
 /// The 公开信息登记表 of a published catalogue, for its unit to fill.
 pub async fn records_template(app: &App, user: &User, id: CatalogueId) -> Result<(String, Vec<u8>)> {
     let (row, access) = find(app, user, id).await?;

@@ -22,6 +22,61 @@ pub async fn not_found() -> AppError {
     AppError::not_found()
 }
 
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// A file to save, named in Chinese (RFC 5987), never shown inline.
+pub fn download(bytes: Vec<u8>, name: &str, content_type: &'static str) -> axum::response::Response {
+    use axum::http::header::CONTENT_DISPOSITION;
+    let disposition =
+        format!("attachment; filename=\"download\"; filename*=UTF-8''{}", crate::ledger::percent_encode(name));
+    ([(CONTENT_TYPE, content_type.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+/// A form with one file, as a multipart upload sends it: the text fields in
+/// order (a name may repeat), and the file's name and bytes.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub fields: Vec<(String, String)>,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Upload {
+    /// The first value of a field, trimmed; empty if absent.
+    pub fn field(&self, name: &str) -> &str {
+        self.fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// Reads an upload whose file part is named `file`; the route's body limit
+/// has already bounded its size.
+pub async fn read_upload(mut multipart: axum::extract::Multipart) -> Result<Upload, AppError> {
+    let mut upload = Upload::default();
+    while let Some(field) =
+        multipart.next_field().await.map_err(|_| AppError::bad_request("上传的表单不完整，请重试"))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let bytes = field.bytes().await.map_err(|_| {
+            AppError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "上传中断或文件超过 {}",
+                    gongkai_io::archive::megabytes(gongkai_io::limits::MAX_LIST_BYTES as u64)
+                ),
+            )
+        })?;
+        if name == "file" {
+            upload.file_name = file_name.unwrap_or_default();
+            upload.bytes = bytes.to_vec();
+        } else {
+            upload.fields.push((name, String::from_utf8_lossy(&bytes).trim().to_string()));
+        }
+    }
+    Ok(upload)
+}
+
 /// What every signed-in page shows in its header.
 #[derive(Serialize)]
 pub struct Frame<'a> {

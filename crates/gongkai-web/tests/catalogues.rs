@@ -19,6 +19,10 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/../gongkai-io/tests/catalogues/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
+fn fixture_items(name: &str) -> Vec<ItemDraft> {
+    gongkai_io::catalogue::read_catalogue("目录.xlsx", &fixture(name)).unwrap().items
+}
+
 async fn upload(client: &reqwest::Client, app: &App, csrf: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
     let form = Form::new()
         .text("csrf", csrf.to_string())
@@ -249,6 +253,27 @@ async fn catalogue_workflow(app: App) {
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.store.catalogue_items(gongkai_store::CatalogueId(id)).await.unwrap()[0].id, items[0].id);
     assert_eq!(app.store.published_records(gongkai_store::CatalogueId(id)).await.unwrap().len(), 4);
+    // The revision's changes against version 1 are listed for the reviewer.
+    let mut changed = fixture_items("gaizhou-shehuijiuzhu/catalogue.xlsx");
+    changed[0].timelimit = "信息形成之日起5个工作日内".into();
+    changed.push(ItemDraft {
+        level1: Some("临时救助".into()),
+        content: "临时救助对象名单".into(),
+        timelimit: "每季度更新".into(),
+        ..Default::default()
+    });
+    let sheet = CatalogueSheet { unit: CIVIL.into(), area: "社会救助".into(), items: changed };
+    assert_eq!(
+        upload(&civil, &app, &csrf, "修订.xlsx", catalogue_xlsx(&[sheet]).unwrap()).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let page = civil.get(app.url(&at)).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("与已发布的第 1 版相比")
+            && page.contains("公开时限：由“制定或获取信息之日起10个工作日内”改为“信息形成之日起5个工作日内”"),
+        "{page}"
+    );
+    assert!(page.contains("临时救助：新增事项"), "{page}");
     // While version 2 is drafted the public still reads version 1.
     let public = reqwest::get(app.url(&format!("/public/catalogues/{id}"))).await.unwrap();
     assert_eq!(public.status(), StatusCode::OK);

@@ -4,9 +4,9 @@
 
 use crate::auth::PageUser;
 use crate::error::{AppError, AppResult, FormBody};
+use crate::page::{DOCX, XLSX, download};
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_app::catalogues::{self, GENERAL_AREA};
 use gongkai_domain::catalogue::{CatalogueAct, CatalogueStatus, pilot_areas};
@@ -106,35 +106,11 @@ fn refused(err: AppError) -> Result<AppError, AppError> {
 
 /// 导入: the county's file becomes the unit's draft; a refused file says
 /// where, and nothing is stored.
-pub async fn import(State(state): State<AppState>, page: PageUser, mut multipart: Multipart) -> AppResult<Response> {
-    let (mut csrf, mut unit, mut area, mut file_name, mut bytes) =
-        (String::new(), String::new(), String::new(), String::new(), Vec::new());
-    while let Some(field) =
-        multipart.next_field().await.map_err(|_| AppError::bad_request("上传的表单不完整，请重试"))?
-    {
-        let name = field.name().unwrap_or_default().to_string();
-        let given = field.file_name().map(str::to_string);
-        let data = field.bytes().await.map_err(|_| {
-            AppError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "上传中断或文件超过 {}",
-                    gongkai_io::archive::megabytes(gongkai_io::limits::MAX_LIST_BYTES as u64)
-                ),
-            )
-        })?;
-        let text = || String::from_utf8_lossy(&data).trim().to_string();
-        match name.as_str() {
-            "csrf" => csrf = text(),
-            "unit" => unit = text(),
-            "area" => area = text(),
-            "file" => {
-                file_name = given.unwrap_or_default();
-                bytes = data.to_vec();
-            }
-            _ => {}
-        }
-    }
+pub async fn import(State(state): State<AppState>, page: PageUser, multipart: Multipart) -> AppResult<Response> {
+    let upload = crate::page::read_upload(multipart).await?;
+    let (csrf, mut unit, area) =
+        (upload.field("csrf").to_string(), upload.field("unit").to_string(), upload.field("area").to_string());
+    let (file_name, bytes) = (upload.file_name, upload.bytes);
     page.check_csrf(&csrf)?;
     if unit.is_empty() {
         unit = page.user.unit.clone().unwrap_or_default();
@@ -211,6 +187,7 @@ async fn show_html(state: &AppState, page: &PageUser, id: CatalogueId, error: &s
     let (row, access) = catalogues::find(state, &page.user, id).await?;
     let items = catalogues::items(&state.store, &row).await?;
     let events = state.store.catalogue_events(id).await?;
+    let changes = catalogues::changes(&state.store, &row).await?;
     let records: usize = items.iter().map(|i| i.records.len()).sum();
     let late: usize = items.iter().map(|i| i.late).sum();
     let empty = items.iter().filter(|i| i.records.is_empty()).count();
@@ -228,6 +205,7 @@ async fn show_html(state: &AppState, page: &PageUser, id: CatalogueId, error: &s
                 "comment": e.comment, "actor": e.actor, "at": e.at.to_rfc3339(),
             })).collect::<Vec<_>>(),
             "totals": { "records": records, "late": late, "empty": empty },
+            "changes": changes, "public_version": (row.version - 1).max(1),
             "events_all": Event::ALL.iter().map(|e| e.name()).collect::<Vec<_>>(),
             "areas": areas(), "today": state.today().to_string(),
             "error": error,
@@ -431,16 +409,7 @@ pub async fn records_template(
     Path(id): Path<CatalogueId>,
 ) -> AppResult<Response> {
     let (name, bytes) = catalogues::records_template(&state, &page.user, id).await?;
-    let disposition =
-        format!("attachment; filename=\"download\"; filename*=UTF-8''{}", crate::ledger::percent_encode(&name));
-    Ok((
-        [
-            (CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(download(bytes, &name, XLSX))
 }
 
 /// The filled-in 登记表: every line or none.
@@ -448,32 +417,10 @@ pub async fn records_upload(
     State(state): State<AppState>,
     page: PageUser,
     Path(id): Path<CatalogueId>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> AppResult<Response> {
-    let (mut csrf, mut file_name, mut bytes) = (String::new(), String::new(), Vec::new());
-    while let Some(field) =
-        multipart.next_field().await.map_err(|_| AppError::bad_request("上传的表单不完整，请重试"))?
-    {
-        let name = field.name().unwrap_or_default().to_string();
-        let given = field.file_name().map(str::to_string);
-        let data = field.bytes().await.map_err(|_| {
-            AppError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "上传中断或文件超过 {}",
-                    gongkai_io::archive::megabytes(gongkai_io::limits::MAX_LIST_BYTES as u64)
-                ),
-            )
-        })?;
-        match name.as_str() {
-            "csrf" => csrf = String::from_utf8_lossy(&data).trim().to_string(),
-            "file" => {
-                file_name = given.unwrap_or_default();
-                bytes = data.to_vec();
-            }
-            _ => {}
-        }
-    }
+    let upload = crate::page::read_upload(multipart).await?;
+    let (csrf, file_name, bytes) = (upload.field("csrf").to_string(), upload.file_name, upload.bytes);
     page.check_csrf(&csrf)?;
     match catalogues::import_records(&state, &page.user, id, &file_name, &bytes).await {
         Ok(_) => Ok(Redirect::to(&format!("/catalogues/{id}#records")).into_response()),
@@ -515,27 +462,17 @@ pub async fn export(
     }
     let stem = format!("{}政务公开事项标准目录", unit.as_deref().unwrap_or("从化区"));
     let (bytes, name, kind) = match query.format.as_deref().unwrap_or("xlsx") {
-        "xlsx" => (
-            catalogues::export_xlsx(&state, &rows).await?,
-            format!("{stem}.xlsx"),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
+        "xlsx" => (catalogues::export_xlsx(&state, &rows).await?, format!("{stem}.xlsx"), XLSX),
         format @ ("docx" | "pdf") => {
             let document = catalogues::compilation(&state, &rows, "从化区").await?;
             let pdf = format == "pdf";
             let bytes = gongkai_app::documents::render_bounded(document, pdf).await?;
-            let kind = if pdf {
-                "application/pdf"
-            } else {
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            };
+            let kind = if pdf { "application/pdf" } else { DOCX };
             (bytes, format!("{stem}汇编.{format}"), kind)
         }
         other => return Err(AppError::bad_request(format!("格式“{other}”无效：可选 xlsx、docx、pdf"))),
     };
-    let disposition =
-        format!("attachment; filename=\"download\"; filename*=UTF-8''{}", crate::ledger::percent_encode(&name));
-    Ok(([(CONTENT_TYPE, kind.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    Ok(download(bytes, &name, kind))
 }
 
 #[derive(Deserialize)]
@@ -553,16 +490,7 @@ pub async fn template(page: PageUser, Query(query): Query<TemplateQuery>) -> App
     let bytes = gongkai_io::out::catalogue_xlsx(&[sheet])
         .map_err(|e| AppError::from(gongkai_app::Error::Internal(e.to_string())))?;
     let name = format!("{area}领域标准目录（空白模板）.xlsx");
-    let disposition =
-        format!("attachment; filename=\"download\"; filename*=UTF-8''{}", crate::ledger::percent_encode(&name));
-    Ok((
-        [
-            (CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(download(bytes, &name, XLSX))
 }
 
 /// The published catalogues, by unit.

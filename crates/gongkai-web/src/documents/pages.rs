@@ -6,18 +6,11 @@ use crate::auth::{self, PageUser};
 use crate::error::{AppError, AppResult, FormBody};
 use crate::state::AppState;
 use axum::extract::{Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_app::documents::{bounded, bulletin, ledger_lines, render_bounded};
 use serde::Deserialize;
 
-fn download(bytes: Vec<u8>, name: &str, content_type: &'static str) -> Response {
-    let disposition =
-        format!("attachment; filename=\"download\"; filename*=UTF-8''{}", crate::ledger::percent_encode(name));
-    ([(CONTENT_TYPE, content_type.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response()
-}
-
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+use crate::page::{DOCX, XLSX, download};
 
 #[derive(Deserialize)]
 pub struct DocumentQuery {
@@ -67,7 +60,7 @@ pub async fn ledger_download(
     }
     let bytes = bounded(move || gongkai_io::out::ledger_xlsx(&lines).map_err(|e| e.to_string())).await?;
     let name = format!("{}台账（{}）.xlsx", scope.as_deref().unwrap_or("政务公开"), state.today());
-    Ok(download(bytes, &name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    Ok(download(bytes, &name, XLSX))
 }
 
 /// 自查报告: a unit's staff for their own unit, the region's roles for any.

@@ -10,7 +10,7 @@ pub mod pages;
 use crate::routes::{Group, Routes};
 pub mod api;
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 use axum::extract::Multipart;
 use gongkai_app::import::{ImportRequest, Outcome};
@@ -26,46 +26,31 @@ pub struct ImportForm {
     pub request: ImportRequest,
 }
 
-async fn read(mut multipart: Multipart) -> AppResult<ImportForm> {
+async fn read(multipart: Multipart) -> AppResult<ImportForm> {
+    let upload = crate::page::read_upload(multipart).await?;
     let mut form = ImportForm::default();
-    while let Some(field) =
-        multipart.next_field().await.map_err(|_| AppError::bad_request("上传的表单不完整，请重试"))?
-    {
-        let name = field.name().unwrap_or_default().to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let bytes = field.bytes().await.map_err(|_| {
-            AppError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "上传中断或文件超过 {}",
-                    gongkai_io::archive::megabytes(gongkai_io::limits::MAX_LIST_BYTES as u64)
-                ),
-            )
-        })?;
-        let text = || String::from_utf8_lossy(&bytes).trim().to_string();
+    form.request.file_name = upload.file_name;
+    form.request.bytes = upload.bytes;
+    for (name, text) in upload.fields {
         match name.as_str() {
-            "file" => {
-                form.request.file_name = file_name.unwrap_or_default();
-                form.request.bytes = bytes.to_vec();
-            }
-            "csrf" => form.csrf = text(),
-            "sha256" => form.request.sha256 = text(),
-            "file_name" => form.request.file_name = text(),
-            "year" => form.request.year = text(),
-            "start" => form.request.start = text(),
-            "title" => form.request.title = text(),
-            "region" => form.request.region = text(),
-            "commit" => form.request.commit = text(),
+            "csrf" => form.csrf = text,
+            "sha256" => form.request.sha256 = text,
+            "file_name" => form.request.file_name = text,
+            "year" => form.request.year = text,
+            "start" => form.request.start = text,
+            "title" => form.request.title = text,
+            "region" => form.request.region = text,
+            "commit" => form.request.commit = text,
             // One per column of the preview: "<role>=<header>".
-            "col" if !text().ends_with('=') => {
+            "col" if !text.ends_with('=') => {
                 if !form.request.map.is_empty() {
                     form.request.map.push(',');
                 }
-                form.request.map.push_str(&text());
+                form.request.map.push_str(&text);
             }
             // One per unknown unit: "<name>|create:<kind>" or "<name>|match:<full name>".
             "unit" => {
-                if let Some((name, choice)) = text().split_once('|')
+                if let Some((name, choice)) = text.split_once('|')
                     && !choice.is_empty()
                 {
                     form.request.units.push((name.to_string(), choice.to_string()));

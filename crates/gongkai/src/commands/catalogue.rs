@@ -114,12 +114,9 @@ pub async fn run(store: &Store, command: CatalogueCommand) -> anyhow::Result<Exi
         }
         CatalogueCommand::Export { unit, out } => {
             let unit = match unit {
-                Some(unit) => match store.directory().await?.find(&unit) {
-                    Some(found) => Some(found.name.clone()),
-                    None => {
-                        eprintln!("单位“{unit}”不在单位目录中。");
-                        return Ok(ExitCode::FAILURE);
-                    }
+                Some(unit) => match super::unit_named(store, &unit).await? {
+                    Some(found) => Some(found),
+                    None => return Ok(ExitCode::FAILURE),
                 },
                 None => None,
             };

@@ -32,12 +32,9 @@ fn wants_pdf(out: &Path) -> Option<bool> {
 pub async fn export(store: &Store, command: ExportCommand) -> anyhow::Result<ExitCode> {
     let ExportCommand::Ledger { out, unit, now } = command;
     let unit = match unit {
-        Some(unit) => match store.directory().await?.find(&unit) {
-            Some(found) => Some(found.name.clone()),
-            None => {
-                eprintln!("单位“{unit}”不在单位目录中。");
-                return Ok(ExitCode::FAILURE);
-            }
+        Some(unit) => match super::unit_named(store, &unit).await? {
+            Some(found) => Some(found),
+            None => return Ok(ExitCode::FAILURE),
         },
         None => None,
     };

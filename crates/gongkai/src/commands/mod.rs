@@ -220,6 +220,17 @@ pub fn prepare_sqlite_dir(url: &str) -> anyhow::Result<()> {
 }
 
 /// Who the audit log names for changes made from the command line.
+/// The directory's full name for a unit as typed, or None after saying it is not there.
+pub async fn unit_named(store: &Store, name: &str) -> anyhow::Result<Option<String>> {
+    match store.directory().await?.find(name) {
+        Some(found) => Ok(Some(found.name.clone())),
+        None => {
+            eprintln!("单位“{name}”不在单位目录中。");
+            Ok(None)
+        }
+    }
+}
+
 pub fn cli_actor() -> String {
     let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "未知用户".into());
     format!("命令行（{user}）")
