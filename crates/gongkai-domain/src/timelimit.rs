@@ -492,8 +492,19 @@ fn find_event(text: &[char]) -> Option<(usize, Event)> {
         EVENT_PATTERNS
             .iter()
             .find(|(_, patterns)| patterns.iter().any(|p| match_at(text, i, p).is_some()))
+            .filter(|_| starts_clock(text, i))
             .map(|(event, _)| (i, *event))
     })
+}
+
+/// An event word starts the clock only where its piece goes on to a
+/// deadline (`之日起`, `后`, `时`, an amount): in `因…信息发生变更影响出行的，`
+/// the 变更 is the sub-case, not the event.
+fn starts_clock(text: &[char], at: usize) -> bool {
+    let end = (at..text.len()).find(|&j| matches!(text[j], ',' | ';')).unwrap_or(text.len());
+    let rest = &text[at..end];
+    rest.iter().any(|c| c.is_ascii_digit() || is_chinese_numeral(*c))
+        || has_any(rest, &["之日", "日起", "后", "时", "起", "当日", "当天", "同步", "同时", "即"])
 }
 
 /// An amount with its unit found at `i`: (period, end). Dates (`6月底`,
@@ -551,7 +562,12 @@ fn is_date_after_month(text: &[char], j: usize) -> bool {
 
 /// A calendar date: `6月底前`, `1月31日`, `年底前`, `每年3月`.
 fn has_date(text: &[char]) -> bool {
-    if has_any(text, &["年底", "年末", "年初", "年内", "季度末", "月底", "月末"]) {
+    // 年内 after a number (`1年内`) is a duration, not this year.
+    let this_year = (0..text.len()).any(|i| {
+        match_at(text, i, "年内").is_some()
+            && i.checked_sub(1).is_none_or(|b| !text[b].is_ascii_digit() && !is_chinese_numeral(text[b]))
+    });
+    if this_year || has_any(text, &["年底", "年末", "年初", "季度末", "月底", "月末"]) {
         return true;
     }
     (0..text.len()).any(|i| {
@@ -587,6 +603,28 @@ fn refresh_in(text: &[char]) -> Option<Refresh> {
         .filter(|n| (1..=366).contains(n))
         .unwrap_or(1);
     Some(Refresh { every, at_least })
+}
+
+/// `6个月内须有更新`, `最迟1年内必须有更新`, `3个月更新一次`: a column's
+/// refresh cycle written as an amount (no event before it). Returns the
+/// cycle and the amount's range.
+fn refresh_within(piece: &[char]) -> Option<(Cycle, usize, usize)> {
+    if !has(piece, "更新") {
+        return None;
+    }
+    (0..piece.len()).find_map(|i| {
+        let (period, end) = amount_at(piece, i)?;
+        let update = find(piece, "更新", end)?;
+        let before_event = find_event(&piece[..i]).is_none();
+        let every = match (period.unit, period.amount) {
+            (Unit::Month, 1) => Cycle::Month,
+            (Unit::Month, 3) => Cycle::Quarter,
+            (Unit::Month, 6) => Cycle::HalfYear,
+            (Unit::Month, 12) | (Unit::Year, 1) => Cycle::Year,
+            _ => return None,
+        };
+        (before_event && update <= end + 6).then_some((every, i, end))
+    })
 }
 
 const PERMANENT_WORDS: &[&str] = &["长期", "永久", "常年", "常态化", "动态调整", "动态更新", "持续公开"];
@@ -658,6 +696,8 @@ struct Reading {
     legal_override: bool,
     dated: bool,
     recurring: bool,
+    /// `每N个工作日`: periodic though no cycle of the contract's names it.
+    every_amount: bool,
     timely_parts: usize,
 }
 
@@ -712,6 +752,11 @@ impl Reading {
                 self.permanent = true;
                 timely = true;
             }
+            if let Some((every, start, end)) = refresh_within(&piece) {
+                self.refresh.get_or_insert(Refresh { every, at_least: 1 });
+                piece.drain(start..end);
+                timely = true;
+            }
             if self.read_deadlines(&piece, &mut pending) {
                 timely = true;
             }
@@ -764,7 +809,13 @@ impl Reading {
         let mut i = 0;
         while i < piece.len() {
             if let Some((period, end)) = amount_at(piece, i) {
-                amounts.push((i, period, end));
+                // 每20个工作日更新: a cycle the contract has no word for, not a deadline.
+                if i > 0 && piece[i - 1] == '每' {
+                    self.recurring = true;
+                    self.every_amount = true;
+                } else {
+                    amounts.push((i, period, end));
+                }
                 i = end;
             } else {
                 i += 1;
@@ -804,7 +855,7 @@ impl Reading {
     fn kind(&self) -> Kind {
         if self.dated && !self.recurring {
             Kind::Dated
-        } else if self.dated || self.refresh.is_some() {
+        } else if self.dated || self.refresh.is_some() || self.every_amount {
             Kind::Periodic
         } else if self.clauses.iter().any(|c| c.event.is_some() || c.period.is_some()) {
             Kind::Relative
@@ -834,6 +885,13 @@ fn scope_of(text: &[char], head: usize) -> Option<String> {
     if let Some(colon) = prefix.iter().rposition(|c| *c == ':') {
         prefix = &prefix[..colon];
     }
+    // `因…影响出行的，…应当在…`: the condition before the comma is the sub-case.
+    if let Some(comma) = prefix.iter().position(|c| *c == ',')
+        && comma > 0
+        && prefix[comma - 1] == '的'
+    {
+        prefix = &prefix[..comma];
+    }
     let mut scope: String = prefix.iter().collect();
     loop {
         let before = scope.len();
@@ -849,8 +907,7 @@ fn scope_of(text: &[char], head: usize) -> Option<String> {
     }
     loop {
         let before = scope.len();
-        for tail in
-            ["应当", "应于", "均应", "应", "须", "需", "要", "均", "自", "在", "于", "从", "的", "经", "之日起", "其"]
+        for tail in ["应当", "应于", "均应", "应", "须", "需", "要", "均", "自", "在", "于", "从", "经", "之日起", "其"]
         {
             if let Some(rest) = scope.strip_suffix(tail) {
                 scope = rest.to_string();

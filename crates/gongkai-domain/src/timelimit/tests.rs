@@ -160,6 +160,33 @@ fn kinds_follow_their_precedence() {
 }
 
 #[test]
+fn an_event_word_inside_a_condition_does_not_start_the_clock() {
+    let limit = read(
+        "因运营线路等信息发生变更影响出行的，企业应当在实施之日3日前予以公开；因交通管制导致临时变更的，应当及时公开。",
+    );
+    let read: Vec<_> = limit.clauses.iter().map(|c| (c.scope.as_deref(), c.event, c.amount, c.immediate)).collect();
+    assert_eq!(
+        read,
+        [
+            (Some("因运营线路等信息发生变更影响出行的"), None, Some(3), false),
+            (Some("因交通管制导致临时变更的"), None, None, true)
+        ]
+    );
+}
+
+#[test]
+fn a_refresh_written_as_an_amount_is_a_cycle() {
+    let limit = read("及时更新，最迟6个月内必须有更新");
+    assert_eq!((limit.kind, limit.refresh.map(|r| r.every)), (Kind::Periodic, Some(Cycle::HalfYear)));
+    assert!(limit.clauses.iter().all(|c| c.amount.is_none()));
+    assert_eq!(read("最迟1年内必须有更新").refresh.map(|r| r.every), Some(Cycle::Year));
+    // A number of years is a duration, never this year's date.
+    assert_eq!(read("1年内公开").kind, Kind::Relative);
+    let every = read("每20个工作日更新");
+    assert_eq!((every.kind, every.clauses.len(), every.refresh), (Kind::Periodic, 0, None));
+}
+
+#[test]
 fn list_numbering_is_structure_not_amounts() {
     let limit = read("（1）信息形成之日起20个工作日内；（2）处罚决定：7个工作日内");
     let amounts: Vec<_> = limit.clauses.iter().map(|c| c.amount).collect();
