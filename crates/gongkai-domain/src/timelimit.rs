@@ -483,7 +483,10 @@ const EVENT_PATTERNS: &[(Event, &[&str])] = &[
     (Event::WorkStarted, &["启动…时", "启动…工作", "开工"]),
     (Event::Decided, &["作出…决定", "决定作出", "作出…决策", "决策作出", "决定之日", "决定后"]),
     (Event::Approved, &["批准", "批复", "审批通过", "核准", "审议通过"]),
-    (Event::Formed, &["形成", "产生", "获取", "获得", "制定", "制作", "变更", "下发至", "生成", "颁布", "印发"]),
+    (
+        Event::Formed,
+        &["形成", "产生", "获取", "获得", "制定", "制作", "变更", "变化", "下发至", "生成", "颁布", "印发"],
+    ),
 ];
 
 /// The earliest event named in a clause's text, with where it starts.
