@@ -133,6 +133,11 @@ async fn catalogue_workflow(app: App) {
     assert_eq!(late_edit.status(), StatusCode::CONFLICT);
 
     // The public reads it, each item linking to its column.
+    let index = reqwest::get(app.url("/public")).await.unwrap().text().await.unwrap();
+    assert!(
+        index.contains("href=\"&#x2f;public&#x2f;catalogues\"") || index.contains("href=\"/public/catalogues\""),
+        "{index}"
+    );
     let public = reqwest::get(app.url("/public/catalogues")).await.unwrap().text().await.unwrap();
     assert!(public.contains(CIVIL) && public.contains(&format!("/public/catalogues/{id}")), "{public}");
     let public = reqwest::get(app.url(&format!("/public/catalogues/{id}"))).await.unwrap().text().await.unwrap();
