@@ -7,8 +7,8 @@
 
 use crate::reports::NewReport;
 use crate::{App, Error, Result};
+use gongkai_domain::calendar::Calendar;
 use gongkai_domain::catalogue::{self, CatalogueAct, CatalogueStatus, ItemDraft, Timeliness};
-use gongkai_domain::people::Role;
 use gongkai_domain::scoring::Catalogued;
 use gongkai_domain::timelimit::TimeLimit;
 use gongkai_io::catalogue::{CatalogueSource, read_catalogue};
@@ -31,13 +31,13 @@ pub fn area_name(given: &str) -> Result<String> {
         return Ok(GENERAL_AREA.into());
     }
     catalogue::area_named(given)
-        .map(|a| a.name)
+        .map(|a| a.name.clone())
         .ok_or_else(|| Error::Invalid(format!("“{given}”不是26个试点领域之一，也不是“综合”：请从领域列表中选择")))
 }
 
 /// The department that supervises an area (task 14), as the directory names it.
 pub fn area_department(app_directory: &gongkai_domain::units::Directory, area: &str) -> Option<String> {
-    let found = catalogue::pilot_areas().into_iter().find(|a| a.name == area)?;
+    let found = catalogue::pilot_areas().iter().find(|a| a.name == area)?;
     app_directory.find(&found.typical_unit).map(|u| u.name.clone())
 }
 
@@ -51,6 +51,18 @@ pub struct CatalogueAccess {
     pub office: bool,
     /// The area's department: return with comments.
     pub area_department: bool,
+}
+
+impl CatalogueAccess {
+    /// The unit submits and revises; the office does the rest; the area's
+    /// department may return.
+    pub fn may(&self, act: CatalogueAct) -> bool {
+        match act {
+            CatalogueAct::Submit | CatalogueAct::Revise => self.own,
+            CatalogueAct::Return => self.office || self.area_department,
+            CatalogueAct::Accept | CatalogueAct::Approve | CatalogueAct::Publish => self.office,
+        }
+    }
 }
 
 pub async fn access(app: &App, user: &User, row: &CatalogueRow) -> Result<CatalogueAccess> {
@@ -237,27 +249,22 @@ pub async fn act(
 ) -> Result<CatalogueStatus> {
     let act = CatalogueAct::from_code(act_code).ok_or_else(|| Error::Invalid(format!("未知的办理动作“{act_code}”")))?;
     let (row, access) = find(app, user, id).await?;
-    let allowed = match act {
-        CatalogueAct::Submit | CatalogueAct::Revise => access.own,
-        CatalogueAct::Return => access.office || access.area_department,
-        CatalogueAct::Accept | CatalogueAct::Approve | CatalogueAct::Publish => access.office,
-    };
-    if !allowed {
+    if !access.may(act) {
         return Err(Error::Forbidden);
     }
-    let comment = comment.trim();
+    let comment = gongkai_domain::input::REASON.clean(comment)?;
     if act == CatalogueAct::Return && comment.is_empty() {
         return Err(Error::Invalid("退回时请写明修改意见".into()));
     }
-    let approval = approval.trim();
+    let approval = gongkai_domain::input::APPROVAL.clean(approval)?;
     if act == CatalogueAct::Approve && approval.is_empty() {
         return Err(Error::Invalid("请填写区政府批准的文号或日期（如“从府办函〔2020〕35号”）".into()));
     }
     if !act.transition().0.contains(&row.status()) {
         return Err(Error::Conflict(format!("这份标准目录{}，不能“{}”", row.status().label(), act.label())));
     }
-    let approval = (act == CatalogueAct::Approve).then_some(approval);
-    let status = app.store.catalogue_act(id, act, act_code, seen, comment, approval, author(user), &user.login).await?;
+    let approval = (act == CatalogueAct::Approve).then_some(approval.as_str());
+    let status = app.store.catalogue_act(id, act, seen, &comment, approval, author(user), &user.login).await?;
     if act == CatalogueAct::Submit {
         report_task_one(app, user, &row).await?;
     }
@@ -333,12 +340,8 @@ pub async fn set_url(app: &App, user: &User, item: ItemId, url: &str) -> Result<
             Error::Forbidden
         });
     }
-    let url = url.trim();
-    let web = url.starts_with("http://") || url.starts_with("https://");
-    if !url.is_empty() && (!web || url.chars().count() > 2000 || url.chars().any(char::is_whitespace)) {
-        return Err(Error::Invalid("栏目地址应以 http:// 或 https:// 开头，不含空格，不超过2000字".into()));
-    }
-    Ok(app.store.set_item_url(item, Some(url).filter(|u| !u.is_empty()), &user.login).await?)
+    let url = crate::web_address(&gongkai_domain::input::URL.clean(url)?, "栏目地址")?;
+    Ok(app.store.set_item_url(item, url.as_deref(), &user.login).await?)
 }
 
 /// A record of what was published under an item, as the unit enters it.
@@ -349,43 +352,43 @@ pub struct NewRecord {
     pub event_on: Option<chrono::NaiveDate>,
 }
 
-pub async fn add_record(app: &App, user: &User, item: ItemId, record: NewRecord) -> Result<()> {
-    let found = app.store.catalogue_item(item).await?;
-    let (row, access) = find(app, user, found.catalogue_id).await?;
+/// A record as it may be kept: title and address cleaned and within their
+/// limits, dates in order and not ahead of today.
+fn checked_record(item: ItemId, record: NewRecord, today: chrono::NaiveDate) -> Result<gongkai_store::NewRecordRow> {
+    let title = gongkai_domain::input::RECORD_TITLE.clean(&record.title)?;
+    if title.is_empty() {
+        return Err(Error::Invalid("请填写信息标题".into()));
+    }
+    let url = crate::web_address(&gongkai_domain::input::URL.clean(&record.url)?, "网址")?.unwrap_or_default();
+    if record.event_on.is_some_and(|e| e > record.published_on) {
+        return Err(Error::Invalid("起算日期不能晚于发布日期".into()));
+    }
+    if record.published_on > today {
+        return Err(Error::Invalid("发布日期不能晚于今天".into()));
+    }
+    Ok(gongkai_store::NewRecordRow { item, title, url, published_on: record.published_on, event_on: record.event_on })
+}
+
+/// The published catalogue a user may record under: its unit's staff or the office.
+async fn recordable(app: &App, user: &User, id: CatalogueId) -> Result<CatalogueRow> {
+    let (row, access) = find(app, user, id).await?;
     if !access.own && !access.office {
         return Err(Error::Forbidden);
     }
     if row.status() != CatalogueStatus::Published {
         return Err(Error::Conflict("标准目录发布后才能登记按目录公开的信息".into()));
     }
-    let title = record.title.trim();
-    if title.is_empty() {
-        return Err(Error::Invalid("请填写信息标题".into()));
+    Ok(row)
+}
+
+pub async fn add_record(app: &App, user: &User, item: ItemId, record: NewRecord) -> Result<()> {
+    let found = app.store.catalogue_item(item).await?;
+    recordable(app, user, found.catalogue_id).await?;
+    let record = checked_record(item, record, app.today())?;
+    // The same title on the same day under the same item is kept once (a second click).
+    if app.store.add_published_records(&[record], author(user), &user.login).await? == 0 {
+        return Err(Error::Conflict("这条信息已经登记过".into()));
     }
-    if title.chars().count() > 300 || record.url.chars().count() > 2000 {
-        return Err(Error::Invalid("标题不超过300字，地址不超过2000字".into()));
-    }
-    let web = record.url.starts_with("http://") || record.url.starts_with("https://");
-    if !record.url.is_empty() && !web {
-        return Err(Error::Invalid("网址应以 http:// 或 https:// 开头".into()));
-    }
-    if record.event_on.is_some_and(|e| e > record.published_on) {
-        return Err(Error::Invalid("起算日期不能晚于发布日期".into()));
-    }
-    if record.published_on > app.today() {
-        return Err(Error::Invalid("发布日期不能晚于今天".into()));
-    }
-    app.store
-        .add_published_record(
-            item,
-            title,
-            record.url.trim(),
-            record.published_on,
-            record.event_on,
-            author(user),
-            &user.login,
-        )
-        .await?;
     Ok(())
 }
 
@@ -416,12 +419,12 @@ pub struct Change {
 /// What a revision in progress changes against the version last published:
 /// items added and removed, each changed field from what to what. Empty
 /// when nothing was published or the catalogue is published as it stands.
-pub async fn changes(store: &gongkai_store::Store, row: &CatalogueRow) -> Result<Vec<Change>> {
+pub async fn changes(store: &gongkai_store::Store, row: &CatalogueRow, current: &[ItemView]) -> Result<Vec<Change>> {
     if row.status() == CatalogueStatus::Published {
         return Ok(Vec::new());
     }
     let Some(before) = store.published_items(row.id).await? else { return Ok(Vec::new()) };
-    let now = store.catalogue_items(row.id).await?;
+    let now: Vec<&ItemRow> = current.iter().map(|v| &v.item).collect();
     let fields: [(&str, Field); 12] = [
         ("一级事项", |i| i.level1.clone().unwrap_or_default()),
         ("二级事项", |i| i.level2.clone().unwrap_or_default()),
@@ -441,7 +444,7 @@ pub async fn changes(store: &gongkai_store::Store, row: &CatalogueRow) -> Result
         if text.chars().count() > 40 { format!("{}…", text.chars().take(40).collect::<String>()) } else { text }
     };
     let mut out = Vec::new();
-    for item in &now {
+    for item in now.iter().copied() {
         let draft = item.draft();
         match before.iter().find(|b| b.id == item.id) {
             None => out.push(Change { item: draft.name().to_string(), what: "新增事项".into() }),
@@ -467,10 +470,7 @@ pub async fn changes(store: &gongkai_store::Store, row: &CatalogueRow) -> Result
 
 /// The 公开信息登记表 of a published catalogue, for its unit to fill.
 pub async fn records_template(app: &App, user: &User, id: CatalogueId) -> Result<(String, Vec<u8>)> {
-    let (row, access) = find(app, user, id).await?;
-    if !access.own && !access.office {
-        return Err(Error::Forbidden);
-    }
+    let row = recordable(app, user, id).await?;
     let views = items(&app.store, &row).await?;
     let lines: Vec<gongkai_io::out::RecordItem> = views
         .iter()
@@ -492,13 +492,7 @@ pub async fn records_template(app: &App, user: &User, id: CatalogueId) -> Result
 /// catalogue's, its dates real and in order); one wrong line refuses the
 /// file with its row, and nothing is stored.
 pub async fn import_records(app: &App, user: &User, id: CatalogueId, name: &str, bytes: &[u8]) -> Result<usize> {
-    let (row, access) = find(app, user, id).await?;
-    if !access.own && !access.office {
-        return Err(Error::Forbidden);
-    }
-    if row.status() != CatalogueStatus::Published {
-        return Err(Error::Conflict("标准目录发布后才能登记按目录公开的信息".into()));
-    }
+    recordable(app, user, id).await?;
     let lines = gongkai_io::catalogue::read_records(name, bytes).map_err(|e| Error::Invalid(e.to_string()))?;
     let ids: Vec<ItemId> = app.store.catalogue_items(id).await?.iter().map(|i| i.id).collect();
     let today = app.today();
@@ -517,20 +511,8 @@ pub async fn import_records(app: &App, user: &User, id: CatalogueId, name: &str,
                 Some(written_date(text).ok_or_else(|| wrong(format!("起算日期“{text}”不是日期，应写作 2020-09-28")))?)
             }
         };
-        if published_on > today {
-            return Err(wrong("发布日期晚于今天".into()));
-        }
-        if event_on.is_some_and(|e| e > published_on) {
-            return Err(wrong("起算日期晚于发布日期".into()));
-        }
-        let web = line.url.starts_with("http://") || line.url.starts_with("https://");
-        if !line.url.is_empty() && !web {
-            return Err(wrong(format!("网址“{}”应以 http:// 或 https:// 开头", line.url)));
-        }
-        if line.title.chars().count() > 300 || line.url.chars().count() > 2000 {
-            return Err(wrong("标题不超过300字，网址不超过2000字".into()));
-        }
-        records.push(gongkai_store::NewRecordRow { item, title: line.title, url: line.url, published_on, event_on });
+        let record = NewRecord { title: line.title.clone(), url: line.url.clone(), published_on, event_on };
+        records.push(checked_record(item, record, today).map_err(|e| wrong(e.to_string()))?);
     }
     Ok(app.store.add_published_records(&records, author(user), &user.login).await?)
 }
@@ -563,7 +545,12 @@ pub struct ItemView {
 
 /// The catalogue's items with their readings and records.
 pub async fn items(store: &gongkai_store::Store, row: &CatalogueRow) -> Result<Vec<ItemView>> {
-    views(store, row, store.catalogue_items(row.id).await?).await
+    items_on(store, row, &store.calendar().await?).await
+}
+
+/// The same, on a calendar already read (for many catalogues at once).
+pub async fn items_on(store: &gongkai_store::Store, row: &CatalogueRow, calendar: &Calendar) -> Result<Vec<ItemView>> {
+    views(store, row, store.catalogue_items(row.id).await?, calendar).await
 }
 
 /// The version the public reads (kept while a revision is drafted), with
@@ -577,12 +564,16 @@ pub async fn public_items(store: &gongkai_store::Store, row: &CatalogueRow) -> R
             item.url = now.url.clone();
         }
     }
-    Ok(Some(views(store, row, items).await?))
+    Ok(Some(views(store, row, items, &store.calendar().await?).await?))
 }
 
-async fn views(store: &gongkai_store::Store, row: &CatalogueRow, items: Vec<ItemRow>) -> Result<Vec<ItemView>> {
+async fn views(
+    store: &gongkai_store::Store,
+    row: &CatalogueRow,
+    items: Vec<ItemRow>,
+    calendar: &Calendar,
+) -> Result<Vec<ItemView>> {
     let mut records = store.published_records(row.id).await?;
-    let calendar = store.calendar().await?;
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         let reading = reading(&item);
@@ -595,7 +586,7 @@ async fn views(store: &gongkai_store::Store, row: &CatalogueRow, items: Vec<Item
         };
         let mut judged = Vec::with_capacity(mine.len());
         for record in mine {
-            let t = catalogue::timeliness(clause.as_ref(), record.event_on, record.published_on, &calendar)
+            let t = catalogue::timeliness(clause.as_ref(), record.event_on, record.published_on, calendar)
                 .unwrap_or(Timeliness::Unknown);
             let due = match &t {
                 Timeliness::OnTime { due } | Timeliness::Late { due, .. } => Some(*due),
@@ -627,13 +618,14 @@ pub async fn facts(app: &App, as_of: chrono::NaiveDate) -> Result<std::collectio
         .store
         .catalogues(&CatalogueFilter { status: Some(CatalogueStatus::Published.code().into()), ..Default::default() })
         .await?;
+    let calendar = app.store.calendar().await?;
     let mut out: std::collections::HashMap<String, Catalogued> = std::collections::HashMap::new();
     for row in rows {
         // An item is missing only in a catalogue published by the day; a
         // late record counts by its own date.
         let published_by = row.published_at.map(gongkai_domain::calendar::beijing_day).is_some_and(|day| day <= as_of);
         let facts = out.entry(row.unit.clone()).or_default();
-        for view in items(&app.store, &row).await? {
+        for view in items_on(&app.store, &row, &calendar).await? {
             let counted: Vec<&JudgedRecord> = view.records.iter().filter(|r| r.record.published_on <= as_of).collect();
             if counted.is_empty() && published_by {
                 facts.missing += 1;
@@ -682,9 +674,4 @@ pub async fn compilation(app: &App, rows: &[CatalogueRow], region: &str) -> Resu
     let subtitle =
         Some(format!("（{}，共 {} 份目录）", gongkai_domain::calendar::chinese_date(app.today()), sheets.len()));
     Ok(catalogue_document(&title, subtitle, &sheets))
-}
-
-/// Everyone may read the pilot areas' names, and whether a role may act.
-pub fn may_manage(role: Role) -> bool {
-    crate::access::manages(role)
 }

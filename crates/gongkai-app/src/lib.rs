@@ -36,6 +36,18 @@ use gongkai_store::{Store, TaskRow};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// An optional web address as a form gives it: empty is none, anything else
+/// must be http(s) without spaces (`what` names the field in the message).
+pub fn web_address(text: &str, what: &str) -> Result<Option<String>> {
+    match text.trim() {
+        "" => Ok(None),
+        u if (u.starts_with("http://") || u.starts_with("https://")) && !u.contains(char::is_whitespace) => {
+            Ok(Some(u.to_string()))
+        }
+        _ => Err(Error::Invalid(format!("{what}应以 http:// 或 https:// 开头，且不含空格"))),
+    }
+}
+
 /// An optional date as a form gives it: empty is none, anything else must
 /// be YYYY-MM-DD in the years a programme can have (2000–2100).
 pub fn optional_date(text: &str, what: &str) -> Result<Option<NaiveDate>> {

@@ -73,13 +73,7 @@ pub async fn file_report(app: &App, user: &User, id: ObligationId, report: NewRe
     if text.is_empty() && files.is_empty() && kept.is_empty() {
         return Err(Error::invalid("请填写报送内容或附上文件"));
     }
-    let published_url = match url.as_str() {
-        "" => None,
-        u if (u.starts_with("http://") || u.starts_with("https://")) && !u.contains(char::is_whitespace) => {
-            Some(u.to_string())
-        }
-        _ => return Err(Error::invalid("公开网址应以 http:// 或 https:// 开头，且不含空格")),
-    };
+    let published_url = crate::web_address(&url, "公开网址")?;
     let evidence_date = crate::optional_date(&date, "材料日期")?;
     let mut attachments = Vec::new();
     for (name, bytes) in &files {

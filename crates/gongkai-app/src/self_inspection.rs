@@ -348,10 +348,12 @@ async fn catalogue_work(
         return Ok(());
     }
     let in_year = |day: NaiveDate| day.year() == year && day <= as_of;
+    let calendar = store.calendar().await?;
     let (mut published, mut items, mut records, mut late) = (Vec::new(), 0, 0, 0);
     let mut empty: Vec<String> = Vec::new();
     for row in &rows {
-        let views = crate::catalogues::items(store, row).await.map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let views =
+            crate::catalogues::items_on(store, row, &calendar).await.map_err(|e| StoreError::Invalid(e.to_string()))?;
         items += views.len();
         if row.status() != CatalogueStatus::Published {
             continue;

@@ -18,9 +18,14 @@ pub struct Area {
 
 const PILOT_AREAS: &str = include_str!("../data/pilot-areas.csv");
 
-/// The pilot areas, in their official order. A catalogue outside them (a
-/// unit's 综合政务 catalogue) uses the area name "综合".
-pub fn pilot_areas() -> Vec<Area> {
+/// The pilot areas, in their official order (read once). A catalogue
+/// outside them (a unit's 综合政务 catalogue) uses the area name "综合".
+pub fn pilot_areas() -> &'static [Area] {
+    static AREAS: std::sync::OnceLock<Vec<Area>> = std::sync::OnceLock::new();
+    AREAS.get_or_init(read_pilot_areas)
+}
+
+fn read_pilot_areas() -> Vec<Area> {
     PILOT_AREAS
         .lines()
         .skip(1)
@@ -50,20 +55,15 @@ fn csv_fields(line: &str) -> Vec<String> {
 }
 
 /// The area a name means: exact, or contained either way ("社会救助领域").
-pub fn area_named(name: &str) -> Option<Area> {
+pub fn area_named(name: &str) -> Option<&'static Area> {
     let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
     let name = name.trim_end_matches("领域");
     let areas = pilot_areas();
-    let index = areas
+    areas
         .iter()
-        .position(|a| a.name == name)
-        .or_else(|| areas.iter().position(|a| !name.is_empty() && (name.contains(&a.name) || a.name.contains(name))))?;
-    areas.into_iter().nth(index)
+        .find(|a| a.name == name)
+        .or_else(|| areas.iter().find(|a| !name.is_empty() && (name.contains(&a.name) || a.name.contains(name))))
 }
-
-/// The standard 公开渠道和载体.
-pub const STANDARD_CHANNELS: [&str; 8] =
-    ["政府网站", "政务新媒体", "公开查阅点", "政务服务中心", "便民服务站", "公示栏", "精准推送", "其他"];
 
 /// One row of a catalogue as a file or a form gives it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,16 +180,29 @@ pub enum CatalogueAct {
 }
 
 impl CatalogueAct {
+    pub const ALL: [CatalogueAct; 6] = [
+        CatalogueAct::Submit,
+        CatalogueAct::Return,
+        CatalogueAct::Accept,
+        CatalogueAct::Approve,
+        CatalogueAct::Publish,
+        CatalogueAct::Revise,
+    ];
+
+    /// The word forms and the audit log use ("catalogue.submit").
+    pub fn code(self) -> &'static str {
+        match self {
+            CatalogueAct::Submit => "submit",
+            CatalogueAct::Return => "return",
+            CatalogueAct::Accept => "accept",
+            CatalogueAct::Approve => "approve",
+            CatalogueAct::Publish => "publish",
+            CatalogueAct::Revise => "revise",
+        }
+    }
+
     pub fn from_code(code: &str) -> Option<CatalogueAct> {
-        Some(match code {
-            "submit" => CatalogueAct::Submit,
-            "return" => CatalogueAct::Return,
-            "accept" => CatalogueAct::Accept,
-            "approve" => CatalogueAct::Approve,
-            "publish" => CatalogueAct::Publish,
-            "revise" => CatalogueAct::Revise,
-            _ => return None,
-        })
+        CatalogueAct::ALL.into_iter().find(|a| a.code() == code)
     }
 
     pub fn label(self) -> &'static str {

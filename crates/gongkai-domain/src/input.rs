@@ -41,6 +41,10 @@ pub const FILTER: Field = line("筛选条件", 200);
 pub const SCORING_RULE: Field = text("考核规则", 20_000);
 /// The roles chosen for a list's columns ("任务=具体要求,牵头=牵头单位,…").
 pub const COLUMN_MAP: Field = line("列的识别", 2_000);
+/// The title of information published under a catalogue item.
+pub const RECORD_TITLE: Field = line("信息标题", 300);
+/// The 区政府's approval of a catalogue: its document number or date.
+pub const APPROVAL: Field = line("批准文号", 200);
 /// A short value: a date, a number, a choice.
 pub const VALUE: Field = line("填写的值", 100);
 

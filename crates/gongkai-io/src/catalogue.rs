@@ -3,7 +3,7 @@
 //! over their rows, tick columns (√) or ■/□ marks inside one channel cell,
 //! and `同上` for "as the row above". Each row becomes an `ItemDraft`.
 
-use crate::grid::{Grid, GridCell};
+use crate::grid::{Grid, GridCell, squeeze};
 use crate::{Format, ImportError, docx, limits, xlsx};
 use gongkai_domain::catalogue::ItemDraft;
 
@@ -64,10 +64,6 @@ impl Column {
             Column::Ignore => "不读取".into(),
         }
     }
-}
-
-fn squeeze(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 fn audience(label: &str) -> String {

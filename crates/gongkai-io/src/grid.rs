@@ -172,7 +172,8 @@ pub fn parse_map(text: &str) -> Result<Vec<ColumnChoice>, String> {
     Ok(choices)
 }
 
-fn squeeze(text: &str) -> String {
+/// A cell's text without the spaces and line breaks it was typed or wrapped with.
+pub(crate) fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 

@@ -291,7 +291,6 @@ impl Store {
         &self,
         id: CatalogueId,
         act: CatalogueAct,
-        act_code: &str,
         seen: i32,
         comment: &str,
         approval: Option<&str>,
@@ -301,6 +300,7 @@ impl Store {
         let (from, to) = act.transition();
         let from: Vec<&str> = from.iter().map(|s| s.code()).collect();
         let (a, b) = (from[0], from.get(1).copied().unwrap_or(from[0]));
+        let act_code = act.code();
         let revise = matches!(act, CatalogueAct::Revise);
         let publish = matches!(act, CatalogueAct::Publish);
         on_pool!(self, pool => {
@@ -362,34 +362,6 @@ impl Store {
         Ok(())
     }
 
-    /// Records what was published under an item.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn add_published_record(
-        &self,
-        item: ItemId,
-        title: &str,
-        url: &str,
-        published_on: NaiveDate,
-        event_on: Option<NaiveDate>,
-        author: Option<UserId>,
-        actor: &str,
-    ) -> StoreResult<RecordId> {
-        Ok(on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            let (id,): (RecordId,) = sqlx::query_as(
-                "INSERT INTO published_records (item_id, title, url, published_on, event_on, entered_by, entered_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(item).bind(title).bind(url).bind(published_on).bind(event_on).bind(author).bind(Utc::now())
-            .fetch_one(&mut *tx).await?;
-            let after = serde_json::json!({ "catalogue_item": item, "title": title, "url": url,
-                "published_on": published_on, "event_on": event_on }).to_string();
-            audit!(self, tx, actor, "catalogue.record", &format!("目录事项 {item}：{title}"), None, Some(after));
-            tx.commit().await?;
-            id
-        }))
-    }
-
     /// An item's column address (the 政府网站 column the inspection reads).
     pub async fn set_item_url(&self, item: ItemId, url: Option<&str>, actor: &str) -> StoreResult<()> {
         on_pool!(self, pool => {
@@ -405,7 +377,10 @@ impl Store {
         Ok(())
     }
 
-    /// Records from a filled-in 登记表, all or none, each audited.
+    /// Records from the page, the API or a filled-in 登记表, all in one
+    /// transaction, each audited. One already kept (same item, title and
+    /// publication day: a second click, a sheet uploaded twice) is skipped;
+    /// returns how many were added.
     pub async fn add_published_records(
         &self,
         records: &[NewRecordRow],
@@ -415,19 +390,24 @@ impl Store {
         Ok(on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let now = Utc::now();
+            let mut added = 0;
             for r in records {
-                sqlx::query(
+                let inserted = sqlx::query(
                     "INSERT INTO published_records (item_id, title, url, published_on, event_on, entered_by, entered_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (item_id, title, published_on) DO NOTHING",
                 )
                 .bind(r.item).bind(&r.title).bind(&r.url).bind(r.published_on).bind(r.event_on).bind(author).bind(now)
-                .execute(&mut *tx).await?;
+                .execute(&mut *tx).await?.rows_affected();
+                if inserted == 0 {
+                    continue;
+                }
+                added += 1;
                 let after = serde_json::json!({ "catalogue_item": r.item, "title": r.title, "url": r.url,
                     "published_on": r.published_on, "event_on": r.event_on }).to_string();
                 audit!(self, tx, actor, "catalogue.record", &format!("目录事项 {}：{}", r.item, r.title), None, Some(after));
             }
             tx.commit().await?;
-            records.len()
+            added
         }))
     }
 

@@ -167,6 +167,8 @@ async fn catalogue_workflow(app: App) {
     };
     assert_eq!(record("社会救助政策文件汇编", "2020-10-19").await.status(), StatusCode::SEE_OTHER);
     assert_eq!(record("社会救助投诉举报电话", "2020-10-22").await.status(), StatusCode::SEE_OTHER);
+    // A second click on the same record keeps it once.
+    assert_eq!(record("社会救助投诉举报电话", "2020-10-22").await.status(), StatusCode::CONFLICT);
     let page = civil.get(app.url(&at)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("按时") && page.contains("逾期 3 个工作日") && page.contains("2020-10-19"), "{page}");
     assert!(page.contains("已登记公开信息 2 条，其中逾期 1 条"), "{page}");

@@ -110,21 +110,20 @@ async fn published_catalogue(app: &App) -> i64 {
     let read = gongkai_io::catalogue::read_catalogue("目录.xlsx", &std::fs::read(path).unwrap()).unwrap();
     let civil = common::CIVIL;
     let id = app.store.save_catalogue(civil, "社会救助", 0, "", "测试", &read.items, None, "测试").await.unwrap();
-    for (act, code) in [
-        (CatalogueAct::Submit, "submit"),
-        (CatalogueAct::Accept, "accept"),
-        (CatalogueAct::Approve, "approve"),
-        (CatalogueAct::Publish, "publish"),
-    ] {
+    for act in [CatalogueAct::Submit, CatalogueAct::Accept, CatalogueAct::Approve, CatalogueAct::Publish] {
         let seen = app.store.catalogue(id).await.unwrap().revision;
-        app.store.catalogue_act(id, act, code, seen, "", Some("从府办函〔2020〕35号"), None, "测试").await.unwrap();
+        app.store.catalogue_act(id, act, seen, "", Some("从府办函〔2020〕35号"), None, "测试").await.unwrap();
     }
     let item = app.store.catalogue_items(id).await.unwrap()[0].id;
     let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
-    app.store
-        .add_published_record(item, "社会救助政策文件", "", day("2020-10-22"), Some(day("2020-09-28")), None, "测试")
-        .await
-        .unwrap();
+    let record = gongkai_store::NewRecordRow {
+        item,
+        title: "社会救助政策文件".into(),
+        url: String::new(),
+        published_on: day("2020-10-22"),
+        event_on: Some(day("2020-09-28")),
+    };
+    app.store.add_published_records(&[record], None, "测试").await.unwrap();
     id.0
 }
 

@@ -15,7 +15,7 @@ use gongkai_store::{CatalogueFilter, CatalogueId, CatalogueRow, ItemId};
 use serde::Deserialize;
 
 fn areas() -> Vec<String> {
-    pilot_areas().into_iter().map(|a| a.name).chain(std::iter::once(GENERAL_AREA.to_string())).collect()
+    pilot_areas().iter().map(|a| a.name.clone()).chain(std::iter::once(GENERAL_AREA.to_string())).collect()
 }
 
 fn row_json(row: &CatalogueRow) -> serde_json::Value {
@@ -60,15 +60,15 @@ async fn list_html(state: &AppState, page: &PageUser, query: ListQuery, error: &
         .as_deref()
         .map(|unit| {
             pilot_areas()
-                .into_iter()
+                .iter()
                 .filter(|a| catalogues::area_department(&directory, &a.name).as_deref() == Some(unit))
-                .map(|a| a.name)
+                .map(|a| a.name.clone())
                 .collect()
         })
         .unwrap_or_default();
     let (mine, others): (Vec<&CatalogueRow>, Vec<&CatalogueRow>) =
         rows.iter().partition(|r| own.as_deref() == Some(r.unit.as_str()));
-    let office = catalogues::may_manage(page.user.role);
+    let office = gongkai_app::access::manages(page.user.role);
     let units: Vec<String> =
         if office { directory.units().iter().map(|u| u.name.clone()).collect() } else { Vec::new() };
     let sources = state
@@ -161,24 +161,14 @@ pub async fn copy(
 
 /// The acts this user may take on the catalogue now.
 fn acts(row: &CatalogueRow, access: &catalogues::CatalogueAccess) -> Vec<serde_json::Value> {
-    [CatalogueAct::Submit, CatalogueAct::Return, CatalogueAct::Accept, CatalogueAct::Approve, CatalogueAct::Publish, CatalogueAct::Revise]
+    CatalogueAct::ALL
         .into_iter()
-        .filter(|act| act.transition().0.contains(&row.status()))
-        .filter(|act| match act {
-            CatalogueAct::Submit | CatalogueAct::Revise => access.own,
-            CatalogueAct::Return => access.office || access.area_department,
-            _ => access.office,
-        })
+        .filter(|act| act.transition().0.contains(&row.status()) && access.may(*act))
         .map(|act| {
-            let code = match act {
-                CatalogueAct::Submit => "submit",
-                CatalogueAct::Return => "return",
-                CatalogueAct::Accept => "accept",
-                CatalogueAct::Approve => "approve",
-                CatalogueAct::Publish => "publish",
-                CatalogueAct::Revise => "revise",
-            };
-            serde_json::json!({ "code": code, "label": act.label(), "comment": act == CatalogueAct::Return, "approval": act == CatalogueAct::Approve })
+            serde_json::json!({
+                "code": act.code(), "label": act.label(),
+                "comment": act == CatalogueAct::Return, "approval": act == CatalogueAct::Approve,
+            })
         })
         .collect()
 }
@@ -187,7 +177,7 @@ async fn show_html(state: &AppState, page: &PageUser, id: CatalogueId, error: &s
     let (row, access) = catalogues::find(state, &page.user, id).await?;
     let items = catalogues::items(&state.store, &row).await?;
     let events = state.store.catalogue_events(id).await?;
-    let changes = catalogues::changes(&state.store, &row).await?;
+    let changes = catalogues::changes(&state.store, &row, &items).await?;
     let records: usize = items.iter().map(|i| i.records.len()).sum();
     let late: usize = items.iter().map(|i| i.late).sum();
     let empty = items.iter().filter(|i| i.records.is_empty()).count();
@@ -213,17 +203,9 @@ async fn show_html(state: &AppState, page: &PageUser, id: CatalogueId, error: &s
     )
 }
 
+/// An entry of the history in words: a save, or an act.
 fn act_words(code: &str) -> &'static str {
-    match code {
-        "save" => "保存目录",
-        "submit" => "提交审核",
-        "return" => "退回修改",
-        "accept" => "审核通过",
-        "approve" => "登记区政府批准",
-        "publish" => "发布",
-        "revise" => "开始修订",
-        _ => "办理",
-    }
+    CatalogueAct::from_code(code).map_or("保存目录", CatalogueAct::label)
 }
 
 pub async fn show(
@@ -252,9 +234,6 @@ pub async fn act(
     FormBody(form): FormBody<ActForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
-    if form.comment.chars().count() > 2000 || form.approval.chars().count() > 200 {
-        return Err(AppError::bad_request("意见不超过2000字，批准文号不超过200字"));
-    }
     match catalogues::act(&state, &page.user, id, &form.act, form.revision, &form.comment, &form.approval).await {
         Ok(_) => Ok(Redirect::to(&format!("/catalogues/{id}")).into_response()),
         Err(err) => {
@@ -286,7 +265,7 @@ pub async fn rule(
     FormBody(form): FormBody<RuleForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
-    if !catalogues::may_manage(page.user.role) {
+    if !gongkai_app::access::manages(page.user.role) {
         return Err(AppError::forbidden());
     }
     let item = state.store.catalogue_item(id).await.map_err(|_| AppError::not_found())?;
@@ -375,24 +354,15 @@ pub async fn record(
     let item = state.store.catalogue_item(id).await.map_err(|_| AppError::not_found())?;
     // Another unit's catalogue is not there, whatever the form says.
     catalogues::find(&state, &page.user, item.catalogue_id).await?;
-    let date = |text: &str, what: &str| -> AppResult<chrono::NaiveDate> {
-        chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            .ok()
-            .filter(|d| gongkai_domain::calendar::in_range(*d))
-            .ok_or_else(|| AppError::bad_request(format!("{what}应为 2000 至 2100 年间的日期，如 2020-10-15")))
-    };
     let outcome = async {
-        let published_on = date(&form.published_on, "发布日期")?;
-        let event_on = if form.event_on.trim().is_empty() { None } else { Some(date(&form.event_on, "起算日期")?) };
-        let record = catalogues::NewRecord {
-            title: form.title.clone(),
-            url: form.url.trim().to_string(),
-            published_on,
-            event_on,
-        };
-        catalogues::add_record(&state, &page.user, id, record).await.map_err(AppError::from)
+        let published_on = gongkai_app::optional_date(&form.published_on, "发布日期")?
+            .ok_or_else(|| gongkai_app::Error::Invalid("请填写发布日期".into()))?;
+        let event_on = gongkai_app::optional_date(&form.event_on, "起算日期")?;
+        let record = catalogues::NewRecord { title: form.title.clone(), url: form.url.clone(), published_on, event_on };
+        catalogues::add_record(&state, &page.user, id, record).await
     }
-    .await;
+    .await
+    .map_err(AppError::from);
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/catalogues/{}#item-{id}", item.catalogue_id)).into_response()),
         Err(err) => {
