@@ -19,6 +19,7 @@ pub mod documents;
 mod error;
 pub mod files;
 pub mod import;
+pub mod inspection;
 pub mod ledger;
 pub mod people;
 pub mod remind;

@@ -154,6 +154,36 @@ pub async fn due_obligations(store: &Store, as_of: NaiveDate, calendar: &Calenda
     Ok(events)
 }
 
+/// The 整改 the inspections asked for: reminded before the finding's due
+/// date and chased after it like any work; an answered finding waits for
+/// the next run, which confirms it, and is not chased. Its 督办 is a
+/// message, not a numbered notice.
+pub async fn due_findings(store: &Store, as_of: NaiveDate, calendar: &Calendar) -> crate::Result<Vec<NewEvent>> {
+    let since = store.first_run(JOB, as_of).await?;
+    let open = store
+        .findings(&gongkai_store::FindingFilter { open: true, limit: Some(i64::MAX), ..Default::default() })
+        .await?;
+    let mut events = Vec::new();
+    for finding in open.iter().filter(|f| f.status == "open") {
+        let label = gongkai_domain::inspection::FindingKind::from_code(&finding.kind).map_or("", |k| k.label());
+        let work = DueWork {
+            subject: Subject { kind: FINDING.into(), id: finding.id.0 },
+            unit: finding.unit.clone(),
+            what: format!("网上巡查发现的“{}”{label}问题的整改", finding.item_name()),
+            due: finding.due_date,
+            open: true,
+            rules: Rules::default(),
+            notices: false,
+            not_before: finding.found_on.max(since),
+        };
+        events.extend(events_for(&work, as_of, calendar));
+    }
+    Ok(events)
+}
+
+/// The subject of an inspection finding's events.
+pub const FINDING: &str = "finding";
+
 /// The subject of a reminder to a unit that supports an obligation (配合).
 pub const SUPPORT: &str = "support";
 
@@ -234,7 +264,8 @@ pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &
         return Ok(Vec::new());
     };
     let calendar = store.calendar().await?;
-    let events = due_obligations(store, as_of, &calendar).await?;
+    let mut events = due_obligations(store, as_of, &calendar).await?;
+    events.extend(due_findings(store, as_of, &calendar).await?);
     let sent = tell(store, as_of, &events, channels, actor).await;
     lock.release().await;
     sent

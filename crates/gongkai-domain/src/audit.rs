@@ -327,7 +327,7 @@ pub fn action_words(action: &str, after: Option<&str>) -> String {
 }
 
 /// Every action the log records, with its words; the 审计日志 filters by them.
-pub const ACTIONS: [(&str, &str); 50] = [
+pub const ACTIONS: [(&str, &str); 54] = [
     ("login", "登录"),
     ("login.failed", "登录失败"),
     ("obligation.submit", "报送"),
@@ -378,6 +378,10 @@ pub const ACTIONS: [(&str, &str); 50] = [
     ("catalogue.rule", "更正公开时限的理解"),
     ("catalogue.record", "登记按目录公开的信息"),
     ("catalogue.url", "修改目录事项的栏目地址"),
+    ("inspection.start", "开始网上巡查"),
+    ("inspection.finish", "完成网上巡查"),
+    ("finding.answer", "报告巡查问题的整改情况"),
+    ("finding.dismiss", "巡查问题不予整改"),
 ];
 
 /// What an entry recorded before or after, in words: the keys it writes
@@ -404,7 +408,7 @@ pub fn change_words(text: &str) -> String {
         .join("；")
 }
 
-const KEYS: [(&str, &str); 50] = [
+const KEYS: [(&str, &str); 55] = [
     ("token", "令牌编号"),
     ("units", "单位"),
     ("replace", "以文件为准（删除文件中没有的单位）"),
@@ -455,6 +459,11 @@ const KEYS: [(&str, &str); 50] = [
     ("published_on", "发布日期"),
     ("event_on", "起算日期"),
     ("rule", "公开时限的理解"),
+    ("as_of", "巡查日"),
+    ("columns", "栏目数"),
+    ("new", "新发现"),
+    ("again", "仍未整改"),
+    ("fixed", "已整改"),
 ];
 
 fn value_words(value: &str) -> String {

@@ -16,6 +16,7 @@ pub use deadline::DeadlineText;
 pub mod audit;
 pub mod catalogue;
 pub mod input;
+pub mod inspection;
 pub mod people;
 pub mod plan;
 pub mod responsible;

@@ -10,6 +10,7 @@
 pub mod archive;
 pub mod backup;
 pub mod catalogue;
+pub mod column;
 mod docx;
 mod grid;
 pub mod limits;

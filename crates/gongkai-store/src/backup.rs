@@ -15,7 +15,7 @@ const FILL_TASK_SEQ: &str = "UPDATE obligations SET task_seq = (SELECT seq FROM 
 
 /// Tables in the order their references need; `audit_head` is written over
 /// the row every new database has.
-pub const TABLES: [&str; 30] = [
+pub const TABLES: [&str; 33] = [
     "units",
     "plans",
     "tasks",
@@ -46,6 +46,9 @@ pub const TABLES: [&str; 30] = [
     "catalogue_items",
     "catalogue_events",
     "published_records",
+    "inspection_runs",
+    "inspection_fetches",
+    "findings",
 ];
 
 /// Tables a backup leaves out on purpose: sign-ins (a restored system signs
@@ -54,7 +57,7 @@ pub const TABLES: [&str; 30] = [
 pub const NOT_BACKED_UP: [&str; 4] = ["sessions", "login_failures", "ledger_versions", "_sqlx_migrations"];
 
 /// Tables whose `id` the database numbers (PostgreSQL's sequences follow).
-const NUMBERED: [&str; 21] = [
+const NUMBERED: [&str; 24] = [
     "units",
     "plans",
     "tasks",
@@ -76,6 +79,9 @@ const NUMBERED: [&str; 21] = [
     "catalogue_items",
     "catalogue_events",
     "published_records",
+    "inspection_runs",
+    "inspection_fetches",
+    "findings",
 ];
 
 /// The column whose values must be one of an enum's words, per table: a

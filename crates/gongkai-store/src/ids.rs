@@ -66,4 +66,8 @@ ids! {
     ItemId,
     /// A record of information published under an item.
     RecordId,
+    /// One 网上巡查 run.
+    RunId,
+    /// A problem an inspection found (整改 work for the unit).
+    FindingId,
 }

@@ -15,6 +15,7 @@ mod backup;
 mod catalogues;
 mod demo;
 mod ids;
+mod inspections;
 pub mod key_file;
 mod ledger;
 mod people;
@@ -39,7 +40,12 @@ pub use audit_log::{AuditFilter, checkpoint_file};
 pub use backup::{NOT_BACKED_UP, Restore, TABLES};
 pub use catalogues::{CatalogueEvent, CatalogueFilter, CatalogueRow, ItemRow, NewRecordRow, RecordRow};
 pub use demo::DemoReport;
-pub use ids::{CatalogueId, ItemId, ObligationId, PlanId, RecordId, SubmissionId, TaskId, UnitId, UserId};
+pub use ids::{
+    CatalogueId, FindingId, ItemId, ObligationId, PlanId, RecordId, RunId, SubmissionId, TaskId, UnitId, UserId,
+};
+pub use inspections::{
+    ColumnToRead, FetchResult, FetchRow, FindingFilter, FindingRow, Inspectable, NewFinding, RunRow,
+};
 pub use ledger::{
     ImportReport, Light, MilestoneRow, ObligationFilter, ObligationRow, Order, PlanHeading, PlanRow, SOON_DAYS, TaskRow,
 };

@@ -55,6 +55,9 @@ pub enum Command {
     /// 标准目录：导入单位的目录文件、列出、导出（工作簿或文件汇编）
     #[command(subcommand)]
     Catalogue(CatalogueCommand),
+    /// 网上巡查：读取栏目页面，按标准目录检查各单位网站栏目（缺失、未更新、不及时、链接失效、未在栏目发布）
+    #[command(subcommand)]
+    Inspect(InspectCommand),
     /// 列出任务
     Tasks(TasksArgs),
     /// 列出台账中的任务事项（单位 × 里程碑 × 日期）
@@ -402,6 +405,38 @@ pub struct DeadlineArgs {
     /// 要解析的文字
     #[arg(required_unless_present = "jsonl")]
     pub text: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InspectCommand {
+    /// 读取一个栏目（含翻页）列出的全部信息：标题、日期、地址
+    Page {
+        /// 栏目地址（http:// 或 https://）
+        url: String,
+        /// 最多读取的页数
+        #[arg(long, default_value_t = 50)]
+        pages: usize,
+        /// 以 JSON 输出（数组，每项 {title, date, url}）
+        #[arg(long)]
+        json: bool,
+    },
+    /// 巡查已公布标准目录的栏目，输出发现的问题并生成整改任务
+    Run {
+        /// 只巡查这个单位（全称或简称）
+        #[arg(long, conflicts_with = "all")]
+        unit: Option<String>,
+        /// 巡查全部单位（默认）
+        #[arg(long)]
+        all: bool,
+        /// 以这一天为巡查日（YYYY-MM-DD，北京时间；默认今天）
+        #[arg(long)]
+        now: Option<String>,
+        /// 以 JSON 输出（数组，每项 {unit, item, kind, url, evidence}）
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出巡查记录
+    List,
 }
 
 #[derive(Debug, Subcommand)]

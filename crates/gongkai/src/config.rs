@@ -18,6 +18,7 @@ pub struct Settings {
     pub files: Files,
     pub remind: Remind,
     pub smtp: Smtp,
+    pub inspect: Inspect,
 }
 
 #[derive(Clone, PartialEq, Deserialize)]
@@ -55,6 +56,48 @@ pub struct Remind {
     pub every_seconds: u64,
 }
 
+/// 网上巡查: how the inspector treats the sites it reads, and how often it runs.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Inspect {
+    pub every_days: u32,
+    pub user_agent: String,
+    pub interval_ms: u64,
+    pub timeout_seconds: u64,
+    pub retries: u32,
+    pub max_pages: usize,
+    pub sites_at_once: usize,
+    pub fix_working_days: u32,
+}
+
+impl Default for Inspect {
+    fn default() -> Inspect {
+        Inspect {
+            every_days: 0,
+            user_agent: gongkai_app::inspection::USER_AGENT.into(),
+            interval_ms: 500,
+            timeout_seconds: 20,
+            retries: 2,
+            max_pages: 20,
+            sites_at_once: 8,
+            fix_working_days: 5,
+        }
+    }
+}
+
+impl Inspect {
+    pub fn politeness(&self) -> gongkai_app::inspection::Politeness {
+        gongkai_app::inspection::Politeness {
+            user_agent: self.user_agent.clone(),
+            interval: std::time::Duration::from_millis(self.interval_ms),
+            timeout: std::time::Duration::from_secs(self.timeout_seconds.clamp(1, 300)),
+            retries: self.retries.min(5),
+            max_pages: self.max_pages.clamp(1, 500),
+            sites_at_once: self.sites_at_once.clamp(1, 64),
+        }
+    }
+}
+
 #[derive(Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Smtp {
@@ -72,6 +115,7 @@ impl Default for Settings {
             files: Files::default(),
             remind: Remind { every_seconds: 300 },
             smtp: Smtp::default(),
+            inspect: Inspect::default(),
         }
     }
 }
@@ -159,6 +203,24 @@ every_seconds = 300
 # url = "smtp://mail.example.gov.cn:25"
 # 发件人地址
 from = "政务公开任务台账 <gongkai@localhost>"
+
+[inspect]
+# 网上巡查：每隔多少天自动巡查一次已公布标准目录的栏目（0 为只在需要时手动巡查）
+every_days = 0
+# 访问网站时自报的身份（User-Agent），便于网站管理员识别
+user_agent = "gongkai-inspector/0.1 (政务公开网上巡查; +https://github.com/gongkai)"
+# 对同一网站两次请求之间至少间隔多少毫秒
+interval_ms = 500
+# 单次请求的超时（秒）
+timeout_seconds = 20
+# 网站无响应或出错（5xx）时重试几次（间隔逐次加倍）
+retries = 2
+# 每个栏目最多读取的页数
+max_pages = 20
+# 同时巡查几个网站（同一网站始终逐个请求）
+sites_at_once = 8
+# 巡查发现问题后，整改期限为几个工作日
+fix_working_days = 5
 "#;
 
 /// The environment variables that override the file, with how to apply each.
@@ -204,6 +266,38 @@ const VARIABLES: &[(&str, Apply)] = &[
     }),
     ("GONGKAI__SMTP__FROM", |s, v| {
         s.smtp.from = v.into();
+        Ok(())
+    }),
+    ("GONGKAI__INSPECT__EVERY_DAYS", |s, v| {
+        s.inspect.every_days = v.trim().parse()?;
+        Ok(())
+    }),
+    ("GONGKAI__INSPECT__USER_AGENT", |s, v| {
+        s.inspect.user_agent = v.into();
+        Ok(())
+    }),
+    ("GONGKAI__INSPECT__INTERVAL_MS", |s, v| {
+        s.inspect.interval_ms = v.trim().parse()?;
+        Ok(())
+    }),
+    ("GONGKAI__INSPECT__TIMEOUT_SECONDS", |s, v| {
+        s.inspect.timeout_seconds = v.trim().parse()?;
+        Ok(())
+    }),
+    ("GONGKAI__INSPECT__RETRIES", |s, v| {
+        s.inspect.retries = v.trim().parse()?;
+        Ok(())
+    }),
+    ("GONGKAI__INSPECT__MAX_PAGES", |s, v| {
+        s.inspect.max_pages = v.trim().parse()?;
+        Ok(())
+    }),
+    ("GONGKAI__INSPECT__SITES_AT_ONCE", |s, v| {
+        s.inspect.sites_at_once = v.trim().parse()?;
+        Ok(())
+    }),
+    ("GONGKAI__INSPECT__FIX_WORKING_DAYS", |s, v| {
+        s.inspect.fix_working_days = v.trim().parse()?;
         Ok(())
     }),
 ];

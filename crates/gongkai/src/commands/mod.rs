@@ -12,6 +12,7 @@ mod deadline;
 mod demo;
 mod documents;
 mod import;
+mod inspect;
 mod jsonl;
 mod ledger;
 mod people;
@@ -43,6 +44,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Timelimit(args) => deadline::timelimit(args),
         Command::Import(args) => import::run(&data, args).await,
         Command::Catalogue(command) => catalogue::run(&data.open().await?, command).await,
+        Command::Inspect(command) => inspect::run(&data, command).await,
         Command::Tasks(args) => ledger::tasks(&data.open().await?, args).await,
         Command::Obligations(args) => ledger::obligations(&data.open().await?, args).await,
         Command::Units(command) => units::run(&data.open().await?, command).await,
