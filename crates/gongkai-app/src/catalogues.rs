@@ -633,6 +633,18 @@ pub async fn facts(app: &App, as_of: chrono::NaiveDate) -> Result<std::collectio
             facts.late += counted.iter().filter(|r| r.late).count() as u32;
         }
     }
+    // 网上巡查: problems found by the day and not fixed by their due date;
+    // dismissed ones do not count.
+    let findings =
+        app.store.findings(&gongkai_store::FindingFilter { limit: Some(i64::MAX), ..Default::default() }).await?;
+    for f in findings.iter().filter(|f| f.found_on <= as_of && f.due_date < as_of && f.status != "dismissed") {
+        // In time: the unit reported its fix, or a run found it fixed, by the due date.
+        let answered = f.answered_at.map(gongkai_domain::calendar::beijing_day);
+        let in_time = answered.is_some_and(|d| d <= f.due_date) || f.closed_on.is_some_and(|d| d <= f.due_date);
+        if !in_time {
+            out.entry(f.unit.clone()).or_default().unfixed += 1;
+        }
+    }
     Ok(out)
 }
 

@@ -77,6 +77,8 @@ pub struct App {
     pub max_upload: usize,
     /// A fixed "today" for tests and demos; otherwise China Standard Time.
     pub today: Option<NaiveDate>,
+    /// How 网上巡查 reads the units' websites.
+    pub inspector: inspection::Inspector,
     caches: Arc<Caches>,
 }
 
@@ -95,6 +97,7 @@ impl App {
             files_dir: PathBuf::from("gongkai-data/files"),
             max_upload: 50 * 1024 * 1024,
             today: None,
+            inspector: inspection::Inspector::default(),
             caches: Arc::default(),
         }
     }

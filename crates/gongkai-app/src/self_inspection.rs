@@ -281,7 +281,9 @@ async fn assemble(
             }
         }
     }
-    catalogue_work(store, unit, year, as_of, by_item.len() + 1, &mut work, &mut problems).await?;
+    let catalogued = catalogue_work(store, unit, year, as_of, by_item.len() + 1, &mut work, &mut problems).await?;
+    inspection_work(store, unit, year, as_of, by_item.len() + 1 + usize::from(catalogued), &mut work, &mut problems)
+        .await?;
     if work.is_empty() {
         work.push(Block::Paragraph(format!("{year}年本单位没有承担的任务事项。")));
     }
@@ -339,13 +341,13 @@ async fn catalogue_work(
     number: usize,
     work: &mut Vec<Block>,
     problems: &mut Vec<Vec<String>>,
-) -> std::result::Result<(), StoreError> {
+) -> std::result::Result<bool, StoreError> {
     use gongkai_domain::catalogue::CatalogueStatus;
     let rows = store
         .catalogues(&gongkai_store::CatalogueFilter { unit: Some(unit.to_string()), ..Default::default() })
         .await?;
     if rows.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let in_year = |day: NaiveDate| day.year() == year && day <= as_of;
     let calendar = store.calendar().await?;
@@ -393,6 +395,50 @@ async fn catalogue_work(
             format!("{year}年"),
             format!("{} 个事项尚无公开信息", empty.len()),
             format!("{}{more}", shown.join("、")),
+        ]);
+    }
+    Ok(true)
+}
+
+/// 网上巡查 (tasks 27–29): what the year's inspections found on the unit's
+/// columns, what it fixed, and what is still open among the problems.
+async fn inspection_work(
+    store: &Store,
+    unit: &str,
+    year: i32,
+    as_of: NaiveDate,
+    number: usize,
+    work: &mut Vec<Block>,
+    problems: &mut Vec<Vec<String>>,
+) -> std::result::Result<(), StoreError> {
+    use gongkai_domain::inspection::FindingKind;
+    let filter =
+        gongkai_store::FindingFilter { unit: Some(unit.to_string()), limit: Some(i64::MAX), ..Default::default() };
+    let findings: Vec<_> = store
+        .findings(&filter)
+        .await?
+        .into_iter()
+        .filter(|f| f.found_on.year() == year && f.found_on <= as_of)
+        .collect();
+    if findings.is_empty() {
+        return Ok(());
+    }
+    let fixed = findings.iter().filter(|f| f.status == "fixed").count();
+    let dismissed = findings.iter().filter(|f| f.status == "dismissed").count();
+    let open: Vec<_> = findings.iter().filter(|f| f.is_open()).collect();
+    work.push(Block::Subheading(format!("（{}）网上巡查发现问题的整改", chinese_number(number))));
+    work.push(Block::Paragraph(format!(
+        "{year}年区政务公开办网上巡查共发现本单位网站栏目问题 {} 个，经复核已整改 {fixed} 个，不予整改 {dismissed} 个，尚在整改 {} 个。",
+        findings.len(),
+        open.len(),
+    )));
+    for f in open {
+        let label = FindingKind::from_code(&f.kind).map_or("", |k| k.label());
+        problems.push(vec![
+            format!("网上巡查：{}", f.item_name()),
+            chinese_date(f.due_date),
+            format!("{label}{}", if f.status == "answered" { "（已报整改，待复核）" } else { "" }),
+            f.evidence.clone(),
         ]);
     }
     Ok(())

@@ -184,6 +184,23 @@ impl Calendar {
         Ok(day)
     }
 
+    /// Like `add_working_days`, counting Monday to Friday in years the
+    /// calendar does not hold: for the office's own deadlines (a 整改 term),
+    /// never for legal ones.
+    pub fn add_working_days_or_weekdays(&self, date: NaiveDate, n: u32) -> NaiveDate {
+        let mut day = date;
+        let mut left = n;
+        while left > 0 {
+            let Some(next) = day.succ_opt() else { return day };
+            day = next;
+            let working = self.is_working_day(day).unwrap_or(day.weekday().number_from_monday() <= 5);
+            if working {
+                left -= 1;
+            }
+        }
+        day
+    }
+
     /// The first day of the official Spring Festival holiday of `year`.
     pub fn spring_festival(&self, year: i32) -> Option<NaiveDate> {
         self.spring_festival.get(&year).copied()

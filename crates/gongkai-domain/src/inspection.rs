@@ -4,7 +4,7 @@
 //! the same problem from one run to the next, so a later run can tell what
 //! was fixed and what is new.
 
-use crate::calendar::{Calendar, CalendarError};
+use crate::calendar::Calendar;
 use crate::catalogue::{Timeliness, timeliness};
 use crate::timelimit::{Cycle, TimeLimit};
 use chrono::NaiveDate;
@@ -123,13 +123,13 @@ pub fn judge(
     column: &ColumnSeen,
     today: NaiveDate,
     calendar: &Calendar,
-) -> Result<Vec<Finding>, CalendarError> {
+) -> Vec<Finding> {
     let at = column.url.as_str();
     if let Some(failure) = &column.failure {
-        return Ok(vec![Finding::new(FindingKind::Missing, at, at, failure.clone())]);
+        return vec![Finding::new(FindingKind::Missing, at, at, failure.clone())];
     }
     let Some(newest) = column.items.iter().map(|i| i.date).max() else {
-        return Ok(vec![Finding::new(FindingKind::Missing, at, at, "栏目页面打开后没有列出任何信息".into())]);
+        return vec![Finding::new(FindingKind::Missing, at, at, "栏目页面打开后没有列出任何信息".into())];
     };
     let mut findings = Vec::new();
     let limit = stale_after(rule);
@@ -169,8 +169,9 @@ pub fn judge(
             }
             continue;
         };
-        if let Timeliness::Late { due, working_days } =
-            timeliness(rule.main_clause(), record.event_on, listed.date, calendar)?
+        // A year the calendar does not hold is not judged for lateness.
+        if let Ok(Timeliness::Late { due, working_days }) =
+            timeliness(rule.main_clause(), record.event_on, listed.date, calendar)
         {
             let event = record.event_on.map(|d| d.to_string()).unwrap_or_default();
             findings.push(Finding::new(
@@ -184,7 +185,7 @@ pub fn judge(
             ));
         }
     }
-    Ok(findings)
+    findings
 }
 
 /// Two addresses of one page (http/https, a trailing slash, a fragment aside).
@@ -224,11 +225,13 @@ mod tests {
     fn a_column_that_does_not_open_or_lists_nothing_is_missing() {
         let calendar = crate::calendar::builtin().clone();
         let rule = TimeLimit::parse("信息形成之日起20个工作日内");
-        let gone = ColumnSeen { failure: Some("栏目页面打不开（HTTP 404）".into()), ..column(vec![]) };
-        let found = judge(&rule, &[], &gone, day("2024-05-01"), &calendar).unwrap();
+        let gone = ColumnSeen {
+            failure: Some("栏目页面打不开：页面不存在（状态码 404）".into()), ..column(vec![])
+        };
+        let found = judge(&rule, &[], &gone, day("2024-05-01"), &calendar);
         assert_eq!(found.iter().map(|f| f.kind).collect::<Vec<_>>(), [FindingKind::Missing]);
         assert!(found[0].evidence.contains("404"));
-        let empty = judge(&rule, &[], &column(vec![]), day("2024-05-01"), &calendar).unwrap();
+        let empty = judge(&rule, &[], &column(vec![]), day("2024-05-01"), &calendar);
         assert_eq!(empty[0].kind, FindingKind::Missing);
     }
 
@@ -237,16 +240,13 @@ mod tests {
         let calendar = crate::calendar::builtin().clone();
         let items = vec![listed("2024年第一季度财政预算执行情况", "2024-04-10", "http://x.gov.cn/1.html")];
         let quarterly = TimeLimit::parse("每季度更新");
-        let stale = judge(&quarterly, &[], &column(items.clone()), day("2024-08-01"), &calendar).unwrap();
+        let stale = judge(&quarterly, &[], &column(items.clone()), day("2024-08-01"), &calendar);
         assert_eq!(stale.iter().map(|f| f.kind).collect::<Vec<_>>(), [FindingKind::Stale]);
         assert!(stale[0].evidence.contains("2024-04-10"), "{}", stale[0].evidence);
-        assert!(judge(&quarterly, &[], &column(items.clone()), day("2024-06-30"), &calendar).unwrap().is_empty());
+        assert!(judge(&quarterly, &[], &column(items.clone()), day("2024-06-30"), &calendar).is_empty());
         let other = TimeLimit::parse("信息形成之日起20个工作日内");
-        assert!(judge(&other, &[], &column(items.clone()), day("2025-03-01"), &calendar).unwrap().is_empty());
-        assert_eq!(
-            judge(&other, &[], &column(items), day("2025-05-01"), &calendar).unwrap()[0].kind,
-            FindingKind::Stale
-        );
+        assert!(judge(&other, &[], &column(items.clone()), day("2025-03-01"), &calendar).is_empty());
+        assert_eq!(judge(&other, &[], &column(items), day("2025-05-01"), &calendar)[0].kind, FindingKind::Stale);
     }
 
     #[test]
@@ -271,7 +271,7 @@ mod tests {
                 event_on: None,
             },
         ];
-        let found = judge(&rule, &records, &column(items), day("2024-05-06"), &calendar).unwrap();
+        let found = judge(&rule, &records, &column(items), day("2024-05-06"), &calendar);
         let kinds: Vec<_> = found.iter().map(|f| (f.kind, f.key.as_str())).collect();
         assert_eq!(
             kinds,

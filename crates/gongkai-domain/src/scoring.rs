@@ -26,6 +26,10 @@ catalogue_late_points = 0.5
 catalogue_missing_points = 0.2
 catalogue_cap = 10
 
+# 网上巡查（任务27—29）：巡查发现的问题到整改期限仍未整改的，每个扣 1 分，最多扣 10 分。
+inspection_points = 1
+inspection_cap = 10
+
 # 加分项：由公开办为单位登记，每次加分；加分后总分不超过满分。
 [[bonus]]
 name = "政策解读优秀案例"
@@ -52,6 +56,12 @@ pub struct Rule {
     pub catalogue_missing_points: f64,
     #[serde(default)]
     pub catalogue_cap: f64,
+    /// 网上巡查: points off per finding not fixed by its due date, at most
+    /// `inspection_cap`. A rule from before inspections takes none off.
+    #[serde(default)]
+    pub inspection_points: f64,
+    #[serde(default)]
+    pub inspection_cap: f64,
     #[serde(default)]
     pub bonus: Vec<Bonus>,
 }
@@ -63,6 +73,8 @@ pub struct Catalogued {
     pub late: u32,
     /// Items with no record at all.
     pub missing: u32,
+    /// Inspection findings still open after their due date, or fixed after it.
+    pub unfixed: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,6 +105,8 @@ impl Rule {
             (rule.catalogue_late_points, "catalogue_late_points（每条逾期公开扣分）"),
             (rule.catalogue_missing_points, "catalogue_missing_points（每个无公开信息的事项扣分）"),
             (rule.catalogue_cap, "catalogue_cap（标准目录最多扣分）"),
+            (rule.inspection_points, "inspection_points（每个逾期未整改的巡查问题扣分）"),
+            (rule.inspection_cap, "inspection_cap（网上巡查最多扣分）"),
         ] {
             if !(0.0..=rule.full_marks).contains(&value) {
                 return Err(format!("考核规则有误：{what}应在 0 到满分之间"));
@@ -121,7 +135,10 @@ impl Rule {
              # 每个尚未登记任何公开信息的目录事项扣 {missing_points} 分，两项合计最多扣 {cap_points} 分。\n\
              catalogue_late_points = {late_points}\n\
              catalogue_missing_points = {missing_points}\n\
-             catalogue_cap = {cap_points}\n",
+             catalogue_cap = {cap_points}\n\n\
+             # 网上巡查（任务27—29）：巡查发现的问题到整改期限仍未整改的，每个扣 {inspection_points} 分，最多扣 {inspection_cap} 分。\n\
+             inspection_points = {inspection_points}\n\
+             inspection_cap = {inspection_cap}\n",
             full = self.full_marks,
             per = percent(self.late_deduction_per_day),
             cap = percent(self.late_deduction_cap),
@@ -132,6 +149,8 @@ impl Rule {
             late_points = self.catalogue_late_points,
             missing_points = self.catalogue_missing_points,
             cap_points = self.catalogue_cap,
+            inspection_points = self.inspection_points,
+            inspection_cap = self.inspection_cap,
         );
         if !self.bonus.is_empty() {
             text.push_str("\n# 加分项：由公开办为单位登记，每次加分；加分后总分不超过满分。\n");
@@ -256,6 +275,18 @@ pub fn score(rule: &Rule, items: &[Item], bonuses: &[String], catalogued: Catalo
             });
         }
     }
+    let unfixed = (rule.inspection_points * f64::from(catalogued.unfixed)).min(rule.inspection_cap);
+    if unfixed > 0.0 {
+        total -= unfixed;
+        explanation.push(Line {
+            item: "网上巡查".into(),
+            points: -round2(unfixed),
+            reason: format!(
+                "{} 个巡查发现的问题逾期未整改，每个扣 {} 分（最多扣 {} 分）",
+                catalogued.unfixed, rule.inspection_points, rule.inspection_cap
+            ),
+        });
+    }
     for name in bonuses {
         let bonus =
             rule.bonus.iter().find(|b| &b.name == name).ok_or_else(|| format!("考核规则中没有加分项“{name}”"))?;
@@ -326,11 +357,11 @@ mod tests {
     fn late_and_missing_catalogue_items_take_points_off_up_to_the_cap() {
         let rule = Rule::default_rule();
         let on_time = [item("2020-06-30", Some("2020-06-30"), 0)];
-        let scored = score(&rule, &on_time, &[], Catalogued { late: 3, missing: 5 }).unwrap();
+        let scored = score(&rule, &on_time, &[], Catalogued { late: 3, missing: 5, ..Default::default() }).unwrap();
         // 3 × 0.5 + 5 × 0.2 = 2.5 off.
         assert_eq!(scored.score, 97.5);
         assert!(scored.explanation.iter().any(|l| l.item == "标准目录" && l.reason.starts_with("3 条信息逾期公开")));
-        let many = score(&rule, &on_time, &[], Catalogued { late: 30, missing: 30 }).unwrap();
+        let many = score(&rule, &on_time, &[], Catalogued { late: 30, missing: 30, ..Default::default() }).unwrap();
         assert_eq!(many.score, 90.0, "at most 10 points off for catalogues");
         let old_rule = Rule::parse(
             &DEFAULT_RULE
@@ -339,7 +370,30 @@ mod tests {
                 .replace("catalogue_cap = 10", ""),
         )
         .unwrap();
-        assert_eq!(score(&old_rule, &on_time, &[], Catalogued { late: 3, missing: 5 }).unwrap().score, 100.0);
+        assert_eq!(
+            score(&old_rule, &on_time, &[], Catalogued { late: 3, missing: 5, ..Default::default() }).unwrap().score,
+            100.0
+        );
+    }
+
+    #[test]
+    fn inspection_problems_not_fixed_in_time_take_points_off_up_to_the_cap() {
+        let rule = Rule::default_rule();
+        let on_time = [item("2020-06-30", Some("2020-06-30"), 0)];
+        let scored = score(&rule, &on_time, &[], Catalogued { unfixed: 2, ..Default::default() }).unwrap();
+        assert_eq!(scored.score, 98.0);
+        assert!(
+            scored
+                .explanation
+                .iter()
+                .any(|l| l.item == "网上巡查" && l.reason.starts_with("2 个巡查发现的问题逾期未整改"))
+        );
+        let many = score(&rule, &on_time, &[], Catalogued { unfixed: 40, ..Default::default() }).unwrap();
+        assert_eq!(many.score, 90.0, "at most 10 points off for inspections");
+        let older = Rule::parse(&DEFAULT_RULE.replace("inspection_points = 1", "").replace("inspection_cap = 10", ""));
+        let older = older.unwrap();
+        assert_eq!(score(&older, &on_time, &[], Catalogued { unfixed: 2, ..Default::default() }).unwrap().score, 100.0);
+        assert_eq!(Rule::parse(&rule.to_text()).unwrap(), rule, "the text the form saves reads back");
     }
 }
 

@@ -97,13 +97,37 @@ fn meta_charset(bytes: &[u8]) -> Option<String> {
 /// `page`. `today` settles the year of dates written without one (11-08)
 /// when nothing on the page tells it.
 pub fn read_column(html: &str, page: &Url, today: NaiveDate) -> ColumnPage {
-    let document = Html::parse_document(html);
+    let stored = datastore_records(html);
+    let html = if stored.is_empty() { html.to_string() } else { format!("{html}<div>{stored}</div>") };
+    let document = Html::parse_document(&html);
     let base = base_of(&document, page);
     let year = page_year(&document, today);
     let records = records(&document, &base, year, today);
     let items = main_list(records);
     let pages = further_pages(&document, &base, page);
     ColumnPage { items, pages }
+}
+
+/// Hanweb (大汉) pages keep their list in a `<datastore>`: each item's
+/// markup is a `<record><![CDATA[<li>…</li>]]></record>` inside a script,
+/// which an HTML parser reads as text. The records' markup, joined.
+fn datastore_records(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<record") {
+        rest = &rest[at..];
+        let Some(open) = rest.find("<![CDATA[") else { break };
+        let Some(close) = rest[open..].find("]]>") else { break };
+        let end = rest.find("</record>").unwrap_or(rest.len());
+        if open < end {
+            out.push_str(&rest[open + "<![CDATA[".len()..open + close]);
+        }
+        rest = &rest[(open + close).min(rest.len())..];
+        if out.len() > MAX_PAGE_BYTES {
+            break;
+        }
+    }
+    out
 }
 
 /// The page's `<base href>`, else the page's own address.

@@ -26,6 +26,7 @@ mod directory;
 mod documents;
 pub mod error;
 mod import;
+mod inspection;
 pub mod ledger;
 mod page;
 mod plans;

@@ -51,6 +51,10 @@ fn templates() -> Environment<'static> {
         ("catalogues/show.html", include_str!("../templates/catalogues/show.html")),
         ("catalogues/public_list.html", include_str!("../templates/catalogues/public_list.html")),
         ("catalogues/public_show.html", include_str!("../templates/catalogues/public_show.html")),
+        ("inspection/runs.html", include_str!("../templates/inspection/runs.html")),
+        ("inspection/run.html", include_str!("../templates/inspection/run.html")),
+        ("inspection/findings.html", include_str!("../templates/inspection/findings.html")),
+        ("inspection/finding.html", include_str!("../templates/inspection/finding.html")),
         ("account/password.html", include_str!("../templates/account/password.html")),
         ("account/tokens.html", include_str!("../templates/account/tokens.html")),
         ("account/users.html", include_str!("../templates/account/users.html")),
@@ -136,6 +140,8 @@ pub struct WebSettings {
     pub max_upload: usize,
     /// A fixed "today" for demos and tests.
     pub today: Option<NaiveDate>,
+    /// How 网上巡查 reads the units' websites.
+    pub inspector: gongkai_app::inspection::Inspector,
 }
 
 impl AppState {
@@ -148,6 +154,7 @@ impl AppState {
         state.app.files_dir = settings.files_dir;
         state.app.max_upload = settings.max_upload;
         state.app.today = settings.today;
+        state.app.inspector = settings.inspector;
         state
     }
 

@@ -127,6 +127,25 @@ async fn published_catalogue(app: &App) -> i64 {
     id.0
 }
 
+/// A 网上巡查 of the catalogue's first item, whose column is gone (404):
+/// the run and its finding.
+async fn an_inspection(app: &App, catalogue: i64) -> (i64, i64) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let site = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, axum::Router::new()).await.unwrap() });
+    let item = app.store.catalogue_items(gongkai_store::CatalogueId(catalogue)).await.unwrap()[0].id;
+    app.store.set_item_url(item, Some(&format!("{site}/shjz/")), "测试").await.unwrap();
+    let fetcher = gongkai_app::inspection::Fetcher::new(gongkai_app::inspection::Politeness {
+        interval: std::time::Duration::ZERO,
+        ..Default::default()
+    })
+    .unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2020, 11, 25).unwrap();
+    let (judged, open) = gongkai_app::inspection::inspect(&app.store, &fetcher, day, None, 5, "测试").await.unwrap();
+    assert_eq!(open.len(), 1, "the gone column");
+    (judged.run.0, open[0].id.0)
+}
+
 /// A returned report, an issued 督办, an extension asked, a reminder pass.
 async fn some_work(app: &App) {
     let channels = gongkai_app::channels::Channels::new(None).unwrap();
@@ -170,6 +189,7 @@ async fn every_page_in_chinese(app: App) {
     let notice = app.store.notices(None, None).await.unwrap().first().map(|n| n.id).unwrap_or(1).to_string();
     let draft = app.store.notice_drafts(None).await.unwrap().first().map(|d| d.id).unwrap_or(1).to_string();
     let catalogue = published_catalogue(&app).await;
+    let (run, finding) = an_inspection(&app, catalogue).await;
     let mut pages = common::every_page(&obligation, &task, &notice, &draft);
     assert!(pages.len() >= 15, "{pages:?}");
     pages.extend([
@@ -179,6 +199,10 @@ async fn every_page_in_chinese(app: App) {
         "/exports/catalogues?format=xlsx".to_string(),
         "/exports/catalogues?format=docx".to_string(),
         "/catalogues?status=published".to_string(),
+        format!("/inspections/{run}"),
+        format!("/inspections/{run}/report?format=docx"),
+        format!("/findings/{finding}"),
+        "/findings?show=all".to_string(),
     ]);
     let extra = [
         "/my?light=red",

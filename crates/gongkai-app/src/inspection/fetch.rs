@@ -72,7 +72,7 @@ impl ColumnRead {
         let first = self.pages.first()?;
         match (first.status, &first.error) {
             (_, Some(error)) => Some(error.clone()),
-            (Some(status), None) if status >= 400 => Some(format!("栏目页面打不开（HTTP {status}）")),
+            (Some(status), None) if status >= 400 => Some(format!("栏目页面打不开：{}", status_words(status))),
             _ => None,
         }
     }
@@ -199,9 +199,7 @@ impl Fetcher {
                 wait *= 2;
             }
             match self.once(url).await {
-                Ok(Fetched::Page(answer)) if answer.status >= 500 => {
-                    last = format!("网站出错（HTTP {}）", answer.status)
-                }
+                Ok(Fetched::Page(answer)) if answer.status >= 500 => last = status_words(answer.status),
                 Ok(fetched) => return Ok(fetched),
                 Err(error) => last = error,
             }
@@ -236,7 +234,7 @@ impl Fetcher {
             let to = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok());
             return match to {
                 Some(to) => Ok(Fetched::Redirect(to.to_string())),
-                None => Err(format!("网站跳转但未给出地址（HTTP {}）", status.as_u16())),
+                None => Err(format!("网站跳转但未给出地址（状态码 {}）", status.as_u16())),
             };
         }
         let content_type =
@@ -290,6 +288,19 @@ impl Fetcher {
 enum Fetched {
     Page(Answer),
     Redirect(String),
+}
+
+/// A website's answer in words a clerk reads ("页面不存在（404）").
+pub fn status_words(status: u16) -> String {
+    let words = match status {
+        404 => "页面不存在",
+        410 => "页面已删除",
+        401 | 403 => "网站拒绝访问",
+        400..=499 => "网站拒绝了请求",
+        500..=599 => "网站出错",
+        _ => "网站返回异常",
+    };
+    format!("{words}（状态码 {status}）")
 }
 
 /// The product token of a User-Agent ("gongkai-inspector"), which robots.txt groups name.

@@ -10,9 +10,14 @@
 //! from the shared queue and reads them politely; the server that finds a
 //! run's queue empty `judge`s it. `inspect` does all three in one process.
 
+mod acts;
 mod fetch;
 
-pub use fetch::{ColumnRead, Fetcher, PageFetch, Politeness, USER_AGENT, same_site, site_of};
+pub use acts::{
+    ColumnChange, FindingView, Inspector, answer, begin, carry_out, changes, dismiss, fetch_words, finding, findings,
+    report, runs, start_if_due, status_label, view,
+};
+pub use fetch::{ColumnRead, Fetcher, PageFetch, Politeness, USER_AGENT, same_site, site_of, status_words};
 
 use crate::catalogues::reading;
 use chrono::NaiveDate;
@@ -163,7 +168,7 @@ async fn read_column(fetcher: &Fetcher, fetch: &FetchRow, today: NaiveDate) -> F
             if let Ok(answer) = fetcher.get(&address, &url).await
                 && matches!(answer.status, 404 | 410)
             {
-                broken.push((link, format!("HTTP {}", answer.status)));
+                broken.push((link, status_words(answer.status)));
             }
         }
     }
@@ -215,8 +220,7 @@ pub async fn judge(store: &Store, fix_working_days: u32, actor: &str) -> crate::
         let Some(fetch) = fetches.get(url.as_str()) else { continue };
         let Some(column) = seen(fetch) else { continue };
         let rule = reading(&item_row(&item)).rule;
-        let found = judge_column(&rule, records.get(&item.item_id).map_or(&[][..], |r| r), &column, as_of, &calendar)
-            .map_err(|e| crate::Error::internal(format!("calendar: {e}")))?;
+        let found = judge_column(&rule, records.get(&item.item_id).map_or(&[][..], |r| r), &column, as_of, &calendar);
         judged.push(item.item_id);
         findings.extend(found.into_iter().map(|f: Finding| NewFinding {
             unit_id: item.unit_id,
@@ -227,9 +231,7 @@ pub async fn judge(store: &Store, fix_working_days: u32, actor: &str) -> crate::
             evidence: f.evidence,
         }));
     }
-    let due = calendar
-        .add_working_days(as_of, fix_working_days)
-        .map_err(|e| crate::Error::internal(format!("calendar: {e}")))?;
+    let due = calendar.add_working_days_or_weekdays(as_of, fix_working_days);
     let (new, again, fixed) = store.save_findings(run, as_of, due, &findings, &judged, actor).await?;
     Ok(Some(Judged { run, new, again, fixed }))
 }
@@ -239,7 +241,7 @@ pub async fn judge(store: &Store, fix_working_days: u32, actor: &str) -> crate::
 fn seen(fetch: &FetchRow) -> Option<ColumnSeen> {
     let status = fetch.http_status;
     let failure = match (status, &fetch.error) {
-        (Some(s), _) if (400..500).contains(&s) => Some(format!("栏目页面打不开（HTTP {s}）")),
+        (Some(s), _) if (400..500).contains(&s) => Some(format!("栏目页面打不开：{}", status_words(s as u16))),
         (Some(s), None) if (200..300).contains(&s) => None,
         _ => return None,
     };

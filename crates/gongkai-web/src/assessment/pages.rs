@@ -58,6 +58,8 @@ fn rule_page(state: &AppState, page: &PageUser, plan: PlanId, text: &str, error:
             "catalogue_late_points": shown(rule.catalogue_late_points),
             "catalogue_missing_points": shown(rule.catalogue_missing_points),
             "catalogue_cap": shown(rule.catalogue_cap),
+            "inspection_points": shown(rule.inspection_points),
+            "inspection_cap": shown(rule.inspection_cap),
             "bonus": bonus,
         }),
     )
@@ -104,6 +106,8 @@ fn rule_from_form(fields: &[(String, String)]) -> AppResult<String> {
         catalogue_late_points: optional("catalogue_late_points", "每条逾期公开扣分")?,
         catalogue_missing_points: optional("catalogue_missing_points", "每个无公开信息的事项扣分")?,
         catalogue_cap: optional("catalogue_cap", "标准目录最多扣分")?,
+        inspection_points: optional("inspection_points", "每个逾期未整改的巡查问题扣分")?,
+        inspection_cap: optional("inspection_cap", "网上巡查最多扣分")?,
         bonus,
     };
     Ok(rule.to_text())

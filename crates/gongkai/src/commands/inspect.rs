@@ -22,7 +22,7 @@ pub async fn run(data: &Data, command: InspectCommand) -> anyhow::Result<ExitCod
             for page in &read.pages {
                 let status = page.status.map(|s| s.to_string()).unwrap_or_else(|| "—".into());
                 let error = page.error.as_deref().unwrap_or("");
-                eprintln!("{}  HTTP {status}  {} 毫秒  {} 条  {error}", page.url, page.millis, page.items);
+                eprintln!("{}  状态码 {status}  {} 毫秒  {} 条  {error}", page.url, page.millis, page.items);
             }
             let mut out = std::io::stdout().lock();
             if json {

@@ -11,6 +11,15 @@ use gongkai_store::{NewUser, PlanHeading, Store};
 use gongkai_web::AppState;
 use std::process::ExitCode;
 
+/// How often a server looks for inspection work (a scheduled run to start,
+/// columns queued by any server, a run to judge).
+const INSPECTION_TICK: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// This machine's name, to tell servers apart in the job table.
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_else(|_| "gongkai".into())
+}
+
 /// How often the audit log's head is signed into a checkpoint.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 
@@ -41,6 +50,10 @@ pub async fn run(data: &Data, args: ServeArgs) -> anyhow::Result<ExitCode> {
             files_dir: files,
             max_upload: args.max_upload_mb.unwrap_or(settings.files.max_upload_mb) as usize * 1024 * 1024,
             today: args.today,
+            inspector: gongkai_app::inspection::Inspector {
+                politeness: settings.inspect.politeness(),
+                fix_working_days: settings.inspect.fix_working_days,
+            },
         },
     );
     if every > 0 {
@@ -62,6 +75,26 @@ pub async fn run(data: &Data, args: ServeArgs) -> anyhow::Result<ExitCode> {
             }
         });
     }
+    // 网上巡查: one server starts the scheduled run when it is due; every
+    // server reads what it can claim of any run's queue and judges a run
+    // whose queue is empty (a run the office started from a page too).
+    let (store, inspector, fixed, every_days) =
+        (state.store.clone(), state.inspector.clone(), args.today, settings.inspect.every_days);
+    let worker = format!("{}-{}", hostname(), std::process::id());
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(INSPECTION_TICK);
+        loop {
+            ticks.tick().await;
+            let today = fixed.unwrap_or_else(super::remind::china_today);
+            if let Err(error) = gongkai_app::inspection::start_if_due(&store, every_days, today, "巡查任务").await {
+                tracing::error!(%error, "starting the scheduled inspection failed");
+            }
+            if let Err(error) = gongkai_app::inspection::carry_out(&store, &inspector, today, &worker, "巡查任务").await
+            {
+                tracing::error!(%error, "inspection work failed");
+            }
+        }
+    });
     // The audit log's head, signed now and every few minutes, is published
     // outside the database (see SECURITY.md).
     let (store, published) = (state.store.clone(), data.clone());
