@@ -79,7 +79,7 @@ impl Default for Inspect {
             timeout_seconds: 20,
             retries: 2,
             max_pages: 20,
-            sites_at_once: 8,
+            sites_at_once: 32,
             fix_working_days: 5,
         }
     }
@@ -218,7 +218,7 @@ retries = 2
 # 每个栏目最多读取的页数
 max_pages = 20
 # 同时巡查几个网站（同一网站始终逐个请求）
-sites_at_once = 8
+sites_at_once = 32
 # 巡查发现问题后，整改期限为几个工作日
 fix_working_days = 5
 "#;

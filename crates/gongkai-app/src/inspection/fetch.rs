@@ -37,7 +37,7 @@ impl Default for Politeness {
             timeout: Duration::from_secs(20),
             retries: 2,
             max_pages: 20,
-            sites_at_once: 8,
+            sites_at_once: 32,
         }
     }
 }
@@ -253,7 +253,8 @@ impl Fetcher {
     /// The site's turn: one request at a time, `interval` apart.
     fn turn(&self, url: &Url) -> Turn {
         let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
-        turns.entry(url.host_str().unwrap_or("").to_string()).or_default().clone()
+        let site = format!("{}:{}", url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0));
+        turns.entry(site).or_default().clone()
     }
 
     /// Whether the site's robots.txt lets the inspector read `url`.

@@ -34,8 +34,9 @@ pub const JOB: &str = "inspection";
 /// How far back a run looks for records under an item.
 const LOOK_BACK_DAYS: u64 = 366;
 
-/// Listed links of a column checked for being broken, newest first.
-const LINKS_PER_COLUMN: usize = 3;
+/// Listed links of a column checked for being broken: the newest (a list
+/// whose newest link is broken usually has a broken template).
+const LINKS_PER_COLUMN: usize = 1;
 
 /// Reads one column (`gongkai inspect page`): every page up to `pages`.
 pub async fn read_page(url: &str, pages: usize, politeness: Politeness, today: NaiveDate) -> crate::Result<ColumnRead> {
