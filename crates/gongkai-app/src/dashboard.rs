@@ -187,6 +187,8 @@ pub struct Badges {
     pub notices: i64,
     /// 延期: requests waiting (the office).
     pub extensions: i64,
+    /// 网上巡查: problems past their deadline (the office); a unit's problems to fix.
+    pub findings: i64,
 }
 
 pub async fn badges(app: &crate::App, user: &gongkai_store::User, today: NaiveDate) -> crate::Result<Badges> {
@@ -196,6 +198,7 @@ pub async fn badges(app: &crate::App, user: &gongkai_store::User, today: NaiveDa
     if user.role == Role::Office {
         badges.notices = app.store.notice_draft_count().await?;
         badges.extensions = app.store.pending_extension_count().await?;
+        badges.findings = app.store.open_finding_count(None, Some(today)).await?;
         // The office reviews every report waiting for review: signed where the plan asks for it.
         for plan in app.store.plans().await? {
             let status = if plan.head_signoff { ObligationStatus::Signed } else { ObligationStatus::Submitted };
@@ -208,6 +211,7 @@ pub async fn badges(app: &crate::App, user: &gongkai_store::User, today: NaiveDa
     let todo = app.store.unit_todo(&unit, today, today + Duration::days(ledger::SOON_DAYS)).await?;
     badges.my = todo.overdue + todo.due_soon + todo.returned;
     badges.notices = app.store.open_notice_count(&unit).await?;
+    badges.findings = app.store.open_finding_count(Some(&unit), None).await?;
     if user.role == Role::Head {
         badges.review = todo.to_sign;
     }

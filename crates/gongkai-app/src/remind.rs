@@ -156,8 +156,8 @@ pub async fn due_obligations(store: &Store, as_of: NaiveDate, calendar: &Calenda
 
 /// The 整改 the inspections asked for: reminded before the finding's due
 /// date and chased after it like any work; an answered finding waits for
-/// the next run, which confirms it, and is not chased. Its 督办 is a
-/// message, not a numbered notice.
+/// the next run, which confirms it, and is not chased. 督办 is the
+/// office's, with a new deadline (`inspection::escalate`).
 pub async fn due_findings(store: &Store, as_of: NaiveDate, calendar: &Calendar) -> crate::Result<Vec<NewEvent>> {
     let since = store.first_run(JOB, as_of).await?;
     let open = store
@@ -176,7 +176,8 @@ pub async fn due_findings(store: &Store, as_of: NaiveDate, calendar: &Calendar) 
             notices: false,
             not_before: finding.found_on.max(since),
         };
-        events.extend(events_for(&work, as_of, calendar));
+        // 督办 is the office's act (on the finding's page), never the rule's.
+        events.extend(events_for(&work, as_of, calendar).into_iter().filter(|e| e.event.kind != EventKind::Escalation));
     }
     Ok(events)
 }

@@ -327,7 +327,7 @@ pub fn action_words(action: &str, after: Option<&str>) -> String {
 }
 
 /// Every action the log records, with its words; the 审计日志 filters by them.
-pub const ACTIONS: [(&str, &str); 54] = [
+pub const ACTIONS: [(&str, &str); 55] = [
     ("login", "登录"),
     ("login.failed", "登录失败"),
     ("obligation.submit", "报送"),
@@ -382,6 +382,7 @@ pub const ACTIONS: [(&str, &str); 54] = [
     ("inspection.finish", "完成网上巡查"),
     ("finding.answer", "报告巡查问题的整改情况"),
     ("finding.dismiss", "巡查问题不予整改"),
+    ("finding.escalate", "督办巡查问题的整改"),
 ];
 
 /// What an entry recorded before or after, in words: the keys it writes
@@ -408,7 +409,7 @@ pub fn change_words(text: &str) -> String {
         .join("；")
 }
 
-const KEYS: [(&str, &str); 55] = [
+const KEYS: [(&str, &str); 56] = [
     ("token", "令牌编号"),
     ("units", "单位"),
     ("replace", "以文件为准（删除文件中没有的单位）"),
@@ -464,6 +465,7 @@ const KEYS: [(&str, &str); 55] = [
     ("new", "新发现"),
     ("again", "仍未整改"),
     ("fixed", "已整改"),
+    ("due_date", "整改期限"),
 ];
 
 fn value_words(value: &str) -> String {

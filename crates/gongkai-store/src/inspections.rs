@@ -429,6 +429,19 @@ impl Store {
         }))
     }
 
+    /// Findings still the unit's to fix (status open): of one unit, or
+    /// every unit's past `overdue_before` (the office's menu count).
+    pub async fn open_finding_count(&self, unit: Option<&str>, overdue_before: Option<NaiveDate>) -> StoreResult<i64> {
+        Ok(on_pool!(self, pool => {
+            let (count,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM findings f JOIN units u ON u.id = f.unit_id
+                 WHERE f.status = 'open' AND ($1 IS NULL OR u.name = $1) AND ($2 IS NULL OR f.due_date < $2)",
+            )
+            .bind(unit).bind(overdue_before).fetch_one(pool).await?;
+            count
+        }))
+    }
+
     /// Findings a run closed as fixed.
     pub async fn findings_fixed_in(&self, run: RunId) -> StoreResult<Vec<FindingRow>> {
         Ok(on_pool!(self, pool => {
@@ -442,6 +455,31 @@ impl Store {
             sqlx::query_as(concat!(select_finding!(), " WHERE f.id = $1")).bind(id).fetch_optional(pool).await?
         });
         found.ok_or_else(|| StoreError::NotFound(format!("巡查发现 {}", id.0)))
+    }
+
+    /// 督办: the office gives an open finding a new deadline; conditional on
+    /// the deadline the office saw, so a second click changes nothing.
+    pub async fn escalate_finding(
+        &self,
+        id: FindingId,
+        seen_due: NaiveDate,
+        new_due: NaiveDate,
+        note: &str,
+        actor: &str,
+    ) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let changed = sqlx::query("UPDATE findings SET due_date = $3 WHERE id = $1 AND due_date = $2 AND status = 'open'")
+                .bind(id).bind(seen_due).bind(new_due).execute(&mut *tx).await?.rows_affected();
+            if changed == 0 {
+                return Err(StoreError::Stale("该问题的整改期限已改过，或已报整改、已办结，请刷新页面".into()));
+            }
+            let before = serde_json::json!({ "due_date": seen_due }).to_string();
+            let after = serde_json::json!({ "due_date": new_due, "text": note }).to_string();
+            audit!(self, tx, actor, "finding.escalate", &format!("巡查发现 {}", id.0), Some(before), Some(after));
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// The unit says what it fixed; allowed while the finding is open.

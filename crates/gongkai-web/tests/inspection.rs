@@ -2,8 +2,8 @@
 //! starts a run over 温泉镇's published catalogue (its columns on a site
 //! served by the test: one kept up, one gone), reads the run and its 巡查通报
 //! (Word and PDF, read back); 温泉镇 sees only its own findings and says
-//! what it fixed; 区民政局 sees none of them; only the office dismisses, and
-//! only with a reason; a refused form keeps what was typed.
+//! what it fixed; 区民政局 sees none of them; only the office sends a 督办
+//! (a new deadline, once) and dismisses, and only with a reason.
 
 #[macro_use]
 mod common;
@@ -133,6 +133,34 @@ async fn story(app: App) {
         .unwrap();
     assert!(theirs["findings"].as_array().unwrap().is_empty());
 
+    let badges: Value = town.get(app.url("/badges")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(badges["findings"], 1, "the menu counts the town's problem to fix");
+
+    // 督办 is the office's: a new deadline and a message to the town, once.
+    let page = office.get(app.url(&format!("/findings/{finding}"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_in(&page);
+    let new_due = (gongkai_domain::calendar::china_today() + chrono::Duration::days(10)).to_string();
+    let seen = findings["findings"][0]["due"].as_str().unwrap().to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("seen_due", seen.as_str()),
+        ("new_due", new_due.as_str()),
+        ("text", "请本周内恢复栏目"),
+    ];
+    let escalated = office.post(app.url(&format!("/findings/{finding}/escalate"))).form(&form).send().await.unwrap();
+    assert_eq!(escalated.status(), StatusCode::SEE_OTHER);
+    let twice = office.post(app.url(&format!("/findings/{finding}/escalate"))).form(&form).send().await.unwrap();
+    assert_eq!(twice.status(), StatusCode::CONFLICT, "the deadline the office saw has changed");
+    let inbox = app.store.inbox(TOWN, 10).await.unwrap();
+    assert!(
+        inbox
+            .iter()
+            .any(|m| m.subject_kind == "finding" && m.message.starts_with("【督办】") && m.message.contains(&new_due)),
+        "{inbox:?}"
+    );
+    let by_town = town.post(app.url(&format!("/findings/{finding}/escalate"))).form(&form).send().await.unwrap();
+    assert_eq!(by_town.status(), StatusCode::FORBIDDEN);
+
     // The town answers; an empty answer is refused, the page says why.
     let page = town.get(app.url(&format!("/findings/{finding}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("报告整改情况") && !page.contains("不予整改</button>"), "{page}");
@@ -188,7 +216,7 @@ async fn story(app: App) {
         .await
         .unwrap();
     assert_eq!(again.status(), StatusCode::CONFLICT, "a second click does nothing");
-    for action in ["inspection.start", "inspection.finish", "finding.answer", "finding.dismiss"] {
+    for action in ["inspection.start", "inspection.finish", "finding.escalate", "finding.answer", "finding.dismiss"] {
         let filter = gongkai_store::AuditFilter { action: Some(action.into()), limit: 10, ..Default::default() };
         assert_eq!(app.store.audit_count(&filter).await.unwrap(), 1, "{action} in the audit log once");
     }

@@ -201,6 +201,61 @@ pub async fn dismiss(app: &App, user: &User, id: FindingId, reason: &str) -> Res
     Ok(app.store.dismiss_finding(id, &reason, author(user), &user.login).await?)
 }
 
+/// 督办 (the office): the finding gets a new deadline and the unit a
+/// 督办 message, sent by the next reminder pass through its channels.
+/// `seen_due` is the deadline the office saw: a second click finds it
+/// changed and does nothing.
+pub struct Escalation<'a> {
+    pub seen_due: NaiveDate,
+    pub new_due: NaiveDate,
+    pub note: &'a str,
+    pub today: NaiveDate,
+}
+
+pub async fn escalate(app: &App, user: &User, id: FindingId, asked: Escalation<'_>) -> Result<()> {
+    let Escalation { seen_due, new_due, note, today } = asked;
+    office_only(user)?;
+    let f = finding(app, user, id).await?;
+    if f.due_date != seen_due {
+        return Err(Error::Conflict("该问题的整改期限已改过，请刷新页面".into()));
+    }
+    if f.status != "open" {
+        return Err(Error::Conflict(format!("该问题{}，无需督办", status_label(&f.status))));
+    }
+    if new_due <= today {
+        return Err(Error::invalid("新的整改期限应晚于今天"));
+    }
+    let note = REASON.clean(note.trim())?;
+    app.store.escalate_finding(id, f.due_date, new_due, &note, &user.login).await?;
+    let calendar = app.store.calendar().await?;
+    let late = gongkai_domain::supervision::working_days_after(f.due_date, today, &calendar);
+    let label = FindingKind::from_code(&f.kind).map_or("", |k| k.label());
+    let mut message = format!(
+        "【督办】{}：网上巡查发现的“{}”{label}问题原定 {} 前整改，{}请于 {new_due} 前整改，并在平台报告整改情况。",
+        f.unit,
+        f.item_name(),
+        f.due_date,
+        if late > 0 { format!("已逾期 {late} 个工作日。") } else { String::new() },
+    );
+    if !note.is_empty() {
+        message.push_str(&note);
+    }
+    let event = gongkai_store::NewEvent {
+        subject: gongkai_store::Subject { kind: crate::remind::FINDING.into(), id: id.0 },
+        unit: f.unit.clone(),
+        event: gongkai_domain::supervision::Event {
+            kind: gongkai_domain::supervision::EventKind::Escalation,
+            key: format!("escalation:{}", f.due_date),
+            lead: None,
+            date: today,
+        },
+        message,
+        new_due: None,
+    };
+    app.store.record_events(today, &[event], &user.login).await?;
+    Ok(())
+}
+
 /// A column as this run and the run before it read it (信息更新情况).
 #[derive(Debug, Clone, Serialize)]
 pub struct ColumnChange {

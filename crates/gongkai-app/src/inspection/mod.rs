@@ -14,8 +14,8 @@ mod acts;
 mod fetch;
 
 pub use acts::{
-    ColumnChange, FindingView, Inspector, answer, begin, carry_out, changes, dismiss, fetch_words, finding, findings,
-    report, runs, start_if_due, status_label, view,
+    ColumnChange, Escalation, FindingView, Inspector, answer, begin, carry_out, changes, dismiss, escalate,
+    fetch_words, finding, findings, report, runs, start_if_due, status_label, view,
 };
 pub use fetch::{ColumnRead, Fetcher, PageFetch, Politeness, USER_AGENT, same_site, site_of, status_words};
 

@@ -20,6 +20,7 @@ pub fn routes(routes: Routes) -> Routes {
         .get(Group::Pages, "/findings/{id}", pages::finding)
         .post(Group::Pages, "/findings/{id}/answer", pages::answer)
         .post(Group::Pages, "/findings/{id}/dismiss", pages::dismiss)
+        .post(Group::Pages, "/findings/{id}/escalate", pages::escalate)
         .get(Group::Api, "/api/v1/inspections", api::runs)
         .post(Group::Api, "/api/v1/inspections", api::start)
         .get(Group::Api, "/api/v1/findings", api::findings)

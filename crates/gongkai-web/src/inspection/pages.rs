@@ -178,6 +178,8 @@ async fn finding_html(state: &AppState, page: &PageUser, id: FindingId, error: &
             "f": inspection::view(&f, state.today()),
             "may_answer": open && page.user.unit.as_deref() == Some(f.unit.as_str()),
             "may_dismiss": open && gongkai_app::access::manages(page.user.role),
+            "may_escalate": f.status == "open" && gongkai_app::access::manages(page.user.role),
+            "suggested_due": state.today().checked_add_days(chrono::Days::new(7)).map(|d| d.to_string()).unwrap_or_default(),
             "error": error, "typed": typed,
         }),
     )
@@ -207,6 +209,43 @@ pub async fn answer(
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
     match inspection::answer(&state, &page.user, id, &form.text).await {
+        Ok(()) => Ok(Redirect::to(&format!("/findings/{id}")).into_response()),
+        Err(err) => {
+            let err = refused(AppError::from(err))?;
+            Ok((err.status, Html(finding_html(&state, &page, id, &err.message, &form.text).await?)).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EscalateForm {
+    csrf: String,
+    #[serde(default)]
+    seen_due: String,
+    #[serde(default)]
+    new_due: String,
+    #[serde(default)]
+    text: String,
+}
+
+/// 督办 (the office): a new deadline and a message to the unit.
+pub async fn escalate(
+    State(state): State<AppState>,
+    page: PageUser,
+    Path(id): Path<FindingId>,
+    FormBody(form): FormBody<EscalateForm>,
+) -> AppResult<Response> {
+    page.check_csrf(&form.csrf)?;
+    let outcome = async {
+        let new_due = gongkai_app::optional_date(&form.new_due, "新的整改期限")?
+            .ok_or_else(|| gongkai_app::Error::invalid("请填写新的整改期限"))?;
+        let seen_due = gongkai_app::optional_date(&form.seen_due, "原整改期限")?
+            .ok_or_else(|| gongkai_app::Error::invalid("表单缺少原整改期限，请刷新页面"))?;
+        let asked = inspection::Escalation { seen_due, new_due, note: &form.text, today: state.today() };
+        inspection::escalate(&state, &page.user, id, asked).await
+    }
+    .await;
+    match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/findings/{id}")).into_response()),
         Err(err) => {
             let err = refused(AppError::from(err))?;
