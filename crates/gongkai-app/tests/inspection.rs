@@ -142,7 +142,6 @@ struct World {
     store: Store,
     site: Site,
     elsewhere: Site,
-    base: String,
     /// Item ids by the column path they read.
     items: HashMap<&'static str, gongkai_store::ItemId>,
 }
@@ -283,7 +282,7 @@ async fn world(url: &str) -> World {
         )
         .await
         .unwrap();
-    World { store, site, elsewhere, base, items }
+    World { store, site, elsewhere, items }
 }
 
 fn fetcher() -> Fetcher {
@@ -379,7 +378,18 @@ async fn story(url: &str) {
     assert_eq!(fixed, ["broken", "stale"]);
     let still: Vec<String> = found(&w).await.into_iter().map(|(p, k)| format!("{p}{k}")).collect();
     assert_eq!(still, ["/gone/missing", "/tzgg/late", "/tzgg/unlisted"]);
-    let _ = &w.base;
+
+    // Scheduled: a run every 30 days, started by whichever server finds it due.
+    let start = |today: &str| gongkai_app::inspection::start_if_due(&w.store, 30, day(today), "巡查任务");
+    assert!(start("2024-08-01").await.unwrap().is_none(), "17 days after the last run");
+    assert!(gongkai_app::inspection::start_if_due(&w.store, 0, day("2024-12-01"), "巡查任务").await.unwrap().is_none());
+    let scheduled = start("2024-08-14").await.unwrap().expect("30 days after the last run");
+    assert!(start("2024-08-14").await.unwrap().is_none(), "once");
+    let inspector =
+        gongkai_app::inspection::Inspector { politeness: fetcher().politeness().clone(), fix_working_days: 5 };
+    gongkai_app::inspection::carry_out(&w.store, &inspector, day("2024-08-14"), "甲", "巡查任务").await.unwrap();
+    let run = w.store.inspection_run(scheduled).await.unwrap();
+    assert_eq!((run.status.as_str(), run.unit), ("done", None), "every unit, read and judged");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -431,7 +441,18 @@ async fn two_servers_share_one_run_without_reading_a_column_twice() {
     let as_of = day("2024-06-28");
     let run = inspection::start(&w.store, as_of, None, "测试").await.unwrap();
     let second = Store::connect(&url, &SecretKey::from_bytes([9; 32])).await.unwrap();
-    let (one, two) = (fetcher(), fetcher());
+    // Two sites at a time each: neither server can claim every site before the other starts.
+    let two_at_once = || {
+        Fetcher::new(Politeness {
+            interval: Duration::from_millis(20),
+            timeout: Duration::from_secs(5),
+            retries: 1,
+            sites_at_once: 2,
+            ..Politeness::default()
+        })
+        .unwrap()
+    };
+    let (one, two) = (two_at_once(), two_at_once());
     let (a, b) =
         tokio::join!(inspection::work(&w.store, &one, "甲", as_of), inspection::work(&second, &two, "乙", as_of));
     let (a, b) = (a.unwrap(), b.unwrap());

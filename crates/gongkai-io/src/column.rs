@@ -633,6 +633,19 @@ mod tests {
     }
 
     #[test]
+    fn numbered_page_links_on_the_site_are_the_pager() {
+        let page = read(
+            r#"<ul><li><a href="a.html">区政府常务会议研究部署防汛工作</a><span>2024-02-20</span></li>
+               <li><a href="b.html">区政府召开安全生产工作会议</a><span>2024-02-19</span></li></ul>
+               <div class="pages"><span>1</span> <a href="list_2.html">2</a> <a href="list_3.html">3</a> <a href="/">首页</a></div>"#,
+        );
+        assert_eq!(
+            page.pages,
+            ["http://www.example.gov.cn/zwgk/tzgg/list_2.html", "http://www.example.gov.cn/zwgk/tzgg/list_3.html"]
+        );
+    }
+
+    #[test]
     fn a_date_inside_the_link_and_a_title_that_names_a_day() {
         let page = read(
             r#"<div class="list"><p><a href="1.html">上海2022年4月25日新增病例情况 2022-04-26</a></p>

@@ -1,9 +1,9 @@
 //! 网上巡查 in the database: runs, the column fetches that are also the job
 //! table several servers share, and the findings carried from run to run.
-//! A fetch is claimed with its site's other pending fetches in one
-//! conditional update (PostgreSQL: `FOR UPDATE SKIP LOCKED`), so a column
-//! is read once per run and a site by one server at a time; a claim left by
-//! a server that stopped is taken over after `STALE_CLAIM`. Every change of
+//! Fetches are claimed a site at a time, up to 20 in one conditional update
+//! (PostgreSQL: `FOR UPDATE SKIP LOCKED`), so a column is read once per run
+//! and a site by one server at a time; a claim no one has moved on for
+//! `STALE_CLAIM` (a server that stopped) is taken over. Every change of
 //! a finding is conditional on its state and audited.
 
 use crate::{
@@ -203,17 +203,20 @@ macro_rules! claim_site {
     ($lock:literal) => {
         concat!(
             "UPDATE inspection_fetches SET status = 'fetching', claimed_by = $1, claimed_at = $2
-             WHERE status = 'pending' AND (run_id, site) = (
-                SELECT f.run_id, f.site FROM inspection_fetches f
-                WHERE f.status = 'pending'
-                  AND f.id = (SELECT MIN(h.id) FROM inspection_fetches h
-                              WHERE h.run_id = f.run_id AND h.site = f.site AND h.status = 'pending')
-                  AND NOT EXISTS (
-                    SELECT 1 FROM inspection_fetches g
-                    WHERE g.run_id = f.run_id AND g.site = f.site AND g.status = 'fetching')
-                ORDER BY f.id LIMIT 1",
+             WHERE status = 'pending' AND id IN (
+                SELECT c.id FROM inspection_fetches c
+                WHERE c.status = 'pending' AND (c.run_id, c.site) = (
+                    SELECT f.run_id, f.site FROM inspection_fetches f
+                    WHERE f.status = 'pending'
+                      AND f.id = (SELECT MIN(h.id) FROM inspection_fetches h
+                                  WHERE h.run_id = f.run_id AND h.site = f.site AND h.status = 'pending')
+                      AND NOT EXISTS (
+                        SELECT 1 FROM inspection_fetches g
+                        WHERE g.run_id = f.run_id AND g.site = f.site AND g.status = 'fetching')
+                    ORDER BY f.id LIMIT 1",
             $lock,
-            ") RETURNING id, run_id, url, site, since, links, status, claimed_by, http_status, pages, millis, items,
+            ") ORDER BY c.id LIMIT 20)
+             RETURNING id, run_id, url, site, since, links, status, claimed_by, http_status, pages, millis, items,
               error, listed, complete, broken, fetched_at"
         )
     };
@@ -277,8 +280,9 @@ impl Store {
         }))
     }
 
-    /// Claims every pending fetch of one site no other server is reading
-    /// (after freeing claims older than `STALE_CLAIM`). Empty: nothing left.
+    /// Claims up to 20 pending fetches of one site no other server is
+    /// reading (after freeing claims no one has moved on for `STALE_CLAIM`).
+    /// Empty: nothing left to claim.
     pub async fn claim_site(&self, worker: &str) -> StoreResult<Vec<FetchRow>> {
         let now = Utc::now();
         Ok(on_pool!(self, pool => {
@@ -292,9 +296,12 @@ impl Store {
         }))
     }
 
-    /// Keeps what a fetch found; only the server that claimed it may.
+    /// Keeps what a fetch found; only the server that claimed it may. The
+    /// claim's other fetches are marked as moving (not stale).
     pub async fn finish_fetch(&self, id: i64, worker: &str, result: &FetchResult) -> StoreResult<bool> {
         Ok(on_pool!(self, pool => {
+            sqlx::query("UPDATE inspection_fetches SET claimed_at = $2 WHERE claimed_by = $1 AND status = 'fetching'")
+                .bind(worker).bind(Utc::now()).execute(pool).await?;
             sqlx::query(
                 "UPDATE inspection_fetches SET status = 'done', http_status = $3, pages = $4, millis = $5, items = $6,
                  error = $7, listed = $8, complete = $9, broken = $10, fetched_at = $11

@@ -157,14 +157,26 @@ pub fn view(f: &FindingRow, today: NaiveDate) -> FindingView {
     }
 }
 
-/// Findings the user may read: the office every unit's, a unit its own.
-pub async fn findings(app: &App, user: &User, unit: Option<String>, open: bool) -> Result<Vec<FindingRow>> {
+/// Findings the user may read: the office every unit's (or the unit it
+/// names, as typed: a short name finds it), a unit its own. Gives the unit
+/// listed, by its full name.
+pub async fn findings(
+    app: &App,
+    user: &User,
+    unit: Option<&str>,
+    open: bool,
+) -> Result<(Option<String>, Vec<FindingRow>)> {
+    let named = match unit.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(name) => Some(app.directory().await?.find(name).map(|u| u.name.clone()).ok_or(Error::NotFound)?),
+        None => None,
+    };
     let unit = match crate::access::unit_scope(user)? {
         Some(own) => Some(own),
-        None if crate::access::sees_region(user.role) => unit,
+        None if crate::access::sees_region(user.role) => named,
         None => return Err(Error::Forbidden),
     };
-    Ok(app.store.findings(&FindingFilter { unit, open, limit: Some(5_000), ..Default::default() }).await?)
+    let filter = FindingFilter { unit: unit.clone(), open, limit: Some(5_000), ..Default::default() };
+    Ok((unit, app.store.findings(&filter).await?))
 }
 
 /// One finding, if the user may read it (a unit's staff only their own).

@@ -41,27 +41,13 @@ pub async fn start(
     Ok((axum::http::StatusCode::ACCEPTED, Json(json!({ "run": run }))))
 }
 
-#[derive(Deserialize, Default)]
-pub struct FindingsQuery {
-    #[serde(default)]
-    unit: Option<String>,
-    /// "all": closed ones too.
-    #[serde(default)]
-    show: Option<String>,
-}
-
 pub async fn findings(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(query): Query<FindingsQuery>,
+    Query(query): Query<super::pages::FindingsQuery>,
 ) -> AppResult<Json<Value>> {
-    let unit = match query.unit.filter(|u| !u.trim().is_empty()) {
-        Some(name) => {
-            Some(state.directory().await?.find(&name).map(|u| u.name.clone()).ok_or_else(AppError::not_found)?)
-        }
-        None => None,
-    };
-    let rows = inspection::findings(&state, &user, unit, query.show.as_deref() != Some("all")).await?;
+    let open = query.show.as_deref() != Some("all");
+    let (_, rows) = inspection::findings(&state, &user, query.unit.as_deref(), open).await?;
     let today = state.today();
     Ok(Json(json!({ "findings": rows.iter().map(|f| inspection::view(f, today)).collect::<Vec<_>>() })))
 }

@@ -30,7 +30,7 @@ fn refused(err: AppError) -> Result<AppError, AppError> {
 
 async fn runs_html(state: &AppState, page: &PageUser, error: &str) -> AppResult<String> {
     let runs = inspection::runs(state, &page.user).await?;
-    let open = inspection::findings(state, &page.user, None, true).await?;
+    let (_, open) = inspection::findings(state, &page.user, None, true).await?;
     let today = state.today();
     let units: Vec<String> = state.directory().await?.units().iter().map(|u| u.name.clone()).collect();
     let columns = state.store.inspectable(None).await?.len();
@@ -86,7 +86,7 @@ pub async fn run(State(state): State<AppState>, page: PageUser, Path(id): Path<R
     let row = state.store.inspection_run(id).await.map_err(|_| AppError::not_found())?;
     let fetches = state.store.run_fetches(id).await?;
     let today = state.today();
-    let all = inspection::findings(&state, &page.user, None, false).await?;
+    let (_, all) = inspection::findings(&state, &page.user, None, false).await?;
     let seen: Vec<_> = all.iter().filter(|f| f.last_run == id).map(|f| inspection::view(f, today)).collect();
     let fixed: Vec<_> = all.iter().filter(|f| f.closed_run == Some(id)).map(|f| inspection::view(f, today)).collect();
     let (previous, changes) =
@@ -132,13 +132,14 @@ pub async fn report(
     Ok(download(bytes, &format!("{REGION}政务公开网上巡查情况通报（{as_of}）.{ext}"), kind))
 }
 
+/// Which findings a list shows (the page and the API).
 #[derive(Deserialize, Default)]
 pub struct FindingsQuery {
     #[serde(default)]
-    unit: Option<String>,
+    pub unit: Option<String>,
     /// "all": closed ones too.
     #[serde(default)]
-    show: Option<String>,
+    pub show: Option<String>,
 }
 
 pub async fn findings(
@@ -146,15 +147,8 @@ pub async fn findings(
     page: PageUser,
     Query(query): Query<FindingsQuery>,
 ) -> AppResult<Html<String>> {
-    let unit = query.unit.clone().filter(|u| !u.trim().is_empty());
-    let unit = match unit {
-        Some(name) => {
-            Some(state.directory().await?.find(&name).map(|u| u.name.clone()).ok_or_else(AppError::not_found)?)
-        }
-        None => None,
-    };
     let all = query.show.as_deref() == Some("all");
-    let rows = inspection::findings(&state, &page.user, unit.clone(), !all).await?;
+    let (unit, rows) = inspection::findings(&state, &page.user, query.unit.as_deref(), !all).await?;
     let today = state.today();
     let office = gongkai_app::access::manages(page.user.role);
     Ok(Html(state.render(
@@ -193,6 +187,24 @@ pub async fn finding(
     Ok(Html(finding_html(&state, &page, id, "", "").await?))
 }
 
+/// After an act on a finding: its page again, or the refusal on it with
+/// what was typed kept.
+async fn after_act(
+    state: &AppState,
+    page: &PageUser,
+    id: FindingId,
+    outcome: gongkai_app::Result<()>,
+    typed: &str,
+) -> AppResult<Response> {
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/findings/{id}")).into_response()),
+        Err(err) => {
+            let err = refused(AppError::from(err))?;
+            Ok((err.status, Html(finding_html(state, page, id, &err.message, typed).await?)).into_response())
+        }
+    }
+}
+
 #[derive(Deserialize)]
 pub struct TextForm {
     csrf: String,
@@ -208,13 +220,8 @@ pub async fn answer(
     FormBody(form): FormBody<TextForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
-    match inspection::answer(&state, &page.user, id, &form.text).await {
-        Ok(()) => Ok(Redirect::to(&format!("/findings/{id}")).into_response()),
-        Err(err) => {
-            let err = refused(AppError::from(err))?;
-            Ok((err.status, Html(finding_html(&state, &page, id, &err.message, &form.text).await?)).into_response())
-        }
-    }
+    let outcome = inspection::answer(&state, &page.user, id, &form.text).await;
+    after_act(&state, &page, id, outcome, &form.text).await
 }
 
 #[derive(Deserialize)]
@@ -245,13 +252,7 @@ pub async fn escalate(
         inspection::escalate(&state, &page.user, id, asked).await
     }
     .await;
-    match outcome {
-        Ok(()) => Ok(Redirect::to(&format!("/findings/{id}")).into_response()),
-        Err(err) => {
-            let err = refused(AppError::from(err))?;
-            Ok((err.status, Html(finding_html(&state, &page, id, &err.message, &form.text).await?)).into_response())
-        }
-    }
+    after_act(&state, &page, id, outcome, &form.text).await
 }
 
 /// 不予整改 (the office), with its reason.
@@ -262,11 +263,6 @@ pub async fn dismiss(
     FormBody(form): FormBody<TextForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
-    match inspection::dismiss(&state, &page.user, id, &form.text).await {
-        Ok(()) => Ok(Redirect::to(&format!("/findings/{id}")).into_response()),
-        Err(err) => {
-            let err = refused(AppError::from(err))?;
-            Ok((err.status, Html(finding_html(&state, &page, id, &err.message, &form.text).await?)).into_response())
-        }
-    }
+    let outcome = inspection::dismiss(&state, &page.user, id, &form.text).await;
+    after_act(&state, &page, id, outcome, &form.text).await
 }
