@@ -91,6 +91,7 @@ async fn main() {
     let fetcher = Fetcher::new(Politeness {
         interval: Duration::from_millis(interval),
         sites_at_once: at_once,
+        private_addresses: true,
         ..Politeness::default()
     })
     .unwrap();

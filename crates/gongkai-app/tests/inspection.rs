@@ -285,11 +285,13 @@ async fn world(url: &str) -> World {
     World { store, site, elsewhere, items }
 }
 
+/// The test's sites are on loopback, which only an intranet setting reaches.
 fn fetcher() -> Fetcher {
     Fetcher::new(Politeness {
         interval: Duration::from_millis(20),
         timeout: Duration::from_secs(5),
         retries: 1,
+        private_addresses: true,
         ..Politeness::default()
     })
     .unwrap()
@@ -448,6 +450,7 @@ async fn two_servers_share_one_run_without_reading_a_column_twice() {
             timeout: Duration::from_secs(5),
             retries: 1,
             sites_at_once: 2,
+            private_addresses: true,
             ..Politeness::default()
         })
         .unwrap()
@@ -467,4 +470,34 @@ async fn two_servers_share_one_run_without_reading_a_column_twice() {
     let judged: Vec<_> = [one.unwrap(), two.unwrap()].into_iter().flatten().collect();
     assert_eq!(judged.len(), 1, "judged once");
     assert_eq!(judged[0].new, 6);
+}
+
+/// A column address typed by a unit cannot make the server read its own
+/// machine or a private network: refused before any request, by address
+/// and by what a name resolves to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_intranet_is_not_read() {
+    let site = Site::default();
+    site.put("/admin/", html(list_page(&[("内部管理页面的一条信息", "2024-06-01", "/admin/1.html")], "")));
+    let base = site.serve().await;
+    let fetcher = Fetcher::new(Politeness { interval: Duration::ZERO, ..Politeness::default() }).unwrap();
+    for address in [format!("{base}/admin/"), format!("{}/admin/", base.replace("127.0.0.1", "localhost"))] {
+        let read = fetcher.column(&url::Url::parse(&address).unwrap(), None, day("2024-06-28")).await;
+        assert_eq!(read.failure().as_deref(), Some("栏目地址指向本机或内部网络，出于安全未访问"), "{address}");
+    }
+    assert!(site.hits.lock().unwrap().is_empty(), "nothing asked");
+    for (ip, public) in [
+        ("10.1.2.3", false),
+        ("172.16.0.1", false),
+        ("192.168.1.1", false),
+        ("169.254.169.254", false),
+        ("100.64.0.1", false),
+        ("::1", false),
+        ("fd00::1", false),
+        ("::ffff:127.0.0.1", false),
+        ("202.96.128.86", true),
+        ("2400:3200::1", true),
+    ] {
+        assert_eq!(gongkai_app::inspection::is_public(ip.parse().unwrap()), public, "{ip}");
+    }
 }

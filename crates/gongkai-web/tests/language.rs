@@ -137,6 +137,7 @@ async fn an_inspection(app: &App, catalogue: i64) -> (i64, i64) {
     app.store.set_item_url(item, Some(&format!("{site}/shjz/")), "测试").await.unwrap();
     let fetcher = gongkai_app::inspection::Fetcher::new(gongkai_app::inspection::Politeness {
         interval: std::time::Duration::ZERO,
+        private_addresses: true,
         ..Default::default()
     })
     .unwrap();

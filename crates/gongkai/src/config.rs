@@ -68,6 +68,7 @@ pub struct Inspect {
     pub max_pages: usize,
     pub sites_at_once: usize,
     pub fix_working_days: u32,
+    pub private_addresses: bool,
 }
 
 impl Default for Inspect {
@@ -81,6 +82,7 @@ impl Default for Inspect {
             max_pages: 20,
             sites_at_once: 32,
             fix_working_days: 5,
+            private_addresses: false,
         }
     }
 }
@@ -94,6 +96,7 @@ impl Inspect {
             retries: self.retries.min(5),
             max_pages: self.max_pages.clamp(1, 500),
             sites_at_once: self.sites_at_once.clamp(1, 64),
+            private_addresses: self.private_addresses,
         }
     }
 }
@@ -221,6 +224,8 @@ max_pages = 20
 sites_at_once = 32
 # 巡查发现问题后，整改期限为几个工作日
 fix_working_days = 5
+# 是否允许访问本机或内部网络地址（各单位网站部署在政务内网时设为 true；默认不访问，以免栏目地址被用来探查内网）
+private_addresses = false
 "#;
 
 /// The environment variables that override the file, with how to apply each.
@@ -298,6 +303,10 @@ const VARIABLES: &[(&str, Apply)] = &[
     }),
     ("GONGKAI__INSPECT__FIX_WORKING_DAYS", |s, v| {
         s.inspect.fix_working_days = v.trim().parse()?;
+        Ok(())
+    }),
+    ("GONGKAI__INSPECT__PRIVATE_ADDRESSES", |s, v| {
+        s.inspect.private_addresses = flag(v)?;
         Ok(())
     }),
 ];

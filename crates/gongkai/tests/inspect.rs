@@ -34,16 +34,19 @@ async fn site() -> String {
     address
 }
 
+/// The binary allowed to read the test's loopback sites (an intranet setting).
+fn inspector() -> std::process::Command {
+    let mut command = command();
+    command.env("GONGKAI__INSPECT__PRIVATE_ADDRESSES", "true").env("GONGKAI__INSPECT__INTERVAL_MS", "10");
+    command
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_column_read_and_a_run_over_a_published_catalogue() {
     let site = site().await;
     let column = format!("{site}/zwgk/zwdt/zwyw/");
     let output = tokio::task::block_in_place(|| {
-        command()
-            .env("GONGKAI__INSPECT__INTERVAL_MS", "10")
-            .args(["inspect", "page", &column, "--pages", "2", "--json"])
-            .output()
-            .unwrap()
+        inspector().args(["inspect", "page", &column, "--pages", "2", "--json"]).output().unwrap()
     });
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let items: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
@@ -60,10 +63,15 @@ async fn a_column_read_and_a_run_over_a_published_catalogue() {
         (vec!["inspect", "page", "ftp://example.gov.cn/"], "栏目地址“ftp://example.gov.cn/”无效"),
         (vec!["inspect", "page", &format!("{site}/gone/")], "页面不存在（状态码 404）"),
     ] {
-        let output = tokio::task::block_in_place(|| command().args(&args).output().unwrap());
+        let output = tokio::task::block_in_place(|| inspector().args(&args).output().unwrap());
         assert_eq!(output.status.code(), Some(1), "{args:?}");
         assert!(String::from_utf8_lossy(&output.stderr).contains(says), "{}", String::from_utf8_lossy(&output.stderr));
     }
+
+    // By default the server never reads its own machine or a private network.
+    let output = tokio::task::block_in_place(|| command().args(["inspect", "page", &column]).output().unwrap());
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("栏目地址指向本机或内部网络，出于安全未访问"));
 
     // A run over 温泉镇's published catalogue: one column kept up in 2017, one gone.
     let dir = tempfile::tempdir().unwrap();
@@ -91,9 +99,14 @@ async fn a_column_read_and_a_run_over_a_published_catalogue() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("单位目录中没有“不存在的单位”"));
 
-    let printed = tokio::task::block_in_place(|| {
-        gongkai(&db, &["inspect", "run", "--unit", "温泉镇", "--now", "2017-10-20", "--json"])
+    let output = tokio::task::block_in_place(|| {
+        inspector()
+            .args(["--db", &db, "inspect", "run", "--unit", "温泉镇", "--now", "2017-10-20", "--json"])
+            .output()
+            .unwrap()
     });
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
     let found: Vec<Value> = serde_json::from_str(&printed).unwrap();
     assert_eq!(found.len(), 1, "{printed}");
     assert_eq!((found[0]["unit"].as_str(), found[0]["item"].as_str()), (Some(TOWN), Some("财政预决算")));

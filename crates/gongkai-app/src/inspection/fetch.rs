@@ -2,7 +2,10 @@
 //! robots.txt obeyed (read once per site), one request at a time to a site
 //! with a pause between, a time limit and a few retries with growing waits,
 //! no redirect or pager link followed off the column's site, and at most
-//! `MAX_PAGE_BYTES` of a page read.
+//! `MAX_PAGE_BYTES` of a page read. Column addresses are typed by units, so
+//! none may lead the server into its own machine or private networks
+//! (checked on the address and again on what its name resolves to),
+//! unless `private_addresses` says the sites live there.
 
 use chrono::NaiveDate;
 use gongkai_io::column::{ColumnItem, MAX_PAGE_BYTES, decode, read_column};
@@ -27,6 +30,9 @@ pub struct Politeness {
     pub max_pages: usize,
     /// Sites read at the same time (one site is always read one request at a time).
     pub sites_at_once: usize,
+    /// Sites on this machine or in private networks may be read (an
+    /// intranet deployment; the tests' loopback sites).
+    pub private_addresses: bool,
 }
 
 impl Default for Politeness {
@@ -38,6 +44,7 @@ impl Default for Politeness {
             retries: 2,
             max_pages: 20,
             sites_at_once: 32,
+            private_addresses: false,
         }
     }
 }
@@ -109,7 +116,11 @@ enum Robots {
 impl Fetcher {
     pub fn new(politeness: Politeness) -> crate::Result<Fetcher> {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if !politeness.private_addresses {
+            builder = builder.dns_resolver(PublicOnly);
+        }
+        let client = builder
             .user_agent(politeness.user_agent.clone())
             .timeout(politeness.timeout)
             .connect_timeout(politeness.timeout.min(Duration::from_secs(10)))
@@ -165,6 +176,9 @@ impl Fetcher {
     pub async fn get(&self, url: &Url, column: &Url) -> Result<Answer, String> {
         if !same_site(url, column) {
             return Err("地址不在栏目所在网站内，未访问".into());
+        }
+        if !self.politeness.private_addresses && !reaches_public(url).await {
+            return Err(INTERNAL.into());
         }
         if !self.allowed(url).await {
             return Err("网站的 robots.txt 不允许访问该地址，未访问".into());
@@ -289,6 +303,77 @@ impl Fetcher {
 enum Fetched {
     Page(Answer),
     Redirect(String),
+}
+
+/// Why an address inside the machine or a private network is not read.
+const INTERNAL: &str = "栏目地址指向本机或内部网络，出于安全未访问";
+
+/// Names resolved to public addresses only: a column address cannot lead
+/// the server into its intranet, even by a name that changes what it
+/// points to between the check and the request.
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let found: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.filter(|a| is_public(a.ip())).collect();
+            if found.is_empty() {
+                return Err(Box::new(std::io::Error::other(INTERNAL)) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(found.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// The address, and every address its name resolves to, is public (an
+/// unresolvable name passes here and fails at the request).
+async fn reaches_public(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => is_public(ip.into()),
+        Some(url::Host::Ipv6(ip)) => is_public(ip.into()),
+        Some(url::Host::Domain(name)) => match tokio::net::lookup_host((name, 0)).await {
+            Ok(found) => found.into_iter().all(|a| is_public(a.ip())),
+            Err(_) => true,
+        },
+        None => false,
+    }
+}
+
+/// Not this machine, a private or shared network, link-local, multicast,
+/// documentation or reserved space.
+pub fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || v4.is_multicast()
+                || a == 0
+                || a >= 240
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0 && c == 0)
+                || (a == 198 && (18..20).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(v4.into());
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || (first == 0x2001 && v6.segments()[1] == 0x0db8))
+        }
+    }
 }
 
 /// A website's answer in words a clerk reads ("页面不存在（404）").

@@ -17,7 +17,7 @@ pub use acts::{
     ColumnChange, Escalation, FindingView, Inspector, answer, begin, carry_out, changes, dismiss, escalate,
     fetch_words, finding, findings, report, runs, start_if_due, status_label, view,
 };
-pub use fetch::{ColumnRead, Fetcher, PageFetch, Politeness, USER_AGENT, same_site, site_of, status_words};
+pub use fetch::{ColumnRead, Fetcher, PageFetch, Politeness, USER_AGENT, is_public, same_site, site_of, status_words};
 
 use crate::catalogues::reading;
 use chrono::NaiveDate;
