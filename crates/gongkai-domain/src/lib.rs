@@ -15,6 +15,7 @@ pub mod numerals;
 pub use deadline::DeadlineText;
 pub mod audit;
 pub mod catalogue;
+pub mod foi;
 pub mod input;
 pub mod inspection;
 pub mod people;

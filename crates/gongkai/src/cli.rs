@@ -58,6 +58,9 @@ pub enum Command {
     /// 网上巡查：读取栏目页面，按标准目录检查各单位网站栏目（缺失、未更新、不及时、链接失效、未在栏目发布）
     #[command(subcommand)]
     Inspect(InspectCommand),
+    /// 依申请公开：按条例计算收到申请之日、答复期限和延长后的期限
+    #[command(subcommand)]
+    Foi(FoiCommand),
     /// 列出任务
     Tasks(TasksArgs),
     /// 列出台账中的任务事项（单位 × 里程碑 × 日期）
@@ -405,6 +408,16 @@ pub struct DeadlineArgs {
     /// 要解析的文字
     #[arg(required_unless_present = "jsonl")]
     pub text: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FoiCommand {
+    /// 从标准输入逐行读取 {"channel", "events": [{"kind", "date"}]}，逐行输出 {"received", "due", "extended_due"}
+    Clock {
+        /// 逐行读取 JSON（目前唯一的输入方式）
+        #[arg(long)]
+        jsonl: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,6 +11,7 @@ mod catalogue;
 mod deadline;
 mod demo;
 mod documents;
+mod foi;
 mod import;
 mod inspect;
 mod jsonl;
@@ -45,6 +46,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(&data, args).await,
         Command::Catalogue(command) => catalogue::run(&data.open().await?, command).await,
         Command::Inspect(command) => inspect::run(&data, command).await,
+        Command::Foi(crate::cli::FoiCommand::Clock { jsonl }) => foi::clock(jsonl),
         Command::Tasks(args) => ledger::tasks(&data.open().await?, args).await,
         Command::Obligations(args) => ledger::obligations(&data.open().await?, args).await,
         Command::Units(command) => units::run(&data.open().await?, command).await,
