@@ -13,6 +13,7 @@ pub mod deadline;
 pub mod numerals;
 
 pub use deadline::DeadlineText;
+pub mod annual_report;
 pub mod audit;
 pub mod catalogue;
 pub mod foi;
