@@ -87,6 +87,7 @@ async fn story(app: App) {
     let run = office.get(app.url(&at)).send().await.unwrap().text().await.unwrap();
     assert!(run.contains("栏目缺失") && run.contains("页面不存在（状态码 404）"), "{run}");
     assert!(run.contains("已读取 1 页，2 条信息"), "the kept-up column read: {run}");
+    assert!(run.contains("通知公告") && run.contains("2020-11-20"), "信息更新情况 names each column's items: {run}");
 
     // The 巡查通报, Word and PDF.
     let docx = office.get(app.url(&format!("{at}/report?format=docx"))).send().await.unwrap();

@@ -289,20 +289,18 @@ pub async fn changes(store: &Store, run: RunId) -> Result<(Option<RunRow>, Vec<C
         Some(p) => store.run_fetches(p.id).await?.into_iter().map(|f| (f.url.clone(), f)).collect(),
         None => HashMap::new(),
     };
+    // Each column's unit and items, by the address as it was queued.
     let mut owners: HashMap<String, (String, Vec<String>)> = HashMap::new();
     for item in store.inspectable(None).await? {
-        let entry = owners.entry(item.url.trim().to_string()).or_insert_with(|| (item.unit.clone(), Vec::new()));
+        let Ok(url) = super::column_address(&item.url) else { continue };
+        let entry = owners.entry(url.to_string()).or_insert_with(|| (item.unit.clone(), Vec::new()));
         entry.1.push(item.name());
     }
     let listed =
         |f: &FetchRow| serde_json::from_str::<Vec<gongkai_domain::inspection::Listed>>(&f.listed).unwrap_or_default();
     let mut out = Vec::new();
     for fetch in store.run_fetches(run).await? {
-        let (unit, items) = owners
-            .iter()
-            .find(|(url, _)| super::column_address(url).is_ok_and(|u| u.as_str() == fetch.url))
-            .map(|(_, owner)| owner.clone())
-            .unwrap_or_default();
+        let (unit, items) = owners.get(&fetch.url).cloned().unwrap_or_default();
         let now = listed(&fetch);
         let old = before.get(&fetch.url).map(listed);
         let added = match &old {
