@@ -345,7 +345,7 @@ async fn story(url: &str) {
     assert_eq!((run.columns, run.status.as_str()), (7, "done"));
     let fetches = w.store.run_fetches(judged.run).await.unwrap();
     let private = fetches.iter().find(|f| f.url.ends_with("/private/list.html")).unwrap();
-    assert!(private.error.as_deref().unwrap().contains("robots.txt"), "{private:?}");
+    assert!(private.error.as_deref().unwrap().contains("网站声明不允许自动巡查"), "{private:?}");
     let slow = fetches.iter().find(|f| f.url.ends_with("/slow/")).unwrap();
     assert!(slow.millis >= 1500 && slow.items == 1, "the slow page waited for: {slow:?}");
 

@@ -181,7 +181,7 @@ impl Fetcher {
             return Err(INTERNAL.into());
         }
         if !self.allowed(url).await {
-            return Err("网站的 robots.txt 不允许访问该地址，未访问".into());
+            return Err("网站声明不允许自动巡查该地址，未访问".into());
         }
         let mut url = url.clone();
         for _ in 0..5 {
@@ -194,7 +194,7 @@ impl Fetcher {
                         return Err(format!("栏目地址跳转到站外（{to}），未跟随"));
                     }
                     if !self.allowed(&to).await {
-                        return Err("网站的 robots.txt 不允许访问跳转后的地址，未访问".into());
+                        return Err("网站声明不允许自动巡查跳转后的地址，未访问".into());
                     }
                     url = to;
                 }
