@@ -17,7 +17,7 @@ use gongkai_store::{CatalogueFilter, CatalogueId, CatalogueRow, ItemId, ItemRow,
 use serde::Serialize;
 
 /// The account an act is recorded under; the command line (id 0) has none.
-fn author(user: &User) -> Option<gongkai_store::UserId> {
+pub(crate) fn author(user: &User) -> Option<gongkai_store::UserId> {
     (user.id.0 > 0).then_some(user.id)
 }
 
@@ -112,9 +112,19 @@ pub struct Reading {
 }
 
 pub fn reading(item: &ItemRow) -> Reading {
-    let corrected = item.rule.as_deref().and_then(|json| serde_json::from_str::<TimeLimit>(json).ok());
-    let rule = corrected.clone().unwrap_or_else(|| TimeLimit::parse(&item.timelimit));
+    let corrected = corrected_rule(item.rule.as_deref());
+    let rule = rule_of(&item.timelimit, item.rule.as_deref());
     Reading { plain: rule.describe(), rule, corrected: corrected.is_some() }
+}
+
+/// The office's correction of a reading, stored as JSON.
+fn corrected_rule(rule: Option<&str>) -> Option<TimeLimit> {
+    rule.and_then(|json| serde_json::from_str::<TimeLimit>(json).ok())
+}
+
+/// How a 公开时限 cell reads: the office's correction, or the parser's.
+pub fn rule_of(timelimit: &str, rule: Option<&str>) -> TimeLimit {
+    corrected_rule(rule).unwrap_or_else(|| TimeLimit::parse(timelimit))
 }
 
 /// What an import would store (or stored): the items, each with its reading.

@@ -4,6 +4,7 @@
 //! finding aside with its reason; the 巡查通报 as .docx or PDF.
 
 use super::{Fetcher, Politeness, judge, start, work};
+use crate::catalogues::author;
 use crate::documents::chinese_date;
 use crate::{App, Error, Result};
 use chrono::NaiveDate;
@@ -25,10 +26,6 @@ impl Default for Inspector {
     fn default() -> Inspector {
         Inspector { politeness: Politeness::default(), fix_working_days: 5 }
     }
-}
-
-fn author(user: &User) -> Option<gongkai_store::UserId> {
-    (user.id.0 > 0).then_some(user.id)
 }
 
 fn office_only(user: &User) -> Result<()> {

@@ -19,7 +19,7 @@ pub use acts::{
 };
 pub use fetch::{ColumnRead, Fetcher, PageFetch, Politeness, USER_AGENT, is_public, same_site, site_of, status_words};
 
-use crate::catalogues::reading;
+use crate::catalogues::rule_of;
 use chrono::NaiveDate;
 use gongkai_domain::inspection::{ColumnSeen, Finding, FindingKind, Listed, Recorded, judge as judge_column};
 use gongkai_io::column::ColumnItem;
@@ -220,7 +220,7 @@ pub async fn judge(store: &Store, fix_working_days: u32, actor: &str) -> crate::
         let Ok(url) = column_address(&item.url) else { continue };
         let Some(fetch) = fetches.get(url.as_str()) else { continue };
         let Some(column) = seen(fetch) else { continue };
-        let rule = reading(&item_row(&item)).rule;
+        let rule = rule_of(&item.timelimit, item.rule.as_deref());
         let found = judge_column(&rule, records.get(&item.item_id).map_or(&[][..], |r| r), &column, as_of, &calendar);
         judged.push(item.item_id);
         findings.extend(found.into_iter().map(|f: Finding| NewFinding {
@@ -249,30 +249,6 @@ fn seen(fetch: &FetchRow) -> Option<ColumnSeen> {
     let items: Vec<Listed> = serde_json::from_str(&fetch.listed).unwrap_or_default();
     let broken: Vec<(String, String)> = serde_json::from_str(&fetch.broken).unwrap_or_default();
     Some(ColumnSeen { url: fetch.url.clone(), failure, items, complete: fetch.complete, broken })
-}
-
-fn item_row(item: &gongkai_store::Inspectable) -> gongkai_store::ItemRow {
-    gongkai_store::ItemRow {
-        id: item.item_id,
-        catalogue_id: item.catalogue_id,
-        position: 0,
-        seq: None,
-        category: None,
-        level1: item.level1.clone(),
-        level2: item.level2.clone(),
-        level3: item.level3.clone(),
-        content: item.content.clone(),
-        basis: String::new(),
-        timelimit: item.timelimit.clone(),
-        timelimit_as_printed: None,
-        rule: item.rule.clone(),
-        subject: String::new(),
-        channels: "[]".into(),
-        url: Some(item.url.clone()),
-        audience: None,
-        mode: None,
-        levels: "[]".into(),
-    }
 }
 
 /// One finding as `gongkai inspect run --json` prints it.

@@ -124,9 +124,8 @@ pub async fn report(
         "pdf" => true,
         other => return Err(AppError::bad_request(format!("格式“{other}”无效：可选 docx、pdf"))),
     };
-    state.store.inspection_run(id).await.map_err(|_| AppError::not_found())?;
+    let as_of = state.store.inspection_run(id).await.map_err(|_| AppError::not_found())?.as_of;
     let document = inspection::report(&state, &page.user, id, REGION).await?;
-    let as_of = state.store.inspection_run(id).await?.as_of;
     let bytes = gongkai_app::documents::render_bounded(document, pdf).await?;
     let (kind, ext) = if pdf { ("application/pdf", "pdf") } else { (DOCX, "docx") };
     Ok(download(bytes, &format!("{REGION}政务公开网上巡查情况通报（{as_of}）.{ext}"), kind))
