@@ -18,6 +18,7 @@ pub mod directory;
 pub mod documents;
 mod error;
 pub mod files;
+pub mod foi;
 pub mod import;
 pub mod inspection;
 pub mod ledger;

@@ -8,6 +8,36 @@
 
 use serde::Serialize;
 
+/// Table 二 (主动公开政府信息情况): each part with its heading, its columns
+/// after 信息内容, and its rows, as printed.
+pub struct Table2Part {
+    pub heading: &'static str,
+    pub columns: &'static [&'static str],
+    pub rows: &'static [&'static str],
+}
+
+pub const TABLE2: [Table2Part; 4] = [
+    Table2Part {
+        heading: "第二十条第（一）项",
+        columns: &["本年制发件数", "本年废止件数", "现行有效件数"],
+        rows: &["规章", "行政规范性文件"],
+    },
+    Table2Part {
+        heading: "第二十条第（五）项", columns: &["本年处理决定数量"], rows: &["行政许可"]
+    },
+    Table2Part {
+        heading: "第二十条第（六）项", columns: &["本年处理决定数量"], rows: &["行政处罚", "行政强制"]
+    },
+    Table2Part {
+        heading: "第二十条第（八）项", columns: &["本年收费金额（单位：万元）"], rows: &["行政事业性收费"]
+    },
+];
+
+/// Table 二's cells as (row, column) pairs, in the form's order.
+pub fn table2_cells() -> Vec<(&'static str, &'static str)> {
+    TABLE2.iter().flat_map(|p| p.rows.iter().flat_map(|r| p.columns.iter().map(|c| (*r, *c)))).collect()
+}
+
 /// Table 三's columns as printed: the applicant kinds, then 总计.
 pub const TABLE3_COLUMNS: [&str; 7] =
     ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"];
@@ -80,6 +110,80 @@ pub const TABLE4_COLUMNS: [Row; 15] = [
     row("总计", &["行政诉讼", "复议后起诉"]),
 ];
 
+/// The result row a request withdrawn for want of a 补正 is counted in.
+pub const LAPSED_ROW: usize = 20;
+
+/// The applicant column of a kind as printed (自然人 … 其他).
+pub fn applicant_column(kind: &str) -> Option<usize> {
+    TABLE3_COLUMNS[..6].iter().position(|c| *c == kind.trim())
+}
+
+/// The result row an outcome names: its label as printed ("（一）予以公开",
+/// "1.属于国家秘密"), or the same words without the numbering ("予以公开",
+/// "属于国家秘密"), or the start of one row's words ("本机关不掌握").
+pub fn result_row(text: &str) -> Option<usize> {
+    let text: String = text.split_whitespace().collect();
+    let text = text.rsplit(['/', '·']).next().unwrap_or_default();
+    let bare = |label: &str| -> String {
+        let label = label.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '．');
+        match label.strip_prefix('（').and_then(|l| l.split_once('）')) {
+            Some((_, rest)) => rest.to_string(),
+            None => label.to_string(),
+        }
+    };
+    if text.is_empty() {
+        return None;
+    }
+    let wanted = bare(text);
+    if let Some(n) = OUTCOMES.clone().find(|n| TABLE3_ROWS[*n].label == text || bare(TABLE3_ROWS[*n].label) == wanted) {
+        return Some(n);
+    }
+    let starting: Vec<usize> =
+        OUTCOMES.clone().filter(|n| !wanted.is_empty() && bare(TABLE3_ROWS[*n].label).starts_with(&wanted)).collect();
+    match starting.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    }
+}
+
+/// Table 四's kinds of case, in the form's order of column groups.
+pub const CASE_KINDS: [&str; 3] = ["行政复议", "未经复议直接起诉", "复议后起诉"];
+/// A case's result, in the order of each group's columns.
+pub const CASE_RESULTS: [&str; 4] = ["结果维持", "结果纠正", "其他结果", "尚未审结"];
+
+/// A case's kind as people write it: "行政复议", "未经复议直接起诉" (or
+/// "直接起诉", "行政诉讼（未经复议直接起诉）"), "复议后起诉".
+pub fn case_kind(text: &str) -> Option<&'static str> {
+    let text: String = text.split_whitespace().collect();
+    if text.contains("复议后") {
+        Some(CASE_KINDS[2])
+    } else if text.contains("直接起诉") || text == "行政诉讼" {
+        Some(CASE_KINDS[1])
+    } else if text == "行政复议" || text == "复议" {
+        Some(CASE_KINDS[0])
+    } else {
+        None
+    }
+}
+
+/// A case's result as people write it: "结果维持" or "维持", and so on.
+pub fn case_result(text: &str) -> Option<&'static str> {
+    let text = text.trim();
+    let text = if text.is_empty() { "尚未审结" } else { text };
+    CASE_RESULTS.into_iter().find(|r| *r == text || r.ends_with(text) && text.chars().count() >= 2)
+}
+
+/// One count from a register: applicant column, result row (None while
+/// not concluded), received before the year, concluded by its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub column: usize,
+    pub outcome: Option<usize>,
+    pub carried: bool,
+    pub concluded: bool,
+    pub count: i64,
+}
+
 /// Table 三 filled in: a row of seven numbers for each of the form's rows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Table3(pub [[i64; 7]; 25]);
@@ -89,6 +193,28 @@ pub struct Table3(pub [[i64; 7]; 25]);
 pub struct Table4(pub [i64; 15]);
 
 impl Table3 {
+    /// The table a year's register counts make: a request received in the
+    /// year is new, one from before carried; each concluded in the year
+    /// counts in its result row, the rest carry on to next year.
+    pub fn count(tallies: &[Tally]) -> Table3 {
+        let mut rows = [[0i64; 7]; 25];
+        for t in tallies.iter().filter(|t| t.column < 6) {
+            let mut add = |row: usize| {
+                rows[row][t.column] += t.count;
+                rows[row][6] += t.count;
+            };
+            add(if t.carried { CARRIED } else { NEW });
+            match (t.concluded, t.outcome) {
+                (true, Some(row)) if OUTCOMES.contains(&row) => {
+                    add(row);
+                    add(TOTAL);
+                }
+                _ => add(CARRY_ON),
+            }
+        }
+        Table3(rows)
+    }
+
     /// Every identity of the form that does not hold, in words.
     pub fn breaks(&self) -> Vec<String> {
         let rows = &self.0;
@@ -133,6 +259,20 @@ impl Table3 {
 }
 
 impl Table4 {
+    /// The table from counts of cases by kind and result.
+    pub fn count<'a>(tallies: impl IntoIterator<Item = (&'a str, &'a str, i64)>) -> Table4 {
+        let mut cells = [0i64; 15];
+        for (kind, result, count) in tallies {
+            let group = CASE_KINDS.iter().position(|k| *k == kind);
+            let column = CASE_RESULTS.iter().position(|r| *r == result);
+            if let (Some(group), Some(column)) = (group, column) {
+                cells[group * 5 + column] += count;
+                cells[group * 5 + 4] += count;
+            }
+        }
+        Table4(cells)
+    }
+
     /// Each group's 总计 is the sum of its four results.
     pub fn breaks(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -154,6 +294,46 @@ impl Table4 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_outcome_is_found_by_its_label_or_its_words() {
+        assert_eq!(result_row("（一）予以公开"), Some(2));
+        assert_eq!(result_row("1.属于国家秘密"), Some(4));
+        assert_eq!(result_row("属于国家秘密"), Some(4));
+        assert_eq!(result_row("（四）无法提供 / 1.本机关不掌握相关政府信息"), Some(12));
+        assert_eq!(result_row("本机关不掌握"), Some(12));
+        assert_eq!(result_row("3.其他"), Some(22));
+        assert_eq!(result_row("（二）部分公开（区分处理的，只计这一情形，不计其他情形）"), Some(3));
+        assert_eq!(result_row("部分公开"), Some(3));
+        // A heading is not a result, nor is a total or a word that starts two rows.
+        assert_eq!(result_row("（三）不予公开"), None);
+        assert_eq!(result_row("（七）总计"), None);
+        assert_eq!(result_row("属于"), None);
+        assert_eq!(result_row(""), None);
+        assert_eq!(case_kind("行政诉讼（未经复议直接起诉）"), Some("未经复议直接起诉"));
+        assert_eq!(case_kind("复议后起诉"), Some("复议后起诉"));
+        assert_eq!(case_kind("行政复议"), Some("行政复议"));
+        assert_eq!(case_kind("信访"), None);
+        assert_eq!(case_result("维持"), Some("结果维持"));
+        assert_eq!(case_result(""), Some("尚未审结"));
+        assert_eq!(case_result("撤销"), None);
+    }
+
+    #[test]
+    fn counts_fill_the_table_so_that_it_adds_up() {
+        let t = |column, outcome, carried, concluded, count| Tally { column, outcome, carried, concluded, count };
+        let table = Table3::count(&[
+            t(0, Some(2), false, true, 3),
+            t(1, Some(4), true, true, 1),
+            t(0, None, false, false, 2),
+            t(5, Some(12), true, false, 1),
+        ]);
+        assert!(table.breaks().is_empty(), "{:?}", table.breaks());
+        assert_eq!(table.0[NEW], [5, 0, 0, 0, 0, 0, 5]);
+        assert_eq!(table.0[CARRIED], [0, 1, 0, 0, 0, 1, 2]);
+        assert_eq!(table.0[TOTAL], [3, 1, 0, 0, 0, 0, 4]);
+        assert_eq!(table.0[CARRY_ON], [2, 0, 0, 0, 0, 1, 3]);
+    }
 
     #[test]
     fn a_made_up_year_keeps_the_identities_and_a_slip_is_named() {
@@ -179,6 +359,10 @@ mod tests {
         });
         assert_eq!(next_year.carried_from(&table).len(), 2, "自然人 and 总计 differ");
         assert!(Table4([1, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]).breaks().is_empty());
+        assert_eq!(
+            Table4::count([("行政复议", "结果维持", 2), ("复议后起诉", "尚未审结", 1)]).0,
+            [2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]
+        );
         assert_eq!(Table4([1, 0, 0, 1, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]).breaks().len(), 1);
     }
 }

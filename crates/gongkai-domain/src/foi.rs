@@ -87,10 +87,13 @@ pub enum EventKind {
     ThirdPartySent,
     ThirdPartyReplied,
     Extended,
+    /// The answer was given (its outcome is the register's to keep); the
+    /// clock stops.
+    Answered,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 10] = [
         EventKind::Submitted,
         EventKind::Signed,
         EventKind::Confirmed,
@@ -100,6 +103,7 @@ impl EventKind {
         EventKind::ThirdPartySent,
         EventKind::ThirdPartyReplied,
         EventKind::Extended,
+        EventKind::Answered,
     ];
 
     /// The word scripts write (`gongkai foi clock --jsonl`).
@@ -114,7 +118,30 @@ impl EventKind {
             EventKind::ThirdPartySent => "third_party_sent",
             EventKind::ThirdPartyReplied => "third_party_replied",
             EventKind::Extended => "extended",
+            EventKind::Answered => "answered",
         }
+    }
+
+    /// As the register shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Submitted => "提出申请",
+            EventKind::Signed => "签收",
+            EventKind::Confirmed => "双方确认收到",
+            EventKind::CorrectionRequested => "发出补正告知",
+            EventKind::CorrectionReceived => "收到补正",
+            EventKind::CorrectionLapsed => "逾期未补正",
+            EventKind::ThirdPartySent => "征求第三方意见",
+            EventKind::ThirdPartyReplied => "收到第三方意见",
+            EventKind::Extended => "延期答复",
+            EventKind::Answered => "作出答复",
+        }
+    }
+
+    /// A label or a code, as a form or a script gives it.
+    pub fn named(text: &str) -> Option<EventKind> {
+        let text = text.trim();
+        EventKind::ALL.into_iter().find(|k| k.label() == text || k.code() == text)
     }
 
     pub fn from_code(code: &str) -> Option<EventKind> {

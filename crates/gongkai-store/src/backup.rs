@@ -15,7 +15,7 @@ const FILL_TASK_SEQ: &str = "UPDATE obligations SET task_seq = (SELECT seq FROM 
 
 /// Tables in the order their references need; `audit_head` is written over
 /// the row every new database has.
-pub const TABLES: [&str; 33] = [
+pub const TABLES: [&str; 39] = [
     "units",
     "plans",
     "tasks",
@@ -49,6 +49,12 @@ pub const TABLES: [&str; 33] = [
     "inspection_runs",
     "inspection_fetches",
     "findings",
+    "foi_requests",
+    "foi_events",
+    "foi_documents",
+    "foi_cases",
+    "foi_reports",
+    "foi_templates",
 ];
 
 /// Tables a backup leaves out on purpose: sign-ins (a restored system signs
@@ -57,7 +63,7 @@ pub const TABLES: [&str; 33] = [
 pub const NOT_BACKED_UP: [&str; 4] = ["sessions", "login_failures", "ledger_versions", "_sqlx_migrations"];
 
 /// Tables whose `id` the database numbers (PostgreSQL's sequences follow).
-const NUMBERED: [&str; 24] = [
+const NUMBERED: [&str; 29] = [
     "units",
     "plans",
     "tasks",
@@ -82,6 +88,11 @@ const NUMBERED: [&str; 24] = [
     "inspection_runs",
     "inspection_fetches",
     "findings",
+    "foi_requests",
+    "foi_events",
+    "foi_documents",
+    "foi_cases",
+    "foi_reports",
 ];
 
 /// The column whose values must be one of an enum's words, per table: a

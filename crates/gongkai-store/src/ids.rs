@@ -70,4 +70,8 @@ ids! {
     RunId,
     /// A problem an inspection found (整改 work for the unit).
     FindingId,
+    /// A 政府信息公开申请 in a unit's register.
+    RequestId,
+    /// A 行政复议 or 行政诉讼 case about a unit's answer.
+    CaseId,
 }

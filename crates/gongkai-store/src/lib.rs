@@ -14,6 +14,7 @@ mod audit_log;
 mod backup;
 mod catalogues;
 mod demo;
+mod foi;
 mod ids;
 mod inspections;
 pub mod key_file;
@@ -40,8 +41,13 @@ pub use audit_log::{AuditFilter, checkpoint_file};
 pub use backup::{NOT_BACKED_UP, Restore, TABLES};
 pub use catalogues::{CatalogueEvent, CatalogueFilter, CatalogueRow, ItemRow, NewRecordRow, RecordRow};
 pub use demo::DemoReport;
+pub use foi::{
+    AnnualReportText, CaseRow, CaseTally, NewCase, NewRequest, NewRequestEvent, RequestDocumentRow, RequestEventRow,
+    RequestFilter, RequestRow, RequestState, RequestTally,
+};
 pub use ids::{
-    CatalogueId, FindingId, ItemId, ObligationId, PlanId, RecordId, RunId, SubmissionId, TaskId, UnitId, UserId,
+    CaseId, CatalogueId, FindingId, ItemId, ObligationId, PlanId, RecordId, RequestId, RunId, SubmissionId, TaskId,
+    UnitId, UserId,
 };
 pub use inspections::{
     ColumnToRead, FetchResult, FetchRow, FindingFilter, FindingRow, Inspectable, NewFinding, RunRow,

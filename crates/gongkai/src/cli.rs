@@ -418,6 +418,27 @@ pub enum FoiCommand {
         #[arg(long)]
         jsonl: bool,
     },
+    /// 登记政府信息公开申请：从标准输入逐行读取 {"unit", "applicant", "channel", "text", "events": [{"kind", "date"}, …]}；任何一行有误则全部不登记
+    Add {
+        /// 逐行读取 JSON（目前唯一的输入方式）
+        #[arg(long)]
+        jsonl: bool,
+    },
+    /// 政府信息公开工作年度报告：表二、表三、表四及勾稽关系检查
+    Report {
+        /// 单位全称或简称；不写则为各单位汇总
+        #[arg(long)]
+        unit: Option<String>,
+        /// 报告年度
+        #[arg(long)]
+        year: i32,
+        /// 以 JSON 输出各表
+        #[arg(long)]
+        json: bool,
+        /// 导出为文件（按扩展名：.docx、.pdf 或 .xlsx）
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

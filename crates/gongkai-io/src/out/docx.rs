@@ -56,7 +56,10 @@ fn body(document: &Document) -> String {
         xml.push_str(&paragraph(subtitle, "楷体", 32, false, "center", false));
     }
     for section in &document.sections {
-        xml.push_str(&paragraph(&section.heading, "黑体", 32, false, "left", true));
+        // A letter's body has no heading.
+        if !section.heading.is_empty() {
+            xml.push_str(&paragraph(&section.heading, "黑体", 32, false, "left", true));
+        }
         for block in &section.blocks {
             match block {
                 Block::Paragraph(text) => xml.push_str(&paragraph(text, "仿宋", 32, false, "both", true)),

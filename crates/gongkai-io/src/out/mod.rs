@@ -2,12 +2,14 @@
 //! writer lays out — Word (.docx) and PDF as a Chinese official document,
 //! and the 台账 as a formatted workbook (.xlsx).
 
+mod annual;
 mod catalogue;
 mod docx;
 #[cfg(feature = "pdf")]
 mod pdf;
 mod xlsx;
 
+pub use annual::{Table2Values, annual_report_xlsx};
 pub use catalogue::{CatalogueSheet, RecordItem, catalogue_document, catalogue_xlsx, records_xlsx};
 pub use docx::write as docx;
 #[cfg(feature = "pdf")]

@@ -116,6 +116,23 @@ fn literal(text: &str) -> String {
     out
 }
 
+/// Each column as wide as its longest word-run needs, within bounds, so a
+/// label column is not squeezed to the width of a number column.
+fn column_widths(header: &[String], rows: &[Vec<String>]) -> String {
+    let widths: Vec<String> = (0..header.len().max(1))
+        .map(|c| {
+            let longest = std::iter::once(header.get(c))
+                .chain(rows.iter().map(|r| r.get(c)))
+                .flatten()
+                .map(|text| text.chars().map(|ch| if ch.is_ascii() { 1 } else { 2 }).sum::<usize>())
+                .max()
+                .unwrap_or(0);
+            format!("{}fr", longest.clamp(4, 40))
+        })
+        .collect();
+    format!("({},)", widths.join(", "))
+}
+
 fn markup(document: &Document) -> String {
     let mut m = format!(
         r#"#set page(paper: "a4", flipped: {}, margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm), numbering: "1")
@@ -130,7 +147,13 @@ fn markup(document: &Document) -> String {
         m.push_str(&format!("#align(center)[#text(size: 14pt, {})]\n\n", literal(subtitle)));
     }
     for section in &document.sections {
-        m.push_str(&format!("#text(font: \"Noto Sans CJK SC\", weight: \"bold\", {})\n\n", literal(&section.heading)));
+        // A letter's body has no heading.
+        if !section.heading.is_empty() {
+            m.push_str(&format!(
+                "#text(font: \"Noto Sans CJK SC\", weight: \"bold\", {})\n\n",
+                literal(&section.heading)
+            ));
+        }
         for block in &section.blocks {
             match block {
                 Block::Paragraph(text) => m.push_str(&format!("#{}\n\n", literal(text))),
@@ -143,7 +166,7 @@ fn markup(document: &Document) -> String {
                         .collect();
                     m.push_str(&format!(
                         "#block[#set text(size: 10.5pt)\n#set par(first-line-indent: 0pt)\n#table(columns: {}, stroke: 0.5pt, inset: 4pt, {})]\n\n",
-                        header.len().max(1),
+                        column_widths(header, rows),
                         cells.join(", ")
                     ));
                 }

@@ -4,30 +4,14 @@
 use crate::cli::CatalogueCommand;
 use anyhow::Context;
 use gongkai_app::{App, catalogues};
-use gongkai_domain::people::Role;
-use gongkai_store::{CatalogueFilter, Store, User, UserId};
+use gongkai_store::{CatalogueFilter, Store};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// The command line acts as the office, recorded under the system user's name.
-fn operator() -> User {
-    User {
-        id: UserId(0),
-        login: super::cli_actor(),
-        display_name: super::cli_actor(),
-        role: Role::Office,
-        unit: None,
-        unit_id: None,
-        password_hash: String::new(),
-        must_change_password: false,
-        disabled: false,
-    }
-}
-
 pub async fn run(store: &Store, command: CatalogueCommand) -> anyhow::Result<ExitCode> {
     let app = App::new(store.clone());
-    let user = operator();
+    let user = super::operator();
     match command {
         CatalogueCommand::Import { file, unit, area, dry_run, json } => {
             let bytes = match super::read_capped(&file, gongkai_io::limits::MAX_LIST_BYTES) {

@@ -47,6 +47,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Catalogue(command) => catalogue::run(&data.open().await?, command).await,
         Command::Inspect(command) => inspect::run(&data, command).await,
         Command::Foi(crate::cli::FoiCommand::Clock { jsonl }) => foi::clock(jsonl),
+        Command::Foi(command) => foi::run(&data.open().await?, command).await,
         Command::Tasks(args) => ledger::tasks(&data.open().await?, args).await,
         Command::Obligations(args) => ledger::obligations(&data.open().await?, args).await,
         Command::Units(command) => units::run(&data.open().await?, command).await,
@@ -232,6 +233,21 @@ pub async fn unit_named(store: &Store, name: &str) -> anyhow::Result<Option<Stri
             eprintln!("单位“{name}”不在单位目录中。");
             Ok(None)
         }
+    }
+}
+
+/// The command line acts as the office, recorded under the system user's name.
+pub fn operator() -> gongkai_store::User {
+    gongkai_store::User {
+        id: gongkai_store::UserId(0),
+        login: cli_actor(),
+        display_name: cli_actor(),
+        role: gongkai_domain::people::Role::Office,
+        unit: None,
+        unit_id: None,
+        password_hash: String::new(),
+        must_change_password: false,
+        disabled: false,
     }
 }
 
