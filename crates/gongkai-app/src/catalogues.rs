@@ -655,6 +655,10 @@ pub async fn facts(app: &App, as_of: chrono::NaiveDate) -> Result<std::collectio
             out.entry(f.unit.clone()).or_default().unfixed += 1;
         }
     }
+    // 依申请公开: requests past their legal due date without an answer by it.
+    for (unit, count) in app.store.late_request_counts(as_of).await? {
+        out.entry(unit).or_default().late_requests += u32::try_from(count).unwrap_or(u32::MAX);
+    }
     Ok(out)
 }
 

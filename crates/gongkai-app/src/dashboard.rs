@@ -189,6 +189,9 @@ pub struct Badges {
     pub extensions: i64,
     /// 网上巡查: problems past their deadline (the office); a unit's problems to fix.
     pub findings: i64,
+    /// 依申请公开: requests past their due date (the office); a unit's due
+    /// within 5 days or past it, and public ones to confirm.
+    pub requests: i64,
 }
 
 pub async fn badges(app: &crate::App, user: &gongkai_store::User, today: NaiveDate) -> crate::Result<Badges> {
@@ -199,6 +202,7 @@ pub async fn badges(app: &crate::App, user: &gongkai_store::User, today: NaiveDa
         badges.notices = app.store.notice_draft_count().await?;
         badges.extensions = app.store.pending_extension_count().await?;
         badges.findings = app.store.open_finding_count(None, Some(today)).await?;
+        badges.requests = app.store.pressing_request_count(None, today - Duration::days(1), false).await?;
         // The office reviews every report waiting for review: signed where the plan asks for it.
         for plan in app.store.plans().await? {
             let status = if plan.head_signoff { ObligationStatus::Signed } else { ObligationStatus::Submitted };
@@ -212,6 +216,7 @@ pub async fn badges(app: &crate::App, user: &gongkai_store::User, today: NaiveDa
     badges.my = todo.overdue + todo.due_soon + todo.returned;
     badges.notices = app.store.open_notice_count(&unit).await?;
     badges.findings = app.store.open_finding_count(Some(&unit), None).await?;
+    badges.requests = app.store.pressing_request_count(Some(&unit), today + Duration::days(5), true).await?;
     if user.role == Role::Head {
         badges.review = todo.to_sign;
     }

@@ -185,6 +185,59 @@ pub async fn due_findings(store: &Store, as_of: NaiveDate, calendar: &Calendar) 
 /// The subject of an inspection finding's events.
 pub const FINDING: &str = "finding";
 
+/// The subject of a 政府信息公开申请's events.
+pub const REQUEST: &str = "request";
+
+/// Working days before a request's legal due date that its unit is reminded.
+pub const REQUEST_LEAD_WORKING_DAYS: u32 = 5;
+
+/// 依申请公开: a request still waiting for its answer is reminded once when
+/// `REQUEST_LEAD_WORKING_DAYS` working days are left, once on the due day,
+/// and chased once after it — each keyed by the due date, so an extension
+/// starts a new round. No machine 督办: the answer is the unit's legal duty.
+pub async fn due_requests(store: &Store, as_of: NaiveDate, calendar: &Calendar) -> crate::Result<Vec<NewEvent>> {
+    use gongkai_domain::supervision::Event;
+    let since = store.first_run(JOB, as_of).await?;
+    let lead = u64::from(REQUEST_LEAD_WORKING_DAYS);
+    let horizon = as_of + chrono::Duration::days(i64::try_from(lead * 3 + 20).unwrap_or(40));
+    let mut events = Vec::new();
+    for r in store.requests_due_by(None, horizon).await? {
+        let (Some(due), Some(received)) = (r.due_on, r.received_on) else { continue };
+        let what = format!("政府信息公开申请（受理编号 {}）", r.number);
+        let event = if as_of > due {
+            Event {
+                kind: EventKind::Overdue,
+                key: format!("overdue:{due}"),
+                lead: None,
+                date: due.succ_opt().unwrap_or(due),
+            }
+        } else if as_of == due {
+            Event { kind: EventKind::Reminder, key: format!("dueday:{due}"), lead: Some(0), date: due }
+        } else if working_days_after(as_of, due, calendar) <= REQUEST_LEAD_WORKING_DAYS {
+            let key = format!("before:{REQUEST_LEAD_WORKING_DAYS}:{due}");
+            Event { kind: EventKind::Reminder, key, lead: Some((due - as_of).num_days()), date: as_of }
+        } else {
+            continue;
+        };
+        if event.date < since.max(received) {
+            continue;
+        }
+        let left = working_days_after(as_of, due, calendar);
+        let message = match event.kind {
+            EventKind::Overdue => {
+                format!("【催办】{}：{what}的答复期限 {due} 已过，尚未登记答复，请尽快答复并在系统中登记。", r.unit)
+            }
+            _ if as_of == due => {
+                format!("【答复期限提醒】{}：今天（{due}）是{what}的答复期限，请今天作出答复。", r.unit)
+            }
+            _ => format!("【答复期限提醒】{}：{what}的答复期限为 {due}，还有 {left} 个工作日，请按时答复。", r.unit),
+        };
+        let subject = Subject { kind: REQUEST.into(), id: r.id.0 };
+        events.push(NewEvent { subject, unit: r.unit.clone(), message, new_due: None, event });
+    }
+    Ok(events)
+}
+
 /// The subject of a reminder to a unit that supports an obligation (配合).
 pub const SUPPORT: &str = "support";
 
@@ -267,6 +320,7 @@ pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &
     let calendar = store.calendar().await?;
     let mut events = due_obligations(store, as_of, &calendar).await?;
     events.extend(due_findings(store, as_of, &calendar).await?);
+    events.extend(due_requests(store, as_of, &calendar).await?);
     let sent = tell(store, as_of, &events, channels, actor).await;
     lock.release().await;
     sent

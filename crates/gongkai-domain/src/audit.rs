@@ -327,7 +327,7 @@ pub fn action_words(action: &str, after: Option<&str>) -> String {
 }
 
 /// Every action the log records, with its words; the 审计日志 filters by them.
-pub const ACTIONS: [(&str, &str); 55] = [
+pub const ACTIONS: [(&str, &str); 64] = [
     ("login", "登录"),
     ("login.failed", "登录失败"),
     ("obligation.submit", "报送"),
@@ -383,6 +383,15 @@ pub const ACTIONS: [(&str, &str); 55] = [
     ("finding.answer", "报告巡查问题的整改情况"),
     ("finding.dismiss", "巡查问题不予整改"),
     ("finding.escalate", "督办巡查问题的整改"),
+    ("foi.add", "登记政府信息公开申请"),
+    ("foi.event", "登记申请的办理情况"),
+    ("foi.event_remove", "撤销申请办理情况的登记"),
+    ("foi.edit", "修改申请人信息或申请内容"),
+    ("foi.document", "生成依申请公开文书"),
+    ("foi.case", "登记行政复议或行政诉讼"),
+    ("foi.case_result", "登记复议或诉讼结果"),
+    ("foi.report", "修改政府信息公开工作年度报告"),
+    ("foi.template", "修改依申请公开文书模板"),
 ];
 
 /// What an entry recorded before or after, in words: the keys it writes
@@ -409,7 +418,7 @@ pub fn change_words(text: &str) -> String {
         .join("；")
 }
 
-const KEYS: [(&str, &str); 56] = [
+const KEYS: [(&str, &str); 75] = [
     ("token", "令牌编号"),
     ("units", "单位"),
     ("replace", "以文件为准（删除文件中没有的单位）"),
@@ -466,6 +475,25 @@ const KEYS: [(&str, &str); 56] = [
     ("again", "仍未整改"),
     ("fixed", "已整改"),
     ("due_date", "整改期限"),
+    ("problems", "存在的问题"),
+    ("next_steps", "下一步工作"),
+    ("revision", "版本"),
+    ("applicant_kind", "申请人类型"),
+    ("applicant", "申请人"),
+    ("contact", "联系方式"),
+    ("channel", "申请方式"),
+    ("event", "办理情况"),
+    ("received_on", "收到日期"),
+    ("due_on", "答复期限"),
+    ("outcome", "处理结果"),
+    ("concluded_on", "办结日期"),
+    ("cases", "复议诉讼"),
+    ("filed_on", "立案日期"),
+    ("result", "结果"),
+    ("closed_on", "审结日期"),
+    ("overview", "总体情况"),
+    ("table2", "主动公开情况"),
+    ("other", "其他需要报告的事项"),
 ];
 
 fn value_words(value: &str) -> String {
@@ -507,6 +535,8 @@ fn event_words(key: &str) -> String {
     let parts: Vec<&str> = key.split(':').collect();
     match parts.as_slice() {
         ["reminder", lead, due] => format!("到期前 {lead} 天提醒（{due} 到期）"),
+        ["before", lead, due] => format!("答复期限前 {lead} 个工作日提醒（{due} 到期）"),
+        ["dueday", due] => format!("答复期限当日提醒（{due}）"),
         ["overdue", due] => format!("催办（{due} 到期）"),
         ["escalation", due] => format!("督办（{due} 到期）"),
         ["urge", day] => format!("公开办催办（{day}）"),

@@ -30,6 +30,10 @@ catalogue_cap = 10
 inspection_points = 1
 inspection_cap = 10
 
+# 依申请公开（任务9）：政府信息公开申请超过法定期限答复（或到考核日仍未答复）的，每件扣 2 分，最多扣 10 分。
+request_points = 2
+request_cap = 10
+
 # 加分项：由公开办为单位登记，每次加分；加分后总分不超过满分。
 [[bonus]]
 name = "政策解读优秀案例"
@@ -62,6 +66,13 @@ pub struct Rule {
     pub inspection_points: f64,
     #[serde(default)]
     pub inspection_cap: f64,
+    /// 依申请公开: points off per request answered after its legal due date
+    /// (or still unanswered past it), at most `request_cap`. A rule from
+    /// before the register takes none off.
+    #[serde(default)]
+    pub request_points: f64,
+    #[serde(default)]
+    pub request_cap: f64,
     #[serde(default)]
     pub bonus: Vec<Bonus>,
 }
@@ -75,6 +86,8 @@ pub struct Catalogued {
     pub missing: u32,
     /// Inspection findings still open after their due date, or fixed after it.
     pub unfixed: u32,
+    /// 政府信息公开申请 answered after the legal due date, or unanswered past it.
+    pub late_requests: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,6 +120,8 @@ impl Rule {
             (rule.catalogue_cap, "catalogue_cap（标准目录最多扣分）"),
             (rule.inspection_points, "inspection_points（每个逾期未整改的巡查问题扣分）"),
             (rule.inspection_cap, "inspection_cap（网上巡查最多扣分）"),
+            (rule.request_points, "request_points（每件逾期答复的申请扣分）"),
+            (rule.request_cap, "request_cap（依申请公开最多扣分）"),
         ] {
             if !(0.0..=rule.full_marks).contains(&value) {
                 return Err(format!("考核规则有误：{what}应在 0 到满分之间"));
@@ -138,7 +153,10 @@ impl Rule {
              catalogue_cap = {cap_points}\n\n\
              # 网上巡查（任务27—29）：巡查发现的问题到整改期限仍未整改的，每个扣 {inspection_points} 分，最多扣 {inspection_cap} 分。\n\
              inspection_points = {inspection_points}\n\
-             inspection_cap = {inspection_cap}\n",
+             inspection_cap = {inspection_cap}\n\n\
+             # 依申请公开（任务9）：政府信息公开申请超过法定期限答复（或到考核日仍未答复）的，每件扣 {request_points} 分，最多扣 {request_cap} 分。\n\
+             request_points = {request_points}\n\
+             request_cap = {request_cap}\n",
             full = self.full_marks,
             per = percent(self.late_deduction_per_day),
             cap = percent(self.late_deduction_cap),
@@ -151,6 +169,8 @@ impl Rule {
             cap_points = self.catalogue_cap,
             inspection_points = self.inspection_points,
             inspection_cap = self.inspection_cap,
+            request_points = self.request_points,
+            request_cap = self.request_cap,
         );
         if !self.bonus.is_empty() {
             text.push_str("\n# 加分项：由公开办为单位登记，每次加分；加分后总分不超过满分。\n");
@@ -287,6 +307,18 @@ pub fn score(rule: &Rule, items: &[Item], bonuses: &[String], catalogued: Catalo
             ),
         });
     }
+    let late_requests = (rule.request_points * f64::from(catalogued.late_requests)).min(rule.request_cap);
+    if late_requests > 0.0 {
+        total -= late_requests;
+        explanation.push(Line {
+            item: "依申请公开".into(),
+            points: -round2(late_requests),
+            reason: format!(
+                "{} 件政府信息公开申请超过法定期限答复，每件扣 {} 分（最多扣 {} 分）",
+                catalogued.late_requests, rule.request_points, rule.request_cap
+            ),
+        });
+    }
     for name in bonuses {
         let bonus =
             rule.bonus.iter().find(|b| &b.name == name).ok_or_else(|| format!("考核规则中没有加分项“{name}”"))?;
@@ -393,6 +425,19 @@ mod tests {
         let older = Rule::parse(&DEFAULT_RULE.replace("inspection_points = 1", "").replace("inspection_cap = 10", ""));
         let older = older.unwrap();
         assert_eq!(score(&older, &on_time, &[], Catalogued { unfixed: 2, ..Default::default() }).unwrap().score, 100.0);
+        // Requests answered late: 2 points each by default, at most 10; a rule from before takes none.
+        let late = score(&rule, &on_time, &[], Catalogued { late_requests: 2, ..Default::default() }).unwrap();
+        assert_eq!(late.score, 96.0);
+        assert!(late.explanation.iter().any(|l| l.item == "依申请公开" && l.reason.contains("2 件")), "{late:?}");
+        assert_eq!(
+            score(&rule, &on_time, &[], Catalogued { late_requests: 9, ..Default::default() }).unwrap().score,
+            90.0
+        );
+        let before_register =
+            Rule::parse(&DEFAULT_RULE.replace("request_points = 2", "").replace("request_cap = 10", ""));
+        let before_register = before_register.unwrap();
+        let scored = score(&before_register, &on_time, &[], Catalogued { late_requests: 2, ..Default::default() });
+        assert_eq!(scored.unwrap().score, 100.0);
         assert_eq!(Rule::parse(&rule.to_text()).unwrap(), rule, "the text the form saves reads back");
     }
 }

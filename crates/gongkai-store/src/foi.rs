@@ -65,6 +65,8 @@ pub struct NewRequest {
     pub channel: String,
     pub text: String,
     pub from_public: bool,
+    /// The form it came from: a second request with the same key is refused.
+    pub submission_key: Option<String>,
     pub events: Vec<NewRequestEvent>,
     pub state: RequestState,
     /// 行政复议 and 行政诉讼 cases about its answer.
@@ -87,6 +89,36 @@ pub struct NewRequestEvent {
     pub date: NaiveDate,
     pub outcome: Option<String>,
     pub note: String,
+}
+
+impl NewRequestEvent {
+    /// As the audit log reads it: "延期答复 2025-03-02", with an answer's result.
+    pub fn words(&self) -> String {
+        let kind = gongkai_domain::foi::EventKind::from_code(&self.kind).map_or(self.kind.as_str(), |k| k.label());
+        match &self.outcome {
+            Some(outcome) => format!("{kind} {}（{outcome}）", self.date),
+            None => format!("{kind} {}", self.date),
+        }
+    }
+}
+
+impl NewCase {
+    /// As the audit log reads it: "行政复议 2025-09-01 结果维持".
+    pub fn words(&self) -> String {
+        format!("{} {} {}", self.kind, self.filed_on, self.result)
+    }
+}
+
+impl RequestState {
+    /// Its fields beside others in an audit entry (a JSON object).
+    fn put_into(&self, entry: &mut serde_json::Value) {
+        if let Some(map) = entry.as_object_mut() {
+            map.insert("received_on".into(), serde_json::json!(self.received_on));
+            map.insert("due_on".into(), serde_json::json!(self.due_on));
+            map.insert("outcome".into(), serde_json::json!(self.outcome));
+            map.insert("concluded_on".into(), serde_json::json!(self.concluded_on));
+        }
+    }
 }
 
 /// A letter made for a request, kept with it.
@@ -190,13 +222,14 @@ impl Store {
             for r in requests {
                 let (id,): (RequestId,) = sqlx::query_as(
                     "INSERT INTO foi_requests (unit_id, number, applicant_kind, applicant, contact, channel, text,
-                        received_on, due_on, outcome, concluded_on, from_public, created_by, created_at)
-                     SELECT u.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM units u WHERE u.name = $1
+                        received_on, due_on, outcome, concluded_on, from_public, created_by, created_at, submission_key)
+                     SELECT u.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM units u WHERE u.name = $1
                      RETURNING id",
                 )
                 .bind(&r.unit).bind(&r.number).bind(&r.applicant_kind).bind(&r.applicant).bind(&r.contact)
                 .bind(&r.channel).bind(&r.text).bind(r.state.received_on).bind(r.state.due_on)
                 .bind(&r.state.outcome).bind(r.state.concluded_on).bind(r.from_public).bind(actor).bind(now)
+                .bind(&r.submission_key)
                 .fetch_optional(&mut *tx).await?
                 .ok_or_else(|| StoreError::NotFound(format!("单位“{}”", r.unit)))?;
                 for e in &r.events {
@@ -216,11 +249,13 @@ impl Store {
                     .bind(actor).bind(now)
                     .execute(&mut *tx).await?;
                 }
-                let after = serde_json::json!({
+                let mut after = serde_json::json!({
                     "number": r.number, "applicant_kind": r.applicant_kind, "channel": r.channel,
-                    "events": r.events, "state": r.state, "cases": r.cases,
-                })
-                .to_string();
+                    "events": r.events.iter().map(NewRequestEvent::words).collect::<Vec<_>>(),
+                    "cases": r.cases.iter().map(NewCase::words).collect::<Vec<_>>(),
+                });
+                r.state.put_into(&mut after);
+                let after = after.to_string();
                 audit!(self, tx, actor, "foi.add", &format!("政府信息公开申请 {}", r.number), None, Some(after));
                 ids.push(id);
             }
@@ -282,11 +317,45 @@ impl Store {
         }))
     }
 
+    /// Per unit, requests past their due date by `as_of` without an answer
+    /// by it: answered late, or not yet (考核).
+    pub async fn late_request_counts(&self, as_of: NaiveDate) -> StoreResult<Vec<(String, i64)>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT u.name, COUNT(*) FROM foi_requests r JOIN units u ON u.id = r.unit_id
+                 WHERE r.due_on IS NOT NULL AND r.due_on < $1 AND (r.concluded_on IS NULL OR r.concluded_on > r.due_on)
+                 GROUP BY u.name",
+            )
+            .bind(as_of).fetch_all(pool).await?
+        }))
+    }
+
+    /// Requests needing the unit now: past their due date, due by `soon`,
+    /// or sent through the public form and not yet confirmed; of one unit or all.
+    pub async fn pressing_request_count(
+        &self,
+        unit: Option<&str>,
+        soon: NaiveDate,
+        unconfirmed: bool,
+    ) -> StoreResult<i64> {
+        Ok(on_pool!(self, pool => {
+            let (count,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM foi_requests r JOIN units u ON u.id = r.unit_id
+                 WHERE r.concluded_on IS NULL AND ($1 IS NULL OR u.name = $1)
+                   AND (r.due_on <= $2 OR ($3 AND r.received_on IS NULL AND r.from_public))",
+            )
+            .bind(unit).bind(soon).bind(unconfirmed).fetch_one(pool).await?;
+            count
+        }))
+    }
+
     pub async fn request_events(&self, id: RequestId) -> StoreResult<Vec<RequestEventRow>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, kind, date, outcome, note, recorded_by, recorded_at FROM foi_events
-                 WHERE request_id = $1 ORDER BY date, id",
+                "SELECT e.id, e.kind, e.date, e.outcome, e.note, COALESCE(u.display_name, e.recorded_by) AS recorded_by,
+                        e.recorded_at
+                 FROM foi_events e LEFT JOIN users u ON u.login = e.recorded_by
+                 WHERE e.request_id = $1 ORDER BY e.date, e.id",
             )
             .bind(id).fetch_all(pool).await?
         }))
@@ -323,8 +392,9 @@ impl Store {
                 )
                 .bind(id).bind(&e.kind).bind(e.date).bind(&e.note).bind(actor).bind(Utc::now()).bind(&e.outcome)
                 .execute(&mut *tx).await?;
-                let after = serde_json::json!({ "event": e, "state": state }).to_string();
-                audit!(self, tx, actor, "foi.event", &target, None, Some(after));
+                let mut after = serde_json::json!({ "event": e.words(), "note": e.note });
+                state.put_into(&mut after);
+                audit!(self, tx, actor, "foi.event", &target, None, Some(after.to_string()));
             }
             if let Some(event_id) = remove {
                 let removed: Option<(String, NaiveDate, String)> = sqlx::query_as(
@@ -332,9 +402,11 @@ impl Store {
                 )
                 .bind(event_id).bind(id).fetch_optional(&mut *tx).await?;
                 let (kind, date, note) = removed.ok_or_else(|| StoreError::Stale(CHANGED.into()))?;
-                let before = serde_json::json!({ "kind": kind, "date": date, "note": note }).to_string();
-                let after = serde_json::json!({ "state": state }).to_string();
-                audit!(self, tx, actor, "foi.event_remove", &target, Some(before), Some(after));
+                let taken = NewRequestEvent { kind, date, outcome: None, note };
+                let before = serde_json::json!({ "event": taken.words(), "note": taken.note }).to_string();
+                let mut after = serde_json::json!({});
+                state.put_into(&mut after);
+                audit!(self, tx, actor, "foi.event_remove", &target, Some(before), Some(after.to_string()));
             }
             tx.commit().await?;
         });
@@ -387,6 +459,7 @@ impl Store {
     pub async fn add_request_document(
         &self,
         id: RequestId,
+        seen: i32,
         kind: &str,
         name: &str,
         content_type: &str,
@@ -396,16 +469,18 @@ impl Store {
     ) -> StoreResult<i64> {
         Ok(on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let (number,): (String,) = sqlx::query_as("SELECT number FROM foi_requests WHERE id = $1")
-                .bind(id).fetch_optional(&mut *tx).await?
-                .ok_or_else(|| StoreError::NotFound(format!("政府信息公开申请 {id}")))?;
+            let (number,): (String,) = sqlx::query_as(
+                "UPDATE foi_requests SET revision = revision + 1 WHERE id = $1 AND revision = $2 RETURNING number",
+            )
+            .bind(id).bind(seen).fetch_optional(&mut *tx).await?
+            .ok_or_else(|| StoreError::Stale(CHANGED.into()))?;
             let (doc,): (i64,) = sqlx::query_as(
                 "INSERT INTO foi_documents (request_id, kind, name, content_type, sha256, size, created_by, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(id).bind(kind).bind(name).bind(content_type).bind(sha256).bind(size).bind(actor).bind(Utc::now())
             .fetch_one(&mut *tx).await?;
-            let after = serde_json::json!({ "kind": kind, "name": name, "sha256": sha256 }).to_string();
+            let after = serde_json::json!({ "kind": kind, "name": name }).to_string();
             audit!(self, tx, actor, "foi.document", &format!("政府信息公开申请 {number}"), None, Some(after));
             tx.commit().await?;
             doc
@@ -415,8 +490,10 @@ impl Store {
     pub async fn request_documents(&self, id: RequestId) -> StoreResult<Vec<RequestDocumentRow>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, request_id, kind, name, content_type, sha256, size, created_by, created_at
-                 FROM foi_documents WHERE request_id = $1 ORDER BY id",
+                "SELECT d.id, d.request_id, d.kind, d.name, d.content_type, d.sha256, d.size,
+                        COALESCE(u.display_name, d.created_by) AS created_by, d.created_at
+                 FROM foi_documents d LEFT JOIN users u ON u.login = d.created_by
+                 WHERE d.request_id = $1 ORDER BY d.id",
             )
             .bind(id).fetch_all(pool).await?
         }))
@@ -433,33 +510,28 @@ impl Store {
         found.ok_or_else(|| StoreError::NotFound("文书".into()))
     }
 
-    /// Records a 行政复议 or 行政诉讼 case about a unit's answer.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn add_case(
-        &self,
-        unit: &str,
-        request: Option<RequestId>,
-        kind: &str,
-        filed_on: NaiveDate,
-        result: &str,
-        closed_on: Option<NaiveDate>,
-        note: &str,
-        actor: &str,
-    ) -> StoreResult<CaseId> {
+    /// Records a 行政复议 or 行政诉讼 case about a request's answer, over
+    /// the request's revision `seen`.
+    pub async fn add_case(&self, request: RequestId, seen: i32, case: &NewCase, actor: &str) -> StoreResult<CaseId> {
         Ok(on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            let (number,): (String,) = sqlx::query_as(
+                "UPDATE foi_requests SET revision = revision + 1 WHERE id = $1 AND revision = $2 RETURNING number",
+            )
+            .bind(request).bind(seen).fetch_optional(&mut *tx).await?
+            .ok_or_else(|| StoreError::Stale(CHANGED.into()))?;
             let (id,): (CaseId,) = sqlx::query_as(
                 "INSERT INTO foi_cases (unit_id, request_id, kind, filed_on, result, closed_on, note, created_by, created_at)
-                 SELECT u.id, $2, $3, $4, $5, $6, $7, $8, $9 FROM units u WHERE u.name = $1 RETURNING id",
+                 SELECT unit_id, id, $2, $3, $4, $5, $6, $7, $8 FROM foi_requests WHERE id = $1 RETURNING id",
             )
-            .bind(unit).bind(request).bind(kind).bind(filed_on).bind(result).bind(closed_on).bind(note)
+            .bind(request).bind(&case.kind).bind(case.filed_on).bind(&case.result).bind(case.closed_on).bind(&case.note)
             .bind(actor).bind(Utc::now())
-            .fetch_optional(&mut *tx).await?
-            .ok_or_else(|| StoreError::NotFound(format!("单位“{unit}”")))?;
+            .fetch_one(&mut *tx).await?;
             let after = serde_json::json!({
-                "kind": kind, "filed_on": filed_on, "result": result, "closed_on": closed_on, "note": note,
+                "kind": case.kind, "filed_on": case.filed_on, "result": case.result, "closed_on": case.closed_on,
+                "note": case.note,
             }).to_string();
-            audit!(self, tx, actor, "foi.case", &format!("{kind}案件 {id}"), None, Some(after));
+            audit!(self, tx, actor, "foi.case", &format!("政府信息公开申请 {number}"), None, Some(after));
             tx.commit().await?;
             id
         }))
@@ -541,12 +613,31 @@ impl Store {
         }))
     }
 
+    /// The unit's catalogue items with information published under them in
+    /// the year: (the item's names and content joined, how many records).
+    pub async fn published_in_year(&self, unit: &str, year: i32) -> StoreResult<Vec<(String, i64)>> {
+        let (first, last) = year_bounds(year)?;
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT COALESCE(i.level1, '') || ' ' || COALESCE(i.level2, '') || ' ' || COALESCE(i.level3, '') || ' ' || i.content,
+                        COUNT(*)
+                 FROM published_records r JOIN catalogue_items i ON i.id = r.item_id
+                 JOIN catalogues c ON c.id = i.catalogue_id JOIN units u ON u.id = c.unit_id
+                 WHERE u.name = $1 AND r.published_on >= $2 AND r.published_on <= $3
+                 GROUP BY i.id, i.level1, i.level2, i.level3, i.content",
+            )
+            .bind(unit).bind(first).bind(last).fetch_all(pool).await?
+        }))
+    }
+
     /// What the unit wrote in its report for the year (empty, revision 0, before the first save).
     pub async fn annual_report_text(&self, unit: &str, year: i32) -> StoreResult<AnnualReportText> {
         let found: Option<AnnualReportText> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT f.overview, f.table2, f.problems, f.other, f.revision, f.updated_by, f.updated_at
-                 FROM foi_reports f JOIN units u ON u.id = f.unit_id WHERE u.name = $1 AND f.year = $2",
+                "SELECT f.overview, f.table2, f.problems, f.other, f.revision,
+                        COALESCE(p.display_name, f.updated_by) AS updated_by, f.updated_at
+                 FROM foi_reports f JOIN units u ON u.id = f.unit_id LEFT JOIN users p ON p.login = f.updated_by
+                 WHERE u.name = $1 AND f.year = $2",
             )
             .bind(unit).bind(year).fetch_optional(pool).await?
         });

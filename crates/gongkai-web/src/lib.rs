@@ -25,6 +25,7 @@ mod catalogues;
 mod directory;
 mod documents;
 pub mod error;
+mod foi;
 mod import;
 mod inspection;
 pub mod ledger;

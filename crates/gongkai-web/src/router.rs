@@ -5,8 +5,8 @@
 use crate::routes::{Group, Routes};
 use crate::state::AppState;
 use crate::{
-    account, assessment, audit, calendar, catalogues, directory, documents, import, inspection, ledger, page, plans,
-    public, reports, supervision,
+    account, assessment, audit, calendar, catalogues, directory, documents, foi, import, inspection, ledger, page,
+    plans, public, reports, supervision,
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -29,7 +29,7 @@ fn table(max_upload: usize) -> Routes {
         .get(Group::Public, "/static/site.css", page::stylesheet)
         .get(Group::Public, "/static/site.js", page::script)
         .get(Group::Api, "/api/v1/openapi.json", openapi);
-    let areas: [fn(Routes) -> Routes; 15] = [
+    let areas: [fn(Routes) -> Routes; 16] = [
         account::routes,
         ledger::routes,
         reports::routes,
@@ -41,6 +41,7 @@ fn table(max_upload: usize) -> Routes {
         documents::routes,
         catalogues::routes,
         inspection::routes,
+        foi::routes,
         calendar::routes,
         audit::routes,
         public::routes,

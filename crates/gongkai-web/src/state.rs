@@ -52,6 +52,14 @@ fn templates() -> Environment<'static> {
         ("catalogues/public_list.html", include_str!("../templates/catalogues/public_list.html")),
         ("catalogues/public_show.html", include_str!("../templates/catalogues/public_show.html")),
         ("inspection/runs.html", include_str!("../templates/inspection/runs.html")),
+        ("foi/register.html", include_str!("../templates/foi/register.html")),
+        ("foi/new.html", include_str!("../templates/foi/new.html")),
+        ("foi/request.html", include_str!("../templates/foi/request.html")),
+        ("foi/report.html", include_str!("../templates/foi/report.html")),
+        ("foi/letters.html", include_str!("../templates/foi/letters.html")),
+        ("foi/apply.html", include_str!("../templates/foi/apply.html")),
+        ("foi/applied.html", include_str!("../templates/foi/applied.html")),
+        ("foi/status.html", include_str!("../templates/foi/status.html")),
         ("inspection/run.html", include_str!("../templates/inspection/run.html")),
         ("inspection/findings.html", include_str!("../templates/inspection/findings.html")),
         ("inspection/finding.html", include_str!("../templates/inspection/finding.html")),
@@ -114,6 +122,8 @@ pub struct AppState {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The checkpoint file the audit log is verified against (see SECURITY.md).
     pub checkpoint_file: Option<PathBuf>,
+    /// How often one address may use the public application form and query.
+    pub public_limits: Arc<crate::foi::public::Limits>,
 }
 
 impl std::ops::Deref for AppState {
@@ -167,6 +177,7 @@ impl AppState {
             secure_cookies: false,
             trusted_proxies: vec![std::net::Ipv4Addr::LOCALHOST.into(), std::net::Ipv6Addr::LOCALHOST.into()],
             checkpoint_file: None,
+            public_limits: Arc::default(),
         }
     }
 

@@ -75,6 +75,8 @@ struct Ids {
     /// Another unit's 标准目录 and one of its items.
     catalogue: i64,
     item: i64,
+    /// Another unit's 政府信息公开申请.
+    request: i64,
 }
 
 /// Another unit's report with a file, made the way the unit would make it.
@@ -120,7 +122,45 @@ async fn other_units_work(app: &App) -> Ids {
     let catalogue =
         app.store.save_catalogue(OTHER, "综合", 0, "", "测试", &[item], Some(author), "liangkou").await.unwrap();
     let item = app.store.catalogue_items(catalogue).await.unwrap()[0].id;
-    Ids { obligation: o.id, task: o.task_id, file, notice: notice.id, catalogue: catalogue.0, item: item.0 }
+    // A request to it, answered, with a letter.
+    let request = gongkai_store::NewRequest {
+        unit: OTHER.into(),
+        number: "2020-0000-0000-0001".into(),
+        applicant_kind: "自然人".into(),
+        applicant: "良口镇申请人".into(),
+        contact: String::new(),
+        channel: "当面".into(),
+        text: "良口镇机密申请内容".into(),
+        from_public: false,
+        submission_key: None,
+        events: vec![gongkai_store::NewRequestEvent {
+            kind: "submitted".into(),
+            date: day("2020-11-02"),
+            outcome: None,
+            note: String::new(),
+        }],
+        state: gongkai_store::RequestState { received_on: Some(day("2020-11-02")), ..Default::default() },
+        cases: Vec::new(),
+    };
+    let request = app.store.add_requests(&[request], "liangkou").await.unwrap()[0];
+    app.store
+        .add_request_document(request, 1, "登记回执", "回执.pdf", "application/pdf", &sha256_of(app), 15, "liangkou")
+        .await
+        .unwrap();
+    Ids {
+        obligation: o.id,
+        task: o.task_id,
+        file,
+        notice: notice.id,
+        catalogue: catalogue.0,
+        item: item.0,
+        request: request.0,
+    }
+}
+
+/// The stored bytes of the report's file (a letter kept beside it).
+fn sha256_of(app: &App) -> String {
+    gongkai_web::files::store(&app.dir.path().join("files"), b"%PDF-1.4\n%%EOF\n").unwrap()
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
@@ -136,10 +176,17 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ids.catalogue.to_string()
     } else if path.contains("/catalogue-items/") {
         ids.item.to_string()
+    } else if path.starts_with("/requests/") {
+        ids.request.to_string()
     } else {
         ids.obligation.to_string()
     };
-    path.replace("{id}", &id).replace("{file}", "0123456789abcdef.ics")
+    path.replace("{id}", &id)
+        .replace("{file}", "0123456789abcdef.ics")
+        .replace("{event}", "1")
+        .replace("{case}", "1")
+        .replace("{document}", "1")
+        .replace("{code}", "receipt")
 }
 
 /// A plausible body for each kind of route, with a valid CSRF token, so that
@@ -188,6 +235,11 @@ async fn send(
                 ("from", "1"),
                 ("title", "越权登记"),
                 ("published_on", "2020-11-20"),
+                ("date", "2020-11-20"),
+                ("filed", "2020-11-20"),
+                ("result", "结果维持"),
+                ("letter", "receipt"),
+                ("body", "{申请人}：越权"),
             ])
         };
     }

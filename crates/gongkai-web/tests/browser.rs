@@ -761,3 +761,155 @@ async fn a_catalogue_from_file_to_public_page() {
     }
     browser.quit().await;
 }
+
+/// A public application in the browser, from the form to the answer: the
+/// public applies without signing in and gets a receipt number; 区民政局
+/// confirms it, asks for a 补正 and gets it, consults a third party,
+/// extends the period and answers, making each letter; the letters download
+/// and read back; the public reads the answer's state by the number. Dates
+/// checked with `gongkai foi clock`: confirmed Thu 2020-11-26 → due 12-24;
+/// corrected 12-01 → 12-29; consulted 12-03…12-10 → 2021-01-07 (元旦 off);
+/// extended → 2021-02-04.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_application_from_form_to_answer() {
+    let Ok(driver) = std::env::var("GONGKAI_TEST_CHROMEDRIVER") else {
+        assert!(std::env::var_os("GONGKAI_REQUIRE_BROWSER").is_none(), "GONGKAI_TEST_CHROMEDRIVER must be set");
+        return;
+    };
+    let mut browser = Browser::start(&driver).await;
+    browser.shots = browser.shots.join("foi");
+    std::fs::create_dir_all(&browser.shots).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = seeded_store(&scratch::sqlite_url(dir.path())).await;
+    let hash = secrets::hash_password(PASSWORD).unwrap();
+    add_user(&store, "civil", Role::Handler, Some(CIVIL), &hash, false).await;
+    let app = format!("http://{}", serve(&store, &dir.path().join("files")).await);
+
+    // The public applies.
+    browser.go(&format!("{app}/public/apply")).await;
+    browser.text_with("政府信息公开申请").await;
+    browser.click(&format!("select[name=unit] option[value='{CIVIL}']")).await;
+    browser.click("select[name=applicant_kind] option[value='商业企业']").await;
+    browser.type_into("input[name=applicant]", "某某养老服务有限公司").await;
+    browser.type_into("input[name=contact]", "020-00000000").await;
+    browser.type_into("textarea[name=text]", "申请公开2020年养老机构运营补贴发放名单").await;
+    browser.screenshot("public-form").await;
+    browser.click("form[action='/public/apply'] button[type=submit]").await;
+    browser.text_with("申请已提交").await;
+    let number = browser.run("return document.getElementById('receipt-number').textContent").await;
+    let number = number.as_str().unwrap().to_string();
+    browser.screenshot("public-receipt").await;
+    browser.go(&format!("{app}/public/apply/status?number={number}")).await;
+    browser.text_with("等待确认收到").await;
+
+    // 区民政局 confirms, and so on to the answer.
+    browser.sign_in(&app, "civil").await;
+    browser.go(&format!("{app}/requests?show=open")).await;
+    browser.text_with(&number).await;
+    let script = format!(
+        "return Array.from(document.querySelectorAll('a')).find(a => a.textContent.trim() == '{number}').getAttribute('href')"
+    );
+    let at = browser.run(&script).await.as_str().unwrap().to_string();
+    let page = format!("{app}{at}");
+    record(&browser, &page, "confirmed", "2020-11-26", "").await;
+    browser.text_with("办理中（答复期限 2020-12-24）").await;
+    letter(&browser, &page, "receipt", "docx").await;
+    browser.text_with("登记回执.docx").await;
+    record(&browser, &page, "correction_requested", "2020-11-27", "请写明补贴的年度和发放对象范围").await;
+    browser.text_with("等待申请人补正").await;
+    letter(&browser, &page, "correction", "docx").await;
+    browser.text_with("补正告知书.docx").await;
+    record(&browser, &page, "correction_received", "2020-12-01", "").await;
+    browser.text_with("办理中（答复期限 2020-12-29）").await;
+    record(&browser, &page, "third_party_sent", "2020-12-03", "某养老服务中心").await;
+    browser.text_with("征求第三方意见中").await;
+    letter(&browser, &page, "third_party", "pdf").await;
+    browser.text_with("征求第三方意见书.pdf").await;
+    record(&browser, &page, "third_party_replied", "2020-12-10", "").await;
+    browser.text_with("办理中（答复期限 2021-01-07）").await;
+    record(&browser, &page, "extended", "2020-12-21", "因需征求第三方意见并核对大量原始记录，").await;
+    let extended = browser.text_with("延长后的答复期限").await;
+    assert!(extended.contains("2021-02-04"), "{extended}");
+    letter(&browser, &page, "extension", "docx").await;
+    browser.text_with("延期答复告知书.docx").await;
+    browser.screenshot("civil-extended").await;
+    // The answer: 部分公开.
+    browser.go(&format!("{app}{at}")).await;
+    browser
+        .click("select[name=outcome] option[value='（二）部分公开（区分处理的，只计这一情形，不计其他情形）']")
+        .await;
+    set_date(&browser, "form:has(select[name=outcome]) input[name=date]", "2021-01-15").await;
+    browser.click("form:has(select[name=outcome]) button[type=submit]").await;
+    browser.text_with("已办结（2021-01-15）：部分公开").await;
+    letter(&browser, &page, "partial", "docx").await;
+    let page = browser.text_with("答复书-部分公开.docx").await;
+    assert!(page.contains("作出答复") && page.contains("部分公开"), "{page}");
+    browser.screenshot("civil-answered").await;
+
+    // Every letter downloads and reads back.
+    let links = browser.run("return Array.from(document.querySelectorAll(\"a[href*='/documents/']\")).map(a => [a.getAttribute('href'), a.textContent])").await;
+    let cookie = browser.cookie_header().await;
+    let links = links.as_array().unwrap();
+    assert_eq!(links.len(), 5, "{links:?}");
+    for link in links {
+        let (href, name) = (link[0].as_str().unwrap(), link[1].as_str().unwrap());
+        let bytes = reqwest::Client::new().get(format!("{app}{href}")).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(bytes.status(), reqwest::StatusCode::OK, "{name}");
+        let bytes = bytes.bytes().await.unwrap();
+        let file = dir.path().join(name);
+        std::fs::write(&file, &bytes).unwrap();
+        let text = if name.ends_with(".pdf") {
+            let found =
+                Command::new("sh").args(["-c", "command -v pdftotext"]).output().is_ok_and(|o| o.status.success());
+            if !found {
+                assert!(std::env::var_os("GONGKAI_REQUIRE_DOCUMENT_TOOLS").is_none(), "pdftotext must be installed");
+                continue;
+            }
+            let out = Command::new("pdftotext").arg(&file).arg("-").output().unwrap();
+            String::from_utf8_lossy(&out.stdout).chars().filter(|c| !c.is_whitespace()).collect::<String>()
+        } else {
+            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+            xml
+        };
+        assert!(text.contains(&number), "{name}: the receipt number in {text}");
+        let expected = match name {
+            n if n.contains("登记回执") => "2020年12月24日",
+            n if n.contains("补正告知书") => "请写明补贴的年度和发放对象范围",
+            n if n.contains("征求第三方意见书") => "某养老服务中心",
+            n if n.contains("延期答复告知书") => "2021年2月4日",
+            _ => "第三十七条",
+        };
+        assert!(text.contains(expected), "{name}: {expected} in {text}");
+    }
+
+    // The public reads the answer's state, and nothing else.
+    browser.call(reqwest::Method::DELETE, "/cookie", Value::Null).await;
+    browser.go(&format!("{app}/public/apply/status?number={number}")).await;
+    let status = browser.text_with("已办结（2021-01-15）：部分公开").await;
+    assert!(!status.contains("某某养老服务有限公司") && !status.contains("运营补贴"), "{status}");
+    browser.screenshot("public-status").await;
+    browser.quit().await;
+}
+
+/// Records what happened to a request on its page (the event form).
+async fn record(browser: &Browser, page: &str, kind: &str, date: &str, note: &str) {
+    browser.go(page).await;
+    browser.wait_for("form:has(select[name=kind])").await;
+    browser.click(&format!("form:has(select[name=kind]) option[value={kind}]")).await;
+    set_date(browser, "form:has(select[name=kind]) input[name=date]", date).await;
+    if !note.is_empty() {
+        browser.type_into("form:has(select[name=kind]) input[name=note]", note).await;
+    }
+    browser.click("form:has(select[name=kind]) button[type=submit]").await;
+}
+
+/// Makes one of a request's letters on its page.
+async fn letter(browser: &Browser, page: &str, code: &str, format: &str) {
+    browser.go(page).await;
+    browser.wait_for(&format!("select[name=letter] option[value={code}]")).await;
+    browser.click(&format!("select[name=letter] option[value={code}]")).await;
+    browser.click(&format!("select[name=format] option[value={format}]")).await;
+    browser.click("form[action$='/letters'] button[type=submit]").await;
+}

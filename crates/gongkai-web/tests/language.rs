@@ -129,6 +129,34 @@ async fn published_catalogue(app: &App) -> i64 {
 
 /// A 网上巡查 of the catalogue's first item, whose column is gone (404):
 /// the run and its finding.
+/// A request to 温泉镇, answered, with a letter kept: (its id, its number, the letter's id).
+async fn a_request(app: &App) -> (i64, String, i64) {
+    let mut state = gongkai_app::App::new(app.store.clone());
+    state.files_dir = app.dir.path().join("files");
+    let office = app.store.user_by_login("office").await.unwrap().unwrap();
+    let input = gongkai_app::foi::RequestInput {
+        unit: TOWN.into(),
+        applicant_kind: "自然人".into(),
+        applicant: "王五".into(),
+        channel: "当面".into(),
+        text: "申请公开温泉镇2020年村级财务公开情况".into(),
+        events: vec![
+            gongkai_app::foi::EventInput { kind: "submitted".into(), date: "2020-11-02".into(), ..Default::default() },
+            gongkai_app::foi::EventInput { kind: "extended".into(), date: "2020-11-20".into(), ..Default::default() },
+            gongkai_app::foi::EventInput {
+                kind: "answered".into(),
+                date: "2020-11-24".into(),
+                outcome: Some("（一）予以公开".into()),
+                ..Default::default()
+            },
+        ],
+        ..Default::default()
+    };
+    let id = gongkai_app::foi::add(&state, &office, &[input]).await.unwrap()[0];
+    let letter = gongkai_app::foi::letters::make(&state, &office, id, 1, "granted", false).await.unwrap();
+    (id.0, app.store.request(id).await.unwrap().number, letter)
+}
+
 async fn an_inspection(app: &App, catalogue: i64) -> (i64, i64) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let site = format!("http://{}", listener.local_addr().unwrap());
@@ -191,9 +219,17 @@ async fn every_page_in_chinese(app: App) {
     let draft = app.store.notice_drafts(None).await.unwrap().first().map(|d| d.id).unwrap_or(1).to_string();
     let catalogue = published_catalogue(&app).await;
     let (run, finding) = an_inspection(&app, catalogue).await;
+    let (request, number, letter) = a_request(&app).await;
     let mut pages = common::every_page(&obligation, &task, &notice, &draft);
     assert!(pages.len() >= 15, "{pages:?}");
     pages.extend([
+        format!("/requests/{request}"),
+        format!("/requests/{request}/documents/{letter}"),
+        "/requests?show=open".to_string(),
+        "/foi-report?year=2020&unit=温泉镇".to_string(),
+        "/foi-report/export?year=2020&unit=温泉镇&format=docx".to_string(),
+        "/foi-report/export?year=2020&unit=温泉镇&format=xlsx".to_string(),
+        format!("/public/apply/status?number={number}"),
         format!("/catalogues/{catalogue}"),
         format!("/public/catalogues/{catalogue}"),
         format!("/catalogues/{catalogue}/records.xlsx"),

@@ -282,7 +282,7 @@ pub async fn save_template(app: &App, user: &User, code: &str, seen: i32, body: 
 
 /// Makes a letter for a request from the current wording and keeps it with
 /// the request; answers the kept file's id.
-pub async fn make(app: &App, user: &User, id: RequestId, code: &str, pdf: bool) -> Result<i64> {
+pub async fn make(app: &App, user: &User, id: RequestId, seen: i32, code: &str, pdf: bool) -> Result<i64> {
     let request = app.store.request(id).await?;
     if !may_see(user, &request) {
         return Err(Error::NotFound);
@@ -356,9 +356,10 @@ pub async fn make(app: &App, user: &User, id: RequestId, code: &str, pdf: bool) 
     } else {
         ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     };
-    let name = format!("{}{}.{extension}", request.number, kind.label());
+    // "2025-…-答复书-予以公开.docx": no brackets in a file name.
+    let name = format!("{}-{}.{extension}", request.number, kind.label().replace('（', "-").replace('）', ""));
     let size = i64::try_from(bytes.len()).map_err(Error::internal)?;
-    Ok(app.store.add_request_document(id, kind.label(), &name, content_type, &sha, size, &user.login).await?)
+    Ok(app.store.add_request_document(id, seen, kind.label(), &name, content_type, &sha, size, &user.login).await?)
 }
 
 /// A kept letter and its bytes, for whoever may read the request.

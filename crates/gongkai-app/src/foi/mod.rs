@@ -43,6 +43,8 @@ pub struct RequestInput {
     pub text: String,
     /// The receipt number, where the unit gave one already; otherwise one is made.
     pub number: Option<String>,
+    /// The form it came from (a page's own key): sent twice, entered once.
+    pub submission_key: Option<String>,
     pub events: Vec<EventInput>,
     pub cases: Vec<CaseInput>,
 }
@@ -209,11 +211,13 @@ pub fn work_out(channel: Channel, events: &[Checked], calendar: &Calendar) -> Re
     {
         return Err(Error::invalid(format!("{}早于收到申请之日（{received}）", label(early))));
     }
+    let due_on = if extended { clock.extended_due } else { clock.due };
     if let Some(a) = answered {
         let row = a.outcome.unwrap_or(LAPSED_ROW);
+        // The due date stays: an answer after it was late (考核).
         return Ok(RequestState {
             received_on: received,
-            due_on: None,
+            due_on,
             outcome: Some(TABLE3_ROWS[row].label.to_string()),
             concluded_on: Some(a.date),
         });
@@ -232,7 +236,6 @@ pub fn work_out(channel: Channel, events: &[Checked], calendar: &Calendar) -> Re
             concluded_on: Some(lapsed.date),
         });
     }
-    let due_on = if extended { clock.extended_due } else { clock.due };
     Ok(RequestState { received_on: received, due_on, outcome: None, concluded_on: None })
 }
 
@@ -318,6 +321,7 @@ pub fn check_request(input: &RequestInput, calendar: &Calendar, today: NaiveDate
             channel: channel.label().to_string(),
             text: body,
             from_public: false,
+            submission_key: input.submission_key.clone().filter(|k| !k.is_empty() && k.len() <= 128),
             events,
             state,
             cases,
@@ -367,7 +371,17 @@ pub async fn add(app: &App, user: &User, inputs: &[RequestInput]) -> Result<Vec<
         request.unit = unit;
         requests.push(request);
     }
-    Ok(app.store.add_requests(&requests, &user.login).await?)
+    app.store.add_requests(&requests, &user.login).await.map_err(twice)
+}
+
+/// A form sent a second time (its key is taken) is said so in Chinese.
+fn twice(err: gongkai_store::StoreError) -> Error {
+    match err {
+        gongkai_store::StoreError::Conflict { constraint } if constraint.contains("submission_key") => {
+            Error::Conflict("这张表单已经提交过，申请已登记，请勿重复提交".into())
+        }
+        other => other.into(),
+    }
 }
 
 /// May the user read this request: the office, leaders and the unit's own staff.
@@ -605,7 +619,7 @@ pub async fn register(
     user: &User,
     unit: Option<&str>,
     open: bool,
-    page: i64,
+    (offset, limit): (i64, i64),
 ) -> Result<(Vec<RegisterRow>, i64)> {
     let scope = crate::access::unit_scope(user)?;
     let unit = match (scope, unit.map(str::trim).filter(|u| !u.is_empty())) {
@@ -613,8 +627,7 @@ pub async fn register(
         (None, Some(asked)) => Some(app.directory().await?.find(asked).map(|u| u.name.clone()).ok_or(Error::NotFound)?),
         (None, None) => None,
     };
-    const PAGE: i64 = 50;
-    let filter = RequestFilter { unit, open, limit: PAGE, offset: page.max(0) * PAGE };
+    let filter = RequestFilter { unit, open, limit: limit.clamp(1, 500), offset: offset.max(0) };
     let total = app.store.request_count(&filter).await?;
     let today = app.today();
     let rows = app.store.requests(&filter).await?;
@@ -629,10 +642,92 @@ pub async fn register(
                 (_, _, _, Some(due)) => format!("办理中（答复期限 {due}）"),
                 _ => "等待补正".into(),
             };
-            RegisterRow { request: r, state, overdue }
+            let brief = match r.text.chars().count() {
+                n if n > 40 => format!("{}…", r.text.chars().take(40).collect::<String>()),
+                _ => r.text.clone(),
+            };
+            RegisterRow { request: r, state, overdue, brief }
         })
         .collect();
     Ok((rows, total))
+}
+
+/// What an attachment is kept as among a request's documents.
+pub const ATTACHMENT: &str = "申请材料";
+
+/// Keeps a file with a request: the applicant's letter as scanned, a copy
+/// of an ID, an envelope with its postmark. Checked like evidence (name,
+/// kind by its bytes, the upload limit) before anything is stored.
+pub async fn attach(app: &App, user: &User, id: RequestId, seen: i32, name: &str, bytes: &[u8]) -> Result<i64> {
+    let request = app.store.request(id).await?;
+    if !may_see(user, &request) {
+        return Err(Error::NotFound);
+    }
+    if !may_act(user, &request) {
+        return Err(Error::Forbidden);
+    }
+    if bytes.len() > app.max_upload {
+        return Err(Error::TooLarge(format!("文件“{name}”超过 {} MB 上限", app.max_upload / (1024 * 1024))));
+    }
+    let content_type = crate::files::check(name, bytes, app.max_upload).map_err(Error::Invalid)?;
+    let sha = crate::files::store(&app.files_dir, bytes).map_err(Error::internal)?;
+    let size = i64::try_from(bytes.len()).map_err(Error::internal)?;
+    Ok(app.store.add_request_document(id, seen, ATTACHMENT, name, content_type, &sha, size, &user.login).await?)
+}
+
+/// Records a 行政复议 or 行政诉讼 case about a request's answer.
+pub async fn add_case(
+    app: &App,
+    user: &User,
+    id: RequestId,
+    seen: i32,
+    case: &CaseInput,
+) -> Result<gongkai_store::CaseId> {
+    let request = app.store.request(id).await?;
+    if !may_see(user, &request) {
+        return Err(Error::NotFound);
+    }
+    if !may_act(user, &request) {
+        return Err(Error::Forbidden);
+    }
+    let new = check_case(case, 1).map_err(|e| match e {
+        Error::Invalid(m) => Error::Invalid(m.replace("第 1 件复议诉讼", "复议诉讼")),
+        other => other,
+    })?;
+    Ok(app.store.add_case(id, seen, &new, &user.login).await?)
+}
+
+/// Records a case's result, over the revision the user saw.
+pub async fn close_case(
+    app: &App,
+    user: &User,
+    id: RequestId,
+    case: gongkai_store::CaseId,
+    seen: i32,
+    result: &str,
+    closed: &str,
+) -> Result<()> {
+    let request = app.store.request(id).await?;
+    let row = app.store.case(case).await?;
+    if !may_see(user, &request) || row.request_id != Some(id) {
+        return Err(Error::NotFound);
+    }
+    if !may_act(user, &request) {
+        return Err(Error::Forbidden);
+    }
+    let input = CaseInput {
+        kind: row.kind.clone(),
+        filed: row.filed_on.to_string(),
+        result: result.to_string(),
+        closed: closed.to_string(),
+        note: row.note.clone(),
+    };
+    let checked = check_case(&input, 1).map_err(|e| match e {
+        Error::Invalid(m) => Error::Invalid(m.replace("第 1 件复议诉讼", "复议诉讼")),
+        other => other,
+    })?;
+    app.store.close_case(case, seen, &checked.result, checked.closed_on, &user.login).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -640,6 +735,8 @@ pub struct RegisterRow {
     pub request: RequestRow,
     pub state: String,
     pub overdue: bool,
+    /// The request's first 40 characters.
+    pub brief: String,
 }
 
 /// What an applicant reads by receipt number: where the request stands,
@@ -674,6 +771,8 @@ pub async fn public_status(app: &App, number: &str) -> Result<Option<PublicStatu
 /// What the public form sends.
 #[derive(Debug, Clone, Default)]
 pub struct Application {
+    /// The form page's own key: the same form sent twice files one request.
+    pub submission_key: String,
     pub unit: String,
     pub applicant_kind: String,
     pub applicant: String,
@@ -705,6 +804,7 @@ pub async fn apply(app: &App, form: &Application) -> Result<String> {
         channel: Channel::网络.label().into(),
         text: form.text.clone(),
         number: None,
+        submission_key: Some(form.submission_key.clone()),
         events: vec![EventInput { kind: "submitted".into(), date: today.to_string(), ..EventInput::default() }],
         cases: Vec::new(),
     };
@@ -712,7 +812,7 @@ pub async fn apply(app: &App, form: &Application) -> Result<String> {
     let (mut request, _) = check_request(&input, &calendar, today)?;
     request.from_public = true;
     let number = request.number.clone();
-    app.store.add_requests(&[request], "公开申请表").await?;
+    app.store.add_requests(&[request], "公开申请表").await.map_err(twice)?;
     Ok(number)
 }
 
@@ -752,7 +852,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(answered.outcome.as_deref(), Some("1.属于国家秘密"));
-        assert_eq!((answered.due_on, answered.concluded_on), (None, Some(d("2024-07-01"))));
+        assert_eq!((answered.due_on, answered.concluded_on), (Some(d("2024-07-12")), Some(d("2024-07-01"))));
         let lapsed = state(
             Channel::当面,
             &[

@@ -109,6 +109,29 @@ pub async fn annual(app: &App, user: &User, unit: Option<&str>, year: i32) -> Re
     Ok(AnnualReport { unit, year, title, text, table2, table3: this, table4, breaks })
 }
 
+/// Table 二's cells that gongkai can count from the unit's 标准目录: the
+/// information published in the year under items named for 规章, 行政规范性
+/// 文件, 行政许可, 行政处罚 and 行政强制 — a suggestion the unit checks
+/// and saves, never put in the report by itself.
+pub async fn table2_suggestions(app: &App, unit: &str, year: i32) -> Result<BTreeMap<String, i64>> {
+    const COUNTED: [(&str, &str, &str); 5] = [
+        ("规章", "本年制发件数", "规章"),
+        ("行政规范性文件", "本年制发件数", "规范性文件"),
+        ("行政许可", "本年处理决定数量", "行政许可"),
+        ("行政处罚", "本年处理决定数量", "行政处罚"),
+        ("行政强制", "本年处理决定数量", "行政强制"),
+    ];
+    let mut out = BTreeMap::new();
+    for (names, count) in app.store.published_in_year(unit, year).await? {
+        for (row, column, word) in COUNTED {
+            if names.contains(word) {
+                *out.entry(key(row, column)).or_insert(0) += count;
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// What the unit writes: sections 一, 五, 六 and table 二's cells.
 #[derive(Debug, Clone, Default)]
 pub struct Written {

@@ -116,21 +116,27 @@ fn literal(text: &str) -> String {
     out
 }
 
-/// Each column as wide as its longest word-run needs, within bounds, so a
-/// label column is not squeezed to the width of a number column.
+/// Columns as wide as their content (Typst's `auto`), except a table of
+/// short cells (numbers under short headings) beside a column of long
+/// labels — the annual report's table 三 — where the numbers' columns are
+/// narrow and the label column takes the rest of the line, so labels do
+/// not wrap a few characters a line.
 fn column_widths(header: &[String], rows: &[Vec<String>]) -> String {
-    let widths: Vec<String> = (0..header.len().max(1))
-        .map(|c| {
-            let longest = std::iter::once(header.get(c))
-                .chain(rows.iter().map(|r| r.get(c)))
-                .flatten()
-                .map(|text| text.chars().map(|ch| if ch.is_ascii() { 1 } else { 2 }).sum::<usize>())
-                .max()
-                .unwrap_or(0);
-            format!("{}fr", longest.clamp(4, 40))
+    let width = |text: &String| text.chars().map(|ch| if ch.is_ascii() { 1 } else { 2 }).sum::<usize>();
+    let widest = |c: usize| {
+        std::iter::once(header.get(c)).chain(rows.iter().map(|r| r.get(c))).flatten().map(width).max().unwrap_or(0)
+    };
+    let columns = header.len().max(1);
+    let labelled = columns > 2 && widest(0) > 12 && (1..columns).all(|c| widest(c) <= 12);
+    // Labelled: the numbers' headings wrap three characters a line, as the printed form's do.
+    let shares: Vec<&str> = (0..columns)
+        .map(|c| match (labelled, c) {
+            (true, 0) => "1fr",
+            (true, _) => "3.2em",
+            _ => "auto",
         })
         .collect();
-    format!("({},)", widths.join(", "))
+    format!("({},)", shares.join(", "))
 }
 
 fn markup(document: &Document) -> String {

@@ -25,6 +25,8 @@ CREATE TABLE foi_requests (
     concluded_on TEXT,
     -- Sent through the public form and not yet confirmed by the unit.
     from_public BOOLEAN NOT NULL DEFAULT FALSE,
+    -- The form it came from (each form page has its own): sent twice, entered once.
+    submission_key TEXT UNIQUE,
     revision INTEGER NOT NULL DEFAULT 1,
     created_by TEXT NOT NULL,
     created_at TEXT NOT NULL

@@ -60,6 +60,8 @@ fn rule_page(state: &AppState, page: &PageUser, plan: PlanId, text: &str, error:
             "catalogue_cap": shown(rule.catalogue_cap),
             "inspection_points": shown(rule.inspection_points),
             "inspection_cap": shown(rule.inspection_cap),
+            "request_points": shown(rule.request_points),
+            "request_cap": shown(rule.request_cap),
             "bonus": bonus,
         }),
     )
@@ -108,6 +110,8 @@ fn rule_from_form(fields: &[(String, String)]) -> AppResult<String> {
         catalogue_cap: optional("catalogue_cap", "标准目录最多扣分")?,
         inspection_points: optional("inspection_points", "每个逾期未整改的巡查问题扣分")?,
         inspection_cap: optional("inspection_cap", "网上巡查最多扣分")?,
+        request_points: optional("request_points", "每件逾期答复的申请扣分")?,
+        request_cap: optional("request_cap", "依申请公开最多扣分")?,
         bonus,
     };
     Ok(rule.to_text())

@@ -138,6 +138,7 @@ async fn add(app: &gongkai_app::App, user: &gongkai_store::User, jsonl: bool) ->
             channel: parsed.channel,
             text: parsed.text,
             number: parsed.number,
+            submission_key: None,
             events: parsed
                 .events
                 .into_iter()
