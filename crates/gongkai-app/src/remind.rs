@@ -317,6 +317,8 @@ pub async fn pass(store: &Store, as_of: NaiveDate, channels: &Channels, actor: &
     let Some(lock) = store.try_job_lock(JOB).await? else {
         return Ok(Vec::new());
     };
+    // Requests whose due date waited for a year's holidays get it as soon as the year is loaded.
+    crate::foi::settle_due_dates(store, actor).await?;
     let calendar = store.calendar().await?;
     let mut events = due_obligations(store, as_of, &calendar).await?;
     events.extend(due_findings(store, as_of, &calendar).await?);

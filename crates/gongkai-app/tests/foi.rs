@@ -120,6 +120,49 @@ async fn story(url: &str) {
     assert_eq!(facts.get(BUREAU).map_or(0, |f| f.late_requests), 0);
 }
 
+/// A request received in December whose 20 working days run into a year
+/// whose holidays are not published yet: received, no due date (never
+/// estimated), the receipt letter waits; once the year is loaded the next
+/// reminder pass works the due date out, once, in the audit log.
+async fn into_a_year_not_loaded(url: &str) {
+    let store = Store::connect(url, &SecretKey::from_bytes([5; 32])).await.unwrap();
+    store.save_units(&gongkai_io::units_csv::conghua(), false, "测试").await.unwrap();
+    let mut app = App::new(store.clone());
+    let files = tempfile::tempdir().unwrap();
+    app.files_dir = files.path().to_path_buf();
+    let id = foi::add(&app, &office(), &[request(vec![event("submitted", "2026-12-15")])]).await.unwrap()[0];
+    let row = store.request(id).await.unwrap();
+    assert_eq!((row.received_on, row.due_on), (Some(day("2026-12-15")), None));
+    let view = foi::view(&app, &office(), id).await.unwrap();
+    assert!(view.clock.state.contains("答复期限待国务院公布节假日安排后计算"), "{}", view.clock.state);
+    let refused = foi::letters::make(&app, &office(), id, row.revision, "receipt", false).await;
+    assert!(matches!(&refused, Err(gongkai_app::Error::Invalid(m)) if m.contains("尚未载入节假日安排")), "{refused:?}");
+    // Nothing to remind about yet; the pass leaves it as it is.
+    assert!(told(&store, "2026-12-20", id.0).await.is_empty());
+
+    // 2027's holidays loaded (here only 元旦, 01-01…03): 12-16…18 → 3, 12-21…25 → 8,
+    // 12-28…31 → 12, 2027-01-04…08 → 17, 01-11…13 → 20.
+    let rows = gongkai_domain::calendar::parse_rows("2027-01-01,2027-01-03,休,元旦\n").unwrap();
+    store.add_calendar_rows(&rows, "测试").await.unwrap();
+    assert!(told(&store, "2026-12-21", id.0).await.is_empty(), "more than 5 working days left");
+    assert_eq!(store.request(id).await.unwrap().due_on, Some(day("2027-01-13")));
+    assert_eq!(foi::settle_due_dates(&store, "调度").await.unwrap(), 0, "settled once");
+    let filter = gongkai_store::AuditFilter { action: Some("foi.due".into()), limit: 10, ..Default::default() };
+    assert_eq!(store.audit_count(&filter).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_due_date_waits_for_next_years_holidays_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    into_a_year_not_loaded(&scratch::sqlite_url(dir.path())).await;
+}
+
+#[tokio::test]
+async fn a_due_date_waits_for_next_years_holidays_on_postgres() {
+    let Some(server) = scratch::postgres_server() else { return };
+    into_a_year_not_loaded(&scratch::postgres_url(&server).await.unwrap()).await;
+}
+
 #[tokio::test]
 async fn a_requests_clock_reminds_and_scores_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();

@@ -327,7 +327,7 @@ pub fn action_words(action: &str, after: Option<&str>) -> String {
 }
 
 /// Every action the log records, with its words; the 审计日志 filters by them.
-pub const ACTIONS: [(&str, &str); 64] = [
+pub const ACTIONS: [(&str, &str); 65] = [
     ("login", "登录"),
     ("login.failed", "登录失败"),
     ("obligation.submit", "报送"),
@@ -392,6 +392,7 @@ pub const ACTIONS: [(&str, &str); 64] = [
     ("foi.case_result", "登记复议或诉讼结果"),
     ("foi.report", "修改政府信息公开工作年度报告"),
     ("foi.template", "修改依申请公开文书模板"),
+    ("foi.due", "节假日安排载入后算出答复期限"),
 ];
 
 /// What an entry recorded before or after, in words: the keys it writes

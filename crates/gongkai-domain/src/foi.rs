@@ -164,12 +164,16 @@ pub struct Clock {
     pub extended_due: Option<NaiveDate>,
 }
 
+/// The day of receipt: the first day of the channel's receipt event.
+pub fn received(channel: Channel, events: &[Event]) -> Option<NaiveDate> {
+    events.iter().filter(|e| e.kind == channel.receipt()).map(|e| e.date).min()
+}
+
 /// The clock of a request that came in by `channel` and went through `events`.
 pub fn clock(channel: Channel, events: &[Event], calendar: &Calendar) -> Result<Clock, CalendarError> {
     let mut events = events.to_vec();
     events.sort_by_key(|e| e.date);
-    let first = |kind: EventKind| events.iter().find(|e| e.kind == kind).map(|e| e.date);
-    let Some(received) = first(channel.receipt()) else {
+    let Some(received) = received(channel, &events) else {
         return Ok(Clock { received: None, due: None, extended_due: None });
     };
     let none = Clock { received: Some(received), due: None, extended_due: None };

@@ -349,6 +349,44 @@ impl Store {
         }))
     }
 
+    /// Requests received and still open with no due date: waiting for a
+    /// 补正, or for a year's holidays to be loaded.
+    pub async fn requests_awaiting_due(&self) -> StoreResult<Vec<RequestRow>> {
+        let sql = concat!(
+            select_request!(),
+            " WHERE r.concluded_on IS NULL AND r.received_on IS NOT NULL AND r.due_on IS NULL ORDER BY r.id LIMIT 100000"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await?))
+    }
+
+    /// Keeps what a request's events now come to (its due date, once the
+    /// calendar has the year), over revision `seen`.
+    pub async fn set_request_state(
+        &self,
+        id: RequestId,
+        seen: i32,
+        state: &RequestState,
+        actor: &str,
+    ) -> StoreResult<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let (number,): (String,) = sqlx::query_as(
+                "UPDATE foi_requests SET revision = revision + 1, received_on = $3, due_on = $4, outcome = $5,
+                     concluded_on = $6
+                 WHERE id = $1 AND revision = $2 RETURNING number",
+            )
+            .bind(id).bind(seen).bind(state.received_on).bind(state.due_on).bind(&state.outcome)
+            .bind(state.concluded_on)
+            .fetch_optional(&mut *tx).await?
+            .ok_or_else(|| StoreError::Stale(CHANGED.into()))?;
+            let mut after = serde_json::json!({});
+            state.put_into(&mut after);
+            audit!(self, tx, actor, "foi.due", &format!("政府信息公开申请 {number}"), None, Some(after.to_string()));
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     pub async fn request_events(&self, id: RequestId) -> StoreResult<Vec<RequestEventRow>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(

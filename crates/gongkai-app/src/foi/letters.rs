@@ -8,7 +8,7 @@ use super::{may_act, may_see, short_outcome};
 use crate::documents::{chinese_date, render_bounded};
 use crate::{App, Error, Result, files};
 use gongkai_domain::annual_report::{TABLE3_ROWS, result_row};
-use gongkai_domain::foi::{self, Channel, Event, EventKind};
+use gongkai_domain::foi::{Channel, Event, EventKind};
 use gongkai_io::out::{Block, Document, Section};
 use gongkai_store::{RequestDocumentRow, RequestEventRow, RequestId, RequestRow, User};
 use serde::Serialize;
@@ -299,8 +299,18 @@ pub async fn make(app: &App, user: &User, id: RequestId, seen: i32, code: &str, 
     let channel = Channel::named(&request.channel).ok_or_else(|| Error::internal("unknown channel in store"))?;
     let timeline: Vec<Event> =
         events.iter().filter_map(|e| EventKind::from_code(&e.kind).map(|kind| Event { kind, date: e.date })).collect();
-    let clock =
-        foi::clock(channel, &timeline, &app.store.calendar().await?).map_err(|e| Error::invalid(e.to_string()))?;
+    let clock = super::clock_or_pending(channel, &timeline, &app.store.calendar().await?)?;
+    let waiting = match kind {
+        LetterKind::Receipt => clock.due.or(request.due_on).is_none(),
+        LetterKind::Extension => clock.extended_due.is_none(),
+        _ => false,
+    };
+    if waiting {
+        return Err(Error::invalid(format!(
+            "答复期限跨入的年份尚未载入节假日安排，暂不能生成{}：国务院公布安排、载入日历后即可生成",
+            kind.label()
+        )));
+    }
     let last = |k: EventKind| events.iter().rev().find(|e| e.kind == k.code());
     let note_of = |k: EventKind| last(k).map(|e| e.note.clone()).unwrap_or_default();
     let day = |d: Option<chrono::NaiveDate>| d.map(chinese_date).unwrap_or_default();

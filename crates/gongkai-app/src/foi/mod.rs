@@ -11,7 +11,7 @@ pub mod report;
 use crate::{App, Error, Result};
 use chrono::{Datelike, NaiveDate};
 use gongkai_domain::annual_report::{LAPSED_ROW, TABLE3_COLUMNS, TABLE3_ROWS, applicant_column, result_row};
-use gongkai_domain::calendar::Calendar;
+use gongkai_domain::calendar::{Calendar, CalendarError};
 use gongkai_domain::foi::{self, Channel, Event, EventKind};
 use gongkai_domain::people::Role;
 use gongkai_store::{
@@ -188,7 +188,7 @@ pub fn work_out(channel: Channel, events: &[Checked], calendar: &Calendar) -> Re
     let as_events =
         |list: &[&Checked]| -> Vec<Event> { list.iter().map(|e| Event { kind: e.kind, date: e.date }).collect() };
     let mut timeline = as_events(&sorted);
-    let mut clock = foi::clock(channel, &timeline, calendar).map_err(|e| Error::invalid(e.to_string()))?;
+    let mut clock = clock_or_pending(channel, &timeline, calendar)?;
     // Acted on without its day of receipt recorded (a 邮寄 request answered
     // with no signature entered): it was received when it was submitted.
     let acted = sorted.iter().find(|e| !is_receipt(e.kind));
@@ -203,7 +203,7 @@ pub fn work_out(channel: Channel, events: &[Checked], calendar: &Calendar) -> Re
             _ => EventKind::Confirmed,
         };
         timeline.push(Event { kind: receipt, date: submitted });
-        clock = foi::clock(channel, &timeline, calendar).map_err(|e| Error::invalid(e.to_string()))?;
+        clock = clock_or_pending(channel, &timeline, calendar)?;
     }
     let received = clock.received;
     if let Some(received) = received
@@ -237,6 +237,41 @@ pub fn work_out(channel: Channel, events: &[Checked], calendar: &Calendar) -> Re
         });
     }
     Ok(RequestState { received_on: received, due_on, outcome: None, concluded_on: None })
+}
+
+/// The clock; where the due date falls in a year whose holidays are not
+/// loaded yet (the State Council publishes them each November), the day of
+/// receipt alone: the due date waits for the calendar, never estimated
+/// (`settle_due_dates` fills it in once the year is loaded).
+pub(crate) fn clock_or_pending(channel: Channel, timeline: &[Event], calendar: &Calendar) -> Result<foi::Clock> {
+    match foi::clock(channel, timeline, calendar) {
+        Ok(clock) => Ok(clock),
+        Err(CalendarError::YearNotLoaded(_)) => {
+            Ok(foi::Clock { received: foi::received(channel, timeline), due: None, extended_due: None })
+        }
+        Err(other) => Err(Error::invalid(other.to_string())),
+    }
+}
+
+/// Requests received whose due date waited for a year's holidays: worked
+/// out again, and kept where the calendar now has it. Gives how many.
+pub async fn settle_due_dates(store: &gongkai_store::Store, actor: &str) -> Result<usize> {
+    let calendar = store.calendar().await?;
+    let mut settled = 0;
+    for request in store.requests_awaiting_due().await? {
+        let Some(channel) = Channel::named(&request.channel) else { continue };
+        let events = checked_rows(&store.request_events(request.id).await?)?;
+        let state = work_out(channel, &events, &calendar)?;
+        if state.due_on.is_some() {
+            // Another server may have settled it first: its revision moved on, nothing to do.
+            match store.set_request_state(request.id, request.revision, &state, actor).await {
+                Ok(()) => settled += 1,
+                Err(gongkai_store::StoreError::Stale(_)) => {}
+                Err(other) => return Err(other.into()),
+            }
+        }
+    }
+    Ok(settled)
 }
 
 /// The events that bring a request in, before anything is done with it.
@@ -434,6 +469,9 @@ pub struct ClockView {
     pub overdue: bool,
 }
 
+/// A request received whose due date waits for next year's holidays.
+const PENDING: &str = "办理中（答复期限待国务院公布节假日安排后计算）";
+
 /// Where a request stands, in the words the register and the applicant read.
 pub fn state_words(request: &RequestRow, events: &[RequestEventRow], today: NaiveDate) -> (String, bool) {
     if let (Some(outcome), Some(on)) = (&request.outcome, request.concluded_on) {
@@ -454,7 +492,7 @@ pub fn state_words(request: &RequestRow, events: &[RequestEventRow], today: Naiv
     match request.due_on {
         Some(due) if due < today => (format!("已超期（答复期限 {due}）"), true),
         Some(due) => (format!("办理中（答复期限 {due}）"), false),
-        None => ("办理中".into(), false),
+        None => (PENDING.into(), false),
     }
 }
 
@@ -485,7 +523,7 @@ pub async fn view(app: &App, user: &User, id: RequestId) -> Result<RequestView> 
     let channel = Channel::named(&request.channel).ok_or_else(|| Error::internal("unknown channel in store"))?;
     let timeline: Vec<Event> =
         rows.iter().filter_map(|e| EventKind::from_code(&e.kind).map(|kind| Event { kind, date: e.date })).collect();
-    let clock = foi::clock(channel, &timeline, &calendar).map_err(|e| Error::invalid(e.to_string()))?;
+    let clock = clock_or_pending(channel, &timeline, &calendar)?;
     let correction_by = match request.received_on {
         Some(r) if request.concluded_on.is_none() => foi::correction_notice_due(r, &calendar).ok(),
         _ => None,
@@ -630,26 +668,18 @@ pub async fn register(
     let filter = RequestFilter { unit, open, limit: limit.clamp(1, 500), offset: offset.max(0) };
     let total = app.store.request_count(&filter).await?;
     let today = app.today();
-    let rows = app.store.requests(&filter).await?;
-    let rows = rows
-        .into_iter()
-        .map(|r| {
-            let overdue = r.concluded_on.is_none() && r.due_on.is_some_and(|d| d < today);
-            let state = match (&r.outcome, r.concluded_on, r.received_on, r.due_on) {
-                (Some(o), Some(on), _, _) => format!("已办结（{on}）：{}", short_outcome(o)),
-                (_, _, None, _) => "等待确认收到".into(),
-                (_, _, _, Some(due)) if overdue => format!("已超期（答复期限 {due}）"),
-                (_, _, _, Some(due)) => format!("办理中（答复期限 {due}）"),
-                _ => "等待补正".into(),
-            };
-            let brief = match r.text.chars().count() {
-                n if n > 40 => format!("{}…", r.text.chars().take(40).collect::<String>()),
-                _ => r.text.clone(),
-            };
-            RegisterRow { request: r, state, overdue, brief }
-        })
-        .collect();
-    Ok((rows, total))
+    let mut out = Vec::new();
+    for r in app.store.requests(&filter).await? {
+        // Where an open request stands depends on its events (补正, consultation).
+        let events = if r.concluded_on.is_none() { app.store.request_events(r.id).await? } else { Vec::new() };
+        let (state, overdue) = state_words(&r, &events, today);
+        let brief = match r.text.chars().count() {
+            n if n > 40 => format!("{}…", r.text.chars().take(40).collect::<String>()),
+            _ => r.text.clone(),
+        };
+        out.push(RegisterRow { request: r, state, overdue, brief });
+    }
+    Ok((out, total))
 }
 
 /// What an attachment is kept as among a request's documents.

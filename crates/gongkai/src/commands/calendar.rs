@@ -22,6 +22,10 @@ pub async fn run(data: &Data, command: CalendarCommand) -> anyhow::Result<ExitCo
             };
             let days = store.add_calendar_rows(&rows, &super::cli_actor()).await?;
             println!("已导入 {} 段、{days} 天的节假日安排", rows.len());
+            let settled = gongkai_app::foi::settle_due_dates(&store, &super::cli_actor()).await?;
+            if settled > 0 {
+                println!("{settled} 件政府信息公开申请的答复期限已据此算出");
+            }
         }
         CalendarCommand::AddWorkingDays { date, days } => {
             let calendar = store.calendar().await?;
