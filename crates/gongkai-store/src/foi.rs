@@ -636,6 +636,31 @@ impl Store {
         }))
     }
 
+    /// Table 三's counts for the year, unit by unit (the office's roll-up):
+    /// (unit, tally) as `request_tallies` gives them.
+    pub async fn request_tallies_by_unit(&self, year: i32) -> StoreResult<Vec<(String, RequestTally)>> {
+        let (first, last) = year_bounds(year)?;
+        let rows: Vec<(String, String, Option<String>, bool, bool, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT u.name, r.applicant_kind, r.outcome, r.received_on < $1,
+                        (r.concluded_on IS NOT NULL AND r.concluded_on <= $2), COUNT(*)
+                 FROM foi_requests r JOIN units u ON u.id = r.unit_id
+                 WHERE r.received_on IS NOT NULL AND r.received_on <= $2
+                   AND (r.concluded_on IS NULL OR r.concluded_on >= $1)
+                 GROUP BY u.name, r.applicant_kind, r.outcome, r.received_on < $1,
+                          (r.concluded_on IS NOT NULL AND r.concluded_on <= $2)
+                 ORDER BY u.name",
+            )
+            .bind(first).bind(last).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(unit, applicant_kind, outcome, carried, concluded, count)| {
+                (unit, RequestTally { applicant_kind, outcome, carried, concluded, count })
+            })
+            .collect())
+    }
+
     /// Table 四's counts: cases filed in the year, by kind and result as at its end.
     pub async fn case_tallies(&self, unit: Option<&str>, year: i32) -> StoreResult<Vec<CaseTally>> {
         let (first, last) = year_bounds(year)?;

@@ -291,6 +291,12 @@ async fn story(app: App) {
     assert_eq!(docx.status(), StatusCode::OK);
     let text = docx_text(&docx.bytes().await.unwrap());
     assert!(text.contains("未收取信息处理费。") && text.contains("行政许可") && text.contains("12"), "{text}");
+    // The office's roll-up names each unit with its totals, linked to its report.
+    let roll_up = office.get(app.url("/foi-report?year=2020")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        roll_up.contains("各单位情况（1 个单位本年有申请）") && roll_up.contains(&format!(">{CIVIL}</a>")),
+        "{roll_up}"
+    );
     let xlsx =
         office.get(app.url(&format!("/foi-report/export?year=2020&format=xlsx&unit={CIVIL}"))).send().await.unwrap();
     assert_eq!(xlsx.status(), StatusCode::OK);

@@ -350,8 +350,14 @@ pub async fn make(app: &App, user: &User, id: RequestId, seen: i32, code: &str, 
         ("第三方", third_party),
     ];
     let filled = fill(&body, &facts);
-    let paragraphs: Vec<Block> =
-        filled.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| Block::Paragraph(l.to_string())).collect();
+    // The first line is the addressee ("张三："), flush left; the rest are paragraphs.
+    let paragraphs: Vec<Block> = filled
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(n, l)| if n == 0 { Block::Addressee(l.to_string()) } else { Block::Paragraph(l.to_string()) })
+        .collect();
     let document = Document {
         title: kind.title().to_string(),
         subtitle: Some(format!("受理编号：{}", request.number)),

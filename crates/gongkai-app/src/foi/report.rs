@@ -64,23 +64,51 @@ async fn scope(app: &App, user: &User, unit: Option<&str>) -> Result<Option<Stri
     }
 }
 
+fn tally(t: &gongkai_store::RequestTally) -> Option<Tally> {
+    Some(Tally {
+        column: applicant_column(&t.applicant_kind)?,
+        outcome: t.outcome.as_deref().and_then(result_row),
+        carried: t.carried,
+        concluded: t.concluded,
+        count: t.count,
+    })
+}
+
 async fn table3(app: &App, unit: Option<&str>, year: i32) -> Result<Table3> {
-    let tallies: Vec<Tally> = app
-        .store
-        .request_tallies(unit, year)
-        .await?
-        .into_iter()
-        .filter_map(|t| {
-            Some(Tally {
-                column: applicant_column(&t.applicant_kind)?,
-                outcome: t.outcome.as_deref().and_then(result_row),
-                carried: t.carried,
-                concluded: t.concluded,
-                count: t.count,
-            })
-        })
-        .collect();
+    let tallies: Vec<Tally> = app.store.request_tallies(unit, year).await?.iter().filter_map(tally).collect();
     Ok(Table3::count(&tallies))
+}
+
+/// One unit's line in the office's roll-up: its table 三's totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitLine {
+    pub unit: String,
+    pub new: i64,
+    pub carried: i64,
+    pub concluded: i64,
+    pub carried_on: i64,
+}
+
+/// Every unit with requests in the year, with its totals (the roll-up's
+/// breakdown): for the region's roles only.
+pub async fn unit_lines(app: &App, user: &User, year: i32) -> Result<Vec<UnitLine>> {
+    check_year(year)?;
+    if crate::access::unit_scope(user)?.is_some() {
+        return Err(Error::Forbidden);
+    }
+    let mut by_unit: BTreeMap<String, Vec<Tally>> = BTreeMap::new();
+    for (unit, t) in app.store.request_tallies_by_unit(year).await? {
+        if let Some(t) = tally(&t) {
+            by_unit.entry(unit).or_default().push(t);
+        }
+    }
+    Ok(by_unit
+        .into_iter()
+        .map(|(unit, tallies)| {
+            let table = Table3::count(&tallies).0;
+            UnitLine { unit, new: table[0][6], carried: table[1][6], concluded: table[23][6], carried_on: table[24][6] }
+        })
+        .collect())
 }
 
 /// The report for `unit` (None: the roll-up of every unit) and `year`.

@@ -64,6 +64,7 @@ fn body(document: &Document) -> String {
             match block {
                 Block::Paragraph(text) => xml.push_str(&paragraph(text, "仿宋", 32, false, "both", true)),
                 Block::Subheading(text) => xml.push_str(&paragraph(text, "楷体", 32, true, "left", true)),
+                Block::Addressee(text) => xml.push_str(&paragraph(text, "仿宋", 32, false, "left", false)),
                 Block::Table { header, rows } => xml.push_str(&table(header, rows)),
             }
         }

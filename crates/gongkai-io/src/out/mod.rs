@@ -38,7 +38,7 @@ impl Document {
     /// Characters of text in the document.
     pub fn chars(&self) -> usize {
         let blocks = self.sections.iter().flat_map(|s| &s.blocks).map(|b| match b {
-            Block::Paragraph(text) | Block::Subheading(text) => text.chars().count(),
+            Block::Paragraph(text) | Block::Addressee(text) | Block::Subheading(text) => text.chars().count(),
             Block::Table { header, rows } => {
                 header.iter().chain(rows.iter().flatten()).map(|cell| cell.chars().count()).sum()
             }
@@ -57,6 +57,8 @@ pub struct Section {
 #[derive(Debug, Clone)]
 pub enum Block {
     Paragraph(String),
+    /// A letter's addressee ("张三："): flush left, no first-line indent.
+    Addressee(String),
     /// A sub-heading inside a section: "（一）组织编制政务公开事项标准目录".
     Subheading(String),
     Table {

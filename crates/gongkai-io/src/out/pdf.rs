@@ -164,6 +164,9 @@ fn markup(document: &Document) -> String {
             match block {
                 Block::Paragraph(text) => m.push_str(&format!("#{}\n\n", literal(text))),
                 Block::Subheading(text) => m.push_str(&format!("#text(weight: \"bold\", {})\n\n", literal(text))),
+                Block::Addressee(text) => {
+                    m.push_str(&format!("#block[#set par(first-line-indent: 0pt)\n#{}]\n\n", literal(text)))
+                }
                 Block::Table { header, rows } => {
                     let cells: Vec<String> = header
                         .iter()

@@ -144,7 +144,9 @@ async fn self_inspection_html(
                 .blocks
                 .iter()
                 .map(|b| match b {
-                    gongkai_io::out::Block::Paragraph(text) => serde_json::json!({ "kind": "paragraph", "text": text }),
+                    gongkai_io::out::Block::Paragraph(text) | gongkai_io::out::Block::Addressee(text) => {
+                        serde_json::json!({ "kind": "paragraph", "text": text })
+                    }
                     gongkai_io::out::Block::Subheading(text) => {
                         serde_json::json!({ "kind": "subheading", "text": text })
                     }

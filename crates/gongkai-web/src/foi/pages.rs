@@ -412,6 +412,7 @@ async fn report_html(
         Some(unit) => report::table2_suggestions(state, unit, year).await?,
         None => Default::default(),
     };
+    let lines = if found.unit.is_none() { report::unit_lines(state, &page.user, year).await? } else { Vec::new() };
     let table2: Vec<serde_json::Value> = TABLE2
         .iter()
         .map(|part| {
@@ -442,7 +443,7 @@ async fn report_html(
         "foi/report.html",
         serde_json::json!({
             "frame": crate::page::frame_json(state, page),
-            "r": found, "rows3": rows3, "columns3": TABLE3_COLUMNS,
+            "r": found, "rows3": rows3, "columns3": TABLE3_COLUMNS, "lines": lines,
             "columns4": TABLE4_COLUMNS.iter().map(|c| c.label).collect::<Vec<_>>(),
             "table2": table2, "region": region,
             "may_write": found.unit.is_some() && !matches!(page.user.role, gongkai_domain::people::Role::Viewer | gongkai_domain::people::Role::Admin),
