@@ -25,6 +25,7 @@ pub struct RequestRow {
     pub due_on: Option<NaiveDate>,
     pub outcome: Option<String>,
     pub concluded_on: Option<NaiveDate>,
+    pub awaiting_calendar: bool,
     pub from_public: bool,
     pub revision: i32,
     pub created_by: String,
@@ -51,6 +52,8 @@ pub struct RequestState {
     pub due_on: Option<NaiveDate>,
     pub outcome: Option<String>,
     pub concluded_on: Option<NaiveDate>,
+    /// Received, the due date waiting for a year's holidays to be loaded.
+    pub awaiting_calendar: bool,
 }
 
 /// A request to enter.
@@ -197,7 +200,8 @@ pub struct RequestFilter {
 macro_rules! select_request {
     () => {
         "SELECT r.id, r.unit_id, u.name AS unit, r.number, r.applicant_kind, r.applicant, r.contact, r.channel, r.text,
-         r.received_on, r.due_on, r.outcome, r.concluded_on, r.from_public, r.revision, r.created_by, r.created_at
+         r.received_on, r.due_on, r.outcome, r.concluded_on, r.awaiting_calendar, r.from_public, r.revision, r.created_by,
+         r.created_at
          FROM foi_requests r JOIN units u ON u.id = r.unit_id"
     };
 }
@@ -222,14 +226,15 @@ impl Store {
             for r in requests {
                 let (id,): (RequestId,) = sqlx::query_as(
                     "INSERT INTO foi_requests (unit_id, number, applicant_kind, applicant, contact, channel, text,
-                        received_on, due_on, outcome, concluded_on, from_public, created_by, created_at, submission_key)
-                     SELECT u.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM units u WHERE u.name = $1
+                        received_on, due_on, outcome, concluded_on, from_public, created_by, created_at, submission_key,
+                        awaiting_calendar)
+                     SELECT u.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 FROM units u WHERE u.name = $1
                      RETURNING id",
                 )
                 .bind(&r.unit).bind(&r.number).bind(&r.applicant_kind).bind(&r.applicant).bind(&r.contact)
                 .bind(&r.channel).bind(&r.text).bind(r.state.received_on).bind(r.state.due_on)
                 .bind(&r.state.outcome).bind(r.state.concluded_on).bind(r.from_public).bind(actor).bind(now)
-                .bind(&r.submission_key)
+                .bind(&r.submission_key).bind(r.state.awaiting_calendar)
                 .fetch_optional(&mut *tx).await?
                 .ok_or_else(|| StoreError::NotFound(format!("单位“{}”", r.unit)))?;
                 for e in &r.events {
@@ -349,12 +354,11 @@ impl Store {
         }))
     }
 
-    /// Requests received and still open with no due date: waiting for a
-    /// 补正, or for a year's holidays to be loaded.
+    /// Requests whose due date waits for a year's holidays to be loaded.
     pub async fn requests_awaiting_due(&self) -> StoreResult<Vec<RequestRow>> {
         let sql = concat!(
             select_request!(),
-            " WHERE r.concluded_on IS NULL AND r.received_on IS NOT NULL AND r.due_on IS NULL ORDER BY r.id LIMIT 100000"
+            " WHERE r.awaiting_calendar AND r.concluded_on IS NULL ORDER BY r.id LIMIT 100000"
         );
         Ok(on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await?))
     }
@@ -372,11 +376,11 @@ impl Store {
             let mut tx = pool.begin_write().await?;
             let (number,): (String,) = sqlx::query_as(
                 "UPDATE foi_requests SET revision = revision + 1, received_on = $3, due_on = $4, outcome = $5,
-                     concluded_on = $6
+                     concluded_on = $6, awaiting_calendar = $7
                  WHERE id = $1 AND revision = $2 RETURNING number",
             )
             .bind(id).bind(seen).bind(state.received_on).bind(state.due_on).bind(&state.outcome)
-            .bind(state.concluded_on)
+            .bind(state.concluded_on).bind(state.awaiting_calendar)
             .fetch_optional(&mut *tx).await?
             .ok_or_else(|| StoreError::Stale(CHANGED.into()))?;
             let mut after = serde_json::json!({});
@@ -415,11 +419,11 @@ impl Store {
             let mut tx = pool.begin_write().await?;
             let (number,): (String,) = sqlx::query_as(
                 "UPDATE foi_requests SET revision = revision + 1, received_on = $3, due_on = $4, outcome = $5,
-                     concluded_on = $6
+                     concluded_on = $6, awaiting_calendar = $7
                  WHERE id = $1 AND revision = $2 RETURNING number",
             )
             .bind(id).bind(seen).bind(state.received_on).bind(state.due_on).bind(&state.outcome)
-            .bind(state.concluded_on)
+            .bind(state.concluded_on).bind(state.awaiting_calendar)
             .fetch_optional(&mut *tx).await?
             .ok_or_else(|| StoreError::Stale(CHANGED.into()))?;
             let target = format!("政府信息公开申请 {number}");

@@ -188,7 +188,7 @@ pub fn work_out(channel: Channel, events: &[Checked], calendar: &Calendar) -> Re
     let as_events =
         |list: &[&Checked]| -> Vec<Event> { list.iter().map(|e| Event { kind: e.kind, date: e.date }).collect() };
     let mut timeline = as_events(&sorted);
-    let mut clock = clock_or_pending(channel, &timeline, calendar)?;
+    let (mut clock, mut waiting) = clock_pending(channel, &timeline, calendar)?;
     // Acted on without its day of receipt recorded (a 邮寄 request answered
     // with no signature entered): it was received when it was submitted.
     let acted = sorted.iter().find(|e| !is_receipt(e.kind));
@@ -203,7 +203,7 @@ pub fn work_out(channel: Channel, events: &[Checked], calendar: &Calendar) -> Re
             _ => EventKind::Confirmed,
         };
         timeline.push(Event { kind: receipt, date: submitted });
-        clock = clock_or_pending(channel, &timeline, calendar)?;
+        (clock, waiting) = clock_pending(channel, &timeline, calendar)?;
     }
     let received = clock.received;
     if let Some(received) = received
@@ -220,6 +220,7 @@ pub fn work_out(channel: Channel, events: &[Checked], calendar: &Calendar) -> Re
             due_on,
             outcome: Some(TABLE3_ROWS[row].label.to_string()),
             concluded_on: Some(a.date),
+            awaiting_calendar: false,
         });
     }
     // Not corrected in time: withdrawn (其他处理 · 逾期不补正) on that day.
@@ -234,9 +235,11 @@ pub fn work_out(channel: Channel, events: &[Checked], calendar: &Calendar) -> Re
             due_on: None,
             outcome: Some(TABLE3_ROWS[LAPSED_ROW].label.to_string()),
             concluded_on: Some(lapsed.date),
+            awaiting_calendar: false,
         });
     }
-    Ok(RequestState { received_on: received, due_on, outcome: None, concluded_on: None })
+    waiting &= due_on.is_none();
+    Ok(RequestState { received_on: received, due_on, outcome: None, concluded_on: None, awaiting_calendar: waiting })
 }
 
 /// The clock; where the due date falls in a year whose holidays are not
@@ -244,10 +247,15 @@ pub fn work_out(channel: Channel, events: &[Checked], calendar: &Calendar) -> Re
 /// receipt alone: the due date waits for the calendar, never estimated
 /// (`settle_due_dates` fills it in once the year is loaded).
 pub(crate) fn clock_or_pending(channel: Channel, timeline: &[Event], calendar: &Calendar) -> Result<foi::Clock> {
+    Ok(clock_pending(channel, timeline, calendar)?.0)
+}
+
+/// The clock, and whether its due date waits for a year's holidays.
+fn clock_pending(channel: Channel, timeline: &[Event], calendar: &Calendar) -> Result<(foi::Clock, bool)> {
     match foi::clock(channel, timeline, calendar) {
-        Ok(clock) => Ok(clock),
+        Ok(clock) => Ok((clock, false)),
         Err(CalendarError::YearNotLoaded(_)) => {
-            Ok(foi::Clock { received: foi::received(channel, timeline), due: None, extended_due: None })
+            Ok((foi::Clock { received: foi::received(channel, timeline), due: None, extended_due: None }, true))
         }
         Err(other) => Err(Error::invalid(other.to_string())),
     }
@@ -262,7 +270,7 @@ pub async fn settle_due_dates(store: &gongkai_store::Store, actor: &str) -> Resu
         let Some(channel) = Channel::named(&request.channel) else { continue };
         let events = checked_rows(&store.request_events(request.id).await?)?;
         let state = work_out(channel, &events, &calendar)?;
-        if state.due_on.is_some() {
+        if !state.awaiting_calendar {
             // Another server may have settled it first: its revision moved on, nothing to do.
             match store.set_request_state(request.id, request.revision, &state, actor).await {
                 Ok(()) => settled += 1,
@@ -492,7 +500,8 @@ pub fn state_words(request: &RequestRow, events: &[RequestEventRow], today: Naiv
     match request.due_on {
         Some(due) if due < today => (format!("已超期（答复期限 {due}）"), true),
         Some(due) => (format!("办理中（答复期限 {due}）"), false),
-        None => (PENDING.into(), false),
+        None if request.awaiting_calendar => (PENDING.into(), false),
+        None => ("办理中".into(), false),
     }
 }
 

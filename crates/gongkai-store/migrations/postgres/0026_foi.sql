@@ -22,6 +22,8 @@ CREATE TABLE foi_requests (
     due_on DATE,
     -- The annual report's result row (its label as printed) and the day of the answer.
     outcome TEXT,
+    -- Received, with the due date waiting for a year's holidays to be loaded.
+    awaiting_calendar BOOLEAN NOT NULL DEFAULT FALSE,
     concluded_on DATE,
     -- Sent through the public form and not yet confirmed by the unit.
     from_public BOOLEAN NOT NULL DEFAULT FALSE,
