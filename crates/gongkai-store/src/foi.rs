@@ -372,23 +372,7 @@ impl Store {
         state: &RequestState,
         actor: &str,
     ) -> StoreResult<()> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            let (number,): (String,) = sqlx::query_as(
-                "UPDATE foi_requests SET revision = revision + 1, received_on = $3, due_on = $4, outcome = $5,
-                     concluded_on = $6, awaiting_calendar = $7
-                 WHERE id = $1 AND revision = $2 RETURNING number",
-            )
-            .bind(id).bind(seen).bind(state.received_on).bind(state.due_on).bind(&state.outcome)
-            .bind(state.concluded_on).bind(state.awaiting_calendar)
-            .fetch_optional(&mut *tx).await?
-            .ok_or_else(|| StoreError::Stale(CHANGED.into()))?;
-            let mut after = serde_json::json!({});
-            state.put_into(&mut after);
-            audit!(self, tx, actor, "foi.due", &format!("政府信息公开申请 {number}"), None, Some(after.to_string()));
-            tx.commit().await?;
-        });
-        Ok(())
+        self.change_request_events(id, seen, None, None, state, actor).await
     }
 
     pub async fn request_events(&self, id: RequestId) -> StoreResult<Vec<RequestEventRow>> {
@@ -405,7 +389,8 @@ impl Store {
 
     /// Records what happened (`event`), or takes back a mistaken entry
     /// (`remove`), over the revision `seen`; `state` is what the events
-    /// come to afterwards.
+    /// come to afterwards. With neither, only the state is kept (a due
+    /// date worked out once the calendar has its year).
     pub async fn change_request_events(
         &self,
         id: RequestId,
@@ -449,6 +434,11 @@ impl Store {
                 let mut after = serde_json::json!({});
                 state.put_into(&mut after);
                 audit!(self, tx, actor, "foi.event_remove", &target, Some(before), Some(after.to_string()));
+            }
+            if event.is_none() && remove.is_none() {
+                let mut after = serde_json::json!({});
+                state.put_into(&mut after);
+                audit!(self, tx, actor, "foi.due", &target, None, Some(after.to_string()));
             }
             tx.commit().await?;
         });

@@ -4,7 +4,7 @@
 //! braces ({申请人}, {收到日期} …). Each letter made is kept with the
 //! request as .docx or .pdf.
 
-use super::{may_act, may_see, short_outcome};
+use super::short_outcome;
 use crate::documents::{chinese_date, render_bounded};
 use crate::{App, Error, Result, files};
 use gongkai_domain::annual_report::{TABLE3_ROWS, result_row};
@@ -283,13 +283,7 @@ pub async fn save_template(app: &App, user: &User, code: &str, seen: i32, body: 
 /// Makes a letter for a request from the current wording and keeps it with
 /// the request; answers the kept file's id.
 pub async fn make(app: &App, user: &User, id: RequestId, seen: i32, code: &str, pdf: bool) -> Result<i64> {
-    let request = app.store.request(id).await?;
-    if !may_see(user, &request) {
-        return Err(Error::NotFound);
-    }
-    if !may_act(user, &request) {
-        return Err(Error::Forbidden);
-    }
+    let request = super::acting_on(app, user, id).await?;
     let kind = LetterKind::from_code(code).ok_or(Error::NotFound)?;
     let events = app.store.request_events(id).await?;
     if !fitting(&request, &events).iter().any(|o| o.code == kind.code()) {
@@ -380,10 +374,7 @@ pub async fn make(app: &App, user: &User, id: RequestId, seen: i32, code: &str, 
 
 /// A kept letter and its bytes, for whoever may read the request.
 pub async fn download(app: &App, user: &User, id: RequestId, document: i64) -> Result<(RequestDocumentRow, Vec<u8>)> {
-    let request = app.store.request(id).await?;
-    if !may_see(user, &request) {
-        return Err(Error::NotFound);
-    }
+    super::seen_by(app, user, id).await?;
     let row = app.store.request_document(id, document).await?;
     let bytes = files::read(&app.files_dir, &row.sha256).map_err(Error::internal)?;
     Ok((row, bytes))

@@ -90,14 +90,16 @@ pub fn check_case(case: &CaseInput, n: usize) -> Result<gongkai_store::NewCase> 
     })
 }
 
-/// One thing that happened, as entered.
-#[derive(Debug, Clone, Default)]
+/// One thing that happened, as entered (a form's fields, a script's line).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct EventInput {
     /// A code (`submitted` …, `answered`) or its Chinese label.
     pub kind: String,
     pub date: String,
     /// For an answer: the result row, as printed on the annual report's form.
+    #[serde(default)]
     pub outcome: Option<String>,
+    #[serde(default)]
     pub note: String,
 }
 
@@ -427,6 +429,19 @@ fn twice(err: gongkai_store::StoreError) -> Error {
     }
 }
 
+/// The request, if the user may read it (otherwise "not found", as for
+/// anything of another unit's).
+pub(crate) async fn seen_by(app: &App, user: &User, id: RequestId) -> Result<RequestRow> {
+    let request = app.store.request(id).await?;
+    if may_see(user, &request) { Ok(request) } else { Err(Error::NotFound) }
+}
+
+/// The request, if the user may record what happens to it.
+pub(crate) async fn acting_on(app: &App, user: &User, id: RequestId) -> Result<RequestRow> {
+    let request = seen_by(app, user, id).await?;
+    if may_act(user, &request) { Ok(request) } else { Err(Error::Forbidden) }
+}
+
 /// May the user read this request: the office, leaders and the unit's own staff.
 pub fn may_see(user: &User, request: &RequestRow) -> bool {
     if user.role.is_unit_bound() { user.unit.as_deref() == Some(request.unit.as_str()) } else { true }
@@ -523,10 +538,7 @@ pub fn short_outcome(label: &str) -> String {
 
 /// One request with its events, clock, letters and cases.
 pub async fn view(app: &App, user: &User, id: RequestId) -> Result<RequestView> {
-    let request = app.store.request(id).await?;
-    if !may_see(user, &request) {
-        return Err(Error::NotFound);
-    }
+    let request = seen_by(app, user, id).await?;
     let rows = app.store.request_events(id).await?;
     let calendar = app.store.calendar().await?;
     let channel = Channel::named(&request.channel).ok_or_else(|| Error::internal("unknown channel in store"))?;
@@ -575,13 +587,7 @@ pub async fn view(app: &App, user: &User, id: RequestId) -> Result<RequestView> 
 
 /// Records what happened to a request, over the revision the user saw.
 pub async fn record(app: &App, user: &User, id: RequestId, seen: i32, event: &EventInput) -> Result<()> {
-    let request = app.store.request(id).await?;
-    if !may_see(user, &request) {
-        return Err(Error::NotFound);
-    }
-    if !may_act(user, &request) {
-        return Err(Error::Forbidden);
-    }
+    let request = acting_on(app, user, id).await?;
     let new = check_event(event, 1).map_err(|e| match e {
         Error::Invalid(m) => Error::Invalid(m.replace("第 1 项办理情况", "办理情况")),
         other => other,
@@ -606,13 +612,7 @@ pub async fn record(app: &App, user: &User, id: RequestId, seen: i32, event: &Ev
 
 /// Takes back an event entered by mistake, over the revision the user saw.
 pub async fn remove_event(app: &App, user: &User, id: RequestId, seen: i32, event: i64) -> Result<()> {
-    let request = app.store.request(id).await?;
-    if !may_see(user, &request) {
-        return Err(Error::NotFound);
-    }
-    if !may_act(user, &request) {
-        return Err(Error::Forbidden);
-    }
+    let request = acting_on(app, user, id).await?;
     let rows = app.store.request_events(id).await?;
     let rest: Vec<RequestEventRow> = rows.into_iter().filter(|e| e.id != event).collect();
     if rest.is_empty() {
@@ -639,13 +639,7 @@ fn checked_rows(rows: &[RequestEventRow]) -> Result<Vec<Checked>> {
 
 /// Corrects who asked, how to reach them and what they asked for.
 pub async fn edit(app: &App, user: &User, id: RequestId, seen: i32, input: &RequestInput) -> Result<()> {
-    let request = app.store.request(id).await?;
-    if !may_see(user, &request) {
-        return Err(Error::NotFound);
-    }
-    if !may_act(user, &request) {
-        return Err(Error::Forbidden);
-    }
+    acting_on(app, user, id).await?;
     let kind = input.applicant_kind.trim();
     if applicant_column(kind).is_none() {
         return Err(Error::invalid(format!("申请人类型“{}”应为{}之一", shown(kind), TABLE3_COLUMNS[..6].join("、"))));
@@ -698,13 +692,7 @@ pub const ATTACHMENT: &str = "申请材料";
 /// of an ID, an envelope with its postmark. Checked like evidence (name,
 /// kind by its bytes, the upload limit) before anything is stored.
 pub async fn attach(app: &App, user: &User, id: RequestId, seen: i32, name: &str, bytes: &[u8]) -> Result<i64> {
-    let request = app.store.request(id).await?;
-    if !may_see(user, &request) {
-        return Err(Error::NotFound);
-    }
-    if !may_act(user, &request) {
-        return Err(Error::Forbidden);
-    }
+    acting_on(app, user, id).await?;
     if bytes.len() > app.max_upload {
         return Err(Error::TooLarge(format!("文件“{name}”超过 {} MB 上限", app.max_upload / (1024 * 1024))));
     }
@@ -722,13 +710,7 @@ pub async fn add_case(
     seen: i32,
     case: &CaseInput,
 ) -> Result<gongkai_store::CaseId> {
-    let request = app.store.request(id).await?;
-    if !may_see(user, &request) {
-        return Err(Error::NotFound);
-    }
-    if !may_act(user, &request) {
-        return Err(Error::Forbidden);
-    }
+    acting_on(app, user, id).await?;
     let new = check_case(case, 1).map_err(|e| match e {
         Error::Invalid(m) => Error::Invalid(m.replace("第 1 件复议诉讼", "复议诉讼")),
         other => other,
@@ -746,13 +728,10 @@ pub async fn close_case(
     result: &str,
     closed: &str,
 ) -> Result<()> {
-    let request = app.store.request(id).await?;
+    acting_on(app, user, id).await?;
     let row = app.store.case(case).await?;
-    if !may_see(user, &request) || row.request_id != Some(id) {
+    if row.request_id != Some(id) {
         return Err(Error::NotFound);
-    }
-    if !may_act(user, &request) {
-        return Err(Error::Forbidden);
     }
     let input = CaseInput {
         kind: row.kind.clone(),

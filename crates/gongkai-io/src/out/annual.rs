@@ -4,7 +4,7 @@
 //! its rows under their headings, table 四 with its three column groups.
 
 use gongkai_domain::annual_report::{TABLE2, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_COLUMNS, Table3, Table4};
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 /// Table 二's entered cells, by (row, column) as printed.
 pub type Table2Values<'a> = &'a dyn Fn(&str, &str) -> String;
@@ -17,13 +17,6 @@ struct Formats {
 }
 
 fn formats() -> Formats {
-    let header = Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xEEF0F3))
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap()
-        .set_border(FormatBorder::Thin);
     Formats {
         title: Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center),
         label: Format::new().set_text_wrap().set_align(FormatAlign::VerticalCenter).set_border(FormatBorder::Thin),
@@ -31,7 +24,7 @@ fn formats() -> Formats {
             .set_align(FormatAlign::Center)
             .set_align(FormatAlign::VerticalCenter)
             .set_border(FormatBorder::Thin),
-        header,
+        header: super::catalogue::header_format(),
     }
 }
 

@@ -66,17 +66,22 @@ fn sheet_name(sheet: &CatalogueSheet, taken: &mut Vec<String>) -> String {
     name
 }
 
-/// The workbook: one sheet per catalogue.
-pub fn catalogue_xlsx(sheets: &[CatalogueSheet]) -> Result<Vec<u8>, XlsxError> {
-    let mut workbook = Workbook::new();
-    let title_format = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
-    let header = Format::new()
+/// A table's heading cells: bold on grey, centred, wrapped, ruled.
+pub(super) fn header_format() -> Format {
+    Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0xEEF0F3))
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter)
         .set_text_wrap()
-        .set_border(FormatBorder::Thin);
+        .set_border(FormatBorder::Thin)
+}
+
+/// The workbook: one sheet per catalogue.
+pub fn catalogue_xlsx(sheets: &[CatalogueSheet]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let title_format = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
+    let header = header_format();
     let body = Format::new().set_text_wrap().set_align(FormatAlign::Top).set_border(FormatBorder::Thin);
     let centred = body.clone().set_align(FormatAlign::Center);
     let mut taken = Vec::new();

@@ -237,12 +237,8 @@ async fn after(
 pub struct EventForm {
     csrf: String,
     revision: i32,
-    kind: String,
-    date: String,
-    #[serde(default)]
-    outcome: Option<String>,
-    #[serde(default)]
-    note: String,
+    #[serde(flatten)]
+    event: EventInput,
 }
 
 /// 登记办理情况 (and 作出答复, with its result).
@@ -253,8 +249,7 @@ pub async fn record(
     FormBody(form): FormBody<EventForm>,
 ) -> AppResult<Response> {
     page.check_csrf(&form.csrf)?;
-    let event = EventInput { kind: form.kind, date: form.date, outcome: form.outcome, note: form.note };
-    let outcome = foi::record(&state, &page.user, id, form.revision, &event).await;
+    let outcome = foi::record(&state, &page.user, id, form.revision, &form.event).await;
     after(&state, &page, id, outcome).await
 }
 

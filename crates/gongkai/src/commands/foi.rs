@@ -63,7 +63,7 @@ struct RequestLine {
     #[serde(default)]
     number: Option<String>,
     #[serde(default)]
-    events: Vec<RequestLineEvent>,
+    events: Vec<gongkai_app::foi::EventInput>,
     #[serde(default)]
     cases: Vec<RequestLineCase>,
 }
@@ -76,16 +76,6 @@ struct RequestLineCase {
     result: String,
     #[serde(default)]
     closed: Option<String>,
-    #[serde(default)]
-    note: String,
-}
-
-#[derive(serde::Deserialize)]
-struct RequestLineEvent {
-    kind: String,
-    date: String,
-    #[serde(default)]
-    outcome: Option<String>,
     #[serde(default)]
     note: String,
 }
@@ -139,11 +129,7 @@ async fn add(app: &gongkai_app::App, user: &gongkai_store::User, jsonl: bool) ->
             text: parsed.text,
             number: parsed.number,
             submission_key: None,
-            events: parsed
-                .events
-                .into_iter()
-                .map(|e| gongkai_app::foi::EventInput { kind: e.kind, date: e.date, outcome: e.outcome, note: e.note })
-                .collect(),
+            events: parsed.events,
             cases: parsed
                 .cases
                 .into_iter()
