@@ -415,6 +415,14 @@ impl Store {
         }))
     }
 
+    /// The last finished run before `run`: what its 信息更新情况 compares with.
+    pub async fn previous_run(&self, run: RunId) -> StoreResult<Option<RunRow>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(concat!(select_run!(), " WHERE r.id < $1 AND r.status = 'done' ORDER BY r.id DESC LIMIT 1"))
+                .bind(run).fetch_optional(pool).await?
+        }))
+    }
+
     pub async fn inspection_run(&self, run: RunId) -> StoreResult<RunRow> {
         let found: Option<RunRow> = on_pool!(self, pool => {
             sqlx::query_as(concat!(select_run!(), " WHERE r.id = $1")).bind(run).fetch_optional(pool).await?

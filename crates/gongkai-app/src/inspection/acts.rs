@@ -281,7 +281,7 @@ pub struct ColumnChange {
 
 /// Each column of `run` beside the previous finished run's reading of it.
 pub async fn changes(store: &Store, run: RunId) -> Result<(Option<RunRow>, Vec<ColumnChange>)> {
-    let previous = store.runs(1_000).await?.into_iter().find(|r| r.id.0 < run.0 && r.status == "done");
+    let previous = store.previous_run(run).await?;
     let before: HashMap<String, FetchRow> = match &previous {
         Some(p) => store.run_fetches(p.id).await?.into_iter().map(|f| (f.url.clone(), f)).collect(),
         None => HashMap::new(),
