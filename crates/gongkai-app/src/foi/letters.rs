@@ -8,7 +8,7 @@ use super::short_outcome;
 use crate::documents::{chinese_date, render_bounded};
 use crate::{App, Error, Result, files};
 use gongkai_domain::annual_report::{TABLE3_ROWS, result_row};
-use gongkai_domain::foi::{Channel, Event, EventKind};
+use gongkai_domain::foi::EventKind;
 use gongkai_io::out::{Block, Document, Section};
 use gongkai_store::{RequestDocumentRow, RequestEventRow, RequestId, RequestRow, User};
 use serde::Serialize;
@@ -290,10 +290,8 @@ pub async fn make(app: &App, user: &User, id: RequestId, seen: i32, code: &str, 
         return Err(Error::invalid(format!("这件申请目前不需要{}：请先登记相应的办理情况", kind.label())));
     }
     let (body, _) = wording(app, kind).await?;
-    let channel = Channel::named(&request.channel).ok_or_else(|| Error::internal("unknown channel in store"))?;
-    let timeline: Vec<Event> =
-        events.iter().filter_map(|e| EventKind::from_code(&e.kind).map(|kind| Event { kind, date: e.date })).collect();
-    let clock = super::clock_or_pending(channel, &timeline, &app.store.calendar().await?)?;
+    let channel = super::channel_of(&request)?;
+    let clock = super::clock_or_pending(channel, &super::timeline_of(&events), &app.store.calendar().await?)?;
     let waiting = match kind {
         LetterKind::Receipt => clock.due.or(request.due_on).is_none(),
         LetterKind::Extension => clock.extended_due.is_none(),

@@ -269,9 +269,8 @@ pub async fn settle_due_dates(store: &gongkai_store::Store, actor: &str) -> Resu
     let calendar = store.calendar().await?;
     let mut settled = 0;
     for request in store.requests_awaiting_due().await? {
-        let Some(channel) = Channel::named(&request.channel) else { continue };
         let events = checked_rows(&store.request_events(request.id).await?)?;
-        let state = work_out(channel, &events, &calendar)?;
+        let state = work_out(channel_of(&request)?, &events, &calendar)?;
         if !state.awaiting_calendar {
             // Another server may have settled it first: its revision moved on, nothing to do.
             match store.set_request_state(request.id, request.revision, &state, actor).await {
@@ -318,19 +317,60 @@ pub fn typed_number(text: &str) -> String {
 }
 
 /// Checks a request as entered and works out its state; the message names the field.
-pub fn check_request(input: &RequestInput, calendar: &Calendar, today: NaiveDate) -> Result<(NewRequest, Channel)> {
+/// Who asked and what, checked (the form when entered and when corrected):
+/// the applicant's kind, name, contact and the request's text.
+struct Who {
+    kind: String,
+    applicant: String,
+    contact: String,
+    text: String,
+}
+
+fn check_who(input: &RequestInput) -> Result<Who> {
     let kind = input.applicant_kind.trim();
     if applicant_column(kind).is_none() {
         return Err(Error::invalid(format!("申请人类型“{}”应为{}之一", shown(kind), TABLE3_COLUMNS[..6].join("、"))));
     }
-    let channel = Channel::named(&input.channel).ok_or_else(|| {
-        let names: Vec<&str> = Channel::ALL.iter().map(|c| c.label()).collect();
-        Error::invalid(format!("申请方式“{}”应为{}之一", shown(&input.channel), names.join("、")))
-    })?;
     let body = text(&input.text, MAX_TEXT, "申请内容")?;
     if body.is_empty() {
         return Err(Error::invalid("申请内容不能为空"));
     }
+    Ok(Who {
+        kind: kind.to_string(),
+        applicant: text(&input.applicant, MAX_NAME, "申请人姓名或名称")?,
+        contact: text(&input.contact, MAX_CONTACT, "联系方式")?,
+        text: body,
+    })
+}
+
+impl Checked {
+    /// As the register keeps it: the kind's code, an answer's row by its label.
+    fn stored(self) -> NewRequestEvent {
+        NewRequestEvent {
+            kind: self.kind.code().to_string(),
+            date: self.date,
+            outcome: self.outcome.map(|r| TABLE3_ROWS[r].label.to_string()),
+            note: self.note,
+        }
+    }
+}
+
+/// A stored request's channel (the store only holds the six).
+fn channel_of(request: &RequestRow) -> Result<Channel> {
+    Channel::named(&request.channel).ok_or_else(|| Error::internal("unknown channel in store"))
+}
+
+/// A stored request's events as the clock reads them.
+pub(crate) fn timeline_of(rows: &[RequestEventRow]) -> Vec<Event> {
+    rows.iter().filter_map(|e| EventKind::from_code(&e.kind).map(|kind| Event { kind, date: e.date })).collect()
+}
+
+pub fn check_request(input: &RequestInput, calendar: &Calendar, today: NaiveDate) -> Result<(NewRequest, Channel)> {
+    let who = check_who(input)?;
+    let channel = Channel::named(&input.channel).ok_or_else(|| {
+        let names: Vec<&str> = Channel::ALL.iter().map(|c| c.label()).collect();
+        Error::invalid(format!("申请方式“{}”应为{}之一", shown(&input.channel), names.join("、")))
+    })?;
     if input.events.len() > MAX_EVENTS {
         return Err(Error::invalid(format!("办理情况超过 {MAX_EVENTS} 项")));
     }
@@ -347,24 +387,16 @@ pub fn check_request(input: &RequestInput, calendar: &Calendar, today: NaiveDate
         Some(given) => text(given, 64, "受理编号")?,
         None => new_number(state.received_on.or(checked.iter().map(|e| e.date).min()).unwrap_or(today).year())?,
     };
-    let events = checked
-        .into_iter()
-        .map(|e| NewRequestEvent {
-            kind: e.kind.code().to_string(),
-            date: e.date,
-            outcome: e.outcome.map(|r| TABLE3_ROWS[r].label.to_string()),
-            note: e.note,
-        })
-        .collect();
+    let events = checked.into_iter().map(Checked::stored).collect();
     Ok((
         NewRequest {
             unit: input.unit.clone(),
             number,
-            applicant_kind: kind.to_string(),
-            applicant: text(&input.applicant, MAX_NAME, "申请人姓名或名称")?,
-            contact: text(&input.contact, MAX_CONTACT, "联系方式")?,
+            applicant_kind: who.kind,
+            applicant: who.applicant,
+            contact: who.contact,
             channel: channel.label().to_string(),
-            text: body,
+            text: who.text,
             from_public: false,
             submission_key: input.submission_key.clone().filter(|k| !k.is_empty() && k.len() <= 128),
             events,
@@ -541,10 +573,7 @@ pub async fn view(app: &App, user: &User, id: RequestId) -> Result<RequestView> 
     let request = seen_by(app, user, id).await?;
     let rows = app.store.request_events(id).await?;
     let calendar = app.store.calendar().await?;
-    let channel = Channel::named(&request.channel).ok_or_else(|| Error::internal("unknown channel in store"))?;
-    let timeline: Vec<Event> =
-        rows.iter().filter_map(|e| EventKind::from_code(&e.kind).map(|kind| Event { kind, date: e.date })).collect();
-    let clock = clock_or_pending(channel, &timeline, &calendar)?;
+    let clock = clock_or_pending(channel_of(&request)?, &timeline_of(&rows), &calendar)?;
     let correction_by = match request.received_on {
         Some(r) if request.concluded_on.is_none() => foi::correction_notice_due(r, &calendar).ok(),
         _ => None,
@@ -598,14 +627,8 @@ pub async fn record(app: &App, user: &User, id: RequestId, seen: i32, event: &Ev
     }
     let mut all = checked_rows(&rows)?;
     all.push(new.clone());
-    let channel = Channel::named(&request.channel).ok_or_else(|| Error::internal("unknown channel in store"))?;
-    let state = work_out(channel, &all, &app.store.calendar().await?)?;
-    let event = NewRequestEvent {
-        kind: new.kind.code().to_string(),
-        date: new.date,
-        outcome: new.outcome.map(|r| TABLE3_ROWS[r].label.to_string()),
-        note: new.note,
-    };
+    let state = work_out(channel_of(&request)?, &all, &app.store.calendar().await?)?;
+    let event = new.stored();
     app.store.change_request_events(id, seen, Some(&event), None, &state, &user.login).await?;
     Ok(())
 }
@@ -618,8 +641,7 @@ pub async fn remove_event(app: &App, user: &User, id: RequestId, seen: i32, even
     if rest.is_empty() {
         return Err(Error::invalid("申请至少要保留一项办理情况"));
     }
-    let channel = Channel::named(&request.channel).ok_or_else(|| Error::internal("unknown channel in store"))?;
-    let state = work_out(channel, &checked_rows(&rest)?, &app.store.calendar().await?)?;
+    let state = work_out(channel_of(&request)?, &checked_rows(&rest)?, &app.store.calendar().await?)?;
     app.store.change_request_events(id, seen, None, Some(event), &state, &user.login).await?;
     Ok(())
 }
@@ -640,17 +662,8 @@ fn checked_rows(rows: &[RequestEventRow]) -> Result<Vec<Checked>> {
 /// Corrects who asked, how to reach them and what they asked for.
 pub async fn edit(app: &App, user: &User, id: RequestId, seen: i32, input: &RequestInput) -> Result<()> {
     acting_on(app, user, id).await?;
-    let kind = input.applicant_kind.trim();
-    if applicant_column(kind).is_none() {
-        return Err(Error::invalid(format!("申请人类型“{}”应为{}之一", shown(kind), TABLE3_COLUMNS[..6].join("、"))));
-    }
-    let body = text(&input.text, MAX_TEXT, "申请内容")?;
-    if body.is_empty() {
-        return Err(Error::invalid("申请内容不能为空"));
-    }
-    let applicant = text(&input.applicant, MAX_NAME, "申请人姓名或名称")?;
-    let contact = text(&input.contact, MAX_CONTACT, "联系方式")?;
-    app.store.edit_request(id, seen, kind, &applicant, &contact, &body, &user.login).await?;
+    let who = check_who(input)?;
+    app.store.edit_request(id, seen, &who.kind, &who.applicant, &who.contact, &who.text, &user.login).await?;
     Ok(())
 }
 
